@@ -1,0 +1,1 @@
+"""kgen: monitoring config-as-code."""

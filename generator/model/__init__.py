@@ -1,0 +1,44 @@
+"""The typed spec model: what an integration author writes."""
+
+from generator.model.base import Location, SpecModel
+from generator.model.dashboard import Dashboard, Panel, PanelKind, Query, Row, Variable
+from generator.model.integration import Integration, Metric, MetricType, Signal
+from generator.model.rules import Alert, Recording, Severity
+from generator.model.scrape import (
+    TLS,
+    Action,
+    Flavor,
+    KubernetesSD,
+    Relabel,
+    Role,
+    Scheme,
+    ScrapeJob,
+    keep_metrics,
+)
+
+__all__ = [
+    "TLS",
+    "Action",
+    "Alert",
+    "Dashboard",
+    "Flavor",
+    "Integration",
+    "KubernetesSD",
+    "Location",
+    "Metric",
+    "MetricType",
+    "Panel",
+    "PanelKind",
+    "Query",
+    "Recording",
+    "Relabel",
+    "Role",
+    "Row",
+    "Scheme",
+    "ScrapeJob",
+    "Severity",
+    "Signal",
+    "SpecModel",
+    "Variable",
+    "keep_metrics",
+]

@@ -1,0 +1,51 @@
+"""The base every spec model derives from: strict, immutable, and aware of where it was written."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+
+_GENERATOR_DIR = str(Path(__file__).resolve().parent.parent)
+_PYDANTIC_MARKER = f"{Path('pydantic')}"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a spec file: the line that built an item."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+def caller_location() -> Location | None:
+    """The innermost frame outside kgen and pydantic: the spec line that is building a model."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        outside = not filename.startswith(_GENERATOR_DIR) and "pydantic" not in filename
+        if outside and not filename.startswith("<"):
+            return Location(filename, frame.f_lineno)
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+class SpecModel(BaseModel):
+    """Strict (an unknown field is an error), frozen, and stamped with the spec line that built it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    _location: Location | None = PrivateAttr(default=None)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._location = caller_location()
+
+    @property
+    def location(self) -> Location | None:
+        return self._location

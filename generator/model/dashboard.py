@@ -1,0 +1,66 @@
+"""Dashboards: rows of panels over PromQL queries, with template variables."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from generator.model.base import SpecModel
+from generator.model.types import LabelName, MetricName
+
+
+class PanelKind(StrEnum):
+    TIMESERIES = "timeseries"
+    STAT = "stat"
+    GAUGE = "gauge"
+    BARGAUGE = "bargauge"
+    TABLE = "table"
+
+
+class Query(SpecModel):
+    """A panel query; range selectors inside rate-like calls become `$__rate_interval`."""
+
+    expr: str = Field(min_length=1)
+    legend: str = ""
+
+
+class Panel(SpecModel):
+    kind: PanelKind = PanelKind.TIMESERIES
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    unit: str = Field(min_length=1, description="A Grafana unit id: s, ms, bytes, ops, short, percentunit, ...")
+    queries: tuple[Query, ...] = Field(min_length=1)
+    width: int = Field(default=12, ge=1, le=24)
+    height: int = Field(default=8, ge=1)
+    min: float | None = None
+    max: float | None = None
+
+
+class Row(SpecModel):
+    title: str = Field(min_length=1)
+    panels: tuple[Panel, ...] = Field(min_length=1)
+
+
+class Variable(SpecModel):
+    """A query variable listing the values of `label` on `metric` (scoped like every query)."""
+
+    name: LabelName
+    label: LabelName
+    metric: MetricName
+    title: str | None = None
+    multi: bool = True
+    include_all: bool = True
+
+
+class Dashboard(SpecModel):
+    """A Grafana dashboard; its uid is `kgen-<integration>-<slug>`, stable across builds."""
+
+    slug: str = Field(default="overview", pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=1)
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    variables: tuple[Variable, ...] = ()
+    rows: tuple[Row, ...] = Field(min_length=1)
+    refresh: str = "1m"
+    time_from: str = "now-6h"

@@ -1,0 +1,44 @@
+"""Small validated value types shared by the spec models."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+_DURATION = re.compile(r"^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$")
+_LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+_METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+
+
+def _duration(value: str) -> str:
+    if not value or not _DURATION.match(value):
+        raise ValueError(f"{value!r} is not a Prometheus duration such as 30s, 5m or 1h30m")
+    return value
+
+
+def _label_name(value: str) -> str:
+    if not _LABEL_NAME.match(value):
+        raise ValueError(f"{value!r} is not a valid label name")
+    return value
+
+
+def _metric_name(value: str) -> str:
+    if not _METRIC_NAME.match(value):
+        raise ValueError(f"{value!r} is not a valid metric name")
+    return value
+
+
+def duration_seconds(value: str) -> float:
+    """Seconds in a Prometheus duration string (validated by `Duration`)."""
+    units = {"y": 31536000.0, "w": 604800.0, "d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
+    total = 0.0
+    for number, unit in re.findall(r"(\d+)(ms|[ywdhms])", value):
+        total += int(number) * (0.001 if unit == "ms" else units[unit])
+    return total
+
+
+Duration = Annotated[str, AfterValidator(_duration)]
+LabelName = Annotated[str, AfterValidator(_label_name)]
+MetricName = Annotated[str, AfterValidator(_metric_name)]

@@ -1,0 +1,123 @@
+"""The one place that touches PromQL: parsing, selector injection, and what a query reads.
+
+Everything goes through the promql-parser AST, never through string formatting, so no selector
+inside a query can be missed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any
+
+import promql_parser as pp
+
+RATE_FUNCTIONS = frozenset({"rate", "irate", "increase", "delta", "idelta", "deriv"})
+"""Functions whose range Grafana's `$__rate_interval` is meant for."""
+
+_RATE_INTERVAL_SENTINEL = timedelta(days=4321)
+
+
+class PromQLError(ValueError):
+    """A query that does not parse."""
+
+
+@dataclass(frozen=True)
+class SelectorUse:
+    """A vector selector in a query and the function (if any) applied directly to it."""
+
+    metric: str | None
+    matchers: tuple[tuple[str, str, str], ...]
+    function: str | None
+
+
+def parse(expr: str) -> Any:
+    try:
+        return _parse_cached(expr)
+    except ValueError as error:
+        raise PromQLError(str(error)) from None
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(expr: str) -> Any:
+    return pp.parse(expr)
+
+
+def format_expr(expr: str) -> str:
+    """The canonical, Prometheus-style formatting of a query (multi-line when long)."""
+    return str(parse(expr).prettify())
+
+
+def parse_matchers(selector: str) -> list[Any]:
+    """Label matchers from a selector body such as `job=~".*etcd.*", namespace="kube-system"`."""
+    if not selector.strip():
+        return []
+    node = parse("{" + selector + "}")
+    if not isinstance(node, pp.VectorSelector):
+        raise PromQLError(f"{selector!r} is not a list of label matchers")
+    return list(node.matchers.matchers)
+
+
+def scope(expr: str, selector: str, skip_metrics: frozenset[str] = frozenset()) -> str:
+    """Add the selector's matchers to every vector selector in expr, except those naming a metric
+    in skip_metrics (recorded series, already scoped when they were recorded)."""
+    extra = parse_matchers(selector)
+    if not extra:
+        return format_expr(expr)
+
+    def add_matchers(node: Any) -> Any:
+        if not isinstance(node, pp.VectorSelector) or node.name in skip_metrics:
+            return None
+        present = {str(m) for m in node.matchers.matchers}
+        node.matchers = pp.Matchers(
+            list(node.matchers.matchers) + [m for m in extra if str(m) not in present]
+        )
+        return pp.parse(str(node))
+
+    return str(pp.transform(parse(expr), pre_visit=add_matchers).prettify())
+
+
+def with_rate_interval(expr: str) -> str:
+    """Replace the range of every rate-like call's range vector with Grafana's `$__rate_interval`."""
+
+    def widen(node: Any) -> Any:
+        if not (isinstance(node, pp.Call) and node.func.name in RATE_FUNCTIONS):
+            return None
+        matrix = node.args[0]
+        if not isinstance(matrix, pp.MatrixSelector):
+            return None
+        matrix.range = _RATE_INTERVAL_SENTINEL
+        return pp.parse(f"{node.func.name}({matrix})")
+
+    rendered = str(pp.transform(parse(expr), post_visit=widen).prettify())
+    sentinel = f"[{pp.display_duration(_RATE_INTERVAL_SENTINEL)}]"
+    return rendered.replace(sentinel, "[$__rate_interval]")
+
+
+def selector_uses(expr: str) -> list[SelectorUse]:
+    """Every vector selector in expr, in order, with the function applied directly to it."""
+    uses: list[SelectorUse] = []
+    _collect(parse(expr), None, uses)
+    return uses
+
+
+def _collect(node: Any, function: str | None, uses: list[SelectorUse]) -> None:
+    if isinstance(node, pp.VectorSelector):
+        matchers = tuple((m.name, _OPS[str(m.op)], m.value) for m in node.matchers.matchers)
+        uses.append(SelectorUse(metric=node.name, matchers=matchers, function=function))
+    elif isinstance(node, pp.MatrixSelector):
+        _collect(node.vector_selector, function, uses)
+    elif isinstance(node, pp.Call):
+        for arg in node.args:
+            _collect(arg, node.func.name, uses)
+    elif isinstance(node, pp.BinaryExpr):
+        _collect(node.lhs, None, uses)
+        _collect(node.rhs, None, uses)
+    elif isinstance(node, pp.AggregateExpr):
+        _collect(node.expr, None, uses)
+    elif isinstance(node, pp.UnaryExpr | pp.ParenExpr | pp.SubqueryExpr):
+        _collect(node.expr, None, uses)
+
+
+_OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~"}

@@ -1,0 +1,30 @@
+"""Output formats. Each target module exposes `render(spec) -> dict[relative path, bytes]`.
+
+Targets are imported only when used, so `kgen --help` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.loader import Spec
+
+Renderer = Callable[["Spec"], dict[str, bytes]]
+
+TARGETS: dict[str, str] = {
+    "prometheus-rules": "generator.targets.prometheus_rules",
+    "scrape-jobs": "generator.targets.scrape_jobs",
+    "grafana": "generator.targets.grafana",
+}
+"""Target name -> module; the order is the build order."""
+
+DEFAULT_TARGETS: tuple[str, ...] = tuple(TARGETS)
+
+
+def renderer(name: str) -> Renderer:
+    module = importlib.import_module(TARGETS[name])
+    render: Renderer = module.render
+    return render

@@ -1,0 +1,55 @@
+"""Prometheus rule files: one per integration, recording rules first, then alerts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator import promql
+from generator.loader import Spec
+from generator.model import Alert, Integration, Recording
+from generator.render import to_yaml
+from generator.scoping import scope_rules
+
+
+def render(spec: Spec) -> dict[str, bytes]:
+    integration = scope_rules(spec.integration)
+    if not (integration.recording_rules or integration.alerts):
+        return {}
+    return {f"prometheus/rules/{spec.name}.yaml": to_yaml(rule_file(integration), spec.source)}
+
+
+def rule_file(integration: Integration) -> dict[str, Any]:
+    """The `groups:` document for an integration whose expressions are already scoped."""
+    groups: list[dict[str, Any]] = []
+    if integration.recording_rules:
+        groups.append({
+            "name": f"{integration.name}.rules",
+            "rules": [recording_rule(r) for r in integration.recording_rules],
+        })
+    if integration.alerts:
+        groups.append({
+            "name": f"{integration.name}.alerts",
+            "rules": [alerting_rule(a) for a in integration.alerts],
+        })
+    return {"groups": groups}
+
+
+def recording_rule(rule: Recording) -> dict[str, Any]:
+    body: dict[str, Any] = {"record": rule.record, "expr": promql.format_expr(rule.expr)}
+    if rule.labels:
+        body["labels"] = dict(sorted(rule.labels.items()))
+    return body
+
+
+def alerting_rule(alert: Alert) -> dict[str, Any]:
+    return {
+        "alert": alert.name,
+        "expr": promql.format_expr(alert.expr),
+        "for": alert.for_,
+        "labels": {"severity": str(alert.severity), **dict(sorted(alert.labels.items()))},
+        "annotations": {
+            "summary": alert.summary,
+            "description": alert.description,
+            "runbook_url": alert.runbook_url,
+        },
+    }

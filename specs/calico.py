@@ -1,0 +1,369 @@
+"""Calico: Felix's dataplane agent (calico-node) and the calico-kube-controllers.
+
+Felix exposes Prometheus metrics once `prometheusMetricsEnabled` is set on the default
+FelixConfiguration: calico-node on port 9091, calico-kube-controllers on 9094.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from generator.model import (
+    Action,
+    Alert,
+    Dashboard,
+    Flavor,
+    Integration,
+    KubernetesSD,
+    Metric,
+    MetricType,
+    Panel,
+    PanelKind,
+    Query,
+    Relabel,
+    Role,
+    Row,
+    ScrapeJob,
+    Severity,
+    Signal,
+    Variable,
+    keep_metrics,
+)
+from generator.model.types import Duration
+
+COUNTER, GAUGE, SUMMARY = MetricType.COUNTER, MetricType.GAUGE, MetricType.SUMMARY
+ERRORS, LATENCY = Signal.ERRORS, Signal.LATENCY
+SATURATION, TRAFFIC = Signal.SATURATION, Signal.TRAFFIC
+
+
+class Config(BaseModel):
+    """Knobs for the Calico integration; every default is explained beside it."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    selector: str = 'job=~"calico-node.*"'
+    """Scopes every query: matches `calico-node` (prometheus flavor) and `calico-node-default`."""
+
+    node_port: int = Field(default=9091, ge=1, le=65535)
+    """Felix's default `prometheusMetricsPort`."""
+    controllers_port: int = Field(default=9094, ge=1, le=65535)
+    """calico-kube-controllers' default metrics port."""
+
+    error_window: Duration = "5m"
+    """Errors are counted over this window."""
+    error_threshold: float = Field(default=0, ge=0)
+    """An error alert's window must hold more than this many errors ..."""
+    error_for: Duration = "15m"
+    """... in every evaluation for this long. A single isolated error keeps the 5m window
+    non-zero for only five minutes, so it never fires; failures that keep recurring do."""
+
+    latency_for: Duration = "15m"
+    """Felix's latency summaries report quantiles over a sliding 10-minute window (client_golang's
+    default MaxAge), so one slow burst keeps p99 high for up to ten minutes. Fifteen minutes
+    outlasts that: a blip of a couple of minutes never pages, a sustained slowdown does."""
+    datastore_update_p99_seconds: float = Field(default=1.0, gt=0)
+    """Applying one datastore update to the calculation graph normally takes milliseconds; a
+    second at p99 means Felix is falling behind the API server."""
+    dataplane_apply_p99_seconds: float = Field(default=5.0, gt=0)
+    """A dataplane apply rewrites iptables/ipsets and can take seconds on large nodes, hence the
+    higher bar; past five seconds policy changes visibly lag."""
+    iptables_lock_p99_seconds: float = Field(default=1.0, gt=0)
+    """The xtables lock is shared with kube-proxy; waiting a second for it means contention."""
+    interface_list_p99_seconds: float = Field(default=1.0, gt=0)
+    """Listing the interfaces in a route resync is a netlink dump: milliseconds when healthy."""
+    interface_resync_p99_seconds: float = Field(default=1.0, gt=0)
+    """Syncing one interface's routes: milliseconds when healthy."""
+    fork_exec_p99_seconds: float = Field(default=1.0, gt=0)
+    """Forking ipset/iptables-restore takes milliseconds; a second means a starved host."""
+
+    runbook_base_url: str = "out/docs"
+    """Where the generated docs are browsable; each alert links to its section of calico.md."""
+
+
+# The metric catalog: the single source of truth for keep-lists, checks and docs.
+METRICS = (
+    Metric(name="felix_calc_graph_update_time_seconds", type=SUMMARY, unit="seconds",
+           signal=LATENCY,
+           help="Time Felix spends applying one datastore update to its calculation graph."),
+    Metric(name="felix_cluster_num_hosts", type=GAUGE, unit="hosts",
+           help="Number of Calico hosts in the cluster, as seen by this Felix."),
+    Metric(name="felix_cluster_num_policies", type=GAUGE, unit="policies",
+           help="Number of active network policies in the cluster."),
+    Metric(name="felix_cluster_num_profiles", type=GAUGE, unit="profiles",
+           help="Number of active profiles in the cluster."),
+    Metric(name="felix_exec_time_micros", type=SUMMARY, unit="microseconds", signal=LATENCY,
+           help="Time taken to fork and exec a child process (ipset, iptables-restore, ...)."),
+    Metric(name="felix_int_dataplane_addr_msg_batch_size", type=SUMMARY, unit="messages",
+           signal=SATURATION,
+           help="Interface-address messages handled per dataplane batch."),
+    Metric(name="felix_int_dataplane_apply_time_seconds", type=SUMMARY, unit="seconds",
+           signal=LATENCY, help="Time taken to apply one update to the dataplane."),
+    Metric(name="felix_int_dataplane_failures", type=COUNTER, unit="failures", signal=ERRORS,
+           help="Dataplane updates that failed and will be retried."),
+    Metric(name="felix_int_dataplane_iface_msg_batch_size", type=SUMMARY, unit="messages",
+           signal=SATURATION, help="Interface-state messages handled per dataplane batch."),
+    Metric(name="felix_int_dataplane_msg_batch_size", type=SUMMARY, unit="messages",
+           signal=SATURATION, help="Messages handled per dataplane batch."),
+    Metric(name="felix_ipset_calls", type=COUNTER, unit="calls", signal=TRAFFIC,
+           help="ipset commands run."),
+    Metric(name="felix_ipset_errors", type=COUNTER, unit="errors", signal=ERRORS,
+           help="ipset commands that failed."),
+    Metric(name="felix_ipset_lines_executed", type=COUNTER, unit="lines", signal=TRAFFIC,
+           help="ipset operations (input lines) run."),
+    Metric(name="felix_iptables_lines_executed", type=COUNTER, unit="lines", signal=TRAFFIC,
+           labels=("ip_version", "table"), help="iptables rule updates (input lines) run."),
+    Metric(name="felix_iptables_lock_acquire_secs", type=SUMMARY, unit="seconds",
+           signal=LATENCY, help="Time taken to acquire the xtables lock."),
+    Metric(name="felix_iptables_restore_calls", type=COUNTER, unit="calls", signal=TRAFFIC,
+           help="iptables-restore runs."),
+    Metric(name="felix_iptables_restore_errors", type=COUNTER, unit="errors", signal=ERRORS,
+           help="iptables-restore runs that failed."),
+    Metric(name="felix_iptables_save_calls", type=COUNTER, unit="calls", signal=TRAFFIC,
+           help="iptables-save runs."),
+    Metric(name="felix_iptables_save_errors", type=COUNTER, unit="errors", signal=ERRORS,
+           help="iptables-save runs that failed."),
+    Metric(name="felix_log_errors", type=COUNTER, unit="errors", signal=ERRORS,
+           help="Errors Felix hit while writing its own log."),
+    Metric(name="felix_route_table_list_seconds", type=SUMMARY, unit="seconds", signal=LATENCY,
+           help="Time taken to list every interface during a route-table resync."),
+    Metric(name="felix_route_table_per_iface_sync_seconds", type=SUMMARY, unit="seconds",
+           signal=LATENCY, help="Time taken to sync the routes of one interface."),
+)
+
+
+def _error_alert(config: Config, name: str, metric: str, summary: str, what: str) -> Alert:
+    window = config.error_window
+    return Alert(
+        name=name,
+        expr=f"increase({metric}[{window}]) > {config.error_threshold:g}",
+        for_=config.error_for,
+        severity=Severity.WARNING,
+        summary=summary,
+        description=(
+            f"Felix on {{{{ $labels.instance }}}} recorded {{{{ $value | humanize }}}} {what} in the "
+            f"last {window}, and has kept failing for {config.error_for}."
+        ),
+        runbook_url=_runbook(config, name),
+    )
+
+
+def _latency_alert(
+    config: Config, name: str, metric: str, threshold: float, summary: str, what: str,
+    scale: float = 1.0,
+) -> Alert:
+    """p99 of a Felix latency summary above `threshold` seconds (`scale` converts the unit)."""
+    return Alert(
+        name=name,
+        expr=f'{metric}{{quantile="0.99"}} > {threshold * scale:g}',
+        for_=config.latency_for,
+        severity=Severity.WARNING,
+        summary=summary,
+        description=(
+            f"The 99th percentile of {what} on {{{{ $labels.instance }}}} has been above "
+            f"{threshold:g}s for {config.latency_for} (now {{{{ $value | humanize }}}}"
+            f"{'µs' if scale == 1e6 else 's'})."
+        ),
+        runbook_url=_runbook(config, name),
+    )
+
+
+def _runbook(config: Config, alert: str) -> str:
+    return f"{config.runbook_base_url.rstrip('/')}/calico.md#{alert.lower()}"
+
+
+def alerts(config: Config) -> tuple[Alert, ...]:
+    """The eleven Felix alerts, in the order of the Calico integration page."""
+    return (
+        _error_alert(config, "CalicoDataplaneUpdateFailures", "felix_int_dataplane_failures",
+                     "Calico dataplane updates keep failing and being retried.",
+                     "failed dataplane updates"),
+        _error_alert(config, "CalicoIpsetErrors", "felix_ipset_errors",
+                     "Calico ipset commands keep failing.", "failed ipset commands"),
+        _error_alert(config, "CalicoIptablesRestoreErrors", "felix_iptables_restore_errors",
+                     "Calico iptables-restore runs keep failing.", "failed iptables-restore runs"),
+        _error_alert(config, "CalicoIptablesSaveErrors", "felix_iptables_save_errors",
+                     "Calico iptables-save runs keep failing.", "failed iptables-save runs"),
+        _error_alert(config, "CalicoLoggingErrors", "felix_log_errors",
+                     "Felix keeps failing to write its log.", "logging errors"),
+        _latency_alert(config, "CalicoDatastoreUpdateLatencyHigh",
+                       "felix_calc_graph_update_time_seconds", config.datastore_update_p99_seconds,
+                       "Felix is slow to process datastore updates.",
+                       "calculation-graph update time"),
+        _latency_alert(config, "CalicoDataplaneApplyLatencyHigh",
+                       "felix_int_dataplane_apply_time_seconds", config.dataplane_apply_p99_seconds,
+                       "Felix is slow to apply dataplane updates.", "dataplane apply time"),
+        _latency_alert(config, "CalicoIptablesLockLatencyHigh",
+                       "felix_iptables_lock_acquire_secs", config.iptables_lock_p99_seconds,
+                       "Felix waits long for the iptables lock.", "iptables lock wait"),
+        _latency_alert(config, "CalicoInterfaceListLatencyHigh",
+                       "felix_route_table_list_seconds", config.interface_list_p99_seconds,
+                       "Felix is slow to list interfaces during route resyncs.",
+                       "interface listing time"),
+        _latency_alert(config, "CalicoInterfaceResyncLatencyHigh",
+                       "felix_route_table_per_iface_sync_seconds",
+                       config.interface_resync_p99_seconds,
+                       "Felix is slow to resync interface routes.", "per-interface route sync time"),
+        _latency_alert(config, "CalicoForkExecLatencyHigh", "felix_exec_time_micros",
+                       config.fork_exec_p99_seconds,
+                       "Felix is slow to start child processes.", "fork/exec time", scale=1e6),
+    )
+
+
+def _pod_steps(container: str, port: int) -> tuple[Relabel, ...]:
+    """Plain Prometheus pod discovery: running pods of one container, scraped on `port`."""
+    return (
+        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_container_name",),
+                regex=container),
+        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_phase",),
+                regex="Running"),
+        Relabel(action=Action.REPLACE, source_labels=("__address__",), regex=r"([^:]+)(?::\d+)?",
+                replacement=f"$1:{port}", target_label="__address__"),
+        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_namespace",),
+                target_label="namespace"),
+        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_pod_name",),
+                target_label="pod"),
+        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_pod_node_name",),
+                target_label="node"),
+    )
+
+
+def _sysdig_steps(container: str, integration_type: str, port: int) -> tuple[Relabel, ...]:
+    """The Sysdig agent's promcat steps: this host's running pods, tagged by integration type."""
+    annotation = "__meta_kubernetes_pod_annotation_promcat_sysdig_com_integration_type"
+    return (
+        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_host_ip",),
+                regex="__HOSTIPS__"),
+        Relabel(action=Action.DROP,
+                source_labels=("__meta_kubernetes_pod_annotation_promcat_sysdig_com_omit",),
+                regex="true"),
+        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_phase",),
+                regex="Running"),
+        Relabel(action=Action.REPLACE,
+                source_labels=("__meta_kubernetes_pod_annotation_prometheus_io_scheme",),
+                regex="(https?)", target_label="__scheme__"),
+        Relabel(action=Action.REPLACE,
+                source_labels=("__meta_kubernetes_pod_container_name", annotation),
+                separator=";", regex=f"({container});(.{{0}}$)", replacement=integration_type,
+                target_label=annotation),
+        Relabel(action=Action.KEEP, source_labels=(annotation,), regex=integration_type),
+        Relabel(action=Action.REPLACE, source_labels=("__address__",), regex=r"([^:]+)(?::\d+)?",
+                replacement=f"$1:{port}", target_label="__address__"),
+        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_pod_uid",),
+                target_label="sysdig_k8s_pod_uid"),
+        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_pod_container_name",),
+                target_label="sysdig_k8s_pod_container_name"),
+    )
+
+
+def scrape_jobs(config: Config) -> tuple[ScrapeJob, ...]:
+    keep = (keep_metrics(m.name for m in METRICS),)
+    pods = KubernetesSD(role=Role.POD)
+    return (
+        ScrapeJob(job_name="calico-node", flavor=Flavor.PROMETHEUS, discovery=pods,
+                  relabel_configs=_pod_steps("calico-node", config.node_port),
+                  metric_relabel_configs=keep),
+        ScrapeJob(job_name="calico-kube-controllers", flavor=Flavor.PROMETHEUS, discovery=pods,
+                  relabel_configs=_pod_steps("calico-kube-controllers", config.controllers_port)),
+        ScrapeJob(job_name="calico-node-default", flavor=Flavor.SYSDIG_AGENT, discovery=pods,
+                  relabel_configs=_sysdig_steps("calico-node", "calico", config.node_port),
+                  metric_relabel_configs=keep),
+        ScrapeJob(job_name="calico-controller-default", flavor=Flavor.SYSDIG_AGENT, discovery=pods,
+                  relabel_configs=_sysdig_steps("calico-kube-controllers", "calico-controller",
+                                                config.controllers_port)),
+    )
+
+
+def _series(title: str, unit: str, description: str, expr: str, legend: str = "{{instance}}",
+            kind: PanelKind = PanelKind.TIMESERIES, width: int = 12) -> Panel:
+    return Panel(kind=kind, title=title, unit=unit, description=description, width=width,
+                 queries=(Query(expr=expr, legend=legend),))
+
+
+def _p99(metric: str) -> str:
+    return f'{metric}{{quantile="0.99"}}'
+
+
+def dashboard() -> Dashboard:
+    overview = Row(title="Cluster overview", panels=(
+        _series("Hosts", "short", "Calico hosts in the cluster.",
+                "max(felix_cluster_num_hosts)", "hosts", PanelKind.STAT, 8),
+        _series("Policies", "short", "Active network policies.",
+                "max(felix_cluster_num_policies)", "policies", PanelKind.STAT, 8),
+        _series("Profiles", "short", "Active profiles.",
+                "max(felix_cluster_num_profiles)", "profiles", PanelKind.STAT, 8),
+    ))
+    errors = Row(title="Errors", panels=(
+        _series("Dataplane update failures", "ops", "Failed dataplane updates per second.",
+                "rate(felix_int_dataplane_failures[5m])"),
+        _series("ipset command failures", "ops", "Failed ipset commands per second.",
+                "rate(felix_ipset_errors[5m])"),
+        _series("iptables-restore failures", "ops", "Failed iptables-restore runs per second.",
+                "rate(felix_iptables_restore_errors[5m])"),
+        _series("iptables-save failures", "ops", "Failed iptables-save runs per second.",
+                "rate(felix_iptables_save_errors[5m])"),
+        _series("Logging errors", "ops", "Errors writing Felix's log, per second.",
+                "rate(felix_log_errors[5m])", width=24),
+    ))
+    latency = Row(title="Latency (p99)", panels=(
+        _series("Datastore update (calc graph)", "s",
+                "p99 time to apply one datastore update to the calculation graph.",
+                _p99("felix_calc_graph_update_time_seconds")),
+        _series("Dataplane apply", "s", "p99 time to apply one dataplane update.",
+                _p99("felix_int_dataplane_apply_time_seconds")),
+        _series("iptables lock acquire", "s", "p99 wait for the xtables lock.",
+                _p99("felix_iptables_lock_acquire_secs")),
+        _series("Interface list (resync)", "s",
+                "p99 time to list all interfaces during a route resync.",
+                _p99("felix_route_table_list_seconds")),
+        _series("Per-interface route sync", "s", "p99 time to sync one interface's routes.",
+                _p99("felix_route_table_per_iface_sync_seconds")),
+        _series("Fork/exec", "µs", "p99 time to fork and exec a child process.",
+                _p99("felix_exec_time_micros")),
+    ))
+    saturation = Row(title="Saturation (p99 batch size)", panels=(
+        _series("Dataplane messages per batch", "short", "p99 messages per dataplane batch.",
+                _p99("felix_int_dataplane_msg_batch_size"), width=8),
+        _series("Interface-state messages per batch", "short",
+                "p99 interface-state messages per batch.",
+                _p99("felix_int_dataplane_iface_msg_batch_size"), width=8),
+        _series("Interface-address messages per batch", "short",
+                "p99 interface-address messages per batch.",
+                _p99("felix_int_dataplane_addr_msg_batch_size"), width=8),
+    ))
+    traffic = Row(title="Traffic", panels=(
+        _series("ipset commands", "ops", "ipset commands run per second.",
+                "rate(felix_ipset_calls[5m])"),
+        _series("ipset operations", "ops", "ipset operations run per second.",
+                "rate(felix_ipset_lines_executed[5m])"),
+        _series("iptables rule updates", "ops", "iptables rule updates run per second.",
+                "sum by (instance, ip_version, table) (rate(felix_iptables_lines_executed[5m]))",
+                "{{instance}} {{table}} v{{ip_version}}"),
+        _series("iptables-restore calls", "ops", "iptables-restore runs per second.",
+                "rate(felix_iptables_restore_calls[5m])"),
+        _series("iptables-save calls", "ops", "iptables-save runs per second.",
+                "rate(felix_iptables_save_calls[5m])", width=24),
+    ))
+    return Dashboard(
+        title="Calico / Felix",
+        description="Felix on every Calico node: errors, latency, saturation and traffic.",
+        tags=("calico", "kgen"),
+        variables=(
+            Variable(name="job", label="job", metric="felix_cluster_num_hosts"),
+            Variable(name="instance", label="instance", metric="felix_cluster_num_hosts"),
+        ),
+        rows=(overview, errors, latency, saturation, traffic),
+    )
+
+
+def integration(config: Config) -> Integration:
+    return Integration(
+        name="calico",
+        title="Calico",
+        description="Felix, Calico's per-node dataplane agent, and the Calico kube-controllers.",
+        supported_version="3.23",
+        selector=config.selector,
+        metrics=METRICS,
+        alerts=alerts(config),
+        scrape_jobs=scrape_jobs(config),
+        dashboards=(dashboard(),),
+    )
