@@ -45,7 +45,7 @@ def _load(path: Path) -> dict[str, Any]:
 
 def _panels(board: dict[str, Any]) -> list[dict[str, Any]]:
     """Every panel that shows data (rows excluded, collapsed rows' panels included)."""
-    flat = []
+    flat: list[dict[str, Any]] = []
     for panel in board["panels"]:
         flat += panel.get("panels", []) if panel["type"] == "row" else [panel]
     return flat
@@ -64,7 +64,7 @@ def test_dashboard_matches_grafana_schema(path: Path) -> None:
 
 @pytest.mark.parametrize("path", DASHBOARDS, ids=lambda p: p.name)
 def test_panel_options_match_their_panel_schema(path: Path) -> None:
-    errors = []
+    errors: list[str] = []
     for panel in _panels(_load(path)):
         schema_file = f"{panel['type']}.jsonschema.json"
         assert (SCHEMAS / schema_file).is_file(), f"no schema for panel type {panel['type']}"
