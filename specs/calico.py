@@ -140,8 +140,8 @@ def _error_alert(config: Config, name: str, metric: str, summary: str, what: str
         severity=Severity.WARNING,
         summary=summary,
         description=(
-            f"Felix on {{{{ $labels.instance }}}} recorded {{{{ $value | humanize }}}} {what} in the "
-            f"last {window}, and has kept failing for {config.error_for}."
+            f"Felix on {{{{ $labels.instance }}}} recorded {{{{ $value | humanize }}}} {what} "
+            f"in the last {window}, and has kept failing for {config.error_for}."
         ),
         runbook_url=_runbook(config, name),
     )
@@ -202,7 +202,8 @@ def alerts(config: Config) -> tuple[Alert, ...]:
         _latency_alert(config, "CalicoInterfaceResyncLatencyHigh",
                        "felix_route_table_per_iface_sync_seconds",
                        config.interface_resync_p99_seconds,
-                       "Felix is slow to resync interface routes.", "per-interface route sync time"),
+                       "Felix is slow to resync interface routes.",
+                       "per-interface route sync time"),
         _latency_alert(config, "CalicoForkExecLatencyHigh", "felix_exec_time_micros",
                        config.fork_exec_p99_seconds,
                        "Felix is slow to start child processes.", "fork/exec time", scale=1e6),

@@ -1,0 +1,28 @@
+"""Helpers for testing generated scrape jobs with Debian's Prometheus, which lacks Kubernetes SD."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import yaml
+from conftest import OUT
+
+Job = dict[str, Any]
+
+SCRAPE_FILES = sorted((OUT / "scrape-jobs").glob("*/*.yaml"))
+
+
+def load_jobs(path: Path) -> list[Job]:
+    """The scrape_configs of one generated scrape-jobs file."""
+    jobs: list[Job] = yaml.safe_load(path.read_text(encoding="utf-8"))["scrape_configs"]
+    return jobs
+
+
+def with_static_targets(job: Job, groups: list[dict[str, Any]]) -> Job:
+    """A copy of `job` with its kubernetes_sd_configs replaced by static target groups."""
+    swapped = copy.deepcopy(job)
+    assert swapped.pop("kubernetes_sd_configs", None) is not None, job["job_name"]
+    swapped["static_configs"] = groups
+    return swapped
