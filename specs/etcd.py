@@ -223,7 +223,7 @@ COMMIT_P99 = "job_instance:etcd_disk_backend_commit_duration_seconds:p99_rate5m"
 
 
 def recording_rules(config: Config) -> tuple[Recording, ...]:
-    member = _labels(("job",), config.instance_labels)
+    member = _labels(("job",), config.cluster_labels, config.instance_labels)
 
     def p99(bucket: str, extra: str = "", matchers: str = "") -> str:
         by = ", ".join(filter(None, [member, extra, "le"]))
@@ -317,7 +317,8 @@ def raft_alerts(config: Config) -> tuple[Alert, ...]:
 
 
 def _grpc_errors(config: Config, severity: Severity, percent: float, for_: str) -> Alert:
-    by = _labels(("job",), config.instance_labels, ("grpc_service", "grpc_method"))
+    by = _labels(("job",), config.cluster_labels, config.instance_labels,
+                 ("grpc_service", "grpc_method"))
     # Unary calls only: cancelled watches end as errors on the stream although nothing failed.
     failed = 'grpc_server_handled_total{grpc_type="unary", grpc_code!="OK"}'
     handled = 'grpc_server_handled_total{grpc_type="unary"}'

@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import OUT, ROOT
+import yaml
+from conftest import OUT, ROOT, SPECS
+
+from generator.build import build
 
 RULES = OUT / "prometheus" / "rules" / "etcd.yaml"
 UNIT_TESTS = ROOT / "tests" / "rules" / "etcd_test.yaml"
@@ -49,3 +52,20 @@ def test_unit_tests_pass(promtool: str) -> None:
 def _alert_names() -> set[str]:
     return {line.split(":", 1)[1].strip() for line in RULES.read_text().splitlines()
             if line.startswith("  - alert:")}
+
+
+def test_knobs_reach_the_rules(promtool: str, tmp_path: Path) -> None:
+    """A shared Prometheus: clusters told apart by `cluster`, members by `instance` alone."""
+    values = {"etcd": {"cluster_labels": ["job", "cluster"], "instance_labels": ["instance"],
+                       "latency_for": "20m", "selector": 'job="etcd-main"'}}
+    rules = build(SPECS, ("prometheus-rules",), values)["prometheus/rules/etcd.yaml"]
+    path = tmp_path / "etcd.yaml"
+    path.write_bytes(rules)
+    assert _promtool(promtool, "check", "rules", path).returncode == 0
+    document = yaml.safe_load(rules)
+    recorded, alerts = document["groups"][0]["rules"], document["groups"][1]["rules"]
+    assert all("sum by (job, cluster, instance," in r["expr"] for r in recorded)
+    assert all('job="etcd-main"' in r["expr"] for r in recorded)
+    assert "sum by (job, cluster) (up{job=\"etcd-main\"} == bool 1)" in "".join(
+        a["expr"] for a in alerts if a["alert"] == "etcdInsufficientMembers")
+    assert {a["for"] for a in alerts if a["alert"] == "etcdHighFsyncDurations"} == {"20m"}
