@@ -600,7 +600,7 @@ def integration(config: Config) -> Integration:
         name="etcd",
         title="etcd",
         description="etcd, the consistent key-value store that holds Kubernetes' state.",
-        supported_version="3.5",
+        supported_version="3.5-3.6",
         selector=config.selector,
         metrics=METRICS,
         recording_rules=recording_rules(config),
