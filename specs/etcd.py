@@ -1,0 +1,610 @@
+"""etcd 3.5/3.6: the Raft-replicated key-value store behind Kubernetes.
+
+A drop-in for the upstream etcd monitoring mixin: the same alert names and thresholds, with our
+own expressions and words. Members are kubeadm static pods (`component=etcd` in kube-system),
+scraped on the client port 2379 over mutual TLS or on the plain-HTTP metrics port 2381.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from generator.model import (
+    TLS,
+    Action,
+    Alert,
+    Dashboard,
+    Flavor,
+    Integration,
+    KubernetesSD,
+    Metric,
+    MetricType,
+    Panel,
+    PanelKind,
+    Query,
+    Recording,
+    Relabel,
+    Role,
+    Row,
+    Scheme,
+    ScrapeJob,
+    Severity,
+    Signal,
+    Variable,
+    keep_metrics,
+)
+from generator.model.types import Duration, LabelName, duration_seconds
+
+COUNTER, GAUGE, HISTOGRAM = MetricType.COUNTER, MetricType.GAUGE, MetricType.HISTOGRAM
+ERRORS, LATENCY = Signal.ERRORS, Signal.LATENCY
+SATURATION, TRAFFIC = Signal.SATURATION, Signal.TRAFFIC
+CRITICAL, WARNING = Severity.CRITICAL, Severity.WARNING
+
+
+class Config(BaseModel):
+    """Knobs for the etcd integration; every default is explained beside it."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    selector: str = 'job=~".*etcd.*"'
+    """Scopes every query: matches `etcd` (prometheus flavor), `etcd-default` (Sysdig agent) and
+    the job names other etcd setups commonly use."""
+    instance_labels: tuple[LabelName, ...] = ("instance", "pod")
+    """The labels that tell one member from another. Our prometheus-flavor job adds `pod`; a
+    label missing from a series is simply ignored, so the default also fits plain `instance`."""
+    cluster_labels: tuple[LabelName, ...] = ("job",)
+    """The labels that tell one etcd cluster from another (add `cluster` on a shared Prometheus)."""
+
+    scrape: Literal["https-client", "http-metrics"] = "https-client"
+    """`https-client`: the client port 2379 with a client certificate (kubeadm's default listener,
+    reachable on the node IP). `http-metrics`: the plain-HTTP port 2381, which kubeadm binds to
+    127.0.0.1 unless `--listen-metrics-urls=http://0.0.0.0:2381` is set."""
+    client_port: int = Field(default=2379, ge=1, le=65535)
+    """etcd's client port, serving `/metrics` over TLS."""
+    metrics_port: int = Field(default=2381, ge=1, le=65535)
+    """kubeadm's `--listen-metrics-urls` port: `/metrics` and `/health` over plain HTTP."""
+    ca_file: str = "/etc/kubernetes/pki/etcd/ca.crt"
+    """The etcd CA, as a path on the scraper's file system (kubeadm's location by default)."""
+    cert_file: str = "/etc/kubernetes/pki/etcd/healthcheck-client.crt"
+    """A client certificate signed by the etcd CA; kubeadm's health-check client fits."""
+    key_file: str = "/etc/kubernetes/pki/etcd/healthcheck-client.key"
+    """The key of `cert_file`; only its path reaches the output."""
+    namespace: str = "kube-system"
+    """Where kubeadm runs the etcd static pods."""
+    component: str = "etcd"
+    """The value of the `component` pod label kubeadm puts on the etcd static pods."""
+
+    members_down_for: Duration = "20m"
+    """A member down, or unreachable for its peers, pages only after this long (upstream's 20m):
+    rolling restarts and short partitions heal well within it."""
+    insufficient_members_for: Duration = "3m"
+    """Quorum lost means no writes at all, so this pages quickly."""
+    no_leader_for: Duration = "1m"
+    """A member without a leader serves no writes; elections take seconds, so a minute is real."""
+    peer_failure_rate: float = Field(default=0.01, ge=0)
+    """Failed sends to one peer per second above which that peer counts as unreachable."""
+
+    leader_changes_window: Duration = "15m"
+    """Leader changes are counted over this window ..."""
+    leader_changes_threshold: int = Field(default=4, ge=1)
+    """... and this many or more in it means the cluster keeps re-electing ..."""
+    leader_changes_for: Duration = "5m"
+    """... for this long."""
+
+    grpc_error_warning_percent: float = Field(default=1, ge=0, le=100)
+    """Share of failed unary gRPC requests of one method (percent) that warns ..."""
+    grpc_error_warning_for: Duration = "10m"
+    """... when it lasts this long."""
+    grpc_error_critical_percent: float = Field(default=5, ge=0, le=100)
+    """Share of failed unary gRPC requests of one method (percent) that pages ..."""
+    grpc_error_critical_for: Duration = "5m"
+    """... when it lasts this long."""
+
+    latency_for: Duration = "15m"
+    """Latency p99s are computed over a 5-minute rate window, so a slow burst of B minutes keeps
+    the p99 high for about B + 5 minutes. Fifteen minutes (upstream uses 10m) means a burst under
+    ten minutes never fires, while a sustained slowdown does."""
+    grpc_p99_seconds: float = Field(default=0.15, gt=0)
+    """Unary requests (Defragment aside, which is slow by nature) answer in milliseconds."""
+    peer_rtt_p99_seconds: float = Field(default=0.15, gt=0)
+    """Round trips between members on one network take milliseconds; 150ms delays every commit."""
+    fsync_warning_p99_seconds: float = Field(default=0.5, gt=0)
+    """A WAL fsync blocks every write; half a second at p99 means a slow or shared disk ..."""
+    fsync_critical_p99_seconds: float = Field(default=1.0, gt=0)
+    """... and a full second starts to cost heartbeats and leader elections."""
+    commit_p99_seconds: float = Field(default=0.25, gt=0)
+    """A backend (bbolt) commit normally takes well under 25ms at p99."""
+
+    failed_proposals_per_second: float = Field(default=5, ge=0)
+    """Failed Raft proposals per second over 15 minutes (upstream's threshold, per second) ..."""
+    failed_proposals_for: Duration = "15m"
+    """... kept up for this long."""
+
+    quota_percent: float = Field(default=95, gt=0, le=100)
+    """Past this share of the backend quota etcd is about to raise NOSPACE and refuse writes."""
+    quota_for: Duration = "10m"
+    """How long the database must stay that full."""
+    growth_horizon: Duration = "4h"
+    """The database is fitted over this window and projected this far ahead; reaching the quota
+    within it warns."""
+    growth_for: Duration = "10m"
+    """How long the projection must keep crossing the quota."""
+    fragmentation_ratio: float = Field(default=0.5, gt=0, lt=1)
+    """In-use share of the database file below which a defragmentation would give space back ..."""
+    fragmentation_min_bytes: int = Field(default=100 * 1024 * 1024, ge=0)
+    """... counted only for databases holding more than this (small ones are not worth it) ..."""
+    fragmentation_for: Duration = "10m"
+    """... for this long."""
+
+    absent_for: Duration = "10m"
+    """How long no etcd target may be discovered before it pages: monitoring is blind then."""
+
+    request_rate_per_second: float = Field(default=100, gt=0)
+    """Mutating requests per second for the whole cluster. A quiet Kubernetes cluster makes tens;
+    sustained hundreds mean a heavy rollout or a misbehaving client."""
+    request_rate_window: Duration = "5m"
+    """The request rate is averaged over this window ..."""
+    request_rate_for: Duration = "10m"
+    """... and must stay high this long."""
+
+    runbook_base_url: str = "out/docs"
+    """Where the generated docs are browsable; each alert links to its section of etcd.md."""
+
+
+def _labels(*groups: tuple[str, ...]) -> str:
+    return ", ".join(dict.fromkeys(label for group in groups for label in group))
+
+
+# The metric catalog: the single source of truth for keep-lists, checks and docs.
+METRICS = (
+    Metric(name="etcd_server_has_leader", type=GAUGE, unit="boolean", signal=ERRORS,
+           help="1 while this member knows a leader, 0 while it has none."),
+    Metric(name="etcd_server_leader_changes_seen_total", type=COUNTER, unit="changes",
+           signal=ERRORS, help="Leader changes this member has observed since it started."),
+    Metric(name="etcd_server_proposals_committed_total", type=GAUGE, unit="proposals",
+           signal=TRAFFIC,
+           help="Raft index of the last committed proposal; exposed as a gauge, only grows."),
+    Metric(name="etcd_server_proposals_applied_total", type=GAUGE, unit="proposals",
+           signal=TRAFFIC,
+           help="Raft index of the last applied proposal; exposed as a gauge, only grows."),
+    Metric(name="etcd_server_proposals_pending", type=GAUGE, unit="proposals", signal=SATURATION,
+           help="Proposals submitted and waiting to be committed."),
+    Metric(name="etcd_server_proposals_failed_total", type=COUNTER, unit="proposals",
+           signal=ERRORS, help="Proposals that failed, mostly for lack of a leader or quorum."),
+    Metric(name="etcd_server_quota_backend_bytes", type=GAUGE, unit="bytes", signal=SATURATION,
+           help="Backend size limit; beyond it etcd raises the NOSPACE alarm and refuses writes."),
+    Metric(name="etcd_mvcc_db_total_size_in_bytes", type=GAUGE, unit="bytes", signal=SATURATION,
+           help="Size of the backend database file, free pages included."),
+    Metric(name="etcd_mvcc_db_total_size_in_use_in_bytes", type=GAUGE, unit="bytes",
+           signal=SATURATION, help="Part of the database file that holds live data."),
+    Metric(name="etcd_disk_wal_fsync_duration_seconds", type=HISTOGRAM, unit="seconds",
+           signal=LATENCY, help="Time to fsync the write-ahead log before acknowledging entries."),
+    Metric(name="etcd_disk_backend_commit_duration_seconds", type=HISTOGRAM, unit="seconds",
+           signal=LATENCY, help="Time to commit one batch of changes to the bbolt backend."),
+    Metric(name="etcd_network_peer_round_trip_time_seconds", type=HISTOGRAM, unit="seconds",
+           signal=LATENCY, labels=("To",), help="Round-trip time to each peer member."),
+    Metric(name="etcd_network_peer_sent_failures_total", type=COUNTER, unit="failures",
+           signal=ERRORS, labels=("To",), help="Messages that could not be sent to a peer."),
+    Metric(name="etcd_network_peer_sent_bytes_total", type=COUNTER, unit="bytes",
+           signal=TRAFFIC, labels=("To",), help="Bytes sent to each peer member."),
+    Metric(name="etcd_network_peer_received_bytes_total", type=COUNTER, unit="bytes",
+           signal=TRAFFIC, labels=("From",), help="Bytes received from each peer member."),
+    Metric(name="etcd_network_client_grpc_sent_bytes_total", type=COUNTER, unit="bytes",
+           signal=TRAFFIC, help="Bytes sent to gRPC clients."),
+    Metric(name="etcd_network_client_grpc_received_bytes_total", type=COUNTER, unit="bytes",
+           signal=TRAFFIC, help="Bytes received from gRPC clients."),
+    Metric(name="grpc_server_started_total", type=COUNTER, unit="requests", signal=TRAFFIC,
+           labels=("grpc_type", "grpc_service", "grpc_method"),
+           help="gRPC calls the member started serving."),
+    Metric(name="grpc_server_handled_total", type=COUNTER, unit="requests", signal=ERRORS,
+           labels=("grpc_type", "grpc_service", "grpc_method", "grpc_code"),
+           help="gRPC calls the member finished, by status code."),
+    Metric(name="grpc_server_handling_seconds", type=HISTOGRAM, unit="seconds", signal=LATENCY,
+           labels=("grpc_type", "grpc_service", "grpc_method"),
+           help="Time to serve a gRPC call (exposed only with `--metrics=extensive`)."),
+    Metric(name="process_resident_memory_bytes", type=GAUGE, unit="bytes", signal=SATURATION,
+           help="Resident memory of the etcd process."),
+    Metric(name="process_cpu_seconds_total", type=COUNTER, unit="seconds", signal=SATURATION,
+           help="CPU time the etcd process has used (user plus system)."),
+    Metric(name="process_open_fds", type=GAUGE, unit="descriptors", signal=SATURATION,
+           help="File descriptors the etcd process holds open."),
+    Metric(name="go_goroutines", type=GAUGE, unit="goroutines", signal=SATURATION,
+           help="Goroutines alive in the etcd process."),
+)
+
+# Recorded p99s, shared by alerts and panels. They keep `job` and the member labels, because the
+# selector is not injected into recorded series.
+GRPC_P99 = "job_instance_grpc_method:grpc_server_handling_seconds:p99_rate5m"
+PEER_RTT_P99 = "job_instance_to:etcd_network_peer_round_trip_time_seconds:p99_rate5m"
+FSYNC_P99 = "job_instance:etcd_disk_wal_fsync_duration_seconds:p99_rate5m"
+COMMIT_P99 = "job_instance:etcd_disk_backend_commit_duration_seconds:p99_rate5m"
+
+
+def recording_rules(config: Config) -> tuple[Recording, ...]:
+    member = _labels(("job",), config.cluster_labels, config.instance_labels)
+
+    def p99(bucket: str, extra: str = "", matchers: str = "") -> str:
+        by = ", ".join(filter(None, [member, extra, "le"]))
+        return f"histogram_quantile(0.99, sum by ({by}) (rate({bucket}{matchers}[5m])))"
+
+    return (
+        # Unary only: watches and other streams live as long as their clients. Defragment
+        # rewrites the whole database and is slow by design.
+        Recording(record=GRPC_P99, expr=p99(
+            "grpc_server_handling_seconds_bucket", "grpc_service, grpc_method",
+            '{grpc_type="unary", grpc_method!="Defragment"}')),
+        Recording(record=PEER_RTT_P99,
+                  expr=p99("etcd_network_peer_round_trip_time_seconds_bucket", "To")),
+        Recording(record=FSYNC_P99, expr=p99("etcd_disk_wal_fsync_duration_seconds_bucket")),
+        Recording(record=COMMIT_P99,
+                  expr=p99("etcd_disk_backend_commit_duration_seconds_bucket")),
+    )
+
+
+def _runbook(config: Config, alert: str) -> str:
+    return f"{config.runbook_base_url.rstrip('/')}/etcd.md#{alert.lower()}"
+
+
+def _alert(config: Config, name: str, severity: Severity, for_: str, expr: str, summary: str,
+           description: str) -> Alert:
+    return Alert(name=name, expr=expr, for_=for_, severity=severity, summary=summary,
+                 description=description, runbook_url=_runbook(config, name))
+
+
+MEMBER = "{{ $labels.instance }}"
+CLUSTER = "{{ $labels.job }}"
+
+
+def availability_alerts(config: Config) -> tuple[Alert, ...]:
+    cluster = ", ".join(config.cluster_labels)
+    by_peer = _labels(config.cluster_labels, ("To",))
+    # Members down by their own targets; failing that, peers the others keep failing to send to.
+    down = f"sum by ({cluster}) (up == bool 0) > 0"
+    unreachable = (
+        f"count by ({cluster}) (sum by ({by_peer}) "
+        f"(rate(etcd_network_peer_sent_failures_total[2m])) > {config.peer_failure_rate:g})"
+    )
+    return (
+        _alert(config, "etcdMembersDown", WARNING, config.members_down_for,
+               f"{down} or {unreachable}",
+               "An etcd member is down or its peers cannot reach it.",
+               f"Cluster {CLUSTER} has {{{{ $value }}}} member(s) down or unreachable for "
+               f"{config.members_down_for}. One more loss may cost the cluster its quorum."),
+        _alert(config, "etcdInsufficientMembers", CRITICAL, config.insufficient_members_for,
+               f"sum by ({cluster}) (up == bool 1) < (count by ({cluster}) (up) + 1) / 2",
+               "An etcd cluster has lost its quorum.",
+               f"Only {{{{ $value }}}} member(s) of cluster {CLUSTER} are up, fewer than a "
+               "majority: the cluster accepts no writes, and the Kubernetes API stalls."),
+        _alert(config, "etcdNoLeader", CRITICAL, config.no_leader_for,
+               "etcd_server_has_leader == 0",
+               "An etcd member has no leader.",
+               f"Member {MEMBER} of cluster {CLUSTER} has seen no leader for "
+               f"{config.no_leader_for}; it cannot serve writes or linearizable reads."),
+        _alert(config, "etcdMetricsAbsent", CRITICAL, config.absent_for, "absent(up)",
+               "No etcd target is being scraped.",
+               f"No target matching {config.selector} has been discovered for "
+               f"{config.absent_for}: etcd is gone from service discovery, or the scrape job is "
+               "broken, and every other etcd alert is blind."),
+    )
+
+
+def raft_alerts(config: Config) -> tuple[Alert, ...]:
+    members = ", ".join(config.instance_labels)
+    window = config.leader_changes_window
+    # Counting on the highest counter of the cluster, sampled each minute, counts a change once
+    # however many members saw it, and a member restart (counter reset) still adds up.
+    changes = (
+        f"increase((max without ({members}) (etcd_server_leader_changes_seen_total))"
+        f"[{window}:1m]) >= {config.leader_changes_threshold}"
+    )
+    return (
+        _alert(config, "etcdHighNumberOfLeaderChanges", WARNING, config.leader_changes_for,
+               changes,
+               "An etcd cluster keeps electing new leaders.",
+               f"Cluster {CLUSTER} changed leader {{{{ $value | humanize }}}} times in the last "
+               f"{window}. Frequent elections stall writes; look for slow disks, CPU starvation "
+               "or a flaky network between members."),
+        _alert(config, "etcdHighNumberOfFailedProposals", WARNING, config.failed_proposals_for,
+               f"rate(etcd_server_proposals_failed_total[15m]) > "
+               f"{config.failed_proposals_per_second:g}",
+               "An etcd member keeps failing Raft proposals.",
+               f"Member {MEMBER} of cluster {CLUSTER} failed {{{{ $value | humanize }}}} "
+               "proposals per second over the last 15 minutes, usually during leader elections "
+               "or while quorum is lost."),
+    )
+
+
+def _grpc_errors(config: Config, severity: Severity, percent: float, for_: str) -> Alert:
+    by = _labels(("job",), config.cluster_labels, config.instance_labels,
+                 ("grpc_service", "grpc_method"))
+    # Unary calls only: cancelled watches end as errors on the stream although nothing failed.
+    failed = 'grpc_server_handled_total{grpc_type="unary", grpc_code!="OK"}'
+    handled = 'grpc_server_handled_total{grpc_type="unary"}'
+    return _alert(
+        config, "etcdHighNumberOfFailedGRPCRequests", severity, for_,
+        f"100 * sum by ({by}) (rate({failed}[5m])) / sum by ({by}) (rate({handled}[5m]))"
+        f" > {percent:g}",
+        "An etcd member fails many gRPC requests.",
+        f"{{{{ $value | humanize }}}}% of {{{{ $labels.grpc_method }}}} requests on member "
+        f"{MEMBER} of cluster {CLUSTER} failed over the last 5 minutes (threshold {percent:g}%).",
+    )
+
+
+def _slow(config: Config, name: str, severity: Severity, series: str, seconds: float,
+          summary: str, what: str) -> Alert:
+    return _alert(
+        config, name, severity, config.latency_for, f"{series} > {seconds:g}", summary,
+        f"The 99th percentile of {what} on member {MEMBER} of cluster {CLUSTER} has been above "
+        f"{seconds:g}s for {config.latency_for} (now {{{{ $value | humanizeDuration }}}}).",
+    )
+
+
+def performance_alerts(config: Config) -> tuple[Alert, ...]:
+    return (
+        _grpc_errors(config, WARNING, config.grpc_error_warning_percent,
+                     config.grpc_error_warning_for),
+        _grpc_errors(config, CRITICAL, config.grpc_error_critical_percent,
+                     config.grpc_error_critical_for),
+        _slow(config, "etcdGRPCRequestsSlow", CRITICAL, GRPC_P99, config.grpc_p99_seconds,
+              "etcd answers gRPC requests slowly.",
+              "{{ $labels.grpc_method }} request time"),
+        _slow(config, "etcdMemberCommunicationSlow", WARNING, PEER_RTT_P99,
+              config.peer_rtt_p99_seconds, "etcd members are slow to reach each other.",
+              "the round trip to peer {{ $labels.To }}"),
+        _slow(config, "etcdHighFsyncDurations", WARNING, FSYNC_P99,
+              config.fsync_warning_p99_seconds, "etcd's write-ahead log is slow to sync to disk.",
+              "WAL fsync time"),
+        _slow(config, "etcdHighFsyncDurations", CRITICAL, FSYNC_P99,
+              config.fsync_critical_p99_seconds,
+              "etcd's write-ahead log is very slow to sync to disk.", "WAL fsync time"),
+        _slow(config, "etcdHighCommitDurations", WARNING, COMMIT_P99, config.commit_p99_seconds,
+              "etcd is slow to commit to its backend database.", "backend commit time"),
+    )
+
+
+def storage_alerts(config: Config) -> tuple[Alert, ...]:
+    size, quota = "etcd_mvcc_db_total_size_in_bytes", "etcd_server_quota_backend_bytes"
+    in_use = "etcd_mvcc_db_total_size_in_use_in_bytes"
+    horizon = config.growth_horizon
+    return (
+        _alert(config, "etcdDatabaseQuotaLowSpace", CRITICAL, config.quota_for,
+               f"100 * last_over_time({size}[5m]) / last_over_time({quota}[5m]) "
+               f"> {config.quota_percent:g}",
+               "An etcd database is about to hit its quota.",
+               f"The database of member {MEMBER} of cluster {CLUSTER} fills "
+               "{{ $value | humanize }}% of its quota. At the quota etcd refuses every write "
+               "until it is compacted, defragmented and the NOSPACE alarm disarmed."),
+        _alert(config, "etcdExcessiveDatabaseGrowth", WARNING, config.growth_for,
+               f"predict_linear({size}[{horizon}], {_seconds(horizon)}) > {quota}",
+               "An etcd database is growing towards its quota.",
+               f"At the pace of the last {horizon}, the database of member {MEMBER} of cluster "
+               f"{CLUSTER} reaches its quota within {horizon}. Look for a client writing "
+               "unusually much, or for a compaction that no longer runs."),
+        _alert(config, "etcdDatabaseHighFragmentationRatio", WARNING, config.fragmentation_for,
+               f"last_over_time({in_use}[5m]) / last_over_time({size}[5m]) "
+               f"< {config.fragmentation_ratio:g} and {in_use} > {config.fragmentation_min_bytes}",
+               "An etcd database file is mostly free space.",
+               "Only {{ $value | humanizePercentage }} of the database file of member "
+               f"{MEMBER} of cluster {CLUSTER} holds live data. A defragmentation of this "
+               "member would give the rest back to the disk."),
+    )
+
+
+def _seconds(duration: str) -> int:
+    return int(duration_seconds(duration))
+
+
+def load_alerts(config: Config) -> tuple[Alert, ...]:
+    cluster = ", ".join(config.cluster_labels)
+    window = config.request_rate_window
+    # Writes counted as client requests: grpc_server_started_total counts each call once, on the
+    # member the client talks to, so the sum over members is the cluster's rate. (The mvcc
+    # put/delete counters count every write again on every member, and each op of a Txn apart.)
+    writes = (
+        'grpc_server_started_total{grpc_service="etcdserverpb.KV", '
+        'grpc_method=~"Put|DeleteRange|Txn"}'
+    )
+    return (
+        _alert(config, "etcdHighRequestRate", WARNING, config.request_rate_for,
+               f"sum by ({cluster}) (rate({writes}[{window}])) > "
+               f"{config.request_rate_per_second:g}",
+               "An etcd cluster receives an unusually high rate of writes.",
+               f"Cluster {CLUSTER} has received {{{{ $value | humanize }}}} writes (Put, "
+               f"DeleteRange, Txn) per second, averaged over {window}, for "
+               f"{config.request_rate_for}. Heavy rollouts and node drains cause this; "
+               "so do controllers stuck in an update loop."),
+    )
+
+
+def alerts(config: Config) -> tuple[Alert, ...]:
+    return (
+        *availability_alerts(config),
+        *raft_alerts(config),
+        *performance_alerts(config),
+        *storage_alerts(config),
+        *load_alerts(config),
+    )
+
+
+def _port(config: Config) -> int:
+    return config.client_port if config.scrape == "https-client" else config.metrics_port
+
+
+def _transport(config: Config) -> tuple[Scheme, TLS | None]:
+    if config.scrape == "http-metrics":
+        return Scheme.HTTP, None
+    return Scheme.HTTPS, TLS(ca_file=config.ca_file, cert_file=config.cert_file,
+                             key_file=config.key_file)
+
+
+def _static_pod_steps(config: Config) -> tuple[Relabel, ...]:
+    """Plain Prometheus: running kubeadm etcd pods, scraped on the node IP (host network)."""
+    return (
+        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_label_component",),
+                regex=config.component),
+        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_phase",),
+                regex="Running"),
+        Relabel(action=Action.REPLACE, source_labels=("__address__",), regex=r"([^:]+)(?::\d+)?",
+                replacement=f"$1:{_port(config)}", target_label="__address__"),
+        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_namespace",),
+                target_label="namespace"),
+        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_pod_name",),
+                target_label="pod"),
+    )
+
+
+def _sysdig_steps(config: Config) -> tuple[Relabel, ...]:
+    """The Sysdig agent's promcat steps: this host's etcd pod, tagged with integration type etcd."""
+    annotation = "__meta_kubernetes_pod_annotation_promcat_sysdig_com_integration_type"
+    return (
+        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_host_ip",),
+                regex="__HOSTIPS__"),
+        Relabel(action=Action.DROP,
+                source_labels=("__meta_kubernetes_pod_annotation_promcat_sysdig_com_omit",),
+                regex="true"),
+        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_phase",),
+                regex="Running"),
+        Relabel(action=Action.REPLACE,
+                source_labels=("__meta_kubernetes_pod_label_component", annotation),
+                separator=";", regex=f"({config.component});(.{{0}}$)", replacement="etcd",
+                target_label=annotation),
+        Relabel(action=Action.KEEP, source_labels=(annotation,), regex="etcd"),
+        Relabel(action=Action.REPLACE, source_labels=("__address__",), regex=r"([^:]+)(?::\d+)?",
+                replacement=f"$1:{_port(config)}", target_label="__address__"),
+        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_pod_uid",),
+                target_label="sysdig_k8s_pod_uid"),
+        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_pod_container_name",),
+                target_label="sysdig_k8s_pod_container_name"),
+    )
+
+
+def scrape_jobs(config: Config) -> tuple[ScrapeJob, ...]:
+    keep = (keep_metrics(series for m in METRICS for series in m.series_names()),)
+    scheme, tls = _transport(config)
+    pods = KubernetesSD(role=Role.POD, namespaces=(config.namespace,))
+    return (
+        ScrapeJob(job_name="etcd", flavor=Flavor.PROMETHEUS, discovery=pods, scheme=scheme,
+                  tls=tls, relabel_configs=_static_pod_steps(config),
+                  metric_relabel_configs=keep),
+        ScrapeJob(job_name="etcd-default", flavor=Flavor.SYSDIG_AGENT, discovery=pods,
+                  scheme=scheme, tls=tls, relabel_configs=_sysdig_steps(config),
+                  metric_relabel_configs=keep),
+    )
+
+
+def _panel(title: str, unit: str, description: str, *queries: tuple[str, str],
+           kind: PanelKind = PanelKind.TIMESERIES, width: int = 12, **limits: float) -> Panel:
+    return Panel(kind=kind, title=title, unit=unit, description=description, width=width,
+                 queries=tuple(Query(expr=expr, legend=legend) for expr, legend in queries),
+                 **limits)
+
+
+def dashboard(config: Config) -> Dashboard:
+    member = _labels(config.instance_labels)
+    by_member = f"sum by ({member})"
+    legend = "{{instance}}"
+    health = Row(title="Cluster health", panels=(
+        _panel("Members up", "short", "etcd targets scraped successfully right now.",
+               ("sum(up)", "up"), kind=PanelKind.STAT, width=6),
+        _panel("Members without a leader", "short",
+               "Members that currently see no leader; anything above 0 means writes stall.",
+               ("count(etcd_server_has_leader == 0) or vector(0)", "no leader"),
+               kind=PanelKind.STAT, width=6),
+        _panel("Leader changes", "short",
+               "Leader changes in each interval, as seen by the member that saw the most.",
+               ("max(increase(etcd_server_leader_changes_seen_total[5m]))", "changes"),
+               width=6),
+        _panel("Has leader", "short", "1 while the member knows a leader, 0 while it has none.",
+               ("etcd_server_has_leader", legend), width=6, min=0, max=1),
+    ))
+    raft = Row(title="Raft proposals", panels=(
+        # Committed and applied are Raft indexes exposed as gauges: deriv gives their pace.
+        _panel("Proposals committed", "ops", "Proposals committed per second.",
+               ("deriv(etcd_server_proposals_committed_total[5m])", legend), width=6),
+        _panel("Proposals applied", "ops", "Proposals applied to the store per second.",
+               ("deriv(etcd_server_proposals_applied_total[5m])", legend), width=6),
+        _panel("Proposals pending", "short",
+               "Proposals waiting to be committed; a growing queue means a struggling member.",
+               ("etcd_server_proposals_pending", legend), width=6),
+        _panel("Proposals failed", "ops", "Failed proposals per second.",
+               ("rate(etcd_server_proposals_failed_total[5m])", legend), width=6),
+    ))
+    unary = 'grpc_server_handled_total{grpc_type="unary"}'
+    grpc = Row(title="gRPC", panels=(
+        _panel("Request rate", "reqps", "gRPC calls started per second, by type.",
+               (f"sum by ({member}, grpc_type) (rate(grpc_server_started_total[5m]))",
+                "{{instance}} {{grpc_type}}"), width=8),
+        _panel("Unary error rate", "percentunit",
+               "Share of unary gRPC calls that ended with a status other than OK.",
+               (f'{by_member} (rate(grpc_server_handled_total{{grpc_type="unary", '
+                f'grpc_code!="OK"}}[5m])) / {by_member} (rate({unary}[5m]))', legend),
+               width=8, min=0),
+        _panel("Unary request time p99", "s",
+               "99th percentile time to serve a unary call, by method (Defragment excluded).",
+               (GRPC_P99, "{{instance}} {{grpc_method}}"), width=8),
+    ))
+    disk = Row(title="Disk and database", panels=(
+        _panel("WAL fsync p99", "s", "99th percentile time to fsync the write-ahead log.",
+               (FSYNC_P99, legend)),
+        _panel("Backend commit p99", "s", "99th percentile time to commit to the backend.",
+               (COMMIT_P99, legend)),
+        _panel("Database size vs quota", "bytes",
+               "Size of the database file of each member, against the backend quota.",
+               ("etcd_mvcc_db_total_size_in_bytes", "{{instance}} size"),
+               ("max(etcd_server_quota_backend_bytes)", "quota")),
+        _panel("Database in use", "percentunit",
+               "Share of the database file holding live data; low means defragmentation helps.",
+               ("etcd_mvcc_db_total_size_in_use_in_bytes / etcd_mvcc_db_total_size_in_bytes",
+                legend), min=0, max=1),
+    ))
+    network = Row(title="Network", panels=(
+        _panel("Peer round trip p99", "s", "99th percentile round trip to each peer.",
+               (PEER_RTT_P99, "{{instance}} to {{To}}"), width=24),
+        _panel("Client traffic", "Bps", "Bytes per second received from and sent to clients.",
+               (f"{by_member} (rate(etcd_network_client_grpc_received_bytes_total[5m]))",
+                "{{instance}} received"),
+               (f"{by_member} (rate(etcd_network_client_grpc_sent_bytes_total[5m]))",
+                "{{instance}} sent")),
+        _panel("Peer traffic", "Bps", "Bytes per second received from and sent to peers.",
+               (f"{by_member} (rate(etcd_network_peer_received_bytes_total[5m]))",
+                "{{instance}} received"),
+               (f"{by_member} (rate(etcd_network_peer_sent_bytes_total[5m]))",
+                "{{instance}} sent")),
+    ))
+    process = Row(title="Process", panels=(
+        _panel("Memory", "bytes", "Resident memory of the etcd process.",
+               ("process_resident_memory_bytes", legend), width=6),
+        _panel("CPU", "short", "CPU cores the etcd process uses.",
+               ("rate(process_cpu_seconds_total[5m])", legend), width=6),
+        _panel("Goroutines", "short", "Goroutines alive in the etcd process.",
+               ("go_goroutines", legend), width=6),
+        _panel("Open file descriptors", "short", "File descriptors etcd holds open.",
+               ("process_open_fds", legend), width=6),
+    ))
+    return Dashboard(
+        title="etcd / Overview",
+        description="etcd members: cluster health, Raft, gRPC, disk, database, network, process.",
+        tags=("etcd", "kgen"),
+        variables=(
+            Variable(name="job", label="job", metric="etcd_server_has_leader"),
+            Variable(name="instance", label="instance", metric="etcd_server_has_leader"),
+        ),
+        rows=(health, raft, grpc, disk, network, process),
+    )
+
+
+def integration(config: Config) -> Integration:
+    return Integration(
+        name="etcd",
+        title="etcd",
+        description="etcd, the consistent key-value store that holds Kubernetes' state.",
+        supported_version="3.5-3.6",
+        selector=config.selector,
+        metrics=METRICS,
+        recording_rules=recording_rules(config),
+        alerts=alerts(config),
+        scrape_jobs=scrape_jobs(config),
+        dashboards=(dashboard(config),),
+    )

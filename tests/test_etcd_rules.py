@@ -1,0 +1,71 @@
+"""The etcd rule file passes `promtool check rules` and its unit tests (rules/etcd_test.yaml)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import yaml
+from conftest import OUT, ROOT, SPECS
+
+from generator.build import build
+
+RULES = OUT / "prometheus" / "rules" / "etcd.yaml"
+UNIT_TESTS = ROOT / "tests" / "rules" / "etcd_test.yaml"
+UPSTREAM_ALERTS = {
+    "etcdMembersDown", "etcdInsufficientMembers", "etcdNoLeader", "etcdHighNumberOfLeaderChanges",
+    "etcdHighNumberOfFailedGRPCRequests", "etcdGRPCRequestsSlow", "etcdMemberCommunicationSlow",
+    "etcdHighNumberOfFailedProposals", "etcdHighFsyncDurations", "etcdHighCommitDurations",
+    "etcdDatabaseQuotaLowSpace", "etcdExcessiveDatabaseGrowth",
+    "etcdDatabaseHighFragmentationRatio",
+}
+"""The alert names of the upstream etcd mixin: a drop-in must keep every one."""
+SEED_ALERTS = {"etcdMetricsAbsent", "etcdHighRequestRate"}
+
+
+def _promtool(promtool: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([promtool, *map(str, args)], capture_output=True, text=True, timeout=60)
+
+
+def test_rule_file_passes_promtool_check(promtool: str) -> None:
+    result = _promtool(promtool, "check", "rules", RULES)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS: 21 rules found" in result.stdout
+
+
+def test_alert_names_are_upstream_plus_seed() -> None:
+    assert _alert_names() == UPSTREAM_ALERTS | SEED_ALERTS
+
+
+def test_every_alert_has_a_unit_test() -> None:
+    alerts = _alert_names()
+    tests = UNIT_TESTS.read_text()
+    assert not [a for a in alerts if f'alertname="{a}"' not in tests
+                and f"alertname: {a}" not in tests]
+
+
+def test_unit_tests_pass(promtool: str) -> None:
+    result = _promtool(promtool, "test", "rules", UNIT_TESTS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _alert_names() -> set[str]:
+    return {line.split(":", 1)[1].strip() for line in RULES.read_text().splitlines()
+            if line.startswith("  - alert:")}
+
+
+def test_knobs_reach_the_rules(promtool: str, tmp_path: Path) -> None:
+    """A shared Prometheus: clusters told apart by `cluster`, members by `instance` alone."""
+    values = {"etcd": {"cluster_labels": ["job", "cluster"], "instance_labels": ["instance"],
+                       "latency_for": "20m", "selector": 'job="etcd-main"'}}
+    rules = build(SPECS, ("prometheus-rules",), values)["prometheus/rules/etcd.yaml"]
+    path = tmp_path / "etcd.yaml"
+    path.write_bytes(rules)
+    assert _promtool(promtool, "check", "rules", path).returncode == 0
+    document = yaml.safe_load(rules)
+    recorded, alerts = document["groups"][0]["rules"], document["groups"][1]["rules"]
+    assert all("sum by (job, cluster, instance," in r["expr"] for r in recorded)
+    assert all('job="etcd-main"' in r["expr"] for r in recorded)
+    assert "sum by (job, cluster) (up{job=\"etcd-main\"} == bool 1)" in "".join(
+        a["expr"] for a in alerts if a["alert"] == "etcdInsufficientMembers")
+    assert {a["for"] for a in alerts if a["alert"] == "etcdHighFsyncDurations"} == {"20m"}
