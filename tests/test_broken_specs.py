@@ -56,8 +56,8 @@ CASES: list[tuple[str, str, str, str, str]] = [
     ("missing-named-group", 'replacement="$1"', 'replacement="${host}"', "KG401", STEP),
     ("replace-without-target", ', target_label="addr")', ")", "KG401", STEP),
     ("hashmod-without-modulus", "action=Action.REPLACE", "action=Action.HASHMOD", "KG401", STEP),
-    ("labelmap-without-regex", 'action=Action.REPLACE, source_labels=("__address__",), regex="(.+)"',
-     'action=Action.LABELMAP, source_labels=("__address__",), regex=None', "KG401", STEP),
+    ("labelmap-without-regex", 'Action.REPLACE, source_labels=("__address__",), regex="(.+)"',
+     'Action.LABELMAP, source_labels=("__address__",), regex=None', "KG401", STEP),
     ("keep-regex-broken", 'regex="demo_.*"', 'regex="demo_(.*"', "KG401", "keep = Relabel("),
     ("inline-password", 'replacement="$1"', 'replacement="password=hunter2"', "KG402",
      "j1 = ScrapeJob("),
@@ -76,8 +76,8 @@ CASES: list[tuple[str, str, str, str, str]] = [
      "C, G = MetricType.COUNTER, MetricType.GAUG", "KG001", "C, G = "),
     ("syntax-error", "def integration(config: Config) -> Integration:",
      "def integration(config: Config) -> Integration", "KG001", "def integration("),
-    ("empty-suppression-reason", 'name="DemoQueueFull",', 'name="QueueFull", suppress={"KG301": " "},',
-     "KG002", A2),
+    ("empty-suppression-reason", 'name="DemoQueueFull",',
+     'name="QueueFull", suppress={"KG301": " "},', "KG002", A2),
 ]
 
 
@@ -200,9 +200,9 @@ def test_real_subprocess_refuses_broken_spec(tmp_path: Path) -> None:
     text = patched('"demo_queue_depth > 100"', '"demo_queue_dept > 100"')
     specs = write_spec(tmp_path, text)
     out, before = sentinel_out(tmp_path)
-    done = subprocess.run([str(Path(sys.executable).parent / "kgen"), "build", "--specs", str(specs),
-                           "--out", str(out)], capture_output=True, text=True, check=False,
-                          cwd=tmp_path)
+    kgen = str(Path(sys.executable).parent / "kgen")
+    done = subprocess.run([kgen, "build", "--specs", str(specs), "--out", str(out)],
+                          capture_output=True, text=True, check=False, cwd=tmp_path)
     assert done.returncode == 1, done.stderr
     assert f"specs/demo.py:{line_of(text, A2)}: error KG203 " in done.stderr
     assert snapshot(out) == before
