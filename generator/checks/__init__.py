@@ -22,6 +22,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "generator.checks.metrics_dropped",
     "generator.checks.metrics_unused",
     "generator.checks.promql_rate_type",
+    "generator.checks.labels",
     "generator.checks.rules_names",
     "generator.checks.rules_annotations",
     "generator.checks.scrape_relabel",
