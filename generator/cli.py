@@ -64,6 +64,42 @@ def build(specs_dir: Path, out_dir: Path, check: bool) -> None:
     click.echo(f"wrote {len(files)} files to {out_dir}", err=True)
 
 
+@main.command()
+@SPECS_OPTION
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Findings as text lines or as a JSON list.")
+@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+def check(specs_dir: Path, output_format: str, strict: bool) -> None:
+    """Run every check and the external validators (promtool, dashboard schema); write nothing.
+
+    Exit 0 when clean, 1 on errors (or on warnings with --strict).
+    """
+    import dataclasses
+    import json
+
+    from generator import checks, loader
+    from generator.checks import external
+    from generator.findings import Level, SpecError
+    from generator.targets import DEFAULT_TARGETS, renderer
+
+    try:
+        specs = loader.load(specs_dir)
+        findings = checks.run(specs)
+        if not any(f.level is Level.ERROR for f in findings):
+            files = {path: data for target in DEFAULT_TARGETS for spec in specs
+                     for path, data in renderer(target)(spec).items()}
+            findings = sorted(findings + external.run(files, specs_dir))
+    except SpecError as error:
+        findings = error.findings
+    if output_format == "json":
+        click.echo(json.dumps([dataclasses.asdict(f) for f in findings], indent=2))
+    else:
+        for finding in findings:
+            click.echo(str(finding), err=True)
+    failing = [f for f in findings if strict or f.level is Level.ERROR]
+    sys.exit(1 if failing else 0)
+
+
 @main.command(name="list")
 @SPECS_OPTION
 def list_integrations(specs_dir: Path) -> None:

@@ -12,10 +12,23 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from generator.findings import Finding, Level
+from generator.findings import Finding, Level, display_path
 from generator.loader import Spec
+from generator.model import SpecModel
 
-CHECK_MODULES: tuple[str, ...] = ("generator.checks.promql_syntax",)
+CHECK_MODULES: tuple[str, ...] = (
+    "generator.checks.promql_syntax",
+    "generator.checks.metrics_unknown",
+    "generator.checks.metrics_dropped",
+    "generator.checks.metrics_unused",
+    "generator.checks.promql_rate_type",
+    "generator.checks.labels",
+    "generator.checks.rules_names",
+    "generator.checks.rules_annotations",
+    "generator.checks.scrape_relabel",
+    "generator.checks.scrape_jobs",
+    "generator.checks.dashboards",
+)
 """In run order; syntax comes first because later checks read parsed queries."""
 
 
@@ -31,4 +44,26 @@ def run(specs: list[Spec]) -> list[Finding]:
         findings.extend(found)
         if module.NAME == "promql/syntax" and any(f.level is Level.ERROR for f in found):
             break
-    return sorted(findings)
+    suppressed = suppressions(specs)
+    return sorted(f for f in findings if (f.path, f.line, f.code) not in suppressed)
+
+
+def suppressions(specs: list[Spec]) -> set[tuple[str, int, str]]:
+    """(path, line, code) of every item that suppresses a check code, with a written reason."""
+    found: set[tuple[str, int, str]] = set()
+    for spec in specs:
+        for item in _items(spec.integration):
+            if item.location is not None:
+                path = display_path(item.location.path)
+                found.update((path, item.location.line, code) for code in item.suppress)
+    return found
+
+
+def _items(model: SpecModel) -> list[SpecModel]:
+    items = [model]
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        for child in value if isinstance(value, tuple) else (value,):
+            if isinstance(child, SpecModel):
+                items += _items(child)
+    return items

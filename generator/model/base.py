@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 _GENERATOR_DIR = str(Path(__file__).resolve().parent.parent)
 _PYDANTIC_MARKER = f"{Path('pydantic')}"
@@ -41,7 +41,19 @@ class SpecModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    suppress: dict[str, str] = Field(
+        default_factory=dict,
+        description="Check code -> the written reason this item is exempt from it",
+    )
     _location: Location | None = PrivateAttr(default=None)
+
+    @field_validator("suppress")
+    @classmethod
+    def _reasons_are_written(cls, suppress: dict[str, str]) -> dict[str, str]:
+        for code, reason in suppress.items():
+            if not reason.strip():
+                raise ValueError(f"suppressing {code} needs a written reason")
+        return suppress
 
     def model_post_init(self, context: Any, /) -> None:
         self._location = caller_location()

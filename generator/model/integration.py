@@ -62,6 +62,11 @@ class Integration(SpecModel):
         description="PromQL label matchers that scope every query, e.g. job=~\".*etcd.*\"",
     )
     metrics: tuple[Metric, ...] = Field(min_length=1)
+    naming_exemption: str | None = Field(
+        default=None, min_length=1,
+        description="Why alert names keep another project's style (e.g. a mixin's lower-case "
+                    "names); exempts them from rules/names' CamelCase prefix rule only",
+    )
     recording_rules: tuple[Recording, ...] = ()
     alerts: tuple[Alert, ...] = ()
     scrape_jobs: tuple[ScrapeJob, ...] = ()

@@ -1,0 +1,52 @@
+"""Dashboard uids are unique and fit Grafana's 40 characters; the rendered layout has no
+overlapping or overflowing panels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.findings import Finding, Level
+from generator.loader import Spec
+from generator.model import Location
+from generator.targets.grafana import GRID_WIDTH, dashboard_json, uid
+
+CODE = "KG501"
+NAME = "dashboards/uid"
+DOC = "a dashboard uid used twice or over 40 characters, or panels that overlap in the layout"
+
+MAX_UID = 40
+
+
+def check(specs: list[Spec]) -> list[Finding]:
+    findings = []
+    seen: dict[str, Location | None] = {}
+    for spec in specs:
+        for board in spec.integration.dashboards:
+            board_uid = uid(spec.integration, board)
+            if len(board_uid) > MAX_UID:
+                findings.append(Finding.at(board.location, Level.ERROR, CODE,
+                                           f"dashboard uid {board_uid} is longer than {MAX_UID} "
+                                           f"characters"))
+            if board_uid in seen:
+                findings.append(Finding.at(board.location, Level.ERROR, CODE,
+                                           f"dashboard uid {board_uid} is already used at "
+                                           f"{seen[board_uid]}"))
+            seen.setdefault(board_uid, board.location)
+            panels = dashboard_json(spec.integration, board).get("panels", [])
+            findings += [Finding.at(board.location, Level.ERROR, CODE,
+                                    f"dashboard {board.title!r}: {problem}")
+                         for problem in layout_problems(panels)]
+    return findings
+
+
+def layout_problems(panels: list[dict[str, Any]]) -> list[str]:
+    """Panels wider than the grid or overlapping another, by title, from Grafana gridPos."""
+    boxes = [(p.get("title", "?"), p["gridPos"]) for p in panels if "gridPos" in p]
+    problems = [f"panel {title!r} overflows the {GRID_WIDTH}-column grid"
+                for title, g in boxes if g["x"] + g["w"] > GRID_WIDTH]
+    for index, (title, a) in enumerate(boxes):
+        for other, b in boxes[index + 1:]:
+            if (a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"]
+                    and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]):
+                problems.append(f"panels {title!r} and {other!r} overlap")
+    return problems

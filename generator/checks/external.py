@@ -1,0 +1,93 @@
+"""Validators outside kgen, run by `kgen check` over the rendered output: promtool and the
+Grafana dashboard JSON Schema. A missing tool or schema is a finding, not a crash."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from generator.findings import Finding, Level
+
+CODE_PROMTOOL_MISSING = "KG901"
+CODE_RULES = "KG902"
+CODE_CONFIG = "KG903"
+CODE_SCHEMA_MISSING = "KG904"
+CODE_SCHEMA = "KG905"
+SCHEMA = Path("grafana-schema") / "v11.6" / "dashboard.jsonschema.json"
+
+
+def run(files: dict[str, bytes], specs_dir: Path) -> list[Finding]:
+    """Findings from promtool (rules, scrape config) and the dashboard schema over `files`."""
+    return [*_promtool(files), *_dashboards(files, specs_dir)]
+
+
+def _promtool(files: dict[str, bytes]) -> list[Finding]:
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        return [Finding("<promtool>", 0, Level.ERROR, CODE_PROMTOOL_MISSING,
+                        "promtool is not on PATH; install Prometheus' promtool to check "
+                        "rendered rules and scrape configs")]
+    findings = []
+    with tempfile.TemporaryDirectory(prefix="kgen-check-") as tmp:
+        root = Path(tmp)
+        rules = [_write(root, path, data) for path, data in sorted(files.items())
+                 if path.startswith("prometheus/rules/")]
+        if rules:
+            findings += _tool(promtool, ["check", "rules", *map(str, rules)], CODE_RULES, "rules")
+        for path, data in sorted(files.items()):
+            if path.startswith("scrape-jobs/prometheus/"):
+                config = _write(root, path, _static(data))
+                findings += _tool(promtool, ["check", "config", "--syntax-only", str(config)],
+                                  CODE_CONFIG, f"scrape config {path}")
+    return findings
+
+
+def _write(root: Path, relpath: str, data: bytes) -> Path:
+    path = root / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def _static(data: bytes) -> bytes:
+    """The scrape config with Kubernetes discovery swapped for a static target (Debian's
+    promtool is built without kubernetes_sd_configs)."""
+    config: dict[str, Any] = yaml.safe_load(data)
+    for job in config.get("scrape_configs", []):
+        if job.pop("kubernetes_sd_configs", None) is not None:
+            job["static_configs"] = [{"targets": ["127.0.0.1:9090"]}]
+    return yaml.safe_dump(config).encode()
+
+
+def _tool(promtool: str, args: list[str], code: str, what: str) -> list[Finding]:
+    done = subprocess.run([promtool, *args], capture_output=True, text=True, check=False)
+    if done.returncode == 0:
+        return []
+    output = " ".join((done.stdout + done.stderr).split())
+    return [Finding("<promtool>", 0, Level.ERROR, code, f"promtool rejects {what}: {output}")]
+
+
+def _dashboards(files: dict[str, bytes], specs_dir: Path) -> list[Finding]:
+    boards = {p: d for p, d in sorted(files.items()) if p.startswith("grafana/dashboards/")}
+    if not boards:
+        return []
+    schema_path = specs_dir.resolve().parent.parent / "shared" / SCHEMA
+    if not schema_path.is_file():
+        return [Finding(str(schema_path), 0, Level.ERROR, CODE_SCHEMA_MISSING,
+                        "Grafana dashboard schema not found; cannot validate dashboards")]
+    validator = jsonschema.Draft7Validator(json.loads(schema_path.read_text()))
+    findings = []
+    for path, data in boards.items():
+        for error in sorted(validator.iter_errors(json.loads(data)), key=str)[:5]:
+            where = "/".join(str(part) for part in error.absolute_path) or "(root)"
+            findings.append(Finding(path, 0, Level.ERROR, CODE_SCHEMA,
+                                    f"dashboard fails the v11.6 schema at {where}: "
+                                    f"{error.message}"))
+    return findings

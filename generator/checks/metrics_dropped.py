@@ -1,0 +1,49 @@
+"""No query reads a series that every scrape job of a flavor drops with metric_relabel_configs."""
+
+from __future__ import annotations
+
+import re2
+
+from generator import promql
+from generator.checks.catalog import all_queries, is_synthetic, recorded
+from generator.findings import Finding, Level
+from generator.loader import Spec
+from generator.model import Action, ScrapeJob
+
+CODE = "KG201"
+NAME = "metrics/dropped-by-keep-list"
+DOC = "a query reads a series its scrape jobs drop, so the rule can never see data"
+
+
+def keeps(job: ScrapeJob, series: str) -> bool:
+    """Whether the job's keep/drop steps on `__name__` let the series through (RE2, anchored)."""
+    for step in job.metric_relabel_configs:
+        if step.action not in (Action.KEEP, Action.DROP) or step.source_labels != ("__name__",):
+            continue
+        try:
+            matched = re2.fullmatch(f"(?:{step.regex or '(.*)'})", series) is not None
+        except re2.error:
+            continue  # scrape/relabel reports the regex
+        if matched != (step.action is Action.KEEP):
+            return False
+    return True
+
+
+def check(specs: list[Spec]) -> list[Finding]:
+    findings = []
+    for spec in specs:
+        jobs = spec.integration.scrape_jobs
+        own = recorded(spec)
+        for what, expr, location in all_queries(spec):
+            for use in promql.selector_uses(expr):
+                name = use.metric
+                if not name or name in own or is_synthetic(name):
+                    continue
+                for flavor in sorted({job.flavor for job in jobs}):
+                    flavored = [job for job in jobs if job.flavor is flavor]
+                    if not any(keeps(job, name) for job in flavored):
+                        findings.append(Finding.at(
+                            location, Level.ERROR, CODE,
+                            f"{what} uses {name}, which every {flavor} scrape job drops "
+                            f"({', '.join(j.job_name for j in flavored)}): it can never fire"))
+    return findings

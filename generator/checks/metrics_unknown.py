@@ -1,0 +1,31 @@
+"""Every series a rule or panel reads is in the metric catalog."""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+
+from generator import promql
+from generator.checks.catalog import all_queries, is_synthetic, recorded, series_owner
+from generator.findings import Finding, Level
+from generator.loader import Spec
+
+CODE = "KG203"
+NAME = "metrics/unknown"
+DOC = "a query reads a metric that is not in the integration's catalog"
+
+
+def check(specs: list[Spec]) -> list[Finding]:
+    findings = []
+    for spec in specs:
+        known = set(series_owner(spec)) | recorded(spec)
+        for what, expr, location in all_queries(spec):
+            for use in promql.selector_uses(expr):
+                name = use.metric
+                if not name or name in known or is_synthetic(name):
+                    continue
+                close = get_close_matches(name, sorted(known), n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                findings.append(Finding.at(location, Level.ERROR, CODE,
+                                           f"{what} uses {name}, which is not in the metric "
+                                           f"catalog{hint}"))
+    return findings

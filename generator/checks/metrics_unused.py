@@ -1,0 +1,25 @@
+"""Every catalog metric is read by some rule, panel or variable."""
+
+from __future__ import annotations
+
+from generator import promql
+from generator.checks.catalog import all_queries
+from generator.findings import Finding, Level
+from generator.loader import Spec
+
+CODE = "KG202"
+NAME = "metrics/unused"
+DOC = "a catalog metric that no rule, panel or variable reads (kept and scraped for nothing)"
+
+
+def check(specs: list[Spec]) -> list[Finding]:
+    findings = []
+    for spec in specs:
+        used = {use.metric for _, expr, _ in all_queries(spec)
+                for use in promql.selector_uses(expr)}
+        for metric in spec.integration.metrics:
+            if not used.intersection(metric.series_names()):
+                findings.append(Finding.at(metric.location, Level.WARNING, CODE,
+                                           f"metric {metric.name} is in the catalog but no rule "
+                                           f"or panel uses it"))
+    return findings

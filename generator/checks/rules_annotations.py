@@ -1,0 +1,32 @@
+"""Alert annotations: a static summary, a templated description, valid Go templates."""
+
+from __future__ import annotations
+
+from generator.checks.templates import validate
+from generator.findings import Finding, Level
+from generator.loader import Spec
+
+CODE = "KG302"
+NAME = "rules/annotations"
+DOC = "a templated summary, a static description, or an annotation that is not a valid template"
+
+
+def check(specs: list[Spec]) -> list[Finding]:
+    findings = []
+    for spec in specs:
+        for alert in spec.integration.alerts:
+            problems = []
+            if "{{" in alert.summary:
+                problems.append("summary must be static (no `{{`); put values in the description")
+            if "{{" not in alert.description:
+                problems.append("description must be templated: say where and how much with "
+                                "{{ $labels.x }} and {{ $value }}")
+            texts = {"summary": alert.summary, "description": alert.description,
+                     "runbook_url": alert.runbook_url, **alert.labels}
+            for field, text in texts.items():
+                problem = validate(text)
+                if problem:
+                    problems.append(f"{field} column {problem.column}: {problem.message}")
+            findings += [Finding.at(alert.location, Level.ERROR, CODE, f"alert {alert.name}: {p}")
+                         for p in problems]
+    return findings

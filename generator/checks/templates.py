@@ -1,0 +1,70 @@
+"""A small validator for the Go templates Prometheus expands in alert annotations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+FUNCTIONS = frozenset({
+    "humanize", "humanize1024", "humanizePercentage", "humanizeDuration", "humanizeTimestamp",
+    "printf", "title", "toUpper", "toLower", "reReplaceAll", "match", "label", "value", "first",
+    "query", "args", "safeHtml", "stripPort", "stripDomain", "graphLink", "tableLink", "pathPrefix",
+    "externalURL", "parseDuration", "toTime", "sortByLabel", "strvalue", "len", "index", "and",
+    "or", "not", "eq", "ne", "lt", "le", "gt", "ge", "print", "println", "html", "js", "urlquery",
+})
+KEYWORDS = frozenset({"if", "else", "end", "range", "with", "define", "template", "block", "nil"})
+VARIABLES = re.compile(
+    r"^(?:\$labels\.[A-Za-z_][A-Za-z0-9_]*|\$externalLabels\.[A-Za-z_][A-Za-z0-9_]*"
+    r"|\$value|\$labels|\$externalLabels|\$externalURL|\$[A-Za-z_][A-Za-z0-9_]*|\.[A-Za-z0-9_.]*)$"
+)
+TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|:?=|[()|,]|[^\s()|,]+')
+NUMBER = re.compile(r"^-?[0-9][0-9.eE+-]*$")
+LABEL_REF = re.compile(r"\$labels\.([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class TemplateError:
+    column: int
+    message: str
+
+
+def validate(text: str) -> TemplateError | None:
+    """The first problem in a Go template, with its 1-based column, or None."""
+    position = 0
+    while True:
+        opening = text.find("{{", position)
+        closing = text.find("}}", position)
+        if opening < 0:
+            if closing >= 0:
+                return TemplateError(closing + 1, "`}}` without a matching `{{`")
+            return None
+        if 0 <= closing < opening:
+            return TemplateError(closing + 1, "`}}` without a matching `{{`")
+        end = text.find("}}", opening + 2)
+        if end < 0:
+            return TemplateError(opening + 1, "`{{` is never closed")
+        nested = text.find("{{", opening + 2)
+        if 0 <= nested < end:
+            return TemplateError(nested + 1, "`{{` inside another `{{ }}`")
+        problem = _action(text[opening + 2:end].strip("- ").strip())
+        if problem:
+            return TemplateError(opening + 1, problem)
+        position = end + 2
+
+
+def _action(body: str) -> str | None:
+    if not body:
+        return "empty action `{{ }}`"
+    if body.startswith("/*"):
+        return None
+    for token in TOKEN.findall(body):
+        if token[0] in "\"`" or token in "()|," or token in (":=", "="):
+            continue
+        if token in FUNCTIONS or token in KEYWORDS or NUMBER.match(token) or VARIABLES.match(token):
+            continue
+        return f"unknown function or value {token!r} in `{{{{ {body} }}}}`"
+    return None
+
+
+def label_refs(text: str) -> list[str]:
+    return LABEL_REF.findall(text)

@@ -1,0 +1,43 @@
+# ruff: noqa: E501
+"""A tiny valid spec (module `demo`); each broken case patches one line of it."""
+
+BASE = '''\
+from pydantic import BaseModel
+
+from generator.model import (
+    TLS, Action, Alert, Dashboard, Flavor, Integration, Metric, MetricType, Panel, Query,
+    Recording, Relabel, Row, ScrapeJob, Severity, Variable,
+)
+
+
+class Config(BaseModel):
+    pass
+
+
+C, G = MetricType.COUNTER, MetricType.GAUGE
+H, S = MetricType.HISTOGRAM, MetricType.SUMMARY
+DESC = "Errors on {{ $labels.instance }}: {{ $value | humanize }}."
+URL = "https://example.org/runbook"
+
+
+def integration(config: Config) -> Integration:
+    m1 = Metric(name="demo_errors_total", type=C, unit="errors", help="h", labels=("code",))
+    m2 = Metric(name="demo_queue_depth", type=G, unit="items", help="h")
+    m3 = Metric(name="demo_latency_seconds", type=H, unit="seconds", help="h")
+    m4 = Metric(name="demo_wait_seconds", type=S, unit="seconds", help="h")
+    r1 = Recording(record="instance:demo_errors:rate5m", expr="rate(demo_errors_total[5m])")
+    a1 = Alert(name="DemoErrors", expr="instance:demo_errors:rate5m > 0", for_="5m", severity=Severity.WARNING, summary="Demo errors.", description=DESC, runbook_url=URL)
+    a2 = Alert(name="DemoQueueFull", expr="demo_queue_depth > 100", for_="5m", severity=Severity.WARNING, summary="Queue full.", description=DESC, runbook_url=URL)
+    a3 = Alert(name="DemoSlow", expr='demo_wait_seconds{quantile="0.99"} > 1', for_="5m", severity=Severity.WARNING, summary="Slow.", description=DESC, runbook_url=URL)
+    keep = Relabel(action=Action.KEEP, source_labels=("__name__",), regex="demo_.*")
+    step = Relabel(action=Action.REPLACE, source_labels=("__address__",), regex="(.+)", replacement="$1", target_label="addr")
+    j1 = ScrapeJob(job_name="demo", flavor=Flavor.PROMETHEUS, relabel_configs=(step,), metric_relabel_configs=(keep,))
+    p1 = Panel(title="Errors", description="d", unit="ops", queries=(Query(expr="sum by (code) (rate(demo_errors_total[5m]))"),))
+    p2 = Panel(title="Latency", description="d", unit="s", queries=(Query(expr="histogram_quantile(0.9, sum by (le) (rate(demo_latency_seconds_bucket[5m])))"),))
+    board = Dashboard(title="Demo", variables=(Variable(name="instance", label="instance", metric="demo_queue_depth"),), rows=(Row(title="All", panels=(p1, p2)),))
+    return Integration(
+        name="demo", title="Demo", description="d", supported_version="1", selector='job="demo"',
+        metrics=(m1, m2, m3, m4), recording_rules=(r1,), alerts=(a1, a2, a3),
+        scrape_jobs=(j1,), dashboards=(board,),
+    )
+'''

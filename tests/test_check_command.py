@@ -1,0 +1,48 @@
+"""`kgen check` over the shipped specs (real promtool, real schema) and its output formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.checks import external
+from generator.cli import main
+from tests.conftest import SHARED, SPECS
+
+
+def test_shipped_specs_check_clean_with_promtool_and_schema(promtool: str) -> None:
+    assert (SHARED / external.SCHEMA).is_file()
+    result = CliRunner().invoke(main, ["check", "--specs", str(SPECS), "--strict",
+                                       "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []
+
+
+def test_promtool_and_schema_reject_bad_output(promtool: str) -> None:
+    bad = {
+        "prometheus/rules/x.yaml": b"groups:\n- name: a\n  rules:\n  - alert: X\n    expr: up ==\n",
+        "scrape-jobs/prometheus/x.yaml": b"scrape_configs:\n- job_name: a\n  bogus: 1\n",
+        "grafana/dashboards/x.json": b'{"title": 3}',
+    }
+    codes = {f.code for f in external.run(bad, SPECS)}
+    assert codes == {external.CODE_RULES, external.CODE_CONFIG, external.CODE_SCHEMA}
+
+
+def test_missing_schema_is_a_finding(tmp_path: Path) -> None:
+    specs = tmp_path / "a" / "specs"
+    specs.mkdir(parents=True)
+    found = external.run({"grafana/dashboards/x.json": b"{}"}, specs)
+    assert [f.code for f in found] == [external.CODE_SCHEMA_MISSING]
+
+
+def test_usage_error_exits_2() -> None:
+    assert CliRunner().invoke(main, ["check", "--format", "xml"]).exit_code == 2
+
+
+def test_missing_promtool_is_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    found = external.run({"prometheus/rules/x.yaml": b"groups: []\n"}, SPECS)
+    assert [f.code for f in found] == [external.CODE_PROMTOOL_MISSING]
