@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from enum import StrEnum
 
-from generator.model.base import Location
+from generator.model.base import Location, display_path
 
 
 class Level(StrEnum):
@@ -30,15 +29,6 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.level} {self.code} {self.message}"
-
-
-def display_path(path: str) -> str:
-    """A path relative to the working directory when it lies below it, as people type it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if relative.startswith("..") else relative
 
 
 class SpecError(Exception):

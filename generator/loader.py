@@ -18,8 +18,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.findings import Finding, Level, SpecError, display_path
+from generator.findings import Finding, Level, SpecError
 from generator.model import Integration
+from generator.model.base import display_path
 
 PACKAGE = "kgen_specs"
 
@@ -81,7 +82,8 @@ def _load_one(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any])
     try:
         module = importlib.import_module(f"{PACKAGE}.{name}")
     except Exception as error:
-        raise SpecError([_from_exception(error, specs_dir, shown, "KG001", "import failed")])
+        finding = _from_exception(error, specs_dir, shown, "KG001", "import failed")
+        raise SpecError([finding]) from error
 
     config_model = getattr(module, "Config", None)
     build = getattr(module, "integration", None)
@@ -99,14 +101,17 @@ def _load_one(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any])
     try:
         built = build(config)
     except Exception as error:
-        raise SpecError([_from_exception(error, specs_dir, shown, "KG002", "spec failed")])
+        finding = _from_exception(error, specs_dir, shown, "KG002", "spec failed")
+        raise SpecError([finding]) from error
     if not isinstance(built, Integration):
+        returned = type(built).__name__
         raise SpecError([Finding(shown, 1, Level.ERROR, "KG003",
-                                 f"integration() returned {type(built).__name__}, not Integration")])
+                                 f"integration() returned {returned}, not Integration")])
     if built.name != name:
         line = built.location.line if built.location else 1
         raise SpecError([Finding(shown, line, Level.ERROR, "KG003",
-                                 f"integration name {built.name!r} must match the module name {name!r}")])
+                                 f"integration name {built.name!r} must match the module "
+                                 f"name {name!r}")])
     source = f"{specs_dir.name}/{path.relative_to(specs_dir).as_posix()}"
     return Spec(name=name, path=path, source=source, config=config, integration=built)
 
@@ -128,7 +133,7 @@ def _from_exception(error: Exception, specs_dir: Path, shown: str, code: str, wh
 
 
 def _validation_message(error: ValidationError) -> str:
-    """`Alert.for: '10 minutes' is not a Prometheus duration ...` for the first error; a count after."""
+    """`Alert.for: '10 minutes' is not a Prometheus duration ...`, then how many more errors."""
     first = error.errors()[0]
     field = ".".join(str(part) for part in first["loc"])
     message = f"{error.title}.{field}: {first['msg']}"

@@ -79,7 +79,7 @@ def scope(expr: str, selector: str, skip_metrics: frozenset[str] = frozenset()) 
 
 
 def with_rate_interval(expr: str) -> str:
-    """Replace the range of every rate-like call's range vector with Grafana's `$__rate_interval`."""
+    """Replace the range of every rate-like call's range vector with `$__rate_interval`."""
 
     def widen(node: Any) -> Any:
         if not (isinstance(node, pp.Call) and node.func.name in RATE_FUNCTIONS):
@@ -114,9 +114,7 @@ def _collect(node: Any, function: str | None, uses: list[SelectorUse]) -> None:
     elif isinstance(node, pp.BinaryExpr):
         _collect(node.lhs, None, uses)
         _collect(node.rhs, None, uses)
-    elif isinstance(node, pp.AggregateExpr):
-        _collect(node.expr, None, uses)
-    elif isinstance(node, pp.UnaryExpr | pp.ParenExpr | pp.SubqueryExpr):
+    elif isinstance(node, pp.AggregateExpr | pp.UnaryExpr | pp.ParenExpr | pp.SubqueryExpr):
         _collect(node.expr, None, uses)
 
 

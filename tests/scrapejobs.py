@@ -26,3 +26,16 @@ def with_static_targets(job: Job, groups: list[dict[str, Any]]) -> Job:
     assert swapped.pop("kubernetes_sd_configs", None) is not None, job["job_name"]
     swapped["static_configs"] = groups
     return swapped
+
+
+def promtool_ready(job: Job, pki: Path) -> Job:
+    """A copy of `job` that Debian's `promtool check config` can load: a static target in place
+    of Kubernetes discovery, and empty stand-ins under `pki` for the TLS files it stats."""
+    ready = with_static_targets(job, [{"targets": ["127.0.0.1:1"]}])
+    if "tls_config" in job:
+        ready["tls_config"] = {}
+        for key, path in job["tls_config"].items():
+            stand_in = pki / Path(path).name
+            stand_in.touch()
+            ready["tls_config"][key] = str(stand_in)
+    return ready

@@ -9,29 +9,16 @@ from typing import Any
 import pytest
 import yaml
 from conftest import SPECS
+from scrapejobs import promtool_ready
 
 from generator.build import build
 
 FLAVORS = ("prometheus", "sysdig-agent")
 
 
-def _runnable(job: dict[str, Any], pki: Path) -> dict[str, Any]:
-    """Debian's promtool lacks kubernetes_sd_configs, so a static target stands in; it also
-    stats the TLS files, so they move to empty stand-ins under `pki`. The rest is unchanged."""
-    body = {key: value for key, value in job.items() if key != "kubernetes_sd_configs"}
-    body["static_configs"] = [{"targets": ["10.0.0.1:2379"]}]
-    if "tls_config" in job:
-        body["tls_config"] = {}
-        for key, path in job["tls_config"].items():
-            stand_in = pki / Path(path).name
-            stand_in.touch()
-            body["tls_config"][key] = str(stand_in)
-    return body
-
-
 def _check(promtool: str, tmp_path: Path, jobs: list[dict[str, Any]]) -> str:
     config = tmp_path / "prometheus.yml"
-    runnable = [_runnable(job, tmp_path) for job in jobs]
+    runnable = [promtool_ready(job, tmp_path) for job in jobs]
     config.write_text(yaml.safe_dump({"scrape_configs": runnable}))
     result = subprocess.run([promtool, "check", "config", str(config)],
                             capture_output=True, text=True, timeout=60)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import OUT, SHARED, SPECS
-from scrapejobs import SCRAPE_FILES, Job, load_jobs, with_static_targets
+from scrapejobs import SCRAPE_FILES, Job, load_jobs, promtool_ready
 
 from generator.loader import load
 
@@ -23,7 +23,7 @@ DEFAULTS = {"action": "replace", "separator": ";", "regex": "(.*)", "replacement
 
 @pytest.mark.parametrize("path", SCRAPE_FILES, ids=lambda p: p.relative_to(OUT).as_posix())
 def test_promtool_accepts_scrape_jobs(promtool: str, path: Path, tmp_path: Path) -> None:
-    jobs = [with_static_targets(j, [{"targets": ["127.0.0.1:1"]}]) for j in load_jobs(path)]
+    jobs = [promtool_ready(job, tmp_path) for job in load_jobs(path)]
     config = tmp_path / "prometheus.yml"
     config.write_text(yaml.safe_dump({"scrape_configs": jobs}), encoding="utf-8")
     result = subprocess.run([promtool, "check", "config", str(config)], capture_output=True,

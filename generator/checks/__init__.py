@@ -12,9 +12,10 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from generator.findings import Finding, Level, display_path
+from generator.findings import Finding, Level
 from generator.loader import Spec
 from generator.model import SpecModel
+from generator.model.base import display_path
 
 CHECK_MODULES: tuple[str, ...] = (
     "generator.checks.promql_syntax",

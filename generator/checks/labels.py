@@ -1,8 +1,9 @@
 """Labels named in grouping clauses and in `{{ $labels.x }}` exist on the series queried.
 
 Conservative: a query's labels are the union over the series it selects (catalog labels, target
-labels, relabel target labels, `quantile`/`le`, recording rule labels); a query with a selector
-kgen cannot resolve, or one that invents labels (label_replace, label_join), is skipped.
+labels, relabel target labels, the integration's external labels, `quantile`/`le`, recording
+rule labels); a query with a selector kgen cannot resolve, or one that invents labels
+(label_replace, label_join), is skipped.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class Labels:
         relabelled = {step.target_label for job in integration.scrape_jobs
                       for step in (*job.relabel_configs, *job.metric_relabel_configs)
                       if step.target_label and not step.target_label.startswith("__")}
-        self.common = TARGET_LABELS | relabelled
+        self.common = TARGET_LABELS | relabelled | set(integration.external_labels)
 
     def of(self, expr: str, depth: int = 0) -> set[str] | None:
         """The union of labels the query's selectors carry, or None when unknown."""

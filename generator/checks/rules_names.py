@@ -1,5 +1,7 @@
 """Alert and record names are unique across integrations; alerts are CamelCase with a prefix.
 
+Within one integration an alert name may repeat at different severities (a warning tier and a
+critical tier of the same condition, as the etcd mixin does); anything else is a duplicate.
 An integration that must keep another project's names (a mixin's lower-case alerts) sets
 `Integration.naming_exemption` to the reason; uniqueness still applies to it.
 """
@@ -26,23 +28,28 @@ def prefix(integration_name: str) -> str:
 
 def check(specs: list[Spec]) -> list[Finding]:
     findings = []
-    seen: dict[str, Location | None] = {}
+    owner: dict[str, tuple[str, Location | None]] = {}
     for spec in specs:
         integration = spec.integration
-        named = [(f"alert {a.name}", a.name, a.location) for a in integration.alerts]
-        named += [(f"recording rule {r.record}", r.record, r.location)
+        seen: dict[tuple[str, str], Location | None] = {}
+        named = [(f"alert {a.name}", a.name, str(a.severity), a.location)
+                 for a in integration.alerts]
+        named += [(f"recording rule {r.record}", r.record, "", r.location)
                   for r in integration.recording_rules]
-        for what, name, location in named:
-            if name in seen:
+        for what, name, tier, location in named:
+            first = owner.setdefault(name, (integration.name, location))
+            if (name, tier) in seen or first[0] != integration.name:
+                earlier = seen.get((name, tier), first[1])
                 findings.append(Finding.at(location, Level.ERROR, CODE,
-                                           f"{what} is already defined at {seen[name]}"))
-            seen.setdefault(name, location)
+                                           f"{what} is already defined at {earlier}"))
+            seen.setdefault((name, tier), location)
         if integration.naming_exemption:
             continue
         want = prefix(integration.name)
-        for alert in integration.alerts:
-            if not (alert.name.startswith(want) and CAMEL.match(alert.name)):
-                findings.append(Finding.at(alert.location, Level.ERROR, CODE,
-                                           f"alert {alert.name} should be CamelCase and start "
+        first_alert = {a.name: a.location for a in reversed(integration.alerts)}
+        for name, location in first_alert.items():
+            if not (name.startswith(want) and CAMEL.match(name)):
+                findings.append(Finding.at(location, Level.ERROR, CODE,
+                                           f"alert {name} should be CamelCase and start "
                                            f"with {want}"))
     return findings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,23 +22,41 @@ class Location:
     line: int
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        return f"{display_path(self.path)}:{self.line}"
+
+
+def display_path(path: str) -> str:
+    """A path relative to the working directory when it lies below it, as people type it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative
 
 
 def caller_location() -> Location | None:
-    """The innermost frame outside kgen and pydantic: the spec line that is building a model."""
+    """The spec line that is building a model.
+
+    That is the innermost frame outside kgen and pydantic, except that a private helper
+    (`def _alert(...)`) hands the location on to its caller: the line that says which alert
+    to build is the one a person wants to jump to, not the helper's shared constructor call.
+    """
     frame = sys._getframe(1)
+    innermost: Location | None = None
     while frame is not None:
         filename = frame.f_code.co_filename
         outside = not filename.startswith(_GENERATOR_DIR) and "pydantic" not in filename
         if outside and not filename.startswith("<"):
-            return Location(filename, frame.f_lineno)
+            here = Location(filename, frame.f_lineno)
+            innermost = innermost or here
+            if not frame.f_code.co_name.startswith("_"):
+                return here
         frame = frame.f_back  # type: ignore[assignment]
-    return None
+    return innermost
 
 
 class SpecModel(BaseModel):
-    """Strict (an unknown field is an error), frozen, and stamped with the spec line that built it."""
+    """Strict (an unknown field is an error), frozen, stamped with the spec line that built it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

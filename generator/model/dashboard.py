@@ -29,7 +29,9 @@ class Panel(SpecModel):
     kind: PanelKind = PanelKind.TIMESERIES
     title: str = Field(min_length=1)
     description: str = Field(min_length=1)
-    unit: str = Field(min_length=1, description="A Grafana unit id: s, ms, bytes, ops, short, percentunit, ...")
+    unit: str = Field(
+        min_length=1, description="A Grafana unit id: s, ms, bytes, ops, short, percentunit, ..."
+    )
     queries: tuple[Query, ...] = Field(min_length=1)
     width: int = Field(default=12, ge=1, le=24)
     height: int = Field(default=8, ge=1)

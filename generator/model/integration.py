@@ -67,6 +67,11 @@ class Integration(SpecModel):
         description="Why alert names keep another project's style (e.g. a mixin's lower-case "
                     "names); exempts them from rules/names' CamelCase prefix rule only",
     )
+    external_labels: tuple[LabelName, ...] = Field(
+        default=(),
+        description="Labels every series carries that no scrape job adds: Prometheus "
+                    "external_labels, or a cluster label set by the agent or the ruler",
+    )
     recording_rules: tuple[Recording, ...] = ()
     alerts: tuple[Alert, ...] = ()
     scrape_jobs: tuple[ScrapeJob, ...] = ()

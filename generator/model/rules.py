@@ -33,7 +33,8 @@ class Alert(SpecModel):
     severity: Severity
     summary: str = Field(min_length=1, description="One static line: what is wrong")
     description: str = Field(
-        min_length=1, description="Go template over $labels and $value: where, how much, why it matters"
+        min_length=1,
+        description="Go template over $labels and $value: where, how much, why it matters",
     )
     runbook_url: str = Field(min_length=1)
     labels: dict[LabelName, str] = Field(default_factory=dict)

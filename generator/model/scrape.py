@@ -61,7 +61,7 @@ class Relabel(SpecModel):
 
 
 def keep_metrics(names: Iterable[str]) -> Relabel:
-    """A metric_relabel step that keeps exactly the named series (anchored, as Prometheus anchors)."""
+    """A metric_relabel step keeping exactly the named series (anchored, as Prometheus anchors)."""
     return Relabel(
         action=Action.KEEP, source_labels=("__name__",), regex="(" + "|".join(names) + ")"
     )

@@ -10,9 +10,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from grafana_foundation_sdk.builders import bargauge, dashboard, gauge, prometheus, stat, table, timeseries
+from grafana_foundation_sdk.builders import (
+    bargauge,
+    dashboard,
+    gauge,
+    prometheus,
+    stat,
+    table,
+    timeseries,
+)
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
-from grafana_foundation_sdk.models.dashboard import DataSourceRef, GridPos, VariableRefresh, VariableSort
+from grafana_foundation_sdk.models.dashboard import (
+    DataSourceRef,
+    GridPos,
+    VariableRefresh,
+    VariableSort,
+)
 
 from generator import promql
 from generator.loader import Spec
@@ -45,7 +58,8 @@ def render(spec: Spec) -> dict[str, bytes]:
 
 def dashboard_json(integration: Integration, board: Dashboard) -> dict[str, Any]:
     """The dashboard as plain JSON data, ready to serialise."""
-    plain: dict[str, Any] = json.loads(json.dumps(_builder(integration, board).build(), cls=JSONEncoder))
+    built = _builder(integration, board).build()
+    plain: dict[str, Any] = json.loads(json.dumps(built, cls=JSONEncoder))
     return plain
 
 
@@ -113,7 +127,7 @@ def _matcher(variable: Variable) -> str:
 
 
 class _Scope:
-    """Scopes a panel query: the integration selector (except on recorded series), then variables."""
+    """Scopes a panel query: the integration selector (not on recorded series), then variables."""
 
     def __init__(self, integration: Integration, variables: tuple[Variable, ...]) -> None:
         self.selector = integration.selector
