@@ -213,3 +213,31 @@ def test_real_subprocess_refuses_broken_spec(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert f"specs/demo.py:{line_of(text, A2)}: error KG203 " in done.stderr
     assert snapshot(out) == before
+
+
+def test_tiers_share_a_name_at_different_severities(tmp_path: Path) -> None:
+    """A warning and a critical tier of one condition (the etcd mixin's pattern) are not a clash;
+    the same name at the same severity is."""
+    critical = patched('name="DemoQueueFull", expr="demo_queue_depth > 100", for_="5m", '
+                       'severity=Severity.WARNING',
+                       'name="DemoErrors", expr="demo_queue_depth > 100", for_="5m", '
+                       'severity=Severity.CRITICAL')
+    result = CliRunner().invoke(main, ["check", "--specs", str(write_spec(tmp_path, critical))])
+    assert "KG301" not in result.output, result.output
+
+
+def test_private_helper_reports_its_callers_line(tmp_path: Path) -> None:
+    """An alert built inside `def _alert(...)` is reported at the line that calls the helper."""
+    text = patched("def integration(config: Config) -> Integration:",
+                   "def _alert(name: str, expr: str) -> Alert:\n"
+                   "    return Alert(name=name, expr=expr, for_=\"5m\", "
+                   "severity=Severity.WARNING,\n"
+                   "                 summary=\"s.\", description=DESC, runbook_url=URL)\n\n\n"
+                   "def integration(config: Config) -> Integration:").replace(
+        "alerts=(a1, a2, a3),", "alerts=(a1, a2, a3,\n"
+        "                _alert(\"DemoGone\", \"demo_gone > 0\")),")
+    specs = write_spec(tmp_path, text)
+    result = CliRunner().invoke(main, ["check", "--specs", str(specs)])
+    assert result.exit_code == 1
+    line = line_of(text, '_alert("DemoGone"')
+    assert f"{specs / 'demo.py'}:{line}: error KG203 alert DemoGone" in result.output
