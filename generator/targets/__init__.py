@@ -18,10 +18,15 @@ TARGETS: dict[str, str] = {
     "prometheus-rules": "generator.targets.prometheus_rules",
     "scrape-jobs": "generator.targets.scrape_jobs",
     "grafana": "generator.targets.grafana",
+    "docs": "generator.targets.docs",
+    "prometheus-operator": "generator.targets.prometheus_operator",
+    "grafana-provisioning": "generator.targets.grafana_provisioning",
+    "mixin": "generator.targets.mixin",
 }
 """Target name -> module; the order is the build order."""
 
-DEFAULT_TARGETS: tuple[str, ...] = tuple(TARGETS)
+DEFAULT_TARGETS: tuple[str, ...] = ("prometheus-rules", "scrape-jobs", "grafana")
+"""What `kgen build` writes when the project config names no targets."""
 
 
 def renderer(name: str) -> Renderer:
