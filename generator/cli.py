@@ -6,18 +6,50 @@ Exit codes: 0 done, 1 the specs have errors or out/ is stale (nothing written), 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-SPECS_OPTION = click.option(
-    "--specs", "specs_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("specs"),
-    show_default=True, help="Directory of integration spec modules.",
-)
-OUT_OPTION = click.option(
-    "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
-    show_default=True, help="Output directory (kgen only touches the files it generated).",
-)
+if TYPE_CHECKING:
+    from generator.project import Project
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def project_options(func: F) -> F:
+    """--config, --profile, --specs and --out: which settings, specs and output tree to use."""
+    options = (
+        click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False,
+                                                                exists=True),
+                     help="Project config (default: ./kgen.yaml, else [tool.kgen] in "
+                          "./pyproject.toml)."),
+        click.option("--profile", help="A profile from the project config, laid over its base "
+                                       "settings; it has its own output tree."),
+        click.option("--specs", "specs_dir", type=click.Path(path_type=Path, file_okay=False),
+                     help="Directory of integration spec modules (default: specs)."),
+        click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+                     help="Output directory (default: out, or out-<profile>); kgen only touches "
+                          "the files it generated."),
+    )
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _project(config_path: Path | None, profile: str | None, specs_dir: Path | None,
+             out_dir: Path | None) -> Project:
+    import dataclasses
+
+    from generator.project import find_config, load_project
+
+    project = load_project(config_path or find_config(Path()), profile)
+    if specs_dir is not None:
+        project = dataclasses.replace(project, specs_dir=specs_dir)
+    if out_dir is not None:
+        project = dataclasses.replace(project, out_dir=out_dir)
+    return project
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,51 +57,76 @@ OUT_OPTION = click.option(
 def main() -> None:
     """kgen: monitoring config-as-code.
 
-    Compiles typed integration specs into Prometheus rules, agent scrape jobs and Grafana
-    dashboards.
+    Compiles typed integration specs into Prometheus rules, agent scrape jobs, Grafana
+    dashboards and more.
     """
 
 
 @main.command()
-@SPECS_OPTION
-@OUT_OPTION
+@project_options
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 with a diff when the output directory is stale.")
-def build(specs_dir: Path, out_dir: Path, check: bool) -> None:
+def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
+          out_dir: Path | None, check: bool) -> None:
     """Regenerate the output directory from the specs."""
-    from generator.build import build as run_build
+    from generator.build import build_project
     from generator.findings import SpecError
-    from generator.output import OutputError, drift, write_tree
+    from generator.output import OutputError, write_tree
 
     try:
-        files = run_build(specs_dir)
+        project = _project(config_path, profile, specs_dir, out_dir)
+        files = build_project(project)
         if check:
-            stale = drift(out_dir, files)
-            if not stale.clean:
-                click.echo(stale.diff, nl=False)
-                for label, paths in (("stale", stale.stale), ("missing", stale.missing),
-                                     ("extra", stale.extra)):
-                    for path in paths:
-                        click.echo(f"{label}: {out_dir / path}", err=True)
-                click.echo(f"{out_dir} is out of date; run `kgen build` to regenerate it", err=True)
-                sys.exit(1)
-            click.echo(f"{out_dir} is up to date ({len(files)} files)", err=True)
+            _show_drift(project.out_dir, files, fail=True)
             return
-        write_tree(out_dir, files)
+        write_tree(project.out_dir, files)
     except SpecError as error:
         _report(error)
     except OutputError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
-    click.echo(f"wrote {len(files)} files to {out_dir}", err=True)
+    click.echo(f"wrote {len(files)} files to {project.out_dir}", err=True)
 
 
 @main.command()
-@SPECS_OPTION
+@project_options
+def diff(config_path: Path | None, profile: str | None, specs_dir: Path | None,
+         out_dir: Path | None) -> None:
+    """Show how the output directory differs from the specs; write nothing, exit 0."""
+    from generator.build import build_project
+    from generator.findings import SpecError
+
+    try:
+        project = _project(config_path, profile, specs_dir, out_dir)
+        _show_drift(project.out_dir, build_project(project), fail=False)
+    except SpecError as error:
+        _report(error)
+
+
+def _show_drift(out_dir: Path, files: dict[str, bytes], fail: bool) -> None:
+    from generator.output import drift
+
+    stale = drift(out_dir, files)
+    if stale.clean:
+        click.echo(f"{out_dir} is up to date ({len(files)} files)", err=True)
+        return
+    click.echo(stale.diff, nl=False)
+    for label, paths in (("stale", stale.stale), ("missing", stale.missing),
+                         ("extra", stale.extra)):
+        for path in paths:
+            click.echo(f"{label}: {out_dir / path}", err=True)
+    click.echo(f"{out_dir} is out of date; run `kgen build` to regenerate it", err=True)
+    if fail:
+        sys.exit(1)
+
+
+@main.command()
+@project_options
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Findings as text lines or as a JSON list.")
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
-def check(specs_dir: Path, output_format: str, strict: bool) -> None:
+def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
+          out_dir: Path | None, output_format: str, strict: bool) -> None:
     """Run every check and the external validators (promtool, dashboard schema); write nothing.
 
     Exit 0 when clean, 1 on errors (or on warnings with --strict).
@@ -77,18 +134,18 @@ def check(specs_dir: Path, output_format: str, strict: bool) -> None:
     import dataclasses
     import json
 
-    from generator import checks, loader
+    from generator import checks
+    from generator.build import load_specs, render
     from generator.checks import external
     from generator.findings import Level, SpecError
-    from generator.targets import DEFAULT_TARGETS, renderer
 
     try:
-        specs = loader.load(specs_dir)
+        project = _project(config_path, profile, specs_dir, out_dir)
+        specs = load_specs(project)
         findings = checks.run(specs)
         if not any(f.level is Level.ERROR for f in findings):
-            files = {path: data for target in DEFAULT_TARGETS for spec in specs
-                     for path, data in renderer(target)(spec).items()}
-            findings = sorted(findings + external.run(files, specs_dir))
+            files = render(specs, project.targets)
+            findings = sorted(findings + external.run(files, project.specs_dir))
     except SpecError as error:
         findings = error.findings
     if output_format == "json":
@@ -97,20 +154,25 @@ def check(specs_dir: Path, output_format: str, strict: bool) -> None:
         for finding in findings:
             click.echo(str(finding), err=True)
     failing = [f for f in findings if strict or f.level is Level.ERROR]
+    if not failing:
+        click.echo(f"{len(findings)} finding(s), none failing", err=True)
     sys.exit(1 if failing else 0)
 
 
 @main.command(name="list")
-@SPECS_OPTION
-def list_integrations(specs_dir: Path) -> None:
+@project_options
+def list_integrations(config_path: Path | None, profile: str | None, specs_dir: Path | None,
+                      out_dir: Path | None) -> None:
     """Show the integrations and what each produces."""
-    from generator import loader
+    from generator.build import load_specs
     from generator.findings import SpecError
 
     try:
-        specs = loader.load(specs_dir)
+        project = _project(config_path, profile, specs_dir, out_dir)
+        specs = load_specs(project)
     except SpecError as error:
         _report(error)
+    click.echo(f"targets: {', '.join(project.targets)} -> {project.out_dir}")
     for spec in specs:
         i = spec.integration
         flavors = sorted({str(job.flavor) for job in i.scrape_jobs})
@@ -122,7 +184,25 @@ def list_integrations(specs_dir: Path) -> None:
         click.echo(f"  dashboards:      {', '.join(d.title for d in i.dashboards) or 'none'}")
 
 
-def _report(error: Exception) -> None:
+@main.command()
+@click.argument("name")
+@click.option("--specs", "specs_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("specs"), show_default=True, help="Where the spec module goes.")
+@click.option("--tests", "tests_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("tests"), show_default=True, help="Where its test goes.")
+def new(name: str, specs_dir: Path, tests_dir: Path) -> None:
+    """Scaffold a spec module specs/NAME.py and its test, ready to fill in."""
+    from generator.scaffold import ScaffoldError, scaffold
+
+    try:
+        written = scaffold(name, specs_dir, tests_dir)
+    except ScaffoldError as error:
+        raise click.UsageError(str(error)) from None
+    for path in written:
+        click.echo(f"created {path}", err=True)
+
+
+def _report(error: Exception) -> NoReturn:
     from generator.findings import SpecError
 
     assert isinstance(error, SpecError)

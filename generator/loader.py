@@ -6,12 +6,13 @@ model of its knobs with defaults, and `integration(config) -> Integration`.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.util
 import sys
 import traceback
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.findings import Finding, Level, SpecError
 from generator.model import Integration
-from generator.model.base import display_path
+from generator.model.base import Location, display_path
 
 PACKAGE = "kgen_specs"
 
@@ -50,8 +51,20 @@ def discover(specs_dir: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def load(specs_dir: Path, values: Mapping[str, Mapping[str, Any]] | None = None) -> list[Spec]:
-    """Import and configure every spec; raise SpecError with every failure found."""
+ConfigOrigin = Callable[[str, tuple[str | int, ...]], Location | None]
+"""Where an integration's config value was written: (integration, field path) -> location."""
+
+
+def load(
+    specs_dir: Path,
+    values: Mapping[str, Mapping[str, Any]] | None = None,
+    origin: ConfigOrigin | None = None,
+) -> list[Spec]:
+    """Import and configure every spec; raise SpecError with every failure found.
+
+    A config value the spec's Config model rejects is reported where `origin` says it was
+    written (the project config), else at the spec.
+    """
     if not specs_dir.is_dir():
         raise SpecError([Finding(display_path(str(specs_dir)), 0, Level.ERROR, "KG001",
                                  "specs directory not found")])
@@ -60,7 +73,7 @@ def load(specs_dir: Path, values: Mapping[str, Mapping[str, Any]] | None = None)
     findings: list[Finding] = []
     for name, path in discover(specs_dir):
         try:
-            specs.append(_load_one(name, path, specs_dir, (values or {}).get(name, {})))
+            specs.append(_load_one(name, path, specs_dir, (values or {}).get(name, {}), origin))
         except SpecError as error:
             findings.extend(error.findings)
     if findings:
@@ -77,7 +90,8 @@ def _fresh_package(specs_dir: Path) -> None:
     sys.modules[PACKAGE] = package
 
 
-def _load_one(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any]) -> Spec:
+def _load_one(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
+              origin: ConfigOrigin | None) -> Spec:
     shown = display_path(str(path))
     try:
         module = importlib.import_module(f"{PACKAGE}.{name}")
@@ -97,7 +111,7 @@ def _load_one(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any])
     try:
         config = config_model.model_validate(dict(values))
     except ValidationError as error:
-        raise SpecError([_config_finding(error, shown)]) from None
+        raise SpecError([_config_finding(error, shown, name, config_model, origin)]) from None
     try:
         built = build(config)
     except Exception as error:
@@ -142,5 +156,20 @@ def _validation_message(error: ValidationError) -> str:
     return message
 
 
-def _config_finding(error: ValidationError, shown: str) -> Finding:
-    return Finding(shown, 1, Level.ERROR, "KG004", "config " + _validation_message(error))
+def _config_finding(error: ValidationError, shown: str, name: str, model: type[BaseModel],
+                    origin: ConfigOrigin | None) -> Finding:
+    """A rejected config value, at the line that set it, naming its key (and the key meant)."""
+    first = error.errors()[0]
+    loc = tuple(first["loc"])
+    where = origin(name, loc) if origin is not None else None
+    if where is None:
+        return Finding(shown, 1, Level.ERROR, "KG004", "config " + _validation_message(error))
+    key = ".".join(str(part) for part in ("integrations", name, "config", *loc))
+    message = f"{key}: {first['msg']}"
+    if first["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        message = f"{key}: {model.__module__.rsplit('.', 1)[-1]} has no such setting{hint}"
+    if error.error_count() > 1:
+        message += f" (and {error.error_count() - 1} more)"
+    return Finding.at(where, Level.ERROR, "KG004", message)

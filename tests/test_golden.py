@@ -1,20 +1,39 @@
-"""The committed out/ is the golden record: a fresh build must match it byte for byte."""
+"""The committed output trees are the golden record: a fresh build of the project config, and
+of each of its profiles, must match them byte for byte."""
 
 from __future__ import annotations
 
-from conftest import OUT
+from pathlib import Path
 
+import pytest
+import yaml
+from conftest import CONFIG
+
+from generator.build import build_project
 from generator.output import drift
+from generator.project import load_project
+
+PROFILES = [None, *yaml.safe_load(CONFIG.read_text(encoding="utf-8")).get("profiles", {})]
 
 
-def test_committed_out_matches_a_fresh_build(built: dict[str, bytes]) -> None:
-    result = drift(OUT, built)
+def _fresh(profile: str | None) -> tuple[Path, dict[str, bytes]]:
+    project = load_project(CONFIG, profile)
+    return project.out_dir, build_project(project)
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p or "base")
+def test_committed_tree_matches_a_fresh_build(profile: str | None) -> None:
+    out, files = _fresh(profile)
+    result = drift(out, files)
+    command = "kgen build" + (f" --profile {profile}" if profile else "")
     assert result.clean, (
-        "out/ differs from a fresh build; run `.venv/bin/kgen build` and review the diff:\n"
-        + result.diff[:5000]
+        f"{out.name}/ differs from a fresh build; run `.venv/bin/{command}` and review the "
+        "diff:\n" + result.diff[:5000]
     )
 
 
-def test_every_generated_file_is_listed(built: dict[str, bytes]) -> None:
-    on_disk = {p.relative_to(OUT).as_posix() for p in OUT.rglob("*") if p.is_file()}
-    assert on_disk == set(built)
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p or "base")
+def test_every_generated_file_is_listed(profile: str | None) -> None:
+    out, files = _fresh(profile)
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert on_disk == set(files)

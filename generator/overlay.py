@@ -1,0 +1,84 @@
+"""Project settings laid over a built integration: the changes users make without forking.
+
+Alert labels, severities and disabled alerts; the scrape-job flavors wanted; and a cluster
+label kept through every aggregation, for one ruler or Thanos/Mimir serving many clusters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from generator import promql
+from generator.findings import Finding, Level
+from generator.model import Alert, Dashboard, Flavor, Integration, ScrapeJob, Variable
+from generator.project import CODE, AlertSettings, IntegrationSettings, Project
+
+
+def apply(integration: Integration, project: Project) -> tuple[Integration, list[Finding]]:
+    """The integration as the project wants it, and findings for settings naming nothing."""
+    settings = project.integrations.get(integration.name, IntegrationSettings())
+    alerts, findings = _alerts(integration, settings.alerts, project)
+    update: dict[str, object] = {"alerts": alerts}
+    if project.flavors is not None:
+        update["scrape_jobs"] = _flavored(integration, project.flavors)
+    changed = integration.model_copy(update=update)
+    if project.cluster_label:
+        changed = keep_cluster_label(changed, project.cluster_label)
+    return changed, findings
+
+
+def _alerts(integration: Integration, settings: AlertSettings,
+            project: Project) -> tuple[tuple[Alert, ...], list[Finding]]:
+    names = {alert.name for alert in integration.alerts}
+    findings = [
+        Finding.at(project.locate("integrations", integration.name, "alerts", key, name),
+                   Level.ERROR, CODE, f"integrations.{integration.name}.alerts.{key}: "
+                   f"{integration.name} has no alert {name}")
+        for key, wanted in (("disable", settings.disable), ("severity", settings.severity))
+        for name in wanted if name not in names
+    ]
+    kept = []
+    for alert in integration.alerts:
+        if alert.name in settings.disable:
+            continue
+        kept.append(alert.model_copy(update={
+            "severity": settings.severity.get(alert.name, alert.severity),
+            "labels": {**alert.labels, **settings.labels},
+        }))
+    return tuple(kept), findings
+
+
+def _flavored(integration: Integration, flavors: Iterable[Flavor]) -> tuple[ScrapeJob, ...]:
+    wanted = set(flavors)
+    return tuple(job for job in integration.scrape_jobs if job.flavor in wanted)
+
+
+def keep_cluster_label(integration: Integration, label: str) -> Integration:
+    """Every rule and panel query keeps `label` through its aggregations; dashboards with
+    variables gain one for it, first after the data source, so every panel filters by it."""
+    def kept(expr: str) -> str:
+        return promql.keep_label(expr, label)
+
+    return integration.model_copy(update={
+        "external_labels": tuple(dict.fromkeys((*integration.external_labels, label))),
+        "recording_rules": tuple(r.model_copy(update={"expr": kept(r.expr)})
+                                 for r in integration.recording_rules),
+        "alerts": tuple(a.model_copy(update={"expr": kept(a.expr)})
+                        for a in integration.alerts),
+        "dashboards": tuple(_board_with_cluster(board, label)
+                            for board in integration.dashboards),
+    })
+
+
+def _board_with_cluster(board: Dashboard, label: str) -> Dashboard:
+    rows = tuple(row.model_copy(update={"panels": tuple(
+        panel.model_copy(update={"queries": tuple(
+            query.model_copy(update={"expr": promql.keep_label(query.expr, label)})
+            for query in panel.queries)})
+        for panel in row.panels)}) for row in board.rows)
+    variables = board.variables
+    if variables and all(v.name != label for v in variables):
+        cluster = Variable(name=label, label=label, metric=variables[0].metric,
+                           title=label.capitalize())
+        variables = (cluster, *variables)
+    return board.model_copy(update={"rows": rows, "variables": variables})

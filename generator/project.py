@@ -1,0 +1,279 @@
+"""The project config: `kgen.yaml` (or `[tool.kgen]` in pyproject.toml) and its profiles.
+
+A profile is a named set of settings laid over the base ones (mappings merge key by key, lists
+and scalars replace), written to its own output tree. Every key is validated; an error names the
+config file, the line, and the key path, like a spec error does.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from generator.findings import Finding, Level, SpecError
+from generator.model import Flavor, Severity
+from generator.model.base import Location, display_path
+from generator.model.types import LabelName
+from generator.targets import DEFAULT_TARGETS, TARGETS
+
+CODE = "KG005"
+KeyPath = tuple[str | int, ...]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AlertSettings(_Strict):
+    """Changes to an integration's alerts that need no fork of its spec."""
+
+    labels: dict[LabelName, str] = Field(default_factory=dict)
+    """Extra labels on every alert (team, tier), for Alertmanager routing."""
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    """Alert name -> the severity it should carry instead of the spec's."""
+    disable: tuple[str, ...] = ()
+    """Alert names to leave out."""
+
+
+class IntegrationSettings(_Strict):
+    config: dict[str, Any] = Field(default_factory=dict)
+    """Values for the integration's typed `Config` (selector, thresholds, for-durations, ...)."""
+    alerts: AlertSettings = AlertSettings()
+
+
+class Settings(_Strict):
+    """What the base config and each profile can set."""
+
+    out: str | None = None
+    targets: tuple[str, ...] | None = None
+    flavors: tuple[Flavor, ...] | None = None
+    cluster_label: LabelName | None = None
+    integrations: dict[str, IntegrationSettings] = Field(default_factory=dict)
+
+    @field_validator("targets")
+    @classmethod
+    def _known_targets(cls, targets: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        for target in targets or ():
+            if target not in TARGETS:
+                raise ValueError(f"unknown target {target!r}{_suggest(target, TARGETS)}; "
+                                 f"known: {', '.join(TARGETS)}")
+        return targets
+
+
+class ProjectFile(Settings):
+    specs: str = "specs"
+    profiles: dict[str, Settings] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Project:
+    """The settings one build runs with: base config, with the chosen profile laid over it."""
+
+    specs_dir: Path = Path("specs")
+    out_dir: Path = Path("out")
+    targets: tuple[str, ...] = DEFAULT_TARGETS
+    flavors: tuple[Flavor, ...] | None = None
+    cluster_label: str | None = None
+    integrations: Mapping[str, IntegrationSettings] = field(default_factory=dict)
+    source: Path | None = None
+    """The config file, if any."""
+    prefix: KeyPath = ()
+    """Where the settings live in `source`: () for kgen.yaml, ("tool", "kgen") in pyproject."""
+    lines: Mapping[KeyPath, int] = field(default_factory=dict)
+    profile: str | None = None
+
+    def locate(self, *path: str | int) -> Location | None:
+        """The config-file line of a key path, in the profile when it sets the key, else in
+        the base settings (or the nearest written parent key)."""
+        if self.source is None:
+            return None
+        bases = [(*self.prefix, "profiles", self.profile)] if self.profile else []
+        for base in [*bases, self.prefix]:
+            line = self.lines.get(base + path)
+            if line is not None:
+                return Location(str(self.source), line)
+        for end in range(len(path) - 1, -1, -1):
+            line = self.lines.get(self.prefix + path[:end])
+            if line is not None:
+                return Location(str(self.source), line)
+        return Location(str(self.source), 1)
+
+    def values(self) -> dict[str, dict[str, Any]]:
+        """Per-integration values for the spec Config models."""
+        return {name: dict(s.config) for name, s in self.integrations.items()}
+
+
+def find_config(directory: Path) -> Path | None:
+    """`kgen.yaml` in the directory, else a pyproject.toml that has a `[tool.kgen]` table."""
+    if (directory / "kgen.yaml").is_file():
+        return directory / "kgen.yaml"
+    pyproject = directory / "pyproject.toml"
+    if pyproject.is_file() and "kgen" in _read_toml(pyproject).get("tool", {}):
+        return pyproject
+    return None
+
+
+def load_project(config: Path | None, profile: str | None = None) -> Project:
+    """The project settings from `config` (None: defaults), with `profile` applied."""
+    if config is None:
+        if profile is not None:
+            raise SpecError([Finding("<config>", 0, Level.ERROR, CODE,
+                                     f"profile {profile!r} asked for, but there is no kgen.yaml "
+                                     "or [tool.kgen] in pyproject.toml")])
+        return Project()
+    raw, prefix, lines = _read(config)
+    located = Project(source=config, prefix=prefix, lines=lines)
+    try:
+        parsed = ProjectFile.model_validate(raw)
+    except ValidationError as error:
+        raise SpecError([_finding(located, error)]) from None
+    merged: Mapping[str, Any] = raw
+    if profile is not None:
+        if profile not in parsed.profiles:
+            where = located.locate("profiles")
+            raise SpecError([Finding.at(where, Level.ERROR, CODE,
+                                        f"no profile {profile!r}"
+                                        f"{_suggest(profile, parsed.profiles)}; known: "
+                                        f"{', '.join(parsed.profiles) or 'none'}")])
+        merged = _merge(raw, raw["profiles"][profile])
+    settings = ProjectFile.model_validate({k: v for k, v in merged.items() if k != "profiles"})
+    base = config.parent
+    base_out = parsed.out or "out"
+    out = base_out if profile is None else parsed.profiles[profile].out or f"{base_out}-{profile}"
+    return Project(
+        specs_dir=base / settings.specs,
+        out_dir=base / out,
+        targets=settings.targets or DEFAULT_TARGETS,
+        flavors=settings.flavors,
+        cluster_label=settings.cluster_label,
+        integrations=settings.integrations,
+        source=config,
+        prefix=prefix,
+        lines=lines,
+        profile=profile,
+    )
+
+
+def _read(config: Path) -> tuple[dict[str, Any], KeyPath, dict[KeyPath, int]]:
+    """The settings mapping, its key-path prefix in the file, and the line of every key path."""
+    text = config.read_text(encoding="utf-8")
+    shown = display_path(str(config))
+    if config.suffix == ".toml":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise SpecError([Finding(shown, 1, Level.ERROR, CODE, f"invalid TOML: {error}")]) \
+                from None
+        settings = data.get("tool", {}).get("kgen", {})
+        return settings, ("tool", "kgen"), _toml_lines(text)
+    try:
+        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+        data = yaml.load(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(error, "problem", None) or str(error)
+        raise SpecError([Finding(shown, line, Level.ERROR, CODE, f"invalid YAML: {problem}")]) \
+            from None
+    if data is None:
+        return {}, (), {}
+    if not isinstance(data, dict):
+        raise SpecError([Finding(shown, 1, Level.ERROR, CODE, "expected a mapping of settings")])
+    lines: dict[KeyPath, int] = {}
+    if node is not None:
+        _yaml_lines(node, (), lines)
+    return data, (), lines
+
+
+def _yaml_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, key.value)
+            lines[child] = key.start_mark.line + 1
+            _yaml_lines(value, child, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*path, index)] = item.start_mark.line + 1
+            _yaml_lines(item, (*path, index), lines)
+
+
+def _toml_lines(text: str) -> dict[KeyPath, int]:
+    """Lines of tables and keys in a TOML file: `[a.b]` headers and `key =` lines below them.
+
+    Enough to point at a typo; inline tables and dotted keys fall back to their table's line.
+    """
+    lines: dict[KeyPath, int] = {}
+    table: KeyPath = ()
+    for number, raw in enumerate(text.splitlines(), 1):
+        stripped = raw.strip()
+        if stripped.startswith("[") and not stripped.startswith("[["):
+            table = tuple(part.strip().strip('"') for part in stripped.strip("[]").split("."))
+            lines.setdefault(table, number)
+        elif "=" in stripped and not stripped.startswith("#"):
+            key = stripped.split("=", 1)[0].strip().strip('"')
+            lines.setdefault(table + tuple(key.split(".")), number)
+    return lines
+
+
+def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """`over` laid on `base`: mappings merge key by key; anything else replaces."""
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _finding(project: Project, error: ValidationError) -> Finding:
+    """The first validation error, at its key's line, with a suggestion for a misspelt key."""
+    first = error.errors()[0]
+    path = tuple(first["loc"])
+    dotted = ".".join(str(part) for part in path)
+    message = f"{dotted}: {first['msg']}"
+    if first["type"] == "extra_forbidden":
+        message = f"{dotted}: unknown key{_suggest(str(path[-1]), _fields_at(path[:-1]))}"
+    if error.error_count() > 1:
+        message += f" (and {error.error_count() - 1} more)"
+    return Finding.at(project.locate(*path), Level.ERROR, CODE, message)
+
+
+def _fields_at(path: KeyPath) -> list[str]:
+    """The keys the settings mapping at `path` accepts (none when `path` is not a mapping)."""
+    model: type[BaseModel] = ProjectFile
+    pending: type[BaseModel] | None = None
+    for part in path:
+        if pending is not None:
+            model, pending = pending, None
+            continue
+        info = model.model_fields.get(str(part))
+        if info is None:
+            return []
+        annotation, args = info.annotation, get_args(info.annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+        elif args and isinstance(args[-1], type) and issubclass(args[-1], BaseModel):
+            pending = args[-1]
+        else:
+            return []
+    return [] if pending is not None else list(model.model_fields)
+
+
+def _suggest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
