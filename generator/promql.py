@@ -101,61 +101,50 @@ def keep_label(expr: str, label: str) -> str:
     `sum(x)` and `sum by (job) (x)` gain `by (..., label)`, `without (label)` loses it, and
     `on (...)` matching gains it, so a query over many clusters answers per cluster.
     """
-    return str(parse(_keep(parse(expr), label)).prettify())
+
+    def keep(node: Any) -> Any:
+        if isinstance(node, pp.AggregateExpr):
+            return pp.parse(_aggregation_keeping(node, label))
+        if isinstance(node, pp.BinaryExpr) and node.modifier is not None:
+            return pp.parse(_vector_match_keeping(node, label))
+        return None
+
+    return str(pp.transform(parse(expr), post_visit=keep).prettify())
 
 
-def _keep(node: Any, label: str) -> str:
-    """Rebuild node's text bottom-up with the label kept; nodes that cannot drop it print as is."""
-    if isinstance(node, pp.AggregateExpr):
-        inner = _keep(node.expr, label)
-        param = f"{node.param}, " if node.param is not None else ""
-        modifier = node.modifier
-        if modifier is not None and modifier.type == pp.AggModifierType.Without:
-            kept = [name for name in modifier.labels if name != label]
-            grouping = f"without ({', '.join(kept)})"
+def _aggregation_keeping(node: Any, label: str) -> str:
+    param = f"{node.param}, " if node.param is not None else ""
+    modifier = node.modifier
+    if modifier is not None and modifier.type == pp.AggModifierType.Without:
+        grouping = f"without ({', '.join(n for n in modifier.labels if n != label)})"
+    else:
+        names = list(modifier.labels) if modifier is not None else []
+        grouping = f"by ({', '.join(names + [label] * (label not in names))})"
+    return f"{node.op} {grouping} ({param}{node.expr})"
+
+
+def _vector_match_keeping(node: Any, label: str) -> str:
+    vector_match = node.modifier
+    matching = ""
+    if vector_match.matching is not None:
+        names = list(vector_match.matching.labels)
+        if vector_match.matching.type == pp.LabelModifierType.Include:
+            matching = f"on ({', '.join(names + [label] * (label not in names))})"
         else:
-            names = list(modifier.labels) if modifier is not None else []
-            grouping = f"by ({', '.join(names + [label] * (label not in names))})"
-        return f"{node.op} {grouping} ({param}{inner})"
-    if isinstance(node, pp.BinaryExpr):
-        lhs, rhs = _operand(node.lhs, label), _operand(node.rhs, label)
-        vector_match = node.modifier
-        if vector_match is None:
-            return f"{lhs} {node.op} {rhs}"
-        matching = ""
-        if vector_match.matching is not None:
-            names = list(vector_match.matching.labels)
-            if vector_match.matching.type == pp.LabelModifierType.Include:
-                names += [label] * (label not in names)
-                matching = f"on ({', '.join(names)})"
-            else:
-                matching = f"ignoring ({', '.join(n for n in names if n != label)})"
-        group = ""
-        if vector_match.card == pp.VectorMatchCardinality.ManyToOne:
-            group = f"group_left ({', '.join(vector_match.group_labels or ())})"
-        elif vector_match.card == pp.VectorMatchCardinality.OneToMany:
-            group = f"group_right ({', '.join(vector_match.group_labels or ())})"
-        bool_ = "bool" if vector_match.return_bool else ""
-        parts = " ".join(part for part in (str(node.op), bool_, matching, group) if part)
-        return f"{lhs} {parts} {rhs}"
-    if isinstance(node, pp.Call):
-        args = ", ".join(_keep(arg, label) for arg in node.args)
-        return f"{node.func.name}({args})"
-    if isinstance(node, pp.ParenExpr):
-        return f"({_keep(node.expr, label)})"
-    if isinstance(node, pp.UnaryExpr):
-        return f"-{_operand(node.expr, label)}"
-    if isinstance(node, pp.SubqueryExpr):
-        text, expr_text = str(node), str(node.expr)
-        assert text.startswith(expr_text), text
-        return f"({_keep(node.expr, label)}){text[len(expr_text):]}"
-    return str(node)
+            matching = f"ignoring ({', '.join(n for n in names if n != label)})"
+    group = ""
+    if vector_match.card == pp.VectorMatchCardinality.ManyToOne:
+        group = f"group_left ({', '.join(vector_match.group_labels or ())})"
+    elif vector_match.card == pp.VectorMatchCardinality.OneToMany:
+        group = f"group_right ({', '.join(vector_match.group_labels or ())})"
+    bool_ = "bool" if vector_match.return_bool else ""
+    parts = " ".join(part for part in (str(node.op), bool_, matching, group) if part)
+    return f"{_operand(node.lhs)} {parts} {_operand(node.rhs)}"
 
 
-def _operand(node: Any, label: str) -> str:
+def _operand(node: Any) -> str:
     """An operand's text, in parentheses when it is itself an operation (precedence is kept)."""
-    text = _keep(node, label)
-    return f"({text})" if isinstance(node, pp.BinaryExpr) else text
+    return f"({node})" if isinstance(node, pp.BinaryExpr) else str(node)
 
 
 def selector_uses(expr: str) -> list[SelectorUse]:

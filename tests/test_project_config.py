@@ -1,0 +1,191 @@
+"""kgen.yaml and [tool.kgen]: settings validated with the key and line named, profiles laid
+over the base settings end to end, and no fork needed to change a selector or a threshold."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import SPECS
+
+from generator.cli import main
+
+
+def project(tmp_path: Path, config: str, name: str = "kgen.yaml") -> Path:
+    """A project directory: the shipped specs and the given config file."""
+    shutil.copytree(SPECS, tmp_path / "specs", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / name).write_text(config, encoding="utf-8")
+    return tmp_path
+
+
+def kgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real console script, run in the project directory as a user would."""
+    import sys
+
+    command = [str(Path(sys.executable).parent / "kgen"), *args]
+    return subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+
+
+def line_of(text: str, marker: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if marker in line)
+
+
+def rules(root: Path, out: str, integration: str) -> list[dict[str, object]]:
+    document = yaml.safe_load((root / out / "prometheus" / "rules" / f"{integration}.yaml")
+                              .read_text(encoding="utf-8"))
+    return [rule for group in document["groups"] for rule in group["rules"]]
+
+
+CONFIG = """\
+targets: [prometheus-rules, scrape-jobs]
+integrations:
+  calico:
+    alerts:
+      labels: {team: network}
+profiles:
+  prod:
+    integrations:
+      calico:
+        config:
+          selector: 'job="felix-prod"'
+          dataplane_apply_p99_seconds: 8
+"""
+
+
+def test_profile_changes_selector_and_threshold_end_to_end(tmp_path: Path, promtool: str) -> None:
+    root = project(tmp_path, CONFIG)
+    assert kgen(root, "build").returncode == 0
+    done = kgen(root, "build", "--profile", "prod")
+    assert done.returncode == 0, done.stderr
+    assert "wrote" in done.stderr and "out-prod" in done.stderr
+    base, prod = rules(root, "out", "calico"), rules(root, "out-prod", "calico")
+    assert all('job=~"calico-node.*"' in str(r["expr"]) for r in base)
+    assert all('job="felix-prod"' in str(r["expr"]) and "calico-node" not in str(r["expr"])
+               for r in prod)
+    apply = {r["alert"]: str(r["expr"]) for r in prod if "alert" in r}
+    assert apply["CalicoDataplaneApplyLatencyHigh"].rstrip().endswith("> 8")
+    assert {r["alert"]: str(r["expr"]) for r in base if "alert" in r}[
+        "CalicoDataplaneApplyLatencyHigh"].rstrip().endswith("> 5")
+    assert all(r["labels"]["team"] == "network" for r in prod if "alert" in r)  # type: ignore[index]
+    checked = subprocess.run([promtool, "check", "rules",
+                              str(root / "out-prod/prometheus/rules/calico.yaml")],
+                             capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert not (root / "out-prod" / "grafana").exists()
+
+
+def test_typo_in_integration_config_names_key_and_line(tmp_path: Path) -> None:
+    config = CONFIG.replace("dataplane_apply_p99_seconds", "dataplane_apply_p99_secs")
+    root = project(tmp_path, config)
+    done = kgen(root, "build", "--profile", "prod")
+    assert done.returncode == 1
+    line = line_of(config, "dataplane_apply_p99_secs")
+    assert (f"kgen.yaml:{line}: error KG004 integrations.calico.config.dataplane_apply_p99_secs: "
+            "calico has no such setting (did you mean dataplane_apply_p99_seconds?)") in done.stderr
+    assert not (root / "out-prod").exists()
+
+
+def test_invalid_value_names_key_and_line(tmp_path: Path) -> None:
+    config = CONFIG.replace("error_for", "x").replace("dataplane_apply_p99_seconds: 8",
+                                                      "error_for: ten minutes")
+    root = project(tmp_path, config)
+    done = kgen(root, "build", "--profile", "prod")
+    assert done.returncode == 1
+    assert f"kgen.yaml:{line_of(config, 'error_for')}: error KG004 " \
+           "integrations.calico.config.error_for:" in done.stderr
+
+
+@pytest.mark.parametrize(("old", "new", "expected", "marker"), [
+    ("targets:", "target:", "target: unknown key (did you mean targets?)", "target:"),
+    ("[prometheus-rules, scrape-jobs]", "[prometheus-rule]",
+     "unknown target 'prometheus-rule' (did you mean prometheus-rules?)", "target"),
+    ("    alerts:\n      labels", "    alert:\n      labels",
+     "integrations.calico.alert: unknown key (did you mean alerts?)", "alert:"),
+    ("      labels: {team: network}",
+     "      labels: {team: network}\n      disable: [CalicoIpsetError]",
+     "integrations.calico.alerts.disable: calico has no alert CalicoIpsetError", "disable:"),
+    ("  calico:\n    alerts", "  calicoo:\n    alerts", "integrations.calicoo: no spec named",
+     "calicoo:"),
+])
+def test_config_errors_point_at_the_key(
+    tmp_path: Path, old: str, new: str, expected: str, marker: str
+) -> None:
+    assert old in CONFIG
+    config = CONFIG.replace(old, new, 1)
+    root = project(tmp_path, config)
+    (root / "out").mkdir()
+    (root / "out" / "keep.txt").write_text("mine\n")
+    done = kgen(root, "build")
+    assert done.returncode == 1, done.stderr
+    first = done.stderr.splitlines()[0]
+    assert first.startswith(f"kgen.yaml:{line_of(config, marker)}: error "), done.stderr
+    assert expected in first, done.stderr
+    assert [p.name for p in (root / "out").iterdir()] == ["keep.txt"]
+
+
+def test_pyproject_tool_kgen_is_read(tmp_path: Path) -> None:
+    pyproject = (
+        '[project]\nname = "x"\n\n[tool.kgen]\ntargets = ["prometheus-rules"]\n\n'
+        '[tool.kgen.integrations.etcd.config]\nselector = \'job="etcd-a"\'\nlatency_fro = "20m"\n'
+    )
+    root = project(tmp_path, pyproject, name="pyproject.toml")
+    done = kgen(root, "build")
+    assert done.returncode == 1
+    assert ("pyproject.toml:9: error KG004 integrations.etcd.config.latency_fro: etcd has no "
+            "such setting (did you mean latency_for?)") in done.stderr
+    text = (root / "pyproject.toml").read_text().replace("latency_fro", "latency_for")
+    (root / "pyproject.toml").write_text(text)
+    assert kgen(root, "build").returncode == 0
+    assert sorted(p.name for p in (root / "out").rglob("*.yaml")) == ["calico.yaml", "etcd.yaml"]
+    text = (root / "out/prometheus/rules/etcd.yaml").read_text()
+    assert 'job="etcd-a"' in text and ".*etcd.*" not in text
+
+
+def test_profile_overlays_alerts_flavors_and_targets(tmp_path: Path) -> None:
+    config = CONFIG + """\
+  quiet:
+    out: deploy/quiet
+    targets: [scrape-jobs, prometheus-rules]
+    flavors: [sysdig-agent]
+    integrations:
+      etcd:
+        config:
+          instance_labels: [instance]
+        alerts:
+          disable: [etcdHighRequestRate, etcdMetricsAbsent]
+          severity: {etcdNoLeader: warning}
+          labels: {tier: "1"}
+"""
+    root = project(tmp_path, config)
+    done = kgen(root, "build", "--profile", "quiet")
+    assert done.returncode == 0, done.stderr
+    out = root / "deploy" / "quiet"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.yaml")) == [
+        "prometheus/rules/calico.yaml", "prometheus/rules/etcd.yaml",
+        "scrape-jobs/sysdig-agent/calico.yaml", "scrape-jobs/sysdig-agent/etcd.yaml"]
+    etcd = [r for r in rules(root, "deploy/quiet", "etcd") if "alert" in r]
+    names = {r["alert"] for r in etcd}
+    assert "etcdHighRequestRate" not in names and "etcdMetricsAbsent" not in names
+    severities = {r["labels"]["severity"] for r in etcd if r["alert"] == "etcdNoLeader"}  # type: ignore[index]
+    assert severities == {"warning"}
+    assert all(r["labels"]["tier"] == "1" for r in etcd)  # type: ignore[index]
+
+
+def test_unknown_profile_is_an_error(tmp_path: Path) -> None:
+    config = project(tmp_path, CONFIG) / "kgen.yaml"
+    result = CliRunner().invoke(main, ["build", "--config", str(config), "--profile", "stage"])
+    assert result.exit_code == 1
+    assert "no profile 'stage'; known: prod" in result.output
+
+
+def test_checks_run_on_the_profile_as_laid_over(tmp_path: Path) -> None:
+    """Only the Sysdig flavor: no job adds `pod`, so etcd's default member labels are caught."""
+    root = project(tmp_path, CONFIG + "  sysdig:\n    flavors: [sysdig-agent]\n")
+    done = kgen(root, "build", "--profile", "sysdig")
+    assert done.returncode == 1
+    assert "error KG205 alert etcdHighNumberOfLeaderChanges uses label 'pod'" in done.stderr
+    assert not (root / "out-sysdig").exists()
