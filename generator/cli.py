@@ -145,7 +145,7 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
         findings = checks.run(specs)
         if not any(f.level is Level.ERROR for f in findings):
             files = render(specs, project.targets)
-            findings = sorted(findings + external.run(files, project.specs_dir))
+            findings = sorted(findings + external.run(files))
     except SpecError as error:
         findings = error.findings
     if output_format == "json":

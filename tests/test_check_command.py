@@ -27,15 +27,19 @@ def test_promtool_and_schema_reject_bad_output(promtool: str) -> None:
         "scrape-jobs/prometheus/x.yaml": b"scrape_configs:\n- job_name: a\n  bogus: 1\n",
         "grafana/dashboards/x.json": b'{"title": 3}',
     }
-    codes = {f.code for f in external.run(bad, SPECS)}
+    codes = {f.code for f in external.run(bad)}
     assert codes == {external.CODE_RULES, external.CODE_CONFIG, external.CODE_SCHEMA}
 
 
 def test_missing_schema_is_a_finding(tmp_path: Path) -> None:
-    specs = tmp_path / "a" / "specs"
-    specs.mkdir(parents=True)
-    found = external.run({"grafana/dashboards/x.json": b"{}"}, specs)
+    found = external.run({"grafana/dashboards/x.json": b"{}"}, tmp_path / "none.json")
     assert [f.code for f in found] == [external.CODE_SCHEMA_MISSING]
+
+
+def test_shipped_schema_is_grafanas() -> None:
+    """kgen check carries the dashboard schema the tests use as their oracle, unchanged."""
+    oracle = SHARED / "grafana-schema" / "v11.6" / "dashboard.jsonschema.json"
+    assert external.SCHEMA.read_bytes() == oracle.read_bytes()
 
 
 def test_usage_error_exits_2() -> None:
@@ -44,5 +48,5 @@ def test_usage_error_exits_2() -> None:
 
 def test_missing_promtool_is_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    found = external.run({"prometheus/rules/x.yaml": b"groups: []\n"}, SPECS)
+    found = external.run({"prometheus/rules/x.yaml": b"groups: []\n"})
     assert [f.code for f in found] == [external.CODE_PROMTOOL_MISSING]

@@ -20,12 +20,13 @@ CODE_RULES = "KG902"
 CODE_CONFIG = "KG903"
 CODE_SCHEMA_MISSING = "KG904"
 CODE_SCHEMA = "KG905"
-SCHEMA = Path("grafana-schema") / "v11.6" / "dashboard.jsonschema.json"
+SCHEMA = Path(__file__).parent.parent / "schemas/grafana/v11.6/dashboard.jsonschema.json"
+"""Grafana's own dashboard schema for 11.6, shipped with kgen (Apache-2.0, see its LICENSE)."""
 
 
-def run(files: dict[str, bytes], specs_dir: Path) -> list[Finding]:
+def run(files: dict[str, bytes], schema: Path = SCHEMA) -> list[Finding]:
     """Findings from promtool (rules, scrape config) and the dashboard schema over `files`."""
-    return [*_promtool(files), *_dashboards(files, specs_dir)]
+    return [*_promtool(files), *_dashboards(files, schema)]
 
 
 def _promtool(files: dict[str, bytes]) -> list[Finding]:
@@ -74,11 +75,10 @@ def _tool(promtool: str, args: list[str], code: str, what: str) -> list[Finding]
     return [Finding("<promtool>", 0, Level.ERROR, code, f"promtool rejects {what}: {output}")]
 
 
-def _dashboards(files: dict[str, bytes], specs_dir: Path) -> list[Finding]:
+def _dashboards(files: dict[str, bytes], schema_path: Path) -> list[Finding]:
     boards = {p: d for p, d in sorted(files.items()) if p.startswith("grafana/dashboards/")}
     if not boards:
         return []
-    schema_path = specs_dir.resolve().parent.parent / "shared" / SCHEMA
     if not schema_path.is_file():
         return [Finding(str(schema_path), 0, Level.ERROR, CODE_SCHEMA_MISSING,
                         "Grafana dashboard schema not found; cannot validate dashboards")]
