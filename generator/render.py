@@ -38,6 +38,13 @@ def to_yaml(data: Any, source: str | None = None) -> bytes:
     return text.encode("utf-8")
 
 
+def to_yaml_documents(documents: list[Any], source: str | None = None) -> bytes:
+    """Several YAML documents in one file (Kubernetes objects), each introduced by `---`."""
+    body = b"".join(b"---\n" + to_yaml(document) for document in documents)
+    header_line = f"# {header(source)}\n".encode() if source is not None else b""
+    return header_line + body
+
+
 def to_json(data: Any) -> bytes:
     """JSON with sorted keys and two-space indent; JSON has no comments, so no header."""
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

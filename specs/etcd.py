@@ -72,6 +72,10 @@ class Config(BaseModel):
     """A client certificate signed by the etcd CA; kubeadm's health-check client fits."""
     key_file: str = "/etc/kubernetes/pki/etcd/healthcheck-client.key"
     """The key of `cert_file`; only its path reaches the output."""
+    tls_secret: str = "etcd-client-cert"
+    """For the Prometheus Operator, which reads no files: the Secret (beside the PodMonitor)
+    holding the three files above under their file names, e.g. `kubectl create secret generic
+    etcd-client-cert --from-file=ca.crt=... --from-file=healthcheck-client.crt=...`."""
     namespace: str = "kube-system"
     """Where kubeadm runs the etcd static pods."""
     component: str = "etcd"
@@ -440,7 +444,7 @@ def _transport(config: Config) -> tuple[Scheme, TLS | None]:
     if config.scrape == "http-metrics":
         return Scheme.HTTP, None
     return Scheme.HTTPS, TLS(ca_file=config.ca_file, cert_file=config.cert_file,
-                             key_file=config.key_file)
+                             key_file=config.key_file, secret=config.tls_secret)
 
 
 def _static_pod_steps(config: Config) -> tuple[Relabel, ...]:

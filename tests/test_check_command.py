@@ -50,3 +50,11 @@ def test_missing_promtool_is_a_finding(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("PATH", str(tmp_path))
     found = external.run({"prometheus/rules/x.yaml": b"groups: []\n"})
     assert [f.code for f in found] == [external.CODE_PROMTOOL_MISSING]
+
+
+def test_prometheusrule_spec_goes_through_promtool(promtool: str) -> None:
+    good = b"spec:\n  groups:\n  - name: a\n    rules:\n    - alert: X\n      expr: up == 0\n"
+    bad = good.replace(b"up == 0", b"up ==")
+    assert external.run({"prometheus-operator/x-prometheusrule.yaml": good}) == []
+    found = external.run({"prometheus-operator/x-prometheusrule.yaml": bad})
+    assert [f.code for f in found] == [external.CODE_RULES]

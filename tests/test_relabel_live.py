@@ -6,6 +6,10 @@ The jobs rewrite every pod's address to Felix's port (9091 / 9094); here that po
 Felix's free port instead: the test takes the generated `$1:9091` / `$1:9094` replacement and
 substitutes that port, so everything else about the relabel steps is exercised as generated.
 The Sysdig jobs' `__HOSTIPS__` placeholder is filled with HOST_IP, the agent's own host.
+
+Every test runs twice: with the generated scrape_configs, and with the prometheus-flavor jobs
+replaced by what the Prometheus Operator generates from the generated PodMonitors, so both
+forms must keep the same pods, scrape the same URLs and store the same labels and series.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import OUT, SPECS
+from operator_model import scrape_config
 from scrapejobs import Job, load_jobs, with_static_targets
 
 from generator.loader import load
@@ -131,6 +136,8 @@ class Live:
     api: str
     felix_port: int
     log: Path
+    pools: dict[str, str]
+    """Scrape pool (job_name in the config) -> the job label its targets carry."""
 
     def get(self, path: str, **params: str) -> Any:
         url = f"{self.api}{path}?{urllib.parse.urlencode(params)}"
@@ -155,14 +162,29 @@ def _wait(what: str, ready: Callable[[], bool], log: Path) -> None:
     pytest.fail(f"timed out waiting for {what}; prometheus log:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+def _generated_jobs(form: str) -> tuple[list[Job], dict[str, str]]:
+    """The Calico jobs as Prometheus runs them, and scrape pool -> job label."""
+    sysdig = load_jobs(OUT / "scrape-jobs" / "sysdig-agent" / "calico.yaml")
+    if form == "scrape_configs":
+        jobs = load_jobs(OUT / "scrape-jobs" / "prometheus" / "calico.yaml") + sysdig
+        return jobs, {job["job_name"]: job["job_name"] for job in jobs}
+    monitors = list(yaml.safe_load_all(
+        (OUT / "prometheus-operator" / "calico-podmonitors.yaml").read_text(encoding="utf-8")))
+    operated = [scrape_config(monitor) for monitor in monitors]
+    pools = {job["job_name"]: m["metadata"]["name"].removeprefix("kgen-")
+             for job, m in zip(operated, monitors, strict=True)}
+    return operated + sysdig, pools | {job["job_name"]: job["job_name"] for job in sysdig}
+
+
+@pytest.fixture(scope="module", params=["scrape_configs", "podmonitors"])
+def live(request: pytest.FixtureRequest,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     felix = _fake_felix(_exposition(_catalog()))
     threading.Thread(target=felix.serve_forever, daemon=True).start()
     port = felix.server_address[1]
     assert isinstance(port, int)
-    jobs = [_for_test(job, port) for flavor in ("prometheus", "sysdig-agent")
-            for job in load_jobs(OUT / "scrape-jobs" / flavor / "calico.yaml")]
+    generated, pools = _generated_jobs(request.param)
+    jobs = [_for_test(job, port) for job in generated]
     tmp = tmp_path_factory.mktemp("prometheus")
     config = tmp / "prometheus.yml"
     config.write_text(yaml.safe_dump({"global": {"scrape_interval": "1s", "scrape_timeout": "1s"},
@@ -174,7 +196,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={tmp / 'data'}",
              f"--web.listen-address={web}"], stdout=out, stderr=subprocess.STDOUT)
     try:
-        live = Live(f"http://{web}", port, log)
+        live = Live(f"http://{web}", port, log, pools)
         expected = sum(len(pods) for pods in KEPT.values())
 
         def all_up() -> bool:
@@ -192,20 +214,26 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         felix.server_close()
 
 
-def _pods(targets: list[dict[str, Any]], job: str) -> set[str]:
-    """Pod names of the job's targets (active ones by scrapePool: Prometheus 2.42 can report an
-    active target's discoveredLabels after relabeling rewrote them, without `job`)."""
+def _pods(live: Live, targets: list[dict[str, Any]], job: str) -> set[str]:
+    """Pod names of the job's targets, by scrape pool. Prometheus 2.42 reports a dropped
+    target's discoveredLabels as relabeling left them, so an operator job's dropped targets are
+    known by the `__tmp_prometheus_job_name` its first step copied the pool name into."""
+    def pool(target: dict[str, Any]) -> str:
+        found = target.get("scrapePool") or target["discoveredLabels"].get("job") or \
+            target["discoveredLabels"]["__tmp_prometheus_job_name"]
+        return str(found)
+
     return {t["discoveredLabels"]["__meta_kubernetes_pod_name"] for t in targets
-            if t.get("scrapePool", t["discoveredLabels"].get("job")) == job}
+            if live.pools[pool(t)] == job}
 
 
 @pytest.mark.parametrize("job", sorted(KEPT))
 def test_kept_and_dropped_pods(live: Live, job: str) -> None:
     data = live.get("/api/v1/targets")
-    kept = _pods(data["activeTargets"], job)
+    kept = _pods(live, data["activeTargets"], job)
     assert kept == KEPT[job]
     all_pods = {p["labels"]["__meta_kubernetes_pod_name"] for p in PODS}
-    assert _pods(data["droppedTargets"], job) == all_pods - KEPT[job]
+    assert _pods(live, data["droppedTargets"], job) == all_pods - KEPT[job]
 
 
 @pytest.mark.parametrize("job", sorted(KEPT))

@@ -40,6 +40,8 @@ def _promtool(files: dict[str, bytes]) -> list[Finding]:
         root = Path(tmp)
         rules = [_write(root, path, data) for path, data in sorted(files.items())
                  if path.startswith("prometheus/rules/")]
+        rules += [_write(root, path, _rule_spec(data)) for path, data in sorted(files.items())
+                  if path.startswith("prometheus-operator/") and "prometheusrule" in path]
         if rules:
             findings += _tool(promtool, ["check", "rules", *map(str, rules)], CODE_RULES, "rules")
         for path, data in sorted(files.items()):
@@ -55,6 +57,11 @@ def _write(root: Path, relpath: str, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+def _rule_spec(data: bytes) -> bytes:
+    """A PrometheusRule's spec as a plain rule file, which is what the operator hands Prometheus."""
+    return yaml.safe_dump(yaml.safe_load(data)["spec"]).encode()
 
 
 def _static(data: bytes) -> bytes:

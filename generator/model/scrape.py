@@ -75,6 +75,11 @@ class TLS(SpecModel):
     key_file: str | None = None
     server_name: str | None = None
     insecure_skip_verify: bool = False
+    secret: str | None = Field(
+        default=None, pattern=r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+        description="A Kubernetes Secret holding the same files, keyed by file name, for the "
+                    "Prometheus Operator's PodMonitor, which cannot read the scraper's files",
+    )
 
 
 class KubernetesSD(SpecModel):

@@ -1,0 +1,129 @@
+"""Prometheus Operator objects: a PrometheusRule per integration, and a PodMonitor per
+prometheus-flavor scrape job that scrapes what the plain `scrape_configs` job scrapes.
+
+How a PodMonitor becomes the same job (prometheus-operator's generated config, v0.6x-0.8x):
+the operator writes a pod-discovery job named `podMonitor/<ns>/<name>/<i>` whose relabeling
+starts with its own steps (pod selector, port, then `namespace`, `container`, `pod` and
+`job=<ns>/<name>` labels) and then the endpoint's `relabelings`. So the PodMonitor selects
+every pod (`selector: {}`), sets no port, and lets the spec's own steps choose pods and the
+address as they do in the plain job; a final step sets `job` to the spec's job name and drops
+the labels the operator added that the plain job does not have. The sysdig-agent flavor has no
+operator form. A PodMonitor cannot read files in the Prometheus pod, so TLS material comes from
+the Secret named by `TLS.secret`, keyed by the files' names; a bearer token file has no
+PodMonitor form and is an error.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any, NoReturn
+
+from generator.findings import Finding, Level, SpecError
+from generator.loader import Spec
+from generator.model import Action, Flavor, Relabel, Role, ScrapeJob
+from generator.render import to_yaml, to_yaml_documents
+from generator.scoping import scope_rules
+from generator.targets.prometheus_rules import rule_file
+from generator.targets.scrape_jobs import relabel_step
+
+CODE = "KG403"
+API_VERSION = "monitoring.coreos.com/v1"
+OPERATOR_LABELS = ("namespace", "container", "pod")
+"""Target labels the operator's own relabeling adds to every PodMonitor target."""
+CAMEL = {"source_labels": "sourceLabels", "target_label": "targetLabel"}
+
+
+def render(spec: Spec) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    integration = scope_rules(spec.integration)
+    if integration.recording_rules or integration.alerts:
+        files[f"prometheus-operator/{spec.name}-prometheusrule.yaml"] = to_yaml(
+            prometheus_rule(spec), spec.source)
+    jobs = [job for job in integration.scrape_jobs if job.flavor is Flavor.PROMETHEUS]
+    if jobs:
+        monitors = [pod_monitor(spec, job) for job in jobs]
+        files[f"prometheus-operator/{spec.name}-podmonitors.yaml"] = to_yaml_documents(
+            monitors, spec.source)
+    return files
+
+
+def metadata(spec: Spec, name: str) -> dict[str, Any]:
+    return {"name": name, "labels": {"app.kubernetes.io/managed-by": "kgen",
+                                     "app.kubernetes.io/part-of": spec.name}}
+
+
+def prometheus_rule(spec: Spec) -> dict[str, Any]:
+    """The rule file's groups, unchanged, as a PrometheusRule's spec."""
+    return {"apiVersion": API_VERSION, "kind": "PrometheusRule",
+            "metadata": metadata(spec, f"kgen-{spec.name}"),
+            "spec": rule_file(scope_rules(spec.integration))}
+
+
+def pod_monitor(spec: Spec, job: ScrapeJob) -> dict[str, Any]:
+    if job.discovery.role is not Role.POD:
+        _refuse(job, f"role {job.discovery.role} has no PodMonitor form; use pod discovery")
+    if job.credentials_file:
+        _refuse(job, "a PodMonitor cannot read a bearer token file; drop credentials_file or "
+                     "leave the prometheus-operator target out")
+    endpoint: dict[str, Any] = {}
+    optional = {"scheme": job.scheme and str(job.scheme), "path": job.metrics_path,
+                "interval": job.scrape_interval, "scrapeTimeout": job.scrape_timeout}
+    endpoint.update({key: value for key, value in optional.items() if value is not None})
+    if job.tls is not None:
+        endpoint["tlsConfig"] = _tls(job)
+    endpoint["relabelings"] = [relabeling(step) for step in (*job.relabel_configs,
+                                                              *_as_plain_job(job))]
+    if job.metric_relabel_configs:
+        endpoint["metricRelabelings"] = [relabeling(s) for s in job.metric_relabel_configs]
+    namespaces = job.discovery.namespaces
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "PodMonitor",
+        "metadata": metadata(spec, f"kgen-{job.job_name}"),
+        "spec": {
+            "namespaceSelector": {"matchNames": list(namespaces)} if namespaces
+            else {"any": True},
+            "selector": {},
+            "podMetricsEndpoints": [endpoint],
+        },
+    }
+
+
+def _as_plain_job(job: ScrapeJob) -> tuple[Relabel, ...]:
+    """Steps that undo what the operator adds: its job name, and labels the plain job lacks."""
+    own = {step.target_label for step in job.relabel_configs}
+    added = [label for label in OPERATOR_LABELS if label not in own]
+    steps = [Relabel(target_label="job", replacement=job.job_name)]
+    if added:
+        steps.append(Relabel(action=Action.LABELDROP, regex=f"({'|'.join(added)})"))
+    return tuple(steps)
+
+
+def _tls(job: ScrapeJob) -> dict[str, Any]:
+    tls = job.tls
+    assert tls is not None
+    files = {"ca": tls.ca_file, "cert": tls.cert_file, "keySecret": tls.key_file}
+    config: dict[str, Any] = {}
+    if any(files.values()):
+        if tls.secret is None:
+            _refuse(job, "a PodMonitor cannot read TLS files from the Prometheus pod; name the "
+                         "Secret holding them with TLS(secret=...)")
+        for field, path in files.items():
+            if path is not None:
+                key = {"name": tls.secret, "key": PurePosixPath(path).name}
+                config[field] = key if field == "keySecret" else {"secret": key}
+    if tls.server_name:
+        config["serverName"] = tls.server_name
+    if tls.insecure_skip_verify:
+        config["insecureSkipVerify"] = True
+    return config
+
+
+def relabeling(step: Relabel) -> dict[str, Any]:
+    """A relabel step in the operator's RelabelConfig spelling (camelCase keys)."""
+    return {CAMEL.get(key, key): value for key, value in relabel_step(step).items()}
+
+
+def _refuse(job: ScrapeJob, why: str) -> NoReturn:
+    raise SpecError([Finding.at(job.location, Level.ERROR, CODE,
+                                f"job {job.job_name}: {why}")])

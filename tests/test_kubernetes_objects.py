@@ -1,0 +1,138 @@
+"""Kubernetes objects for GitOps: PrometheusRule and PodMonitor for the Prometheus Operator, and
+dashboards as ConfigMaps for the Grafana sidecar, each equal in content to the plain outputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from operator_model import snake
+
+from generator.cli import main
+from tests.broken._base import BASE
+
+
+def _objects(built: dict[str, bytes], prefix: str) -> dict[str, list[dict[str, Any]]]:
+    return {path: [doc for doc in yaml.safe_load_all(data) if doc is not None]
+            for path, data in sorted(built.items()) if path.startswith(prefix)}
+
+
+def test_prometheusrule_specs_pass_promtool_and_equal_the_rule_files(
+    built: dict[str, bytes], promtool: str, tmp_path: Path
+) -> None:
+    rules = _objects(built, "prometheus-operator/")
+    paths = []
+    for integration in ("calico", "etcd"):
+        (rule,) = rules[f"prometheus-operator/{integration}-prometheusrule.yaml"]
+        assert (rule["apiVersion"], rule["kind"]) == ("monitoring.coreos.com/v1", "PrometheusRule")
+        assert rule["metadata"]["name"] == f"kgen-{integration}"
+        assert rule["spec"] == yaml.safe_load(built[f"prometheus/rules/{integration}.yaml"])
+        path = tmp_path / f"{integration}.yaml"
+        path.write_text(yaml.safe_dump(rule["spec"]), encoding="utf-8")
+        paths.append(str(path))
+    done = subprocess.run([promtool, "check", "rules", *paths], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("integration", ["calico", "etcd"])
+def test_podmonitors_carry_the_scrape_jobs_steps(built: dict[str, bytes],
+                                                 integration: str) -> None:
+    jobs = yaml.safe_load(built[f"scrape-jobs/prometheus/{integration}.yaml"])["scrape_configs"]
+    monitors = _objects(built, "prometheus-operator/")[
+        f"prometheus-operator/{integration}-podmonitors.yaml"]
+    assert [m["metadata"]["name"] for m in monitors] == [f"kgen-{j['job_name']}" for j in jobs]
+    for job, monitor in zip(jobs, monitors, strict=True):
+        assert monitor["kind"] == "PodMonitor" and monitor["spec"]["selector"] == {}
+        (endpoint,) = monitor["spec"]["podMetricsEndpoints"]
+        steps = [snake(step) for step in endpoint["relabelings"]]
+        assert steps[:len(job["relabel_configs"])] == job["relabel_configs"]
+        assert steps[len(job["relabel_configs"])] == {
+            "action": "replace", "target_label": "job", "replacement": job["job_name"]}
+        assert [snake(s) for s in endpoint.get("metricRelabelings", [])] == job.get(
+            "metric_relabel_configs", [])
+        names = job["kubernetes_sd_configs"][0].get("namespaces", {}).get("names")
+        assert monitor["spec"]["namespaceSelector"] == (
+            {"matchNames": names} if names else {"any": True})
+
+
+def test_etcd_client_certificates_come_from_a_secret(built: dict[str, bytes]) -> None:
+    (job,) = yaml.safe_load(built["scrape-jobs/prometheus/etcd.yaml"])["scrape_configs"]
+    (monitor,) = _objects(built, "prometheus-operator/etcd-")[
+        "prometheus-operator/etcd-podmonitors.yaml"]
+    tls = monitor["spec"]["podMetricsEndpoints"][0]["tlsConfig"]
+    files = job["tls_config"]
+    assert tls["ca"] == {"secret": {"name": "etcd-client-cert",
+                                    "key": Path(files["ca_file"]).name}}
+    assert tls["cert"]["secret"]["key"] == Path(files["cert_file"]).name
+    assert tls["keySecret"] == {"name": "etcd-client-cert", "key": Path(files["key_file"]).name}
+
+
+def _tiny(tmp_path: Path, text: str) -> Path:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "demo.py").write_text(text, encoding="utf-8")
+    (tmp_path / "kgen.yaml").write_text("targets: [prometheus-operator]\n", encoding="utf-8")
+    return tmp_path / "kgen.yaml"
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("flavor=Flavor.PROMETHEUS,", 'flavor=Flavor.PROMETHEUS, credentials_file="/var/run/token",',
+     "a PodMonitor cannot read a bearer token file"),
+    ("flavor=Flavor.PROMETHEUS,", 'flavor=Flavor.PROMETHEUS, tls=TLS(ca_file="/etc/ca.crt"),',
+     "a PodMonitor cannot read TLS files from the Prometheus pod"),
+])
+def test_what_a_podmonitor_cannot_express_is_an_error_at_the_job(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    text = BASE.replace(old, new, 1)
+    result = CliRunner().invoke(main, ["build", "--config", str(_tiny(tmp_path, text))])
+    assert result.exit_code == 1
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "j1 = ScrapeJob(" in row)
+    assert f"demo.py:{line}: error KG403 job demo: {message}" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_dashboards_as_configmaps_for_the_sidecar(built: dict[str, bytes]) -> None:
+    maps = _objects(built, "grafana/configmaps/")
+    assert sorted(maps) == ["grafana/configmaps/calico-overview.yaml",
+                            "grafana/configmaps/etcd-overview.yaml"]
+    for path, (configmap,) in maps.items():
+        name = Path(path).stem
+        assert configmap["kind"] == "ConfigMap"
+        assert configmap["metadata"]["name"] == f"grafana-dashboard-{name}"
+        assert configmap["metadata"]["labels"]["grafana_dashboard"] == "1"
+        (key,) = configmap["data"]
+        assert key == f"{name}.json"
+        assert configmap["data"][key].encode() == built[f"grafana/dashboards/{name}.json"]
+        assert json.loads(configmap["data"][key])["uid"] == f"kgen-{name}"
+
+
+def test_provider_file_points_grafana_at_the_dashboards(built: dict[str, bytes]) -> None:
+    provider = yaml.safe_load(built["grafana/provisioning/etcd.yaml"])
+    assert provider["apiVersion"] == 1
+    (entry,) = provider["providers"]
+    assert entry["type"] == "file" and entry["folder"] == "etcd"
+    assert entry["options"]["path"].endswith("/etcd")
+    assert entry["allowUiUpdates"] is False
+
+
+def test_dashboard_over_a_configmaps_limit_is_an_error(tmp_path: Path) -> None:
+    huge = "x" * (1 << 20)
+    text = BASE.replace('p1 = Panel(title="Errors", description="d"',
+                        f'p1 = Panel(title="Errors", description="{huge}"', 1)
+    config = _tiny(tmp_path, text)
+    config.write_text("targets: [grafana, grafana-provisioning]\n", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "keep.txt").write_text("mine\n")
+    result = CliRunner().invoke(main, ["build", "--config", str(config)])
+    assert result.exit_code == 1
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "board = Dashboard(" in row)
+    assert f"demo.py:{line}: error KG502 dashboard 'Demo' is " in result.output
+    assert "over the 1 MiB (1048576 bytes) a ConfigMap can hold" in result.output
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["keep.txt"]
