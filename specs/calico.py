@@ -23,6 +23,7 @@ from generator.model import (
     Relabel,
     Role,
     Row,
+    Runbook,
     ScrapeJob,
     Severity,
     Signal,
@@ -131,6 +132,169 @@ METRICS = (
 )
 
 
+# Setup and runbooks: rendered into the generated docs page (out/docs/calico.md).
+NODE_LOGS = ("`kubectl -n calico-system logs <calico-node pod> -c calico-node`, or `-n "
+             "kube-system` for manifest installs")
+
+SETUP = (
+    "Turn on Felix's metrics: `kubectl patch felixconfiguration default --type merge "
+    "--patch '{\"spec\": {\"prometheusMetricsEnabled\": true}}'`. Felix then serves "
+    "`/metrics` on port 9091 (`prometheusMetricsPort`) on every node.",
+    "Turn on the kube-controllers' metrics: `kubectl patch kubecontrollersconfiguration default "
+    "--type merge --patch '{\"spec\": {\"prometheusMetricsPort\": 9094}}'`.",
+    "Prometheus (flavor `prometheus`): load `scrape-jobs/prometheus/calico.yaml`. Its jobs find "
+    "running pods by container name (`calico-node`, `calico-kube-controllers`) in any namespace "
+    "and scrape the pod IP on the ports above; calico-node runs on the host network, so the "
+    "scraper must reach node IPs on 9091.",
+    "Sysdig agent (flavor `sysdig-agent`): add `scrape-jobs/sysdig-agent/calico.yaml` to the "
+    "agent's `prometheus.yaml`. Each agent scrapes the Calico pods on its own host "
+    "(`__HOSTIPS__`). Pods are picked by container name, or by the annotation "
+    "`promcat.sysdig.com/integration_type: calico` (`calico-controller` for the "
+    "kube-controllers); `promcat.sysdig.com/omit: \"true\"` leaves a pod out.",
+    "If the ports differ in your cluster, set `node_port` and `controllers_port` in kgen.yaml "
+    "rather than editing the output.",
+)
+
+RUNBOOKS = {
+    "CalicoDataplaneUpdateFailures": Runbook(
+        meaning="Felix tried to program a batch of dataplane changes (iptables rules, ipsets, "
+                "routes, interface settings) on this node, failed, and keeps retrying.",
+        impact="Policy and routing changes for pods on the node do not take effect: new pods "
+               "may get no connectivity, deleted policies may keep blocking, new ones may not "
+               "block yet. Existing, unchanged traffic keeps flowing.",
+        diagnosis="Read the failure in the Felix log: " + NODE_LOGS + ", filtered for `error` "
+                  "or `Failed to apply`. The companion alerts (ipset, iptables-restore, "
+                  "iptables-save errors) usually name the failing tool. Check that Felix's "
+                  "iptables backend matches the host's (`iptablesBackend` in the "
+                  "FelixConfiguration against `iptables --version` on the node: nf_tables or "
+                  "legacy), and `calicoctl node status` for the node's BGP sessions.",
+        mitigation="Fix the cause the log names (backend mismatch, missing kernel module, "
+                   "another agent rewriting the same chains). Deleting the node's calico-node "
+                   "pod makes Felix start over with a full resync; cordon and drain the node if "
+                   "failures continue after that.",
+    ),
+    "CalicoIpsetErrors": Runbook(
+        meaning="`ipset` commands that Felix runs to maintain its IP sets (selector and "
+                "named-port members) keep failing on this node.",
+        impact="IP sets drift from the policies: traffic that policy should allow can be "
+               "dropped and traffic it should deny can pass, for the pods on this node.",
+        diagnosis="Look for `ipset` in the Felix log (" + NODE_LOGS + "). On the node, check "
+                  "that the ip_set kernel modules are loaded (`lsmod | grep ip_set`), that "
+                  "`ipset list -n | wc -l` is not near the kernel's set limit, and that no other "
+                  "tool deletes Calico's `cali40`-prefixed sets.",
+        mitigation="Load the missing modules or raise the limit, stop whatever removes Calico's "
+                   "sets, then restart the node's calico-node pod to resync.",
+    ),
+    "CalicoIptablesRestoreErrors": Runbook(
+        meaning="`iptables-restore`, which Felix uses to write its rules, keeps failing on this "
+                "node: Felix's rule updates are not reaching the kernel.",
+        impact="Policy changes and new workload endpoints on this node are not programmed; "
+               "pods may be unreachable or unprotected until the writes succeed.",
+        diagnosis="Find the rejected input in the Felix log (" + NODE_LOGS + ", search "
+                  "`iptables-restore`). Common causes: nf_tables and legacy iptables both in "
+                  "use on the node (compare `iptables-legacy-save | wc -l` with "
+                  "`iptables-nft-save | wc -l`), a chain removed by another agent between "
+                  "Felix's read and write, or a kernel missing a match module the rules use.",
+        mitigation="Pin `iptablesBackend` in the FelixConfiguration to the backend the host "
+                   "uses, stop tools that flush or rewrite `cali-` chains (firewalld, custom "
+                   "scripts), and restart calico-node on the node.",
+    ),
+    "CalicoIptablesSaveErrors": Runbook(
+        meaning="`iptables-save`, which Felix runs to read the rules currently in the kernel, "
+                "keeps failing on this node: Felix cannot see the state it must reconcile.",
+        impact="Without a current view Felix cannot compute its updates, so rule changes stall "
+               "and drift from other writers goes unnoticed.",
+        diagnosis="Run `iptables-save > /dev/null` on the node (for example from "
+                  "`kubectl debug node/<node> -it --image=<an image with iptables>` with "
+                  "`chroot /host`) and read its error. Rules written by a newer iptables than "
+                  "the one Felix bundles, or tables only one backend understands, make the "
+                  "save fail. The Felix log (" + NODE_LOGS + ") shows the same error.",
+        mitigation="Align the iptables versions and backend between the host and Felix "
+                   "(`iptablesBackend`), remove the rules the save cannot parse, then restart "
+                   "calico-node on the node.",
+    ),
+    "CalicoLoggingErrors": Runbook(
+        meaning="Felix keeps failing to write its own log (to a file, or to syslog).",
+        impact="Nothing breaks in the dataplane, but the log needed to diagnose every other "
+               "Calico alert goes missing. A full node disk, the usual cause, soon hurts more "
+               "than Calico.",
+        diagnosis="Check the node's disk (`df -h /var/log`) and the FelixConfiguration's "
+                  "`logFilePath`, `logSeverityFile` and `logSeveritySys`; if syslog is a "
+                  "destination, check that the node's syslog is running.",
+        mitigation="Free disk space on the node, or lower the log volume (`logSeverityScreen: "
+                   "Warning`) or turn file logging off (`logFilePath: none`); the container "
+                   "log stays available through kubectl.",
+    ),
+    "CalicoDatastoreUpdateLatencyHigh": Runbook(
+        meaning="Felix takes too long to fold updates from the datastore (policies, endpoints, "
+                "IP pools) into its calculation graph on this node.",
+        impact="Every change to policy or to pods lags on this node; under sustained churn the "
+               "lag grows, and new pods wait longer for connectivity.",
+        diagnosis="Compare the policy and endpoint counts on the dashboard's overview row with "
+                  "the usual; check calico-node's CPU throttling "
+                  "(`rate(container_cpu_cfs_throttled_periods_total{container=\"calico-node\"}"
+                  "[5m])`) and the churn of policies and pods in the cluster.",
+        mitigation="Give calico-node more CPU (raise or remove its CPU limit), find and calm "
+                   "the controller that churns policies or pods, and in large clusters run "
+                   "Typha so Felix gets batched updates.",
+    ),
+    "CalicoDataplaneApplyLatencyHigh": Runbook(
+        meaning="Programming one batch of changes into the node's dataplane takes Felix too "
+                "long.",
+        impact="Policy and endpoint changes reach the kernel late on this node; new pods can "
+               "start before their rules exist.",
+        diagnosis="Check how big the node's rule set is (`iptables-save | wc -l`), the rate of "
+                  "`felix_iptables_lines_executed` on the dashboard, and the iptables lock "
+                  "wait (CalicoIptablesLockLatencyHigh): kube-proxy in iptables mode often "
+                  "competes for the same lock and CPU.",
+        mitigation="Reduce the rule volume (fewer, broader policies; kube-proxy in IPVS mode or "
+                   "Calico's eBPF dataplane), and give calico-node more CPU.",
+    ),
+    "CalicoIptablesLockLatencyHigh": Runbook(
+        meaning="Felix waits too long for the xtables lock, which every iptables writer on the "
+                "node must hold.",
+        impact="Felix's updates queue behind other writers, so policy changes on the node lag "
+               "and dataplane apply time rises.",
+        diagnosis="Find who holds the lock: `lsof /run/xtables.lock` on the node, usually "
+                  "kube-proxy (check its `--iptables-min-sync-period`), a CNI plugin, Docker "
+                  "or firewalld.",
+        mitigation="Make the other writer sync less often or move it off iptables (kube-proxy "
+                   "in IPVS mode); remove firewalld from Kubernetes nodes.",
+    ),
+    "CalicoInterfaceListLatencyHigh": Runbook(
+        meaning="Listing the node's network interfaces during a route resync (a netlink dump) "
+                "is slow.",
+        impact="Route resyncs take longer, so routes for new or moved pods on this node appear "
+               "late.",
+        diagnosis="Count the interfaces (`ip -o link | wc -l`): thousands of veths, or "
+                  "interfaces leaked by a failing CNI teardown, slow the dump. Check the node's "
+                  "CPU load and softirq time.",
+        mitigation="Clean up leaked interfaces, lower pod density on the node, and give the "
+                   "node or calico-node more CPU.",
+    ),
+    "CalicoInterfaceResyncLatencyHigh": Runbook(
+        meaning="Syncing the routes of a single interface takes Felix too long.",
+        impact="Pod routes on this node are corrected late after changes or drift.",
+        diagnosis="Check the size of the routing tables (`ip route show table all | wc -l`): "
+                  "very large tables, from BGP peers advertising many routes for example, slow "
+                  "every sync. Check node CPU and the netlink error messages in the Felix log "
+                  "(" + NODE_LOGS + ").",
+        mitigation="Aggregate advertised routes (larger IP pool block sizes, BGP route "
+                   "filters), and relieve CPU pressure on the node.",
+    ),
+    "CalicoForkExecLatencyHigh": Runbook(
+        meaning="Starting a child process (ipset, iptables-restore, iptables-save) takes Felix "
+                "too long.",
+        impact="Every dataplane change uses these tools, so all of them slow down on this node.",
+        diagnosis="Fork time grows with the forking process's memory and with memory "
+                  "pressure: check calico-node's memory use, the node's memory pressure and "
+                  "swap, the container's CPU throttling, and the pod's PID limit.",
+        mitigation="Relieve the node's memory pressure, raise calico-node's CPU limit, and "
+                   "restart calico-node if its memory has grown far beyond its usual size.",
+    ),
+}
+
+
 def _error_alert(config: Config, name: str, metric: str, summary: str, what: str) -> Alert:
     window = config.error_window
     return Alert(
@@ -144,6 +308,7 @@ def _error_alert(config: Config, name: str, metric: str, summary: str, what: str
             f"in the last {window}, and has kept failing for {config.error_for}."
         ),
         runbook_url=_runbook(config, name),
+        runbook=RUNBOOKS[name],
     )
 
 
@@ -164,6 +329,7 @@ def _latency_alert(
             f"{'µs' if scale == 1e6 else 's'})."
         ),
         runbook_url=_runbook(config, name),
+        runbook=RUNBOOKS[name],
     )
 
 
@@ -362,6 +528,7 @@ def integration(config: Config) -> Integration:
         title="Calico",
         description="Felix, Calico's per-node dataplane agent, and the Calico kube-controllers.",
         supported_version="3.23",
+        setup=SETUP,
         selector=config.selector,
         metrics=METRICS,
         alerts=alerts(config),

@@ -28,6 +28,7 @@ from generator.model import (
     Relabel,
     Role,
     Row,
+    Runbook,
     Scheme,
     ScrapeJob,
     Severity,
@@ -248,6 +249,223 @@ def recording_rules(config: Config) -> tuple[Recording, ...]:
     )
 
 
+# Setup and runbooks: rendered into the generated docs page (out/docs/etcd.md).
+ETCDCTL = ("`kubectl -n kube-system exec etcd-<node> -- etcdctl --cacert "
+           "/etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key "
+           "/etc/kubernetes/pki/etcd/server.key`")
+"""How to run etcdctl against a kubeadm member; the runbooks write `etcdctl` for short."""
+ETCD_LOGS = "`kubectl -n kube-system logs etcd-<node>`"
+
+SETUP = (
+    "etcd runs as kubeadm static pods in `kube-system`, labelled `component=etcd`, on the host "
+    "network of each control-plane node. Both scrape jobs find them by that label; change "
+    "`namespace` and `component` in kgen.yaml if your members are labelled otherwise.",
+    "Scraping over TLS (`scrape: https-client`, the default): etcd serves `/metrics` on its "
+    "client port 2379 and asks for a client certificate. Make the etcd CA and a client "
+    "certificate and key available to the scraper at the paths in `ca_file`, `cert_file` and "
+    "`key_file` (kubeadm's `healthcheck-client` pair works). With the Prometheus Operator, put "
+    "the same three files in the Secret named by `tls_secret`, beside the PodMonitor, keyed by "
+    "their file names.",
+    "Scraping over plain HTTP (`scrape: http-metrics`): start etcd with "
+    "`--listen-metrics-urls=http://0.0.0.0:2381` (kubeadm: "
+    "`etcd.local.extraArgs.listen-metrics-urls` in the ClusterConfiguration; kubeadm binds "
+    "2381 to 127.0.0.1 by default), and allow the scraper to reach port 2381 on the "
+    "control-plane nodes. No certificate is needed; `/metrics` exposes no keys or values.",
+    "For the gRPC latency alert and panels, start etcd with `--metrics=extensive`: the "
+    "request-duration histogram `grpc_server_handling_seconds` is only exposed then.",
+    "Sysdig agent (flavor `sysdig-agent`): add `scrape-jobs/sysdig-agent/etcd.yaml` to the "
+    "agent's `prometheus.yaml`; each agent scrapes the member on its own host, with the same "
+    "TLS files present on the host.",
+)
+
+RUNBOOKS = {
+    "etcdMembersDown": Runbook(
+        meaning="A member of the cluster is not being scraped (`up` is 0), or the other "
+                "members keep failing to send it Raft messages.",
+        impact="The cluster still has quorum, but with one member fewer it tolerates one "
+               "failure fewer; in a three-member cluster the next loss stops all writes.",
+        diagnosis="List the members and their state: `kubectl -n kube-system get pods -l "
+                  "component=etcd -o wide`, then `etcdctl endpoint health --cluster` and "
+                  "`etcdctl endpoint status --cluster -w table` (run etcdctl as "
+                  + ETCDCTL + "). Read the member's log (" + ETCD_LOGS + "). If the pod runs "
+                  "but peers cannot reach it, check port 2380 between the control-plane "
+                  "nodes and the peer certificates' expiry (`kubeadm certs "
+                  "check-expiration`).",
+        mitigation="Bring the member back: fix its node, network or certificates; the kubelet "
+                   "restarts the static pod once its manifest in `/etc/kubernetes/manifests` "
+                   "is valid. A member whose data is lost is replaced: `etcdctl member remove` "
+                   "it, then rejoin the node (`kubeadm join --control-plane`).",
+    ),
+    "etcdInsufficientMembers": Runbook(
+        meaning="Fewer than a majority of the cluster's members are up: etcd has lost quorum.",
+        impact="The cluster accepts no writes and serves no consistent reads. The Kubernetes "
+               "API server fails every change: no scheduling, no scaling, no new pods.",
+        diagnosis="Find which members are down as for etcdMembersDown; check each control-plane "
+                  "node, its disk (a full disk stops etcd) and its clock. " + ETCD_LOGS +
+                  " on a surviving member shows which peers it cannot reach.",
+        mitigation="Restore enough members to regain a majority; each member that comes back "
+                   "rejoins on its own. If a majority is lost for good, recover from the last "
+                   "snapshot (`etcdutl snapshot restore` on a new cluster), or as a last resort "
+                   "restart one surviving member with `--force-new-cluster` and rebuild the "
+                   "others from it.",
+    ),
+    "etcdNoLeader": Runbook(
+        meaning="A member has had no Raft leader for a while: it is cut off from the others, "
+                "or the cluster cannot elect one.",
+        impact="That member rejects writes and linearizable reads; API servers talking to it "
+               "fail their requests. If every member reports no leader, the whole cluster is "
+               "down for writes.",
+        diagnosis="`etcdctl endpoint status --cluster -w table` shows who each member thinks "
+                  "leads. Check the network between members (port 2380), disk latency "
+                  "(etcdHighFsyncDurations) and CPU starvation, which delay heartbeats past "
+                  "the election timeout.",
+        mitigation="Restore connectivity or relieve the slow member; a partitioned member "
+                   "rejoins on its own once it can reach a majority.",
+    ),
+    "etcdMetricsAbsent": Runbook(
+        meaning="No target matching the etcd selector has been discovered at all: there is no "
+                "`up` series to tell whether etcd is healthy.",
+        impact="Every other etcd alert is blind. etcd itself may be fine, or entirely gone.",
+        diagnosis="Query `up{job=~\".*etcd.*\"}` (or your selector) in Prometheus and look at its "
+                  "targets page: is the etcd job loaded, and does discovery find the pods "
+                  "(`kubectl -n kube-system get pods -l component=etcd`)? A renamed job, a "
+                  "changed pod label or a scrape config that failed to load are the usual "
+                  "causes.",
+        mitigation="Fix the scrape configuration or the selector (`selector` in kgen.yaml) so "
+                   "the etcd targets come back; if etcd itself is gone, treat it as "
+                   "etcdInsufficientMembers.",
+    ),
+    "etcdHighNumberOfLeaderChanges": Runbook(
+        meaning="The cluster elected a new leader several times within the window.",
+        impact="Each election pauses writes for about an election timeout and fails in-flight "
+               "proposals; frequent elections show up as API server latency and errors.",
+        diagnosis="Elections follow missed heartbeats: check WAL fsync and backend commit "
+                  "latency, peer round-trip time, CPU throttling of the etcd pods, and "
+                  "members restarting (`kubectl -n kube-system get pods -l component=etcd`, "
+                  "RESTARTS column).",
+        mitigation="Give etcd fast dedicated disks and enough CPU, keep members in one region, "
+                   "and only then consider raising `--heartbeat-interval` and "
+                   "`--election-timeout` together.",
+    ),
+    "etcdHighNumberOfFailedProposals": Runbook(
+        meaning="A member keeps failing Raft proposals (writes that could not be committed).",
+        impact="Client writes through this member fail and are retried, adding latency.",
+        diagnosis="Failed proposals come with leader elections and quorum trouble: look at "
+                  "etcdHighNumberOfLeaderChanges, etcdNoLeader and member health first.",
+        mitigation="Resolve the election or quorum problem; the failures stop with it.",
+    ),
+    "etcdHighNumberOfFailedGRPCRequests": Runbook(
+        meaning="A share of the unary gRPC requests (Range, Put, Txn, ...) a member served "
+                "ended with a non-OK status. Watch streams are left out: cancelling one is "
+                "normal and ends with an error code.",
+        impact="Clients, the API server first, see errors for these requests; at the critical "
+               "tier a noticeable share of Kubernetes API calls fail.",
+        diagnosis="Break the failures down by method and code: `sum by (grpc_method, grpc_code) "
+                  "(rate(grpc_server_handled_total{grpc_type=\"unary\", grpc_code!=\"OK\"}"
+                  "[5m]))`. `Unavailable` points at leader or quorum loss, `DeadlineExceeded` "
+                  "at slow disks or overload, `ResourceExhausted` at the space quota "
+                  "(etcdDatabaseQuotaLowSpace) or request limits.",
+        mitigation="Fix the cause the codes point to; see the runbooks of the matching alerts.",
+    ),
+    "etcdGRPCRequestsSlow": Runbook(
+        meaning="The 99th percentile of a unary gRPC method's handling time on a member is "
+                "above the threshold, sustained past the window in which short bursts are "
+                "normal.",
+        impact="Kubernetes API calls slow down with it; controllers fall behind and clients "
+               "time out.",
+        diagnosis="See which methods are slow (the alert's `grpc_method`). Slow `Range` calls "
+                  "often come from large unpaginated lists (find the client in the API "
+                  "server's audit log or `apiserver_request_duration_seconds`); slow `Put` and "
+                  "`Txn` follow the disk (etcdHighFsyncDurations, etcdHighCommitDurations). "
+                  "Check CPU throttling too.",
+        mitigation="Stop the expensive client or make it paginate, move etcd to faster disks, "
+                   "and give it dedicated CPU.",
+    ),
+    "etcdMemberCommunicationSlow": Runbook(
+        meaning="The round trip from a member to one of its peers (`To`) is slow at the 99th "
+                "percentile.",
+        impact="Raft waits on these round trips: commits slow down, and if it gets worse "
+               "heartbeats are missed and leaders change.",
+        diagnosis="Look for the peer that is slow from every member (then it is the peer) or "
+                  "the link that is slow from one member (then it is the network). Measure "
+                  "with `ping` between the nodes; check for members in distant zones and for "
+                  "snapshot transfers saturating the link (peer traffic panel).",
+        mitigation="Keep members on a low-latency network, fix the congested link or slow "
+                   "node, and give peer traffic priority over bulk traffic.",
+    ),
+    "etcdHighFsyncDurations": Runbook(
+        meaning="Syncing the write-ahead log to disk is slow at the 99th percentile. Every "
+                "write waits for this sync.",
+        impact="All writes slow down; past about a second members miss heartbeats and "
+               "elections start (the critical tier).",
+        diagnosis="The disk is the cause almost always: `iostat -x 1` on the node (await, "
+                  "utilization), noisy neighbours on shared or network-attached volumes, "
+                  "throttled cloud disks. etcd wants the 99th percentile of fdatasync well "
+                  "under 10 ms; `fio` with `--fdatasync=1` on the data directory measures it.",
+        mitigation="Put etcd's data (or at least `--wal-dir`) on a dedicated SSD, raise the "
+                   "volume's provisioned IOPS, and move other I/O off the disk; `ionice -c2 "
+                   "-n0` on the etcd process helps on a shared disk.",
+    ),
+    "etcdHighCommitDurations": Runbook(
+        meaning="Committing batches of changes to the backend database (bbolt) is slow at the "
+                "99th percentile.",
+        impact="Writes queue up behind slow commits; client latency rises and heavy load can "
+               "turn into timeouts.",
+        diagnosis="Check the disk as for etcdHighFsyncDurations, and the database size and "
+                  "fragmentation: very large or fragmented databases commit more slowly.",
+        mitigation="Faster dedicated disks; defragment a fragmented database "
+                   "(etcdDatabaseHighFragmentationRatio); remove what bloats it.",
+    ),
+    "etcdDatabaseQuotaLowSpace": Runbook(
+        meaning="A member's database file is close to its space quota "
+                "(`--quota-backend-bytes`).",
+        impact="At the quota etcd raises the NOSPACE alarm and refuses every write until it is "
+               "cleared: the Kubernetes API stops accepting changes.",
+        diagnosis="`etcdctl endpoint status --cluster -w table` (DB SIZE) and `etcdctl alarm "
+                  "list`. Find what grows: the API server's `apiserver_storage_objects` by "
+                  "resource, often Events or a runaway custom resource; check that "
+                  "compaction runs (the API server compacts every 5 minutes by default).",
+        mitigation="Delete what should not be there, compact (`etcdctl compact <revision>`), "
+                   "then defragment one member at a time (`etcdctl defrag --endpoints <one "
+                   "member>`) and `etcdctl alarm disarm`. Raise the quota only with the disk "
+                   "and memory to back it (etcd suggests at most 8 GiB).",
+    ),
+    "etcdExcessiveDatabaseGrowth": Runbook(
+        meaning="At the pace of the last hours, a member's database will reach its quota "
+                "within the horizon.",
+        impact="If nothing changes, writes stop when the quota is hit (etcdDatabaseQuotaLowSpace).",
+        diagnosis="Find the writer: the write rate panel and etcdHighRequestRate, and the API "
+                  "server's `apiserver_storage_objects` and `apiserver_request_total` by "
+                  "resource and verb. A stopped compaction also makes the file grow.",
+        mitigation="Stop the runaway writer or shorten what it keeps; compact and defragment; "
+                   "raise the quota as a stopgap when the disk allows.",
+    ),
+    "etcdDatabaseHighFragmentationRatio": Runbook(
+        meaning="Less than the configured share of a member's database file holds live data; "
+                "the rest is free pages left by compaction.",
+        impact="Disk space is wasted and counts against the quota; snapshots and member "
+               "restarts take longer.",
+        diagnosis="Compare DB SIZE with DB SIZE IN USE in `etcdctl endpoint status --cluster "
+                  "-w table` (etcd 3.5+).",
+        mitigation="Defragment one member at a time: `etcdctl defrag --endpoints <member>`. "
+                   "A member blocks reads and writes while it defragments, so never run it "
+                   "on all members at once.",
+    ),
+    "etcdHighRequestRate": Runbook(
+        meaning="The cluster receives more writes (Put, DeleteRange, Txn) per second than the "
+                "threshold, averaged over the window, for a sustained time.",
+        impact="High write load raises latency for every client and grows the database "
+               "quickly; it often precedes latency and space alerts.",
+        diagnosis="Expected during big rollouts and node drains. Otherwise find the writer: "
+                  "`sum by (resource, verb) (rate(apiserver_request_total{verb=~\"POST|PUT|"
+                  "PATCH|DELETE\"}[5m]))` on the API server, and its audit log for the user "
+                  "agent; a controller stuck in an update loop is the classic cause.",
+        mitigation="Fix or scale down the looping controller; if the load is legitimate, "
+                   "raise `request_rate_per_second` in kgen.yaml to the new normal.",
+    ),
+}
+
+
 def _runbook(config: Config, alert: str) -> str:
     return f"{config.runbook_base_url.rstrip('/')}/etcd.md#{alert.lower()}"
 
@@ -256,7 +474,7 @@ def _alert(config: Config, name: str, severity: Severity, for_: str, expr: str, 
            description: str, suppress: dict[str, str] | None = None) -> Alert:
     return Alert(name=name, expr=expr, for_=for_, severity=severity, summary=summary,
                  description=description, runbook_url=_runbook(config, name),
-                 suppress=suppress or {})
+                 runbook=RUNBOOKS[name], suppress=suppress or {})
 
 
 MEMBER = "{{ $labels.instance }}"
@@ -611,6 +829,7 @@ def integration(config: Config) -> Integration:
                          "Alertmanager routes and silences keep matching",
         description="etcd, the consistent key-value store that holds Kubernetes' state.",
         supported_version="3.5-3.6",
+        setup=SETUP,
         selector=config.selector,
         external_labels=tuple(label for label in config.cluster_labels if label != "job"),
         metrics=METRICS,

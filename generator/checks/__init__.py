@@ -26,6 +26,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "generator.checks.labels",
     "generator.checks.rules_names",
     "generator.checks.rules_annotations",
+    "generator.checks.rules_runbook",
     "generator.checks.scrape_relabel",
     "generator.checks.scrape_jobs",
     "generator.checks.dashboards",

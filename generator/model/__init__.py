@@ -3,7 +3,7 @@
 from generator.model.base import Location, SpecModel
 from generator.model.dashboard import Dashboard, Panel, PanelKind, Query, Row, Variable
 from generator.model.integration import Integration, Metric, MetricType, Signal
-from generator.model.rules import Alert, Recording, Severity
+from generator.model.rules import Alert, Recording, Runbook, Severity
 from generator.model.scrape import (
     TLS,
     Action,
@@ -34,6 +34,7 @@ __all__ = [
     "Relabel",
     "Role",
     "Row",
+    "Runbook",
     "Scheme",
     "ScrapeJob",
     "Severity",

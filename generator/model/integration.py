@@ -58,6 +58,10 @@ class Integration(SpecModel):
     title: str = Field(min_length=1, description="How people write the name: Calico, etcd")
     description: str = Field(min_length=1)
     supported_version: str = Field(min_length=1)
+    setup: tuple[str, ...] = Field(
+        default=(), description="Ordered Markdown steps that make the software expose its metrics "
+                                "and the scrape jobs find it",
+    )
     selector: str = Field(
         description="PromQL label matchers that scope every query, e.g. job=~\".*etcd.*\"",
     )

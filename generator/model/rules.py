@@ -24,6 +24,16 @@ class Recording(SpecModel):
     labels: dict[LabelName, str] = Field(default_factory=dict)
 
 
+class Runbook(SpecModel):
+    """What the on-call engineer reads when the alert fires; Markdown, rendered into the docs
+    page section the alert's runbook_url points to."""
+
+    meaning: str = Field(min_length=1, description="What the alert says is happening")
+    impact: str = Field(min_length=1, description="What breaks, for whom, if it goes on")
+    diagnosis: str = Field(min_length=1, description="How to confirm it and find the cause")
+    mitigation: str = Field(min_length=1, description="What to do about it")
+
+
 class Alert(SpecModel):
     """An alerting rule, with the annotations a person on call reads."""
 
@@ -37,6 +47,7 @@ class Alert(SpecModel):
         description="Go template over $labels and $value: where, how much, why it matters",
     )
     runbook_url: str = Field(min_length=1)
+    runbook: Runbook | None = None
     labels: dict[LabelName, str] = Field(default_factory=dict)
 
     @field_validator("labels")

@@ -1,0 +1,114 @@
+"""A Markdown reference page per integration (`docs/<name>.md`), rendered with Jinja2.
+
+Generated, so always true: setup, the metric catalog, every alert with its severity, threshold
+expression and for-duration, and the runbook section its runbook_url points to (GitHub anchors:
+the heading is the alert name, the anchor its lower-cased form); recording rules, dashboards
+with their panels, scrape jobs, and the config knobs with their defaults and this build's values.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+from generator.loader import Spec
+from generator.model import Alert, Integration
+from generator.promql import format_expr
+from generator.render import header
+from generator.scoping import scope_rules
+from generator.targets.grafana import uid
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "docs"
+
+
+@dataclass(frozen=True)
+class AlertSection:
+    """One runbook section: every tier (severity) of one alert name."""
+
+    name: str
+    tiers: tuple[Alert, ...]
+
+    @property
+    def first(self) -> Alert:
+        return self.tiers[0]
+
+
+@dataclass(frozen=True)
+class Knob:
+    name: str
+    type: str
+    default: str
+    value: str
+    description: str
+
+
+def render(spec: Spec) -> dict[str, bytes]:
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True, autoescape=False, trim_blocks=True, lstrip_blocks=True,
+    )
+    environment.filters["cell"] = cell
+    environment.filters["code"] = code
+    environment.filters["promql"] = format_expr
+    integration = scope_rules(spec.integration)
+    page = environment.get_template("integration.md.j2").render(
+        header=header(spec.source),
+        integration=integration,
+        sections=alert_sections(integration),
+        knobs=knobs(spec),
+        uid=lambda board: uid(integration, board),
+    )
+    return {f"docs/{spec.name}.md": page.encode("utf-8")}
+
+
+def alert_sections(integration: Integration) -> list[AlertSection]:
+    """Alerts grouped by name, in the order they are first defined."""
+    names = list(dict.fromkeys(alert.name for alert in integration.alerts))
+    return [AlertSection(name, tuple(a for a in integration.alerts if a.name == name))
+            for name in names]
+
+
+def knobs(spec: Spec) -> list[Knob]:
+    config = spec.config
+    found = []
+    for name, field in type(config).model_fields.items():
+        found.append(Knob(
+            name=name,
+            type=_type_name(field.annotation),
+            default=_value(field.get_default(call_default_factory=True)),
+            value=_value(getattr(config, name)),
+            description=" ".join((field.description or "").split()),
+        ))
+    return found
+
+
+def _type_name(annotation: Any) -> str:
+    """`int`, `tuple`, or the choices of a Literal: `'https-client' or 'http-metrics'`."""
+    if get_origin(annotation) is Literal:
+        return " or ".join(repr(choice) for choice in get_args(annotation))
+    return str(getattr(annotation, "__name__", annotation))
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple):
+        value = list(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: one line, pipes escaped."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def code(text: str) -> str:
+    """Inline code that survives backticks and pipes in the text (for table cells)."""
+    text = str(text).replace("|", "\\|")
+    fence = "``" if "`" in text else "`"
+    pad = " " if fence == "``" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

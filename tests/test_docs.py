@@ -1,0 +1,86 @@
+"""The generated reference pages: every runbook_url lands on a section with all four runbook
+parts, and the catalog, knobs and alerts on the page are the ones the build used."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from conftest import SPECS
+
+from generator.build import build, load_specs
+from generator.project import Project
+
+INTEGRATIONS = ("calico", "etcd")
+PARTS = ("Meaning", "Impact", "Diagnosis", "Mitigation")
+
+
+def anchors(page: str) -> set[str]:
+    """GitHub's anchors for the page's headings (lower case, spaces to dashes, punctuation out)."""
+    headings = re.findall(r"^#{1,6} (.+)$", page, re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def section(page: str, name: str) -> str:
+    start = page.index(f"\n### {name}\n")
+    end = page.find("\n### ", start + 1)
+    return page[start:end if end != -1 else None]
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    files = build(SPECS, ("docs",))
+    return {name: files[f"docs/{name}.md"].decode() for name in INTEGRATIONS}
+
+
+@pytest.mark.parametrize("integration", INTEGRATIONS)
+def test_every_runbook_url_lands_on_a_full_runbook(pages: dict[str, str],
+                                                   integration: str) -> None:
+    page = pages[integration]
+    (spec,) = [s for s in load_specs(Project(specs_dir=SPECS)) if s.name == integration]
+    assert spec.integration.alerts
+    for alert in spec.integration.alerts:
+        url = urlparse(alert.runbook_url)
+        assert url.path.endswith(f"docs/{integration}.md"), alert.runbook_url
+        assert url.fragment in anchors(page), alert.runbook_url
+        text = section(page, alert.name)
+        assert alert.runbook is not None
+        for part in PARTS:
+            assert f"#### {part}\n\n" in text, (alert.name, part)
+        assert alert.runbook.diagnosis.split(".")[0] in text
+        assert f"**{alert.severity}** after {alert.for_}" in text
+
+
+@pytest.mark.parametrize("integration", INTEGRATIONS)
+def test_catalog_and_knobs_are_on_the_page(pages: dict[str, str], integration: str) -> None:
+    page = pages[integration]
+    (spec,) = [s for s in load_specs(Project(specs_dir=SPECS)) if s.name == integration]
+    for metric in spec.integration.metrics:
+        assert f"| `{metric.name}` | {metric.type} | {metric.unit} |" in page
+    for name in type(spec.config).model_fields:
+        assert f"| `{name}` |" in page
+    for board in spec.integration.dashboards:
+        for row in board.rows:
+            for panel in row.panels:
+                assert f"| {panel.title} | {panel.unit} |" in page
+
+
+def test_a_config_change_shows_on_the_page() -> None:
+    files = build(SPECS, ("docs",), {"calico": {"error_for": "30m"}})
+    page = files["docs/calico.md"].decode()
+    assert "| `error_for` | str | `15m` | `30m` |" in page
+    assert "**warning** after 30m" in section(page, "CalicoIpsetErrors")
+    assert "after 15m" not in section(page, "CalicoIpsetErrors")
+
+
+def test_tiers_share_one_section_with_both_thresholds(pages: dict[str, str]) -> None:
+    text = section(pages["etcd"], "etcdHighFsyncDurations")
+    assert "**warning** after 15m" in text and "**critical** after 15m" in text
+    assert "> 0.5\n" in text and "> 1\n" in text
+    assert pages["etcd"].count("\n### etcdHighFsyncDurations\n") == 1
+
+
+def test_pages_are_deterministic(pages: dict[str, str]) -> None:
+    again = build(SPECS, ("docs",))
+    assert {name: again[f"docs/{name}.md"].decode() for name in INTEGRATIONS} == pages
