@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
@@ -44,7 +45,9 @@ class Knob:
     description: str
 
 
-def render(spec: Spec) -> dict[str, bytes]:
+@cache
+def _template() -> Any:
+    """The page template, compiled once per process (compiling costs more than rendering)."""
     import jinja2
 
     environment = jinja2.Environment(
@@ -54,8 +57,12 @@ def render(spec: Spec) -> dict[str, bytes]:
     environment.filters["cell"] = cell
     environment.filters["code"] = code
     environment.filters["promql"] = format_expr
+    return environment.get_template("integration.md.j2")
+
+
+def render(spec: Spec) -> dict[str, bytes]:
     integration = scope_rules(spec.integration)
-    page = environment.get_template("integration.md.j2").render(
+    page = _template().render(
         header=header(spec.source),
         integration=integration,
         sections=alert_sections(integration),

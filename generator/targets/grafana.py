@@ -56,10 +56,19 @@ def render(spec: Spec) -> dict[str, bytes]:
     return files
 
 
+_BUILT: dict[tuple[int, int], tuple[Integration, Dashboard, str]] = {}
+"""Dashboards built in this process, by model identity. The models are immutable and held
+here, so an id cannot be reused; the check and three targets that need a dashboard build it
+once."""
+
+
 def dashboard_json(integration: Integration, board: Dashboard) -> dict[str, Any]:
-    """The dashboard as plain JSON data, ready to serialise."""
-    built = _builder(integration, board).build()
-    plain: dict[str, Any] = json.loads(json.dumps(built, cls=JSONEncoder))
+    """The dashboard as plain JSON data, ready to serialise (a fresh copy on every call)."""
+    key = (id(integration), id(board))
+    if key not in _BUILT:
+        built = _builder(integration, board).build()
+        _BUILT[key] = (integration, board, json.dumps(built, cls=JSONEncoder))
+    plain: dict[str, Any] = json.loads(_BUILT[key][2])
     return plain
 
 
