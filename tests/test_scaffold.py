@@ -1,0 +1,52 @@
+"""`kgen new NAME`: a spec that builds and checks clean, and a test that passes as scaffolded."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import ROOT
+
+from generator.cli import main
+
+KGEN = str(Path(sys.executable).parent / "kgen")
+
+
+def test_scaffold_builds_checks_and_its_test_passes(tmp_path: Path) -> None:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "tests").mkdir()
+    shutil.copy(ROOT / "tests" / "conftest.py", tmp_path / "tests" / "conftest.py")
+    done = subprocess.run([KGEN, "new", "kube-proxy"], cwd=tmp_path, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "specs" / "kube-proxy.py").is_file()
+    assert (tmp_path / "tests" / "test_kube_proxy.py").is_file()
+    checked = subprocess.run([KGEN, "check", "--strict"], cwd=tmp_path, capture_output=True,
+                             text=True, check=False)
+    assert checked.returncode == 0, checked.stderr
+    built = subprocess.run([KGEN, "build"], cwd=tmp_path, capture_output=True, text=True,
+                           check=False)
+    assert built.returncode == 0, built.stderr
+    rules = (tmp_path / "out" / "prometheus" / "rules" / "kube-proxy.yaml").read_text()
+    assert "alert: KubeProxyHighErrorRate" in rules and 'job="kube-proxy"' in rules
+    tested = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                             "tests/test_kube_proxy.py"], cwd=tmp_path, capture_output=True,
+                            text=True, check=False)
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert "2 passed" in tested.stdout
+
+
+def test_scaffold_never_overwrites_and_rejects_bad_names(tmp_path: Path) -> None:
+    specs, tests = tmp_path / "specs", tmp_path / "tests"
+    specs.mkdir()
+    (specs / "redis.py").write_text("# mine\n")
+    args = ["--specs", str(specs), "--tests", str(tests)]
+    taken = CliRunner().invoke(main, ["new", "redis", *args])
+    assert taken.exit_code == 2 and "exists; kgen new never overwrites" in taken.output
+    assert (specs / "redis.py").read_text() == "# mine\n"
+    assert not tests.exists()
+    bad = CliRunner().invoke(main, ["new", "Redis_Cache", *args])
+    assert bad.exit_code == 2 and "is not an integration name" in bad.output
