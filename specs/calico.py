@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from generator import relabel
 from generator.model import (
-    Action,
     Alert,
     Dashboard,
     Flavor,
@@ -379,47 +379,19 @@ def alerts(config: Config) -> tuple[Alert, ...]:
 def _pod_steps(container: str, port: int) -> tuple[Relabel, ...]:
     """Plain Prometheus pod discovery: running pods of one container, scraped on `port`."""
     return (
-        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_container_name",),
-                regex=container),
-        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_phase",),
-                regex="Running"),
-        Relabel(action=Action.REPLACE, source_labels=("__address__",), regex=r"([^:]+)(?::\d+)?",
-                replacement=f"$1:{port}", target_label="__address__"),
-        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_namespace",),
-                target_label="namespace"),
-        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_pod_name",),
-                target_label="pod"),
-        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_pod_node_name",),
-                target_label="node"),
+        relabel.keep(f"{relabel.POD}container_name", container),
+        relabel.keep_running(),
+        relabel.scrape_port(port),
+        relabel.copy("__meta_kubernetes_namespace", "namespace"),
+        relabel.copy(f"{relabel.POD}name", "pod"),
+        relabel.copy(f"{relabel.POD}node_name", "node"),
     )
 
 
 def _sysdig_steps(container: str, integration_type: str, port: int) -> tuple[Relabel, ...]:
     """The Sysdig agent's promcat steps: this host's running pods, tagged by integration type."""
-    annotation = "__meta_kubernetes_pod_annotation_promcat_sysdig_com_integration_type"
-    return (
-        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_host_ip",),
-                regex="__HOSTIPS__"),
-        Relabel(action=Action.DROP,
-                source_labels=("__meta_kubernetes_pod_annotation_promcat_sysdig_com_omit",),
-                regex="true"),
-        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_phase",),
-                regex="Running"),
-        Relabel(action=Action.REPLACE,
-                source_labels=("__meta_kubernetes_pod_annotation_prometheus_io_scheme",),
-                regex="(https?)", target_label="__scheme__"),
-        Relabel(action=Action.REPLACE,
-                source_labels=("__meta_kubernetes_pod_container_name", annotation),
-                separator=";", regex=f"({container});(.{{0}}$)", replacement=integration_type,
-                target_label=annotation),
-        Relabel(action=Action.KEEP, source_labels=(annotation,), regex=integration_type),
-        Relabel(action=Action.REPLACE, source_labels=("__address__",), regex=r"([^:]+)(?::\d+)?",
-                replacement=f"$1:{port}", target_label="__address__"),
-        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_pod_uid",),
-                target_label="sysdig_k8s_pod_uid"),
-        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_pod_container_name",),
-                target_label="sysdig_k8s_pod_container_name"),
-    )
+    return relabel.sysdig_promcat(f"{relabel.POD}container_name", container, integration_type,
+                                  port, scheme_annotation=True)
 
 
 def scrape_jobs(config: Config) -> tuple[ScrapeJob, ...]:

@@ -11,9 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from generator import relabel
 from generator.model import (
     TLS,
-    Action,
     Alert,
     Dashboard,
     Flavor,
@@ -668,42 +668,18 @@ def _transport(config: Config) -> tuple[Scheme, TLS | None]:
 def _static_pod_steps(config: Config) -> tuple[Relabel, ...]:
     """Plain Prometheus: running kubeadm etcd pods, scraped on the node IP (host network)."""
     return (
-        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_label_component",),
-                regex=config.component),
-        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_phase",),
-                regex="Running"),
-        Relabel(action=Action.REPLACE, source_labels=("__address__",), regex=r"([^:]+)(?::\d+)?",
-                replacement=f"$1:{_port(config)}", target_label="__address__"),
-        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_namespace",),
-                target_label="namespace"),
-        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_pod_name",),
-                target_label="pod"),
+        relabel.keep(f"{relabel.POD}label_component", config.component),
+        relabel.keep_running(),
+        relabel.scrape_port(_port(config)),
+        relabel.copy("__meta_kubernetes_namespace", "namespace"),
+        relabel.copy(f"{relabel.POD}name", "pod"),
     )
 
 
 def _sysdig_steps(config: Config) -> tuple[Relabel, ...]:
     """The Sysdig agent's promcat steps: this host's etcd pod, tagged with integration type etcd."""
-    annotation = "__meta_kubernetes_pod_annotation_promcat_sysdig_com_integration_type"
-    return (
-        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_host_ip",),
-                regex="__HOSTIPS__"),
-        Relabel(action=Action.DROP,
-                source_labels=("__meta_kubernetes_pod_annotation_promcat_sysdig_com_omit",),
-                regex="true"),
-        Relabel(action=Action.KEEP, source_labels=("__meta_kubernetes_pod_phase",),
-                regex="Running"),
-        Relabel(action=Action.REPLACE,
-                source_labels=("__meta_kubernetes_pod_label_component", annotation),
-                separator=";", regex=f"({config.component});(.{{0}}$)", replacement="etcd",
-                target_label=annotation),
-        Relabel(action=Action.KEEP, source_labels=(annotation,), regex="etcd"),
-        Relabel(action=Action.REPLACE, source_labels=("__address__",), regex=r"([^:]+)(?::\d+)?",
-                replacement=f"$1:{_port(config)}", target_label="__address__"),
-        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_pod_uid",),
-                target_label="sysdig_k8s_pod_uid"),
-        Relabel(action=Action.REPLACE, source_labels=("__meta_kubernetes_pod_container_name",),
-                target_label="sysdig_k8s_pod_container_name"),
-    )
+    return relabel.sysdig_promcat(f"{relabel.POD}label_component", config.component, "etcd",
+                                  _port(config))
 
 
 def scrape_jobs(config: Config) -> tuple[ScrapeJob, ...]:
