@@ -3,8 +3,9 @@
 A test-side model of prometheus-operator's `generatePodMonitorConfig` (pkg/prometheus/
 promcfg.go, v0.6x-0.8x), for the fields kgen's PodMonitors use: a pod-discovery job named
 `podMonitor/<namespace>/<name>/<index>`, the operator's own relabeling first (keep the old job
-label in `__tmp_prometheus_job_name`; the selector's matchLabels, none for `selector: {}`; the
-port, none when unset; then `namespace`, `container`, `pod`, and `job=<namespace>/<name>`),
+label in `__tmp_prometheus_job_name`; drop Failed and Succeeded pods unless `filterRunning` is
+false; the selector's matchLabels, none for `selector: {}`; the port, none when unset; then
+`namespace`, `container`, `pod`, and `job=<namespace>/<name>`),
 then the endpoint's relabelings, and its metricRelabelings as metric_relabel_configs.
 Written independently of kgen's target, so the two can disagree.
 """
@@ -39,8 +40,12 @@ def scrape_config(monitor: dict[str, Any], index: int = 0) -> dict[str, Any]:
                       ("interval", "scrape_interval"), ("scrapeTimeout", "scrape_timeout")):
         if key in endpoint:
             job[ours] = endpoint[key]
+    phase = [] if endpoint.get("filterRunning") is False else [
+        {"action": "drop", "source_labels": ["__meta_kubernetes_pod_phase"],
+         "regex": "(Failed|Succeeded)"}]
     job["relabel_configs"] = [
         {"source_labels": ["job"], "target_label": "__tmp_prometheus_job_name"},
+        *phase,
         {"source_labels": ["__meta_kubernetes_namespace"], "target_label": "namespace"},
         {"source_labels": ["__meta_kubernetes_pod_container_name"], "target_label": "container"},
         {"source_labels": ["__meta_kubernetes_pod_name"], "target_label": "pod"},

@@ -1,20 +1,25 @@
 """Prometheus Operator objects: a PrometheusRule per integration, and a PodMonitor per
 prometheus-flavor scrape job that scrapes what the plain `scrape_configs` job scrapes.
 
-How a PodMonitor becomes the same job (prometheus-operator's generated config, v0.6x-0.8x):
-the operator writes a pod-discovery job named `podMonitor/<ns>/<name>/<i>` whose relabeling
-starts with its own steps (pod selector, port, then `namespace`, `container`, `pod` and
-`job=<ns>/<name>` labels) and then the endpoint's `relabelings`. So the PodMonitor selects
-every pod (`selector: {}`), sets no port, and lets the spec's own steps choose pods and the
-address as they do in the plain job; a final step sets `job` to the spec's job name and drops
-the labels the operator added that the plain job does not have. The sysdig-agent flavor has no
-operator form. A PodMonitor cannot read files in the Prometheus pod, so TLS material comes from
-the Secret named by `TLS.secret`, keyed by the files' names; a bearer token file has no
-PodMonitor form and is an error.
+How a PodMonitor becomes the same job (prometheus-operator's `generatePodMonitorConfig`,
+pkg/prometheus/promcfg.go, v0.6x-0.9x): the operator writes a pod-discovery job named
+`podMonitor/<ns>/<name>/<i>` whose relabeling starts with its own steps (copy `job` aside,
+drop finished pods unless `filterRunning: false`, the pod selector, the port, then
+`namespace`, `container`, `pod` and `job=<ns>/<name>` labels) and then the endpoint's
+`relabelings`. So the PodMonitor selects every pod (`selector: {}`), sets no port and turns
+the phase filter off; its relabelings first undo the operator's labels and set `job` to the
+spec's job name, restoring what plain Prometheus starts from, and then run the spec's own
+steps. The sysdig-agent flavor has no operator form.
+
+What a PodMonitor cannot say is an error at the job's line, never a silent difference: it reads
+no files in the Prometheus pod, so TLS material comes from the Secret named by `TLS.secret`
+(keyed by the files' names) and a bearer token file is refused; the operator drops an empty
+`regex`, which would change a step's meaning; and the object name must be a Kubernetes name.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 from typing import Any, NoReturn
 
@@ -28,8 +33,9 @@ from generator.targets.scrape_jobs import relabel_step
 
 CODE = "KG403"
 API_VERSION = "monitoring.coreos.com/v1"
-OPERATOR_LABELS = ("namespace", "container", "pod")
-"""Target labels the operator's own relabeling adds to every PodMonitor target."""
+OPERATOR_LABELS = ("__tmp_prometheus_job_name", "container", "namespace", "pod")
+"""Labels the operator's own relabeling adds to every PodMonitor target."""
+OBJECT_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 CAMEL = {"source_labels": "sourceLabels", "target_label": "targetLabel"}
 
 
@@ -62,17 +68,23 @@ def prometheus_rule(spec: Spec) -> dict[str, Any]:
 def pod_monitor(spec: Spec, job: ScrapeJob) -> dict[str, Any]:
     if job.discovery.role is not Role.POD:
         _refuse(job, f"role {job.discovery.role} has no PodMonitor form; use pod discovery")
+    if not OBJECT_NAME.match(f"kgen-{job.job_name}"):
+        _refuse(job, f"kgen-{job.job_name} is not a Kubernetes object name (lower case "
+                     "letters, digits, '-' and '.')")
+    if any(step.regex == "" for step in (*job.relabel_configs, *job.metric_relabel_configs)):
+        _refuse(job, "the operator drops an empty regex, which would change the step; match "
+                     "the empty string with '^$' instead")
     if job.credentials_file:
         _refuse(job, "a PodMonitor cannot read a bearer token file; drop credentials_file or "
                      "leave the prometheus-operator target out")
-    endpoint: dict[str, Any] = {}
+    endpoint: dict[str, Any] = {"filterRunning": False}
     optional = {"scheme": job.scheme and str(job.scheme), "path": job.metrics_path,
                 "interval": job.scrape_interval, "scrapeTimeout": job.scrape_timeout}
     endpoint.update({key: value for key, value in optional.items() if value is not None})
     if job.tls is not None:
         endpoint["tlsConfig"] = _tls(job)
-    endpoint["relabelings"] = [relabeling(step) for step in (*job.relabel_configs,
-                                                              *_as_plain_job(job))]
+    endpoint["relabelings"] = [relabeling(step) for step in (*_as_plain_job(job),
+                                                              *job.relabel_configs)]
     if job.metric_relabel_configs:
         endpoint["metricRelabelings"] = [relabeling(s) for s in job.metric_relabel_configs]
     namespaces = job.discovery.namespaces
@@ -90,13 +102,12 @@ def pod_monitor(spec: Spec, job: ScrapeJob) -> dict[str, Any]:
 
 
 def _as_plain_job(job: ScrapeJob) -> tuple[Relabel, ...]:
-    """Steps that undo what the operator adds: its job name, and labels the plain job lacks."""
-    own = {step.target_label for step in job.relabel_configs}
-    added = [label for label in OPERATOR_LABELS if label not in own]
-    steps = [Relabel(target_label="job", replacement=job.job_name)]
-    if added:
-        steps.append(Relabel(action=Action.LABELDROP, regex=f"({'|'.join(added)})"))
-    return tuple(steps)
+    """Steps that undo what the operator's own relabeling did, so the spec's steps start from
+    the labels plain Prometheus starts from: discovery's, and `job` set to the job name."""
+    return (
+        Relabel(action=Action.LABELDROP, regex=f"({'|'.join(OPERATOR_LABELS)})"),
+        Relabel(target_label="job", replacement=job.job_name),
+    )
 
 
 def _tls(job: ScrapeJob) -> dict[str, Any]:
