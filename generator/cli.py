@@ -79,26 +79,36 @@ def main() -> None:
 @project_options
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 with a diff when the output directory is stale.")
+@click.option("--all-profiles", is_flag=True,
+              help="The base settings and then every profile, each to its own tree.")
 def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
-          out_dir: Path | None, check: bool) -> None:
+          out_dir: Path | None, check: bool, all_profiles: bool) -> None:
     """Regenerate the output directory from the specs."""
     from generator.build import build_project
     from generator.findings import SpecError
     from generator.output import OutputError, write_tree
 
+    if all_profiles and (profile or out_dir):
+        raise click.UsageError("--all-profiles builds every tree; drop --profile and --out")
+    stale = False
     try:
-        project = _project(config_path, profile, specs_dir, out_dir)
-        files = build_project(project)
-        if check:
-            _show_drift(project.out_dir, files, fail=True)
-            return
-        write_tree(project.out_dir, files)
+        base = _project(config_path, profile, specs_dir, out_dir)
+        profiles = [None, *base.profiles] if all_profiles else [profile]
+        for name in profiles:
+            project = base if name == profile else _project(config_path, name, specs_dir, None)
+            files = build_project(project)
+            if check:
+                stale = not _show_drift(project.out_dir, files, name) or stale
+                continue
+            write_tree(project.out_dir, files)
+            click.echo(f"wrote {len(files)} files to {project.out_dir}", err=True)
     except SpecError as error:
         _report(error)
     except OutputError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
-    click.echo(f"wrote {len(files)} files to {project.out_dir}", err=True)
+    if stale:
+        sys.exit(1)
 
 
 @main.command()
@@ -111,26 +121,27 @@ def diff(config_path: Path | None, profile: str | None, specs_dir: Path | None,
 
     try:
         project = _project(config_path, profile, specs_dir, out_dir)
-        _show_drift(project.out_dir, build_project(project), fail=False)
+        _show_drift(project.out_dir, build_project(project), profile)
     except SpecError as error:
         _report(error)
 
 
-def _show_drift(out_dir: Path, files: dict[str, bytes], fail: bool) -> None:
+def _show_drift(out_dir: Path, files: dict[str, bytes], profile: str | None) -> bool:
+    """Print how out_dir differs from `files`; True when it does not."""
     from generator.output import drift
 
     stale = drift(out_dir, files)
     if stale.clean:
         click.echo(f"{out_dir} is up to date ({len(files)} files)", err=True)
-        return
+        return True
     click.echo(stale.diff, nl=False)
     for label, paths in (("stale", stale.stale), ("missing", stale.missing),
                          ("extra", stale.extra)):
         for path in paths:
             click.echo(f"{label}: {out_dir / path}", err=True)
-    click.echo(f"{out_dir} is out of date; run `kgen build` to regenerate it", err=True)
-    if fail:
-        sys.exit(1)
+    command = "kgen build" + (f" --profile {profile}" if profile else "")
+    click.echo(f"{out_dir} is out of date; run `{command}` to regenerate it", err=True)
+    return False
 
 
 @main.command()

@@ -88,6 +88,8 @@ class Project:
     """Where the settings live in `source`: () for kgen.yaml, ("tool", "kgen") in pyproject."""
     lines: Mapping[KeyPath, int] = field(default_factory=dict)
     profile: str | None = None
+    profiles: tuple[str, ...] = ()
+    """Every profile the config defines."""
 
     def locate(self, *path: str | int) -> Location | None:
         """The config-file line of a key path, in the profile when it sets the key, else in
@@ -158,6 +160,7 @@ def load_project(config: Path | None, profile: str | None = None) -> Project:
         prefix=prefix,
         lines=lines,
         profile=profile,
+        profiles=tuple(parsed.profiles),
     )
 
 

@@ -151,3 +151,20 @@ def test_build_error_leaves_out_untouched_through_the_cli(tmp_path: Path) -> Non
     assert result.exit_code == 1
     assert "KG203" in result.output and "felix_ipset_error" in result.output
     assert snapshot(root / "out") == before
+
+
+def test_all_profiles_gate_every_tree(tmp_path: Path) -> None:
+    root = project(tmp_path, RULES_ONLY + "profiles:\n  lab:\n    flavors: [prometheus]\n"
+                   "    targets: [scrape-jobs]\n")
+    done = kgen(root, "build", "--all-profiles")
+    assert done.returncode == 0, done.stderr
+    assert (root / "out-lab" / "scrape-jobs" / "prometheus" / "etcd.yaml").is_file()
+    assert kgen(root, "build", "--check", "--all-profiles").returncode == 0
+    (root / "out-lab" / "scrape-jobs" / "prometheus" / "etcd.yaml").unlink()
+    before = snapshot(root)
+    stale = kgen(root, "build", "--check", "--all-profiles")
+    assert stale.returncode == 1
+    assert "out is up to date" in stale.stderr
+    assert "run `kgen build --profile lab` to regenerate it" in stale.stderr
+    assert snapshot(root) == before
+    assert kgen(root, "build", "--all-profiles", "--profile", "lab").returncode == 2
