@@ -48,10 +48,11 @@ def load_specs(project: Project) -> list[Spec]:
         return project.locate("integrations", name, "config", *loc)
 
     specs = loader.load(project.specs_dir, project.values(), origin)
+    loaded = {spec.name for spec in specs}
     findings = [
         Finding.at(project.locate("integrations", name), Level.ERROR, CODE,
                    f"integrations.{name}: no spec named {name} in {project.specs_dir}")
-        for name in project.integrations if name not in {spec.name for spec in specs}
+        for name in project.integrations if name not in loaded
     ]
     laid = []
     for spec in specs:

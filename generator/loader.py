@@ -6,7 +6,6 @@ model of its knobs with defaults, and `integration(config) -> Integration`.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import importlib.util
 import sys
@@ -19,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.findings import Finding, Level, SpecError
+from generator.findings import Finding, Level, SpecError, did_you_mean
 from generator.model import Integration
 from generator.model.base import Location, display_path
 
@@ -167,9 +166,8 @@ def _config_finding(error: ValidationError, shown: str, name: str, model: type[B
     key = ".".join(str(part) for part in ("integrations", name, "config", *loc))
     message = f"{key}: {first['msg']}"
     if first["type"] == "extra_forbidden":
-        close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        message = f"{key}: {model.__module__.rsplit('.', 1)[-1]} has no such setting{hint}"
+        hint = did_you_mean(str(loc[-1]), model.model_fields)
+        message = f"{key}: {name} has no such setting{hint}"
     if error.error_count() > 1:
         message += f" (and {error.error_count() - 1} more)"
     return Finding.at(where, Level.ERROR, "KG004", message)

@@ -7,7 +7,6 @@ config file, the line, and the key path, like a spec error does.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from generator.findings import Finding, Level, SpecError
+from generator.findings import Finding, Level, SpecError, did_you_mean
 from generator.model import Flavor, Severity
 from generator.model.base import Location, display_path
 from generator.model.types import LabelName
@@ -62,7 +61,7 @@ class Settings(_Strict):
     def _known_targets(cls, targets: tuple[str, ...] | None) -> tuple[str, ...] | None:
         for target in targets or ():
             if target not in TARGETS:
-                raise ValueError(f"unknown target {target!r}{_suggest(target, TARGETS)}; "
+                raise ValueError(f"unknown target {target!r}{did_you_mean(target, TARGETS)}; "
                                  f"known: {', '.join(TARGETS)}")
         return targets
 
@@ -142,7 +141,7 @@ def load_project(config: Path | None, profile: str | None = None) -> Project:
             where = located.locate("profiles")
             raise SpecError([Finding.at(where, Level.ERROR, CODE,
                                         f"no profile {profile!r}"
-                                        f"{_suggest(profile, parsed.profiles)}; known: "
+                                        f"{did_you_mean(profile, parsed.profiles)}; known: "
                                         f"{', '.join(parsed.profiles) or 'none'}")])
         merged = _merge(raw, raw["profiles"][profile])
     settings = ProjectFile.model_validate({k: v for k, v in merged.items() if k != "profiles"})
@@ -243,7 +242,7 @@ def _finding(project: Project, error: ValidationError) -> Finding:
     dotted = ".".join(str(part) for part in path)
     message = f"{dotted}: {first['msg']}"
     if first["type"] == "extra_forbidden":
-        message = f"{dotted}: unknown key{_suggest(str(path[-1]), _fields_at(path[:-1]))}"
+        message = f"{dotted}: unknown key{did_you_mean(str(path[-1]), _fields_at(path[:-1]))}"
     if error.error_count() > 1:
         message += f" (and {error.error_count() - 1} more)"
     return Finding.at(project.locate(*path), Level.ERROR, CODE, message)
@@ -268,11 +267,6 @@ def _fields_at(path: KeyPath) -> list[str]:
         else:
             return []
     return [] if pending is not None else list(model.model_fields)
-
-
-def _suggest(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from difflib import get_close_matches
-
 from generator import promql
 from generator.checks.catalog import all_queries, is_synthetic, recorded, series_owner
-from generator.findings import Finding, Level
+from generator.findings import Finding, Level, did_you_mean
 from generator.loader import Spec
 
 CODE = "KG203"
@@ -23,8 +21,7 @@ def check(specs: list[Spec]) -> list[Finding]:
                 name = use.metric
                 if not name or name in known or is_synthetic(name):
                     continue
-                close = get_close_matches(name, sorted(known), n=1)
-                hint = f" (did you mean {close[0]}?)" if close else ""
+                hint = did_you_mean(name, sorted(known))
                 findings.append(Finding.at(location, Level.ERROR, CODE,
                                            f"{what} uses {name}, which is not in the metric "
                                            f"catalog{hint}"))
