@@ -56,14 +56,11 @@ def _flavored(integration: Integration, flavors: Iterable[Flavor]) -> tuple[Scra
 def keep_cluster_label(integration: Integration, label: str) -> Integration:
     """Every rule and panel query keeps `label` through its aggregations; dashboards with
     variables gain one for it, first after the data source, so every panel filters by it."""
-    def kept(expr: str) -> str:
-        return promql.keep_label(expr, label)
-
     return integration.model_copy(update={
         "external_labels": tuple(dict.fromkeys((*integration.external_labels, label))),
-        "recording_rules": tuple(r.model_copy(update={"expr": kept(r.expr)})
+        "recording_rules": tuple(r.model_copy(update={"expr": promql.keep_label(r.expr, label)})
                                  for r in integration.recording_rules),
-        "alerts": tuple(a.model_copy(update={"expr": kept(a.expr)})
+        "alerts": tuple(a.model_copy(update={"expr": promql.keep_label(a.expr, label)})
                         for a in integration.alerts),
         "dashboards": tuple(_board_with_cluster(board, label)
                             for board in integration.dashboards),

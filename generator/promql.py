@@ -119,7 +119,7 @@ def _aggregation_keeping(node: Any, label: str) -> str:
         grouping = f"without ({', '.join(n for n in modifier.labels if n != label)})"
     else:
         names = list(modifier.labels) if modifier is not None else []
-        grouping = f"by ({', '.join(names + [label] * (label not in names))})"
+        grouping = f"by ({_joined_with(names, label)})"
     return f"{node.op} {grouping} ({param}{node.expr})"
 
 
@@ -129,7 +129,7 @@ def _vector_match_keeping(node: Any, label: str) -> str:
     if vector_match.matching is not None:
         names = list(vector_match.matching.labels)
         if vector_match.matching.type == pp.LabelModifierType.Include:
-            matching = f"on ({', '.join(names + [label] * (label not in names))})"
+            matching = f"on ({_joined_with(names, label)})"
         else:
             matching = f"ignoring ({', '.join(n for n in names if n != label)})"
     group = ""
@@ -140,6 +140,11 @@ def _vector_match_keeping(node: Any, label: str) -> str:
     bool_ = "bool" if vector_match.return_bool else ""
     parts = " ".join(part for part in (str(node.op), bool_, matching, group) if part)
     return f"{_operand(node.lhs)} {parts} {_operand(node.rhs)}"
+
+
+def _joined_with(names: list[str], label: str) -> str:
+    """`job, cluster`: the label list with `label` added unless it is there already."""
+    return ", ".join(dict.fromkeys([*names, label]))
 
 
 def _operand(node: Any) -> str:

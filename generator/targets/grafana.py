@@ -44,6 +44,11 @@ PANEL_BUILDERS: dict[PanelKind, Any] = {
 }
 
 
+def file_name(integration: Integration, board: Dashboard) -> str:
+    """`calico-overview.json`: the dashboard's file, ConfigMap key and mixin key."""
+    return f"{integration.name}-{board.slug}.json"
+
+
 def uid(integration: Integration, board: Dashboard) -> str:
     return f"kgen-{integration.name}-{board.slug}"
 
@@ -52,7 +57,7 @@ def render(spec: Spec) -> dict[str, bytes]:
     files = {}
     for board in spec.integration.dashboards:
         model = dashboard_json(spec.integration, board)
-        files[f"grafana/dashboards/{spec.name}-{board.slug}.json"] = to_json(model)
+        files[f"grafana/dashboards/{file_name(spec.integration, board)}"] = to_json(model)
     return files
 
 

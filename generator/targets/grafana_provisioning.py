@@ -19,7 +19,8 @@ from typing import Any
 from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
 from generator.render import to_json, to_yaml
-from generator.targets.grafana import dashboard_json
+from generator.targets.grafana import dashboard_json, file_name
+from generator.targets.kubernetes import managed_labels
 
 CODE = "KG502"
 CONFIGMAP_LIMIT = 1 << 20
@@ -27,7 +28,6 @@ CONFIGMAP_LIMIT = 1 << 20
 MOUNT = "/var/lib/grafana/dashboards/kgen"
 """Where the provider expects the dashboard files; mount the ConfigMaps (or copy out/) here."""
 FOLDER_ANNOTATION = "k8s-sidecar-target-directory"
-MANAGED = {"app.kubernetes.io/managed-by": "kgen"}
 
 
 def render(spec: Spec) -> dict[str, bytes]:
@@ -37,7 +37,7 @@ def render(spec: Spec) -> dict[str, bytes]:
     files = {f"grafana/provisioning/{spec.name}.yaml": to_yaml(provider(spec), spec.source)}
     findings = []
     for board in integration.dashboards:
-        key = f"{spec.name}-{board.slug}.json"
+        key = file_name(integration, board)
         data = to_json(dashboard_json(integration, board))
         if len(data) > CONFIGMAP_LIMIT:
             findings.append(Finding.at(
@@ -46,8 +46,8 @@ def render(spec: Spec) -> dict[str, bytes]:
                 f"({CONFIGMAP_LIMIT} bytes) a ConfigMap can hold; split it into several "
                 "dashboards"))
             continue
-        files[f"grafana/configmaps/{spec.name}-{board.slug}.yaml"] = to_yaml(
-            configmap(spec, board.slug, key, data.decode("utf-8")), spec.source)
+        files[f"grafana/configmaps/{key.removesuffix('.json')}.yaml"] = to_yaml(
+            configmap(spec, key, data.decode("utf-8")), spec.source)
     if findings:
         raise SpecError(findings)
     return files
@@ -71,14 +71,13 @@ def provider(spec: Spec) -> dict[str, Any]:
     }
 
 
-def configmap(spec: Spec, slug: str, key: str, dashboard: str) -> dict[str, Any]:
+def configmap(spec: Spec, key: str, dashboard: str) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": {
-            "name": f"grafana-dashboard-{spec.name}-{slug}",
-            "labels": {"grafana_dashboard": "1", **MANAGED,
-                       "app.kubernetes.io/part-of": spec.name},
+            "name": f"grafana-dashboard-{key.removesuffix('.json')}",
+            "labels": {"grafana_dashboard": "1", **managed_labels(spec)},
             "annotations": {FOLDER_ANNOTATION: spec.integration.title},
         },
         "data": {key: dashboard},

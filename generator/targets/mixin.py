@@ -17,8 +17,8 @@ from generator.loader import Spec
 from generator.model import Integration
 from generator.render import header
 from generator.scoping import scope_rules
-from generator.targets.grafana import dashboard_json
-from generator.targets.prometheus_rules import rule_file
+from generator.targets.grafana import dashboard_json, file_name
+from generator.targets.prometheus_rules import alerting_groups, recording_groups
 
 PLACEHOLDER = '__kgen_selector__="{name}"'
 TEMPLATE = """\
@@ -55,24 +55,22 @@ def config_key(name: str) -> str:
 def render(spec: Spec) -> dict[str, bytes]:
     placeholder = PLACEHOLDER.format(name=spec.name)
     integration = spec.integration.model_copy(update={"selector": placeholder})
-    rules = rule_file(scope_rules(integration))["groups"]
-    recording = [group for group in rules if "record" in group["rules"][0]]
-    alerting = [group for group in rules if "alert" in group["rules"][0]]
+    scoped = scope_rules(integration)
     text = TEMPLATE.format(
         header=header(spec.source),
         title=spec.integration.title,
         key=config_key(spec.name),
         placeholder=_jsonnet_string(placeholder),
         selector=_jsonnet_string(spec.integration.selector),
-        recording=_literal({"groups": recording}),
-        alerting=_literal({"groups": alerting}),
+        recording=_literal({"groups": recording_groups(scoped)}),
+        alerting=_literal({"groups": alerting_groups(scoped)}),
         dashboards=_literal(_dashboards(spec, integration)),
     )
     return {f"mixin/{spec.name}/mixin.libsonnet": text.encode("utf-8")}
 
 
 def _dashboards(spec: Spec, integration: Integration) -> dict[str, Any]:
-    return {f"{spec.name}-{board.slug}.json": dashboard_json(integration, board)
+    return {file_name(integration, board): dashboard_json(integration, board)
             for board in integration.dashboards}
 
 

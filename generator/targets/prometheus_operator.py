@@ -28,6 +28,7 @@ from generator.loader import Spec
 from generator.model import Action, Flavor, Relabel, Role, ScrapeJob
 from generator.render import to_yaml, to_yaml_documents
 from generator.scoping import scope_rules
+from generator.targets.kubernetes import managed_labels
 from generator.targets.prometheus_rules import rule_file
 from generator.targets.scrape_jobs import relabel_step
 
@@ -41,7 +42,7 @@ CAMEL = {"source_labels": "sourceLabels", "target_label": "targetLabel"}
 
 def render(spec: Spec) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
-    integration = scope_rules(spec.integration)
+    integration = spec.integration
     if integration.recording_rules or integration.alerts:
         files[f"prometheus-operator/{spec.name}-prometheusrule.yaml"] = to_yaml(
             prometheus_rule(spec), spec.source)
@@ -54,8 +55,7 @@ def render(spec: Spec) -> dict[str, bytes]:
 
 
 def metadata(spec: Spec, name: str) -> dict[str, Any]:
-    return {"name": name, "labels": {"app.kubernetes.io/managed-by": "kgen",
-                                     "app.kubernetes.io/part-of": spec.name}}
+    return {"name": name, "labels": managed_labels(spec)}
 
 
 def prometheus_rule(spec: Spec) -> dict[str, Any]:

@@ -20,18 +20,23 @@ def render(spec: Spec) -> dict[str, bytes]:
 
 def rule_file(integration: Integration) -> dict[str, Any]:
     """The `groups:` document for an integration whose expressions are already scoped."""
-    groups: list[dict[str, Any]] = []
-    if integration.recording_rules:
-        groups.append({
-            "name": f"{integration.name}.rules",
-            "rules": [recording_rule(r) for r in integration.recording_rules],
-        })
-    if integration.alerts:
-        groups.append({
-            "name": f"{integration.name}.alerts",
-            "rules": [alerting_rule(a) for a in integration.alerts],
-        })
-    return {"groups": groups}
+    return {"groups": [*recording_groups(integration), *alerting_groups(integration)]}
+
+
+def recording_groups(integration: Integration) -> list[dict[str, Any]]:
+    """The recording-rule group, if the integration has recording rules."""
+    if not integration.recording_rules:
+        return []
+    return [{"name": f"{integration.name}.rules",
+             "rules": [recording_rule(r) for r in integration.recording_rules]}]
+
+
+def alerting_groups(integration: Integration) -> list[dict[str, Any]]:
+    """The alert group, if the integration has alerts."""
+    if not integration.alerts:
+        return []
+    return [{"name": f"{integration.name}.alerts",
+             "rules": [alerting_rule(a) for a in integration.alerts]}]
 
 
 def recording_rule(rule: Recording) -> dict[str, Any]:
