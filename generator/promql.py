@@ -1,15 +1,22 @@
-"""The one place that touches PromQL: parsing, selector injection, and what a query reads.
+"""The one place that touches PromQL: parsing, rewriting queries, and what a query reads.
 
-Everything goes through the promql-parser AST, never through string formatting, so no selector
-inside a query can be missed.
+Every change to a query goes through the promql-parser AST in one traversal (`rewrite`), never
+through string formatting of whole queries, so no selector inside a query can be missed and
+nothing a rewrite does not mean to change is lost.
+
+promql-parser lets Python set a selector's matchers and a matrix's range, but not the fields of
+an aggregation (its `by`/`without`) or of a binary operation (its `on`/`ignoring`). Those nodes
+are rebuilt from a one-node template whose operands are placeholders, and the operands, already
+rewritten, are spliced back in as AST nodes: only the node's own clause is ever printed and
+re-parsed, never the subtree under it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any
 
 import promql_parser as pp
 
@@ -17,6 +24,9 @@ RATE_FUNCTIONS = frozenset({"rate", "irate", "increase", "delta", "idelta", "der
 """Functions whose range Grafana's `$__rate_interval` is meant for."""
 
 _RATE_INTERVAL_SENTINEL = timedelta(days=4321)
+_OPERAND = "__kgen_operand__"
+_LHS = "__kgen_lhs__"
+_RHS = "__kgen_rhs__"
 
 
 class PromQLError(ValueError):
@@ -32,7 +42,23 @@ class SelectorUse:
     function: str | None
 
 
-def parse(expr: str) -> Any:
+@dataclass(frozen=True)
+class Rewrite:
+    """What one traversal of a query changes; the defaults change nothing."""
+
+    scope: str = ""
+    """Label matchers added to every selector except those over `recorded` series (which were
+    scoped when they were recorded), e.g. `job=~".*etcd.*"`."""
+    recorded: frozenset[str] = frozenset()
+    filters: str = ""
+    """Label matchers added to every selector, recorded series included (dashboard variables)."""
+    keep_label: str | None = None
+    """A label kept through every aggregation and `on (...)` match (the cluster label)."""
+    rate_interval: bool = False
+    """Whether the range of every rate-like call becomes Grafana's `$__rate_interval`."""
+
+
+def parse(expr: str) -> pp.Expr:
     try:
         return _parse_cached(expr)
     except ValueError as error:
@@ -40,59 +66,74 @@ def parse(expr: str) -> Any:
 
 
 @lru_cache(maxsize=4096)
-def _parse_cached(expr: str) -> Any:
+def _parse_cached(expr: str) -> pp.Expr:
     return pp.parse(expr)
 
 
 def format_expr(expr: str) -> str:
     """The canonical, Prometheus-style formatting of a query (multi-line when long)."""
-    return str(parse(expr).prettify())
+    return parse(expr).prettify()
 
 
-def parse_matchers(selector: str) -> list[Any]:
+def parse_matchers(selector: str) -> list[pp.Matcher]:
     """Label matchers from a selector body such as `job=~".*etcd.*", namespace="kube-system"`."""
+    return list(_matchers(selector))
+
+
+@lru_cache(maxsize=256)
+def _matchers(selector: str) -> tuple[pp.Matcher, ...]:
     if not selector.strip():
-        return []
+        return ()
     node = parse("{" + selector + "}")
     if not isinstance(node, pp.VectorSelector):
         raise PromQLError(f"{selector!r} is not a list of label matchers")
-    return list(node.matchers.matchers)
+    return tuple(node.matchers.matchers)
+
+
+def rewrite(expr: str, change: Rewrite) -> str:
+    """The query with `change` applied in one traversal, printed once, canonically formatted."""
+    scope, filters = _matchers(change.scope), _matchers(change.filters)
+    ancestors: list[pp.Expr] = []
+
+    def enter(node: pp.Expr) -> None:
+        ancestors.append(node)
+
+    def leave(node: pp.Expr) -> pp.Expr | None:
+        ancestors.pop()
+        if isinstance(node, pp.VectorSelector):
+            extra = filters if node.name in change.recorded else scope + filters
+            return _with_matchers(node, extra) if extra else None
+        if isinstance(node, pp.MatrixSelector):
+            parent = ancestors[-1] if ancestors else None
+            if change.rate_interval and isinstance(parent, pp.Call) \
+                    and parent.func.name in RATE_FUNCTIONS:
+                node.range = _RATE_INTERVAL_SENTINEL
+                return pp.parse(str(node))
+            return None
+        if change.keep_label is not None:
+            if isinstance(node, pp.AggregateExpr):
+                return _aggregation_keeping(node, change.keep_label)
+            if isinstance(node, pp.BinaryExpr) and node.modifier is not None \
+                    and node.modifier.matching is not None:
+                return _vector_match_keeping(node, node.modifier, change.keep_label)
+        return None
+
+    result = pp.transform(parse(expr), pre_visit=enter, post_visit=leave).prettify()
+    if change.rate_interval:
+        sentinel = f"[{pp.display_duration(_RATE_INTERVAL_SENTINEL)}]"
+        result = result.replace(sentinel, "[$__rate_interval]")
+    return result
 
 
 def scope(expr: str, selector: str, skip_metrics: frozenset[str] = frozenset()) -> str:
     """Add the selector's matchers to every vector selector in expr, except those naming a metric
     in skip_metrics (recorded series, already scoped when they were recorded)."""
-    extra = parse_matchers(selector)
-    if not extra:
-        return format_expr(expr)
-
-    def add_matchers(node: Any) -> Any:
-        if not isinstance(node, pp.VectorSelector) or node.name in skip_metrics:
-            return None
-        present = {str(m) for m in node.matchers.matchers}
-        node.matchers = pp.Matchers(
-            list(node.matchers.matchers) + [m for m in extra if str(m) not in present]
-        )
-        return pp.parse(str(node))
-
-    return str(pp.transform(parse(expr), pre_visit=add_matchers).prettify())
+    return rewrite(expr, Rewrite(scope=selector, recorded=skip_metrics))
 
 
 def with_rate_interval(expr: str) -> str:
     """Replace the range of every rate-like call's range vector with `$__rate_interval`."""
-
-    def widen(node: Any) -> Any:
-        if not (isinstance(node, pp.Call) and node.func.name in RATE_FUNCTIONS):
-            return None
-        matrix = node.args[0]
-        if not isinstance(matrix, pp.MatrixSelector):
-            return None
-        matrix.range = _RATE_INTERVAL_SENTINEL
-        return pp.parse(f"{node.func.name}({matrix})")
-
-    rendered = str(pp.transform(parse(expr), post_visit=widen).prettify())
-    sentinel = f"[{pp.display_duration(_RATE_INTERVAL_SENTINEL)}]"
-    return rendered.replace(sentinel, "[$__rate_interval]")
+    return rewrite(expr, Rewrite(rate_interval=True))
 
 
 def keep_label(expr: str, label: str) -> str:
@@ -101,55 +142,75 @@ def keep_label(expr: str, label: str) -> str:
     `sum(x)` and `sum by (job) (x)` gain `by (..., label)`, `without (label)` loses it, and
     `on (...)` matching gains it, so a query over many clusters answers per cluster.
     """
+    return rewrite(expr, Rewrite(keep_label=label))
 
-    def keep(node: Any) -> Any:
-        if isinstance(node, pp.AggregateExpr):
-            return pp.parse(_aggregation_keeping(node, label))
-        if isinstance(node, pp.BinaryExpr) and node.modifier is not None:
-            return pp.parse(_vector_match_keeping(node, label))
+
+def _with_matchers(node: pp.VectorSelector, extra: Sequence[pp.Matcher]) -> pp.Expr | None:
+    present = {str(m) for m in node.matchers.matchers}
+    added = [m for m in extra if str(m) not in present]
+    if not added:
         return None
+    node.matchers = pp.Matchers([*node.matchers.matchers, *added])
+    return _parse_cached(str(node))
 
-    return str(pp.transform(parse(expr), post_visit=keep).prettify())
 
-
-def _aggregation_keeping(node: Any, label: str) -> str:
-    param = f"{node.param}, " if node.param is not None else ""
+def _aggregation_keeping(node: pp.AggregateExpr, label: str) -> pp.Expr:
     modifier = node.modifier
     if modifier is not None and modifier.type == pp.AggModifierType.Without:
-        grouping = f"without ({', '.join(n for n in modifier.labels if n != label)})"
+        grouping = f"without ({_listed(n for n in modifier.labels if n != label)})"
     else:
-        names = list(modifier.labels) if modifier is not None else []
-        grouping = f"by ({_joined_with(names, label)})"
-    return f"{node.op} {grouping} ({param}{node.expr})"
+        grouping = f"by ({_listed([*(modifier.labels if modifier else ()), label])})"
+    param = f"{node.param}, " if node.param is not None else ""
+    template = f"{node.op} {grouping} ({param}{_OPERAND})"
+    return _splice(template, {_OPERAND: node.expr})
 
 
-def _vector_match_keeping(node: Any, label: str) -> str:
-    vector_match = node.modifier
-    matching = ""
-    if vector_match.matching is not None:
-        names = list(vector_match.matching.labels)
-        if vector_match.matching.type == pp.LabelModifierType.Include:
-            matching = f"on ({_joined_with(names, label)})"
-        else:
-            matching = f"ignoring ({', '.join(n for n in names if n != label)})"
-    group = ""
-    if vector_match.card == pp.VectorMatchCardinality.ManyToOne:
-        group = f"group_left ({', '.join(vector_match.group_labels or ())})"
-    elif vector_match.card == pp.VectorMatchCardinality.OneToMany:
-        group = f"group_right ({', '.join(vector_match.group_labels or ())})"
-    bool_ = "bool" if vector_match.return_bool else ""
-    parts = " ".join(part for part in (str(node.op), bool_, matching, group) if part)
-    return f"{_operand(node.lhs)} {parts} {_operand(node.rhs)}"
+def _vector_match_keeping(node: pp.BinaryExpr, modifier: pp.BinModifier, label: str) -> pp.Expr:
+    matching = modifier.matching
+    assert matching is not None
+    if matching.type == pp.LabelModifierType.Include:
+        clause = f"on ({_listed([*matching.labels, label])})"
+    else:
+        clause = f"ignoring ({_listed(n for n in matching.labels if n != label)})"
+    parts = [str(node.op), "bool" if modifier.return_bool else "", clause,
+             _group_clause(modifier), _fill_clause(modifier.fill_values)]
+    template = f"{_LHS} {' '.join(p for p in parts if p)} {_RHS}"
+    return _splice(template, {_LHS: node.lhs, _RHS: node.rhs})
 
 
-def _joined_with(names: list[str], label: str) -> str:
-    """`job, cluster`: the label list with `label` added unless it is there already."""
-    return ", ".join(dict.fromkeys([*names, label]))
+def _group_clause(modifier: pp.BinModifier) -> str:
+    labels = _listed(modifier.group_labels or ())
+    if modifier.card == pp.VectorMatchCardinality.ManyToOne:
+        return f"group_left ({labels})"
+    if modifier.card == pp.VectorMatchCardinality.OneToMany:
+        return f"group_right ({labels})"
+    return ""
 
 
-def _operand(node: Any) -> str:
-    """An operand's text, in parentheses when it is itself an operation (precedence is kept)."""
-    return f"({node})" if isinstance(node, pp.BinaryExpr) else str(node)
+def _fill_clause(fill: pp.VectorMatchFillValues | None) -> str:
+    """`fill (0)`, or `fill_left (..)`/`fill_right (..)` when the sides differ."""
+    if fill is None or (fill.lhs is None and fill.rhs is None):
+        return ""
+    if fill.lhs == fill.rhs:
+        return f"fill ({fill.lhs!r})"
+    sides = [(f"fill_left ({fill.lhs!r})" if fill.lhs is not None else ""),
+             (f"fill_right ({fill.rhs!r})" if fill.rhs is not None else "")]
+    return " ".join(side for side in sides if side)
+
+
+def _splice(template: str, operands: dict[str, pp.Expr]) -> pp.Expr:
+    """The template's AST with each placeholder selector replaced by its operand's AST."""
+    def replace(node: pp.Expr) -> pp.Expr | None:
+        if isinstance(node, pp.VectorSelector) and node.name in operands:
+            return operands[node.name]
+        return None
+
+    return pp.transform(_parse_cached(template), post_visit=replace)
+
+
+def _listed(names: Iterable[str]) -> str:
+    """`a, b`: label names in order, each once."""
+    return ", ".join(dict.fromkeys(names))
 
 
 def selector_uses(expr: str) -> list[SelectorUse]:
@@ -159,7 +220,7 @@ def selector_uses(expr: str) -> list[SelectorUse]:
     return uses
 
 
-def _collect(node: Any, function: str | None, uses: list[SelectorUse]) -> None:
+def _collect(node: pp.Expr, function: str | None, uses: list[SelectorUse]) -> None:
     if isinstance(node, pp.VectorSelector):
         matchers = tuple((m.name, _OPS[str(m.op)], m.value) for m in node.matchers.matchers)
         uses.append(SelectorUse(metric=node.name, matchers=matchers, function=function))

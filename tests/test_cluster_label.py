@@ -29,7 +29,8 @@ PROJECT = Project(specs_dir=SPECS, targets=("prometheus-rules", "grafana"), clus
     ("x > bool on () y", "x > bool on (cluster) y"),
     ("max_over_time(sum(x)[5m:1m])", "max_over_time(sum by (cluster) (x)[5m:1m])"),
     ("(a - b)[5m:1m]", "(a - b)[5m:1m]"),
-    ("a + b * c > on (job) d", "(a + b * c) > on (job, cluster) d"),
+    ("a + b * c > on (job) d", "a + b * c > on (job, cluster) d"),
+    ("a + on (job) fill (0) b", "a + on (job, cluster) fill (0) b"),
     ("sum by (cluster) (x)", "sum by (cluster) (x)"),
 ])
 def test_keep_label(expr: str, expected: str) -> None:

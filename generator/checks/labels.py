@@ -8,8 +8,6 @@ rule labels); a query with a selector kgen cannot resolve, or one that invents l
 
 from __future__ import annotations
 
-from typing import Any
-
 import promql_parser as pp
 
 from generator import promql
@@ -17,17 +15,18 @@ from generator.checks.catalog import all_queries, series_owner
 from generator.checks.templates import label_refs
 from generator.findings import Finding, Level
 from generator.loader import Spec
-from generator.model import MetricType
+from generator.model import Location, MetricType
 
 CODE = "KG205"
 NAME = "labels/unknown"
-DOC = "a by/without/on/ignoring label or a {{ $labels.x }} that no queried series carries"
+DOC = ("a by/without/on/ignoring label, a label matcher or a {{ $labels.x }} that no queried "
+       "series carries")
 
 TARGET_LABELS = frozenset({"job", "instance"})
 INVENTING = ("label_replace", "label_join")
 
 
-def grouping_labels(node: Any) -> list[str]:
+def grouping_labels(node: pp.Expr) -> list[str]:
     """Labels in every by/without/on/ignoring/group_x clause of a parsed query."""
     found: list[str] = []
     if isinstance(node, pp.AggregateExpr):
@@ -101,4 +100,21 @@ def check(specs: list[Spec]) -> list[Finding]:
                 findings.append(Finding.at(location, Level.ERROR, CODE,
                                            f"{what} uses label {label!r}, which none of its "
                                            f"series carry ({', '.join(sorted(labels))})"))
+            findings += _unknown_matchers(known, what, expr, location)
+    return findings
+
+
+def _unknown_matchers(known: Labels, what: str, expr: str,
+                      location: Location | None) -> list[Finding]:
+    """A matcher on a label its series never carry matches nothing, silently: a finding."""
+    findings = []
+    for use in promql.selector_uses(expr):
+        carried = known.of(use.metric) if use.metric else None
+        if carried is None:
+            continue
+        for label in sorted({name for name, _, _ in use.matchers} - carried - {"__name__"}):
+            findings.append(Finding.at(location, Level.ERROR, CODE,
+                                       f"{what} matches on label {label!r}, which "
+                                       f"{use.metric} does not carry "
+                                       f"({', '.join(sorted(carried))})"))
     return findings

@@ -144,14 +144,12 @@ class _Scope:
     """Scopes a panel query: the integration selector (not on recorded series), then variables."""
 
     def __init__(self, integration: Integration, variables: tuple[Variable, ...]) -> None:
-        self.selector = integration.selector
-        self.recorded = recorded_series(integration)
-        self.variables = ", ".join(_matcher(v) for v in variables)
+        self.change = promql.Rewrite(
+            scope=integration.selector, recorded=recorded_series(integration),
+            filters=", ".join(_matcher(v) for v in variables), rate_interval=True)
 
     def __call__(self, expr: str) -> str:
-        scoped = promql.scope(expr, self.selector, self.recorded)
-        scoped = promql.scope(scoped, self.variables)
-        return promql.with_rate_interval(scoped)
+        return promql.rewrite(expr, self.change)
 
 
 def _panel(panel: Panel, panel_id: int, position: GridPos, scope: _Scope) -> Any:

@@ -45,7 +45,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdmembersdown",
             "summary": "An etcd member is down or its peers cannot reach it."
           },
-          "expr": "  (sum by (job, cluster) (up{__kgen_selector__=\"etcd\"} == bool 0) > 0)\nor\n  count by (job, cluster) (\n      sum by (job, To, cluster) (\n        rate(etcd_network_peer_sent_failures_total{__kgen_selector__=\"etcd\"}[2m])\n      )\n    >\n      0.01\n  )",
+          "expr": "  sum by (job, cluster) (up{__kgen_selector__=\"etcd\"} == bool 0) > 0\nor\n  count by (job, cluster) (\n      sum by (job, To, cluster) (\n        rate(etcd_network_peer_sent_failures_total{__kgen_selector__=\"etcd\"}[2m])\n      )\n    >\n      0.01\n  )",
           "for": "20m",
           "labels": {
             "severity": "warning",
@@ -255,7 +255,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcddatabasehighfragmentationratio",
             "summary": "An etcd database file is mostly free space."
           },
-          "expr": "  (\n        last_over_time(etcd_mvcc_db_total_size_in_use_in_bytes{__kgen_selector__=\"etcd\"}[5m])\n      /\n        last_over_time(etcd_mvcc_db_total_size_in_bytes{__kgen_selector__=\"etcd\"}[5m])\n    <\n      0.5\n  )\nand\n  (etcd_mvcc_db_total_size_in_use_in_bytes{__kgen_selector__=\"etcd\"} > 104857600)",
+          "expr": "      last_over_time(etcd_mvcc_db_total_size_in_use_in_bytes{__kgen_selector__=\"etcd\"}[5m])\n    /\n      last_over_time(etcd_mvcc_db_total_size_in_bytes{__kgen_selector__=\"etcd\"}[5m])\n  <\n    0.5\nand\n  etcd_mvcc_db_total_size_in_use_in_bytes{__kgen_selector__=\"etcd\"} > 104857600",
           "for": "10m",
           "labels": {
             "severity": "warning",

@@ -1,0 +1,111 @@
+"""Each PromQL rewrite changes exactly what it should and keeps everything else.
+
+Every case is a query, a rewrite, and the query as it should read afterwards; expected queries
+are compared in canonical form, so the test speaks about the AST, not about spacing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import promql
+from generator.promql import Rewrite
+
+SCOPE = Rewrite(scope='job="x"')
+KEEP = Rewrite(keep_label="cluster")
+RATE = Rewrite(rate_interval=True)
+
+CASES = [
+    # Scoping: every selector, whatever surrounds it.
+    ("rate(a[5m] offset 1h)", SCOPE, 'rate(a{job="x"}[5m] offset 1h)'),
+    ("a @ 100", SCOPE, 'a{job="x"} @ 100'),
+    ("rate(a[5m] @ end())", SCOPE, 'rate(a{job="x"}[5m] @ end())'),
+    ("max_over_time(rate(a[5m])[1h:1m] offset 5m)", SCOPE,
+     'max_over_time(rate(a{job="x"}[5m])[1h:1m] offset 5m)'),
+    ("a > bool 1", SCOPE, 'a{job="x"} > bool 1'),
+    ("a / on (i) group_left (n) b", SCOPE, 'a{job="x"} / on (i) group_left (n) b{job="x"}'),
+    ('label_replace(a, "dst", "$1", "src", "(.*)")', SCOPE,
+     'label_replace(a{job="x"}, "dst", "$1", "src", "(.*)")'),
+    ('a{job="x"} + b{i="1"}', SCOPE, 'a{job="x"} + b{i="1",job="x"}'),
+    ("rec:x + a", Rewrite(scope='job="x"', recorded=frozenset({"rec:x"})), 'rec:x + a{job="x"}'),
+    ("rec:x + a", Rewrite(scope='job="x"', recorded=frozenset({"rec:x"}), filters='i=~"$i"'),
+     'rec:x{i=~"$i"} + a{i=~"$i",job="x"}'),
+    ("a + fill (0) b", SCOPE, 'a{job="x"} + fill (0) b{job="x"}'),
+    # Keeping the cluster label: aggregations and vector matches, nothing else.
+    ("sum(a)", KEEP, "sum by (cluster) (a)"),
+    ("sum by (job) (a)", KEEP, "sum by (job, cluster) (a)"),
+    ("sum by (job, cluster) (a)", KEEP, "sum by (job, cluster) (a)"),
+    ("sum without (cluster, pod) (a)", KEEP, "sum without (pod) (a)"),
+    ("topk(3, a)", KEEP, "topk by (cluster) (3, a)"),
+    ("quantile by (job) (0.9, a)", KEEP, "quantile by (job, cluster) (0.9, a)"),
+    ('count_values("v", a)', KEEP, 'count_values by (cluster) ("v", a)'),
+    ("a + on (job) group_left (n) fill (0) b", KEEP,
+     "a + on (job, cluster) group_left (n) fill (0) b"),
+    ("a + on (job) fill_left (1) fill_right (2) b", KEEP,
+     "a + on (job, cluster) fill_left (1) fill_right (2) b"),
+    ("a + fill (0) b", KEEP, "a + fill (0) b"),
+    ("a + ignoring (cluster, x) group_right b", KEEP, "a + ignoring (x) group_right () b"),
+    ("a > bool on () b", KEEP, "a > bool on (cluster) b"),
+    ("a and on () b", KEEP, "a and on (cluster) b"),
+    ("a > 0", KEEP, "a > 0"),
+    ("max by (job) (sum by (job, pod) (rate(a[5m] offset 5m)))", KEEP,
+     "max by (job, cluster) (sum by (job, pod, cluster) (rate(a[5m] offset 5m)))"),
+    ("sum(rate(a[5m] @ end()))", KEEP, "sum by (cluster) (rate(a[5m] @ end()))"),
+    ("max_over_time(sum(rate(a[5m]))[1h:5m])", KEEP,
+     "max_over_time(sum by (cluster) (rate(a[5m]))[1h:5m])"),
+    ('label_join(sum by (a) (x), "d", ",", "a")', KEEP,
+     'label_join(sum by (a, cluster) (x), "d", ",", "a")'),
+    ("(sum(a)) * 2", KEEP, "(sum by (cluster) (a)) * 2"),
+    ("-sum(a)", KEEP, "-sum by (cluster) (a)"),
+    ("a * on (x) b + c", KEEP, "a * on (x, cluster) b + c"),
+    ("a * on (x) (b + c)", KEEP, "a * on (x, cluster) (b + c)"),
+    ("(sum(a) > 0) or count(b)", KEEP, "(sum by (cluster) (a) > 0) or count by (cluster) (b)"),
+    ("sum(a) > 0 or count(b)", KEEP, "sum by (cluster) (a) > 0 or count by (cluster) (b)"),
+]
+
+RATE_CASES = [
+    ("rate(a[5m])", "rate(a[$__rate_interval])"),
+    ("increase(a[1h] offset 1d)", "increase(a[$__rate_interval] offset 1d)"),
+    ("sum(irate(a[1m])) / sum(deriv(b[10m]))",
+     "sum(irate(a[$__rate_interval])) / sum(deriv(b[$__rate_interval]))"),
+    ("max_over_time(a[5m])", "max_over_time(a[5m])"),
+    ("rate(a[5m:1m])", "rate(a[5m:1m])"),
+    ("quantile_over_time(0.9, rate(a[5m])[1h:1m])",
+     "quantile_over_time(0.9, rate(a[$__rate_interval])[1h:1m])"),
+]
+
+
+@pytest.mark.parametrize(("query", "change", "expected"), CASES)
+def test_rewrite_changes_exactly_what_it_should(query: str, change: Rewrite,
+                                                expected: str) -> None:
+    assert promql.rewrite(query, change) == promql.format_expr(expected)
+
+
+@pytest.mark.parametrize(("query", "expected"), RATE_CASES)
+def test_rate_interval_only_widens_rate_like_calls(query: str, expected: str) -> None:
+    assert promql.rewrite(query, RATE) == expected
+
+
+@pytest.mark.parametrize("query", sorted({case[0] for case in CASES}))
+def test_no_rewrite_is_the_canonical_query(query: str) -> None:
+    assert promql.rewrite(query, Rewrite()) == promql.format_expr(query)
+
+
+@pytest.mark.parametrize("query", sorted({case[0] for case in CASES}))
+def test_keeping_a_label_twice_changes_nothing_more(query: str) -> None:
+    once = promql.rewrite(query, KEEP)
+    assert promql.rewrite(once, KEEP) == once
+
+
+def test_all_changes_in_one_pass_equal_them_one_after_another() -> None:
+    query = ("sum by (job) (rate(a[5m] offset 1m)) / on (job) group_left () fill (1) rec:x"
+             " + max_over_time(b[1h:5m])")
+    every = Rewrite(scope='job="e"', recorded=frozenset({"rec:x"}), filters='i=~"$i"',
+                    keep_label="cluster", rate_interval=True)
+    stepwise = query
+    for step in (Rewrite(scope='job="e"', recorded=frozenset({"rec:x"})),
+                 Rewrite(filters='i=~"$i"'), KEEP, RATE):
+        stepwise = promql.rewrite(stepwise.replace("$__rate_interval", "5m"), step)
+    assert promql.rewrite(query, every) == stepwise
+    assert "fill (1)" in stepwise and "offset 1m" in stepwise
+    assert 'rec:x{i=~"$i"}' in stepwise and "[1h:5m]" in stepwise
