@@ -14,19 +14,19 @@ local recordingRules = {
       "name": "etcd.rules",
       "rules": [
         {
-          "expr": "histogram_quantile(\n  0.99,\n  sum by (job, instance, pod, grpc_service, grpc_method, le) (\n    rate(\n      grpc_server_handling_seconds_bucket{__kgen_selector__=\"etcd\",grpc_method!=\"Defragment\",grpc_type=\"unary\"}[5m]\n    )\n  )\n)",
+          "expr": "histogram_quantile(\n  0.99,\n  rate(\n    grpc_server_handling_seconds_bucket{__kgen_selector__=\"etcd\",grpc_method!=\"Defragment\",grpc_type=\"unary\"}[5m]\n  )\n)",
           "record": "job_instance_grpc_method:grpc_server_handling_seconds:p99_rate5m"
         },
         {
-          "expr": "histogram_quantile(\n  0.99,\n  sum by (job, instance, pod, To, le) (\n    rate(etcd_network_peer_round_trip_time_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n  )\n)",
+          "expr": "histogram_quantile(\n  0.99,\n  rate(etcd_network_peer_round_trip_time_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n)",
           "record": "job_instance_to:etcd_network_peer_round_trip_time_seconds:p99_rate5m"
         },
         {
-          "expr": "histogram_quantile(\n  0.99,\n  sum by (job, instance, pod, le) (\n    rate(etcd_disk_wal_fsync_duration_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n  )\n)",
+          "expr": "histogram_quantile(\n  0.99,\n  rate(etcd_disk_wal_fsync_duration_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n)",
           "record": "job_instance:etcd_disk_wal_fsync_duration_seconds:p99_rate5m"
         },
         {
-          "expr": "histogram_quantile(\n  0.99,\n  sum by (job, instance, pod, le) (\n    rate(etcd_disk_backend_commit_duration_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n  )\n)",
+          "expr": "histogram_quantile(\n  0.99,\n  rate(etcd_disk_backend_commit_duration_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n)",
           "record": "job_instance:etcd_disk_backend_commit_duration_seconds:p99_rate5m"
         }
       ]
@@ -45,7 +45,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdmembersdown",
             "summary": "An etcd member is down or its peers cannot reach it."
           },
-          "expr": "  sum by (job) (up{__kgen_selector__=\"etcd\"} == bool 0) > 0\nor\n  count by (job) (\n    sum by (job, To) (rate(etcd_network_peer_sent_failures_total{__kgen_selector__=\"etcd\"}[2m])) > 0.01\n  )",
+          "expr": "max without (endpoint) (\n    sum without (instance, pod) (up{__kgen_selector__=\"etcd\"} == bool 0) > 0\n  or\n    count without (To) (\n        sum without (instance, pod) (\n          rate(etcd_network_peer_sent_failures_total{__kgen_selector__=\"etcd\"}[2m])\n        )\n      >\n        0.01\n    )\n)",
           "for": "20m",
           "labels": {
             "severity": "warning"
@@ -58,7 +58,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdinsufficientmembers",
             "summary": "An etcd cluster has lost its quorum."
           },
-          "expr": "  sum by (job) (up{__kgen_selector__=\"etcd\"} == bool 1)\n<\n  (count by (job) (up{__kgen_selector__=\"etcd\"}) + 1) / 2",
+          "expr": "  sum without (instance, pod) (up{__kgen_selector__=\"etcd\"} == bool 1)\n<\n  (count without (instance, pod) (up{__kgen_selector__=\"etcd\"}) + 1) / 2",
           "for": "3m",
           "labels": {
             "severity": "critical"
@@ -84,7 +84,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdmetricsabsent",
             "summary": "No etcd target is being scraped."
           },
-          "expr": "absent(up{__kgen_selector__=\"etcd\"})",
+          "expr": "  (\n    max_over_time(group(up{__kgen_selector__=\"etcd\"})[1d:5m]) unless group(up{__kgen_selector__=\"etcd\"})\n  )\nor on ()\n  absent(up{__kgen_selector__=\"etcd\"})",
           "for": "10m",
           "labels": {
             "severity": "critical"
@@ -119,11 +119,11 @@ local alertingRules = {
         {
           "alert": "etcdHighNumberOfFailedGRPCRequests",
           "annotations": {
-            "description": "{{ $value | humanize }}% of {{ $labels.grpc_method }} requests on member {{ $labels.instance }} of cluster {{ $labels.job }} failed over the last 5 minutes (threshold 1%).",
+            "description": "{{ $value | humanize }}% of {{ $labels.grpc_method }} calls on member {{ $labels.instance }} of cluster {{ $labels.job }} failed on the server's side over the last 5 minutes (threshold 1%).",
             "runbook_url": "out/docs/etcd.md#etcdhighnumberoffailedgrpcrequests",
             "summary": "An etcd member fails many gRPC requests."
           },
-          "expr": "      100\n    *\n      sum by (job, instance, pod, grpc_service, grpc_method) (\n        rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code!=\"OK\",grpc_type=\"unary\"}[5m])\n      )\n  /\n    sum by (job, instance, pod, grpc_service, grpc_method) (\n      rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_type=\"unary\"}[5m])\n    )\n>\n  1",
+          "expr": "      100\n    *\n      sum without (grpc_code) (\n        rate(\n          grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code=~\"Unknown|FailedPrecondition|ResourceExhausted|Internal|Unavailable|DataLoss|DeadlineExceeded\"}[5m]\n        )\n      )\n  /\n    sum without (grpc_code) (rate(grpc_server_handled_total{__kgen_selector__=\"etcd\"}[5m]))\n>\n  1",
           "for": "10m",
           "labels": {
             "severity": "warning"
@@ -132,11 +132,11 @@ local alertingRules = {
         {
           "alert": "etcdHighNumberOfFailedGRPCRequests",
           "annotations": {
-            "description": "{{ $value | humanize }}% of {{ $labels.grpc_method }} requests on member {{ $labels.instance }} of cluster {{ $labels.job }} failed over the last 5 minutes (threshold 5%).",
+            "description": "{{ $value | humanize }}% of {{ $labels.grpc_method }} calls on member {{ $labels.instance }} of cluster {{ $labels.job }} failed on the server's side over the last 5 minutes (threshold 5%).",
             "runbook_url": "out/docs/etcd.md#etcdhighnumberoffailedgrpcrequests",
             "summary": "An etcd member fails many gRPC requests."
           },
-          "expr": "      100\n    *\n      sum by (job, instance, pod, grpc_service, grpc_method) (\n        rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code!=\"OK\",grpc_type=\"unary\"}[5m])\n      )\n  /\n    sum by (job, instance, pod, grpc_service, grpc_method) (\n      rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_type=\"unary\"}[5m])\n    )\n>\n  5",
+          "expr": "      100\n    *\n      sum without (grpc_code) (\n        rate(\n          grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code=~\"Unknown|FailedPrecondition|ResourceExhausted|Internal|Unavailable|DataLoss|DeadlineExceeded\"}[5m]\n        )\n      )\n  /\n    sum without (grpc_code) (rate(grpc_server_handled_total{__kgen_selector__=\"etcd\"}[5m]))\n>\n  5",
           "for": "5m",
           "labels": {
             "severity": "critical"
@@ -145,12 +145,12 @@ local alertingRules = {
         {
           "alert": "etcdGRPCRequestsSlow",
           "annotations": {
-            "description": "The 99th percentile of {{ $labels.grpc_method }} request time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.15s for 15m (now {{ $value | humanizeDuration }}).",
+            "description": "The 99th percentile of {{ $labels.grpc_method }} request time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.15s for 10m (now {{ $value | humanizeDuration }}).",
             "runbook_url": "out/docs/etcd.md#etcdgrpcrequestsslow",
             "summary": "etcd answers gRPC requests slowly."
           },
           "expr": "job_instance_grpc_method:grpc_server_handling_seconds:p99_rate5m > 0.15",
-          "for": "15m",
+          "for": "10m",
           "labels": {
             "severity": "critical"
           }
@@ -158,12 +158,12 @@ local alertingRules = {
         {
           "alert": "etcdMemberCommunicationSlow",
           "annotations": {
-            "description": "The 99th percentile of the round trip to peer {{ $labels.To }} on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.15s for 15m (now {{ $value | humanizeDuration }}).",
+            "description": "The 99th percentile of the round trip to peer {{ $labels.To }} on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.15s for 10m (now {{ $value | humanizeDuration }}).",
             "runbook_url": "out/docs/etcd.md#etcdmembercommunicationslow",
             "summary": "etcd members are slow to reach each other."
           },
           "expr": "job_instance_to:etcd_network_peer_round_trip_time_seconds:p99_rate5m > 0.15",
-          "for": "15m",
+          "for": "10m",
           "labels": {
             "severity": "warning"
           }
@@ -171,12 +171,12 @@ local alertingRules = {
         {
           "alert": "etcdHighFsyncDurations",
           "annotations": {
-            "description": "The 99th percentile of WAL fsync time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.5s for 15m (now {{ $value | humanizeDuration }}).",
+            "description": "The 99th percentile of WAL fsync time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.5s for 10m (now {{ $value | humanizeDuration }}).",
             "runbook_url": "out/docs/etcd.md#etcdhighfsyncdurations",
             "summary": "etcd's write-ahead log is slow to sync to disk."
           },
           "expr": "job_instance:etcd_disk_wal_fsync_duration_seconds:p99_rate5m > 0.5",
-          "for": "15m",
+          "for": "10m",
           "labels": {
             "severity": "warning"
           }
@@ -184,12 +184,12 @@ local alertingRules = {
         {
           "alert": "etcdHighFsyncDurations",
           "annotations": {
-            "description": "The 99th percentile of WAL fsync time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 1s for 15m (now {{ $value | humanizeDuration }}).",
+            "description": "The 99th percentile of WAL fsync time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 1s for 10m (now {{ $value | humanizeDuration }}).",
             "runbook_url": "out/docs/etcd.md#etcdhighfsyncdurations",
             "summary": "etcd's write-ahead log is very slow to sync to disk."
           },
           "expr": "job_instance:etcd_disk_wal_fsync_duration_seconds:p99_rate5m > 1",
-          "for": "15m",
+          "for": "10m",
           "labels": {
             "severity": "critical"
           }
@@ -197,12 +197,12 @@ local alertingRules = {
         {
           "alert": "etcdHighCommitDurations",
           "annotations": {
-            "description": "The 99th percentile of backend commit time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.25s for 15m (now {{ $value | humanizeDuration }}).",
+            "description": "The 99th percentile of backend commit time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.25s for 10m (now {{ $value | humanizeDuration }}).",
             "runbook_url": "out/docs/etcd.md#etcdhighcommitdurations",
             "summary": "etcd is slow to commit to its backend database."
           },
           "expr": "job_instance:etcd_disk_backend_commit_duration_seconds:p99_rate5m > 0.25",
-          "for": "15m",
+          "for": "10m",
           "labels": {
             "severity": "warning"
           }
@@ -253,7 +253,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdhighrequestrate",
             "summary": "An etcd cluster receives an unusually high rate of writes."
           },
-          "expr": "  sum by (job) (\n    rate(\n      grpc_server_started_total{__kgen_selector__=\"etcd\",grpc_method=~\"Put|DeleteRange|Txn\",grpc_service=\"etcdserverpb.KV\"}[5m]\n    )\n  )\n>\n  100",
+          "expr": "  sum without (instance, pod, grpc_type, grpc_service, grpc_method) (\n    rate(\n      grpc_server_started_total{__kgen_selector__=\"etcd\",grpc_method=~\"Put|DeleteRange|Txn\",grpc_service=\"etcdserverpb.KV\"}[5m]\n    )\n  )\n>\n  100",
           "for": "10m",
           "labels": {
             "severity": "warning"
