@@ -34,6 +34,7 @@ from generator.model import (
     ScrapeJob,
     Severity,
     Signal,
+    Threshold,
     Variable,
     keep_metrics,
 )
@@ -717,23 +718,38 @@ def scrape_jobs(config: Config) -> tuple[ScrapeJob, ...]:
 
 
 def _panel(title: str, unit: str, description: str, *queries: tuple[str, str],
-           kind: PanelKind = PanelKind.TIMESERIES, width: int = 12, **limits: float) -> Panel:
+           kind: PanelKind = PanelKind.TIMESERIES, width: int = 12,
+           thresholds: tuple[Threshold, ...] = (), **limits: float) -> Panel:
     return Panel(kind=kind, title=title, unit=unit, description=description, width=width,
                  queries=tuple(Query(expr=expr, legend=legend) for expr, legend in queries),
-                 **limits)
+                 thresholds=thresholds, **limits)
+
+
+def _bad_from(value: float, color: str = "red") -> tuple[Threshold, ...]:
+    """Green, then `color` from `value` up: for a count where anything at all is trouble."""
+    return (Threshold(color="green"), Threshold(color=color, value=value))
 
 
 def dashboard(config: Config) -> Dashboard:
     member = _labels(config.instance_labels)
     by_member = f"sum by ({member})"
     legend = "{{instance}}"
+    stat = PanelKind.STAT
     health = Row(title="Cluster health", panels=(
-        _panel("Members up", "short", "etcd targets scraped successfully right now.",
-               ("sum(up)", "up"), kind=PanelKind.STAT, width=6),
+        _panel("Members down", "short",
+               "etcd targets that fail their scrape right now; one more than a minority "
+               "loses quorum.", ("count(up == 0) or vector(0)", "down"),
+               kind=stat, width=4, thresholds=_bad_from(1)),
         _panel("Members without a leader", "short",
                "Members that currently see no leader; anything above 0 means writes stall.",
                ("count(etcd_server_has_leader == 0) or vector(0)", "no leader"),
-               kind=PanelKind.STAT, width=6),
+               kind=stat, width=4, thresholds=_bad_from(1)),
+        _panel("Leader elections per day", "short",
+               "Leader changes over the last 24 hours, as seen by the member that saw the most; "
+               "a rolling restart explains a few, more point at disks, CPU or the network.",
+               ("max(changes(etcd_server_leader_changes_seen_total[1d]))", "elections"),
+               kind=stat, width=4, thresholds=_bad_from(config.leader_changes_threshold,
+                                                        "orange")),
         _panel("Leader changes", "short",
                "Leader changes in each interval, as seen by the member that saw the most.",
                ("max(increase(etcd_server_leader_changes_seen_total[5m]))", "changes"),
@@ -753,19 +769,32 @@ def dashboard(config: Config) -> Dashboard:
         _panel("Proposals failed", "ops", "Failed proposals per second.",
                ("rate(etcd_server_proposals_failed_total[5m])", legend), width=6),
     ))
-    unary = 'grpc_server_handled_total{grpc_type="unary"}'
+    streams = 'grpc_service=~"etcdserverpb.Watch|etcdserverpb.Lease", grpc_type="bidi_stream"'
+    by_stream = f"sum by ({member}, grpc_method)"
     grpc = Row(title="gRPC", panels=(
         _panel("Request rate", "reqps", "gRPC calls started per second, by type.",
                (f"sum by ({member}, grpc_type) (rate(grpc_server_started_total[5m]))",
                 "{{instance}} {{grpc_type}}"), width=8),
-        _panel("Unary error rate", "percentunit",
-               "Share of unary gRPC calls that ended with a status other than OK.",
-               (f'{by_member} (rate(grpc_server_handled_total{{grpc_type="unary", '
-                f'grpc_code!="OK"}}[5m])) / {by_member} (rate({unary}[5m]))', legend),
+        _panel("Failed calls", "percentunit",
+               "Share of gRPC calls, unary and streams, that the member failed on its side "
+               "(the codes etcdHighNumberOfFailedGRPCRequests counts; Canceled, NotFound and "
+               "other client outcomes are left out).",
+               (f"{by_member} (rate({GRPC_SERVER_FAILED}[5m])) "
+                f"/ {by_member} (rate(grpc_server_handled_total[5m]))", legend),
                width=8, min=0),
+        _panel("Failed calls by code", "reqps",
+               "gRPC calls per second the members failed on their side, by status code.",
+               (f"sum by (grpc_code) (rate({GRPC_SERVER_FAILED}[5m]))", "{{grpc_code}}"),
+               width=8),
+        _panel("Active Watch and Lease streams", "short",
+               "Watch and LeaseKeepAlive streams open on each member (started minus finished); "
+               "a sudden drop means clients were cut off.",
+               (f"{by_stream} (grpc_server_started_total{{{streams}}}) "
+                f"- {by_stream} (grpc_server_handled_total{{{streams}}})",
+                "{{instance}} {{grpc_method}}")),
         _panel("Unary request time p99", "s",
                "99th percentile time to serve a unary call, by method (Defragment excluded).",
-               (GRPC_P99, "{{instance}} {{grpc_method}}"), width=8),
+               (GRPC_P99, "{{instance}} {{grpc_method}}")),
     ))
     disk = Row(title="Disk and database", panels=(
         _panel("WAL fsync p99", "s", "99th percentile time to fsync the write-ahead log.",
@@ -798,7 +827,8 @@ def dashboard(config: Config) -> Dashboard:
     process = Row(title="Process", panels=(
         _panel("Memory", "bytes", "Resident memory of the etcd process.",
                ("process_resident_memory_bytes", legend), width=6),
-        _panel("CPU", "short", "CPU cores the etcd process uses.",
+        _panel("CPU", "suffix:cores", "CPU the etcd process uses, in cores (CPU seconds "
+               "per second).",
                ("rate(process_cpu_seconds_total[5m])", legend), width=6),
         _panel("Goroutines", "short", "Goroutines alive in the etcd process.",
                ("go_goroutines", legend), width=6),
