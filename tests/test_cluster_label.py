@@ -150,7 +150,7 @@ def test_dashboards_filter_by_cluster() -> None:
     files = build_project(PROJECT)
     boards = [json.loads(data) for path, data in files.items() if path.endswith(".json")
               and path.startswith("grafana/")]
-    assert len(boards) == 2
+    assert len(boards) == 3
     for board in boards:
         variables = board["templating"]["list"]
         assert [v["name"] for v in variables][:2] == ["datasource", "cluster"]

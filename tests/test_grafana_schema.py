@@ -165,9 +165,9 @@ def _rate_ranges(query: str) -> list[timedelta]:
     found: list[timedelta] = []
 
     def visit(node: Any) -> None:
-        if isinstance(node, pp.Call) and node.func.name in promql.RATE_FUNCTIONS:
-            if isinstance(node.args[0], pp.MatrixSelector):
-                found.append(node.args[0].range)
+        if (isinstance(node, pp.Call) and node.func.name in promql.RATE_FUNCTIONS
+                and isinstance(node.args[0], pp.MatrixSelector)):
+            found.append(node.args[0].range)
 
     pp.walk(promql.parse(text), visit)  # type: ignore[arg-type]
     return found

@@ -47,8 +47,8 @@ __all__ = [
     "ScrapeJob",
     "Severity",
     "Signal",
-    "Threshold",
     "SpecModel",
+    "Threshold",
     "Variable",
     "keep_metrics",
 ]

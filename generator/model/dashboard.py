@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-
 from typing import Self
 
 from pydantic import Field, model_validator
@@ -59,9 +58,9 @@ class Panel(SpecModel):
             raise ValueError("a stat panel needs thresholds: the colors its value takes")
         if self.thresholds:
             base, *steps = self.thresholds
-            if base.value is not None or any(step.value is None for step in steps):
+            values = [step.value for step in steps if step.value is not None]
+            if base.value is not None or len(values) != len(steps):
                 raise ValueError("thresholds: only the first step (the base) has no value")
-            values = [step.value for step in steps]
             if values != sorted(values):
                 raise ValueError("thresholds: step values must ascend")
         return self
