@@ -197,7 +197,12 @@ SETUP = (
     "`promcat.sysdig.com/integration_type: calico` (`calico-controller` for the "
     "kube-controllers); `promcat.sysdig.com/omit: \"true\"` leaves a pod out.",
     "If the ports differ in your cluster, set `node_port` and `controllers_port` in kgen.yaml "
-    "rather than editing the output.",
+    "rather than editing the output. The scrape-health alerts tell Felix's targets from the "
+    "kube-controllers' by these ports (the `instance` label ends in `:<port>`), so a job can be "
+    "called anything the `selector` matches.",
+    "The `selector` must match both components' jobs: Felix's metrics feed the Felix "
+    "dashboard and alerts, the kube-controllers' IPAM metrics the Calico / IPAM dashboard and "
+    "CalicoIPPoolNearlyExhausted.",
 )
 
 CONTROLLERS_LOGS = ("`kubectl -n calico-system logs deploy/calico-kube-controllers`, or `-n "
@@ -601,9 +606,11 @@ def scrape_jobs(config: Config) -> tuple[ScrapeJob, ...]:
 
 def _series(title: str, unit: str, description: str, expr: str, legend: str = "{{instance}}",
             kind: PanelKind = PanelKind.TIMESERIES, width: int = 12,
-            thresholds: tuple[Threshold, ...] = (), **limits: float) -> Panel:
+            thresholds: tuple[Threshold, ...] = (), sparkline: bool = False,
+            **limits: float) -> Panel:
     return Panel(kind=kind, title=title, unit=unit, description=description, width=width,
-                 queries=(Query(expr=expr, legend=legend),), thresholds=thresholds, **limits)
+                 queries=(Query(expr=expr, legend=legend),), thresholds=thresholds,
+                 sparkline=sparkline, **limits)
 
 
 NEUTRAL = (Threshold(color="text"),)
@@ -710,7 +717,7 @@ def ipam_dashboard(config: Config) -> Dashboard:
                 "CalicoIPPoolNearlyExhausted threshold.",
                 f"max({usage})", "fullest", PanelKind.STAT, 6,
                 (Threshold(color="green"), Threshold(color="orange", value=round(limit * 0.8, 4)),
-                 Threshold(color="red", value=limit)), min=0, max=1),
+                 Threshold(color="red", value=limit)), sparkline=True, min=0, max=1),
         _series("Pool usage", "percentunit", "Share of each pool's addresses in use.",
                 usage, "{{ippool}}", min=0, max=1),
         _series("Addresses in use", "short", "Addresses allocated in each pool.",

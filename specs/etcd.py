@@ -335,8 +335,9 @@ RUNBOOKS = {
                    "rejoins on its own once it can reach a majority.",
     ),
     "etcdMetricsAbsent": Runbook(
-        meaning="No target matching the etcd selector has been discovered at all: there is no "
-                "`up` series to tell whether etcd is healthy.",
+        meaning="No target matching the etcd selector is discovered (with a cluster label: in "
+                "a cluster that had etcd targets within `absent_lookback`): there is no `up` "
+                "series to tell whether etcd is healthy.",
         impact="Every other etcd alert is blind. etcd itself may be fine, or entirely gone.",
         diagnosis="Query `up{job=~\".*etcd.*\"}` (or your selector) in Prometheus and look at its "
                   "targets page: is the etcd job loaded, and does discovery find the pods "

@@ -369,7 +369,7 @@ local dashboards = {
         "id": 3,
         "options": {
           "colorMode": "value",
-          "graphMode": "none",
+          "graphMode": "area",
           "justifyMode": "auto",
           "orientation": "auto",
           "percentChangeColorMode": "standard",
