@@ -59,8 +59,10 @@ class Config(BaseModel):
     leader changes, request rate) aggregate `without` them, so every other label of the targets
     (`job`, `namespace`, `service`, a cluster label, ...) reaches Alertmanager for routing and
     silences. Our prometheus-flavor job adds `pod`; a label missing from a series is simply
-    ignored, so the default also fits plain `instance`. Add any other label your scraper sets
-    per member, or each member would count as a cluster of its own."""
+    ignored, so the default also fits plain `instance`. The Sysdig agent job's per-pod
+    `sysdig_k8s_pod_uid` is always dropped as well. Add any other label your scraper or backend
+    sets per member (a host name, a pod name), or each member would count as a cluster of its
+    own."""
 
     scrape: Literal["https-client", "http-metrics"] = "https-client"
     """`https-client`: the client port 2379 with a client certificate (kubeadm's default listener,
@@ -494,12 +496,24 @@ def _alert(config: Config, name: str, severity: Severity, for_: str, expr: str, 
                  runbook=RUNBOOKS[name], suppress=suppress or {})
 
 
+SYSDIG_MEMBER_LABELS = ("sysdig_k8s_pod_uid",)
+"""The per-pod label the Sysdig agent job sets (one value per member): cluster-wide alerts drop
+it with the configured member labels, or each member would count as a cluster of one and a
+single member down would read as a lost quorum."""
+SYSDIG_ONLY = ("`sysdig_k8s_pod_uid` exists only under the sysdig-agent flavor; where it is "
+               "absent, dropping it is a no-op")
+
+
+def _members(config: Config) -> str:
+    return ", ".join(dict.fromkeys((*config.instance_labels, *SYSDIG_MEMBER_LABELS)))
+
+
 MEMBER = "{{ $labels.instance }}"
 CLUSTER = "{{ $labels.job }}"
 
 
 def availability_alerts(config: Config) -> tuple[Alert, ...]:
-    members = ", ".join(config.instance_labels)
+    members = _members(config)
     # Members down by their own targets, or peers the others keep failing to send to; each side
     # keeps every label but the member labels (and `To`). Each side is filtered before the `or`:
     # a healthy cluster's down count is 0, not absent, and would otherwise hide the peer side.
@@ -518,12 +532,14 @@ def availability_alerts(config: Config) -> tuple[Alert, ...]:
                f"Cluster {CLUSTER} has {{{{ $value }}}} member(s) down or unreachable for "
                f"{config.members_down_for}. One more loss may cost the cluster its quorum.",
                suppress={"KG205": "`endpoint` is the port-name label the Prometheus Operator "
-                                  "adds; dropping it is a no-op where it is absent"}),
+                                  "adds, dropping it is a no-op where it is absent; "
+                                  + SYSDIG_ONLY}),
         _alert(config, "etcdInsufficientMembers", CRITICAL, config.insufficient_members_for,
                f"{up} < ({count} + 1) / 2",
                "An etcd cluster has lost its quorum.",
                f"Only {{{{ $value }}}} member(s) of cluster {CLUSTER} are up, fewer than a "
-               "majority: the cluster accepts no writes, and the Kubernetes API stalls."),
+               "majority: the cluster accepts no writes, and the Kubernetes API stalls.",
+               suppress={"KG205": SYSDIG_ONLY}),
         _alert(config, "etcdNoLeader", CRITICAL, config.no_leader_for,
                "etcd_server_has_leader == 0",
                "An etcd member has no leader.",
@@ -541,7 +557,7 @@ def availability_alerts(config: Config) -> tuple[Alert, ...]:
 
 
 def raft_alerts(config: Config) -> tuple[Alert, ...]:
-    members = ", ".join(config.instance_labels)
+    members = _members(config)
     window = config.leader_changes_window
     # Counting on the highest counter of the cluster, sampled each minute, counts a change once
     # however many members saw it, and a member restart (counter reset) still adds up.
@@ -555,7 +571,7 @@ def raft_alerts(config: Config) -> tuple[Alert, ...]:
                "An etcd cluster keeps electing new leaders.",
                f"Cluster {CLUSTER} changed leader {{{{ $value | humanize }}}} times in the last "
                f"{window}. Frequent elections stall writes; look for slow disks, CPU starvation "
-               "or a flaky network between members."),
+               "or a flaky network between members.", suppress={"KG205": SYSDIG_ONLY}),
         _alert(config, "etcdHighNumberOfFailedProposals", WARNING, config.failed_proposals_for,
                f"rate(etcd_server_proposals_failed_total[15m]) > "
                f"{config.failed_proposals_per_second:g}",
@@ -644,7 +660,7 @@ def _seconds(duration: str) -> int:
 
 
 def load_alerts(config: Config) -> tuple[Alert, ...]:
-    members = ", ".join(config.instance_labels)
+    members = _members(config)
     window = config.request_rate_window
     # Writes counted as client requests: grpc_server_started_total counts each call once, on the
     # member the client talks to, so the sum over members is the cluster's rate. (The mvcc
@@ -662,7 +678,7 @@ def load_alerts(config: Config) -> tuple[Alert, ...]:
                f"Cluster {CLUSTER} has received {{{{ $value | humanize }}}} writes (Put, "
                f"DeleteRange, Txn) per second, averaged over {window}, for "
                f"{config.request_rate_for}. Heavy rollouts and node drains cause this; "
-               "so do controllers stuck in an update loop."),
+               "so do controllers stuck in an update loop.", suppress={"KG205": SYSDIG_ONLY}),
     )
 
 

@@ -66,6 +66,6 @@ def test_knobs_reach_the_rules(promtool: str, tmp_path: Path) -> None:
     recorded, alerts = document["groups"][0]["rules"], document["groups"][1]["rules"]
     assert all('job="etcd-main"' in r["expr"] for r in recorded)
     quorum = "".join(a["expr"] for a in alerts if a["alert"] == "etcdInsufficientMembers")
-    assert 'sum without (instance) (up{job="etcd-main"} == bool 1)' in quorum
+    assert 'sum without (instance, sysdig_k8s_pod_uid) (up{job="etcd-main"} == bool 1)' in quorum
     assert " by " not in "".join(a["expr"] for a in alerts)
     assert {a["for"] for a in alerts if a["alert"] == "etcdHighFsyncDurations"} == {"20m"}

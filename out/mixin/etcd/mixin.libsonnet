@@ -45,7 +45,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdmembersdown",
             "summary": "An etcd member is down or its peers cannot reach it."
           },
-          "expr": "max without (endpoint) (\n    sum without (instance, pod) (up{__kgen_selector__=\"etcd\"} == bool 0) > 0\n  or\n    count without (To) (\n        sum without (instance, pod) (\n          rate(etcd_network_peer_sent_failures_total{__kgen_selector__=\"etcd\"}[2m])\n        )\n      >\n        0.01\n    )\n)",
+          "expr": "max without (endpoint) (\n    sum without (instance, pod, sysdig_k8s_pod_uid) (up{__kgen_selector__=\"etcd\"} == bool 0) > 0\n  or\n    count without (To) (\n        sum without (instance, pod, sysdig_k8s_pod_uid) (\n          rate(etcd_network_peer_sent_failures_total{__kgen_selector__=\"etcd\"}[2m])\n        )\n      >\n        0.01\n    )\n)",
           "for": "20m",
           "labels": {
             "severity": "warning"
@@ -58,7 +58,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdinsufficientmembers",
             "summary": "An etcd cluster has lost its quorum."
           },
-          "expr": "  sum without (instance, pod) (up{__kgen_selector__=\"etcd\"} == bool 1)\n<\n  (count without (instance, pod) (up{__kgen_selector__=\"etcd\"}) + 1) / 2",
+          "expr": "  sum without (instance, pod, sysdig_k8s_pod_uid) (up{__kgen_selector__=\"etcd\"} == bool 1)\n<\n  (count without (instance, pod, sysdig_k8s_pod_uid) (up{__kgen_selector__=\"etcd\"}) + 1) / 2",
           "for": "3m",
           "labels": {
             "severity": "critical"
@@ -97,7 +97,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdhighnumberofleaderchanges",
             "summary": "An etcd cluster keeps electing new leaders."
           },
-          "expr": "  increase(\n    (max without (instance, pod) (etcd_server_leader_changes_seen_total{__kgen_selector__=\"etcd\"}))[15m:1m]\n  )\n>=\n  4",
+          "expr": "  increase(\n    (\n      max without (instance, pod, sysdig_k8s_pod_uid) (\n        etcd_server_leader_changes_seen_total{__kgen_selector__=\"etcd\"}\n      )\n    )[15m:1m]\n  )\n>=\n  4",
           "for": "5m",
           "labels": {
             "severity": "warning"
@@ -253,7 +253,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdhighrequestrate",
             "summary": "An etcd cluster receives an unusually high rate of writes."
           },
-          "expr": "  sum without (instance, pod, grpc_type, grpc_service, grpc_method) (\n    rate(\n      grpc_server_started_total{__kgen_selector__=\"etcd\",grpc_method=~\"Put|DeleteRange|Txn\",grpc_service=\"etcdserverpb.KV\"}[5m]\n    )\n  )\n>\n  100",
+          "expr": "  sum without (instance, pod, sysdig_k8s_pod_uid, grpc_type, grpc_service, grpc_method) (\n    rate(\n      grpc_server_started_total{__kgen_selector__=\"etcd\",grpc_method=~\"Put|DeleteRange|Txn\",grpc_service=\"etcdserverpb.KV\"}[5m]\n    )\n  )\n>\n  100",
           "for": "10m",
           "labels": {
             "severity": "warning"
