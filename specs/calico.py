@@ -459,7 +459,7 @@ def _runbook(config: Config, alert: str) -> str:
     return f"{config.runbook_base_url.rstrip('/')}/calico.md#{alert.lower()}"
 
 
-def _target(config: Config, port: int) -> str:
+def _target(port: int) -> str:
     """`up` of one component's targets: every scrape job we generate puts the port it scrapes
     in `instance`, whatever the job is called."""
     return f'up{{instance=~".+:{port}"}}'
@@ -467,7 +467,7 @@ def _target(config: Config, port: int) -> str:
 
 def scrape_alerts(config: Config) -> tuple[Alert, ...]:
     """A target down, and no target at all, for calico-node and for the kube-controllers."""
-    felix, controllers = _target(config, config.node_port), _target(config, config.controllers_port)
+    felix, controllers = _target(config.node_port), _target(config.controllers_port)
     gone = {"KG302": "the alert carries at most the cluster label, whose name the spec does not "
                      "know, so there is nothing to template"}
     return (
@@ -631,7 +631,7 @@ def dashboard(config: Config) -> Dashboard:
         _series("Felix targets down", "short",
                 "Nodes whose Felix fails its scrape right now (CalicoFelixDown after "
                 f"{config.down_for}).",
-                f"count({_target(config, config.node_port)} == 0) or vector(0)", "down", stat, 6,
+                f"count({_target(config.node_port)} == 0) or vector(0)", "down", stat, 6,
                 _bad_from(1)),
         _series("Hosts", "short", "Calico hosts in the cluster.",
                 "max(felix_cluster_num_hosts)", "hosts", stat, 6, NEUTRAL),
@@ -710,7 +710,7 @@ def ipam_dashboard(config: Config) -> Dashboard:
     pools = Row(title="IP pools", panels=(
         _series("Kube-controllers targets down", "short",
                 "calico-kube-controllers targets that fail their scrape right now.",
-                f"count({_target(config, config.controllers_port)} == 0) or vector(0)", "down",
+                f"count({_target(config.controllers_port)} == 0) or vector(0)", "down",
                 PanelKind.STAT, 6, _bad_from(1)),
         _series("Fullest pool", "percentunit",
                 "Share of addresses in use in the fullest IP pool; red at the "
