@@ -1,7 +1,10 @@
 """Calico: Felix's dataplane agent (calico-node) and the calico-kube-controllers.
 
 Felix exposes Prometheus metrics once `prometheusMetricsEnabled` is set on the default
-FelixConfiguration: calico-node on port 9091, calico-kube-controllers on 9094.
+FelixConfiguration: calico-node on port 9091, calico-kube-controllers on 9094. The
+kube-controllers' IPAM metrics (pool size, addresses in use, blocks, borrowed addresses, leak
+candidates) are those of kube-controllers/pkg/controllers/node/ipam.go, the same names from
+Calico v3.23.3 through v3.32.1.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator import relabel
+from generator.absence import targets_gone
 from generator.model import (
     Alert,
     Dashboard,
@@ -27,6 +31,7 @@ from generator.model import (
     ScrapeJob,
     Severity,
     Signal,
+    Threshold,
     Variable,
     keep_metrics,
 )
@@ -42,8 +47,11 @@ class Config(BaseModel):
 
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
-    selector: str = 'job=~"calico-node.*"'
-    """Scopes every query: matches `calico-node` (prometheus flavor) and `calico-node-default`."""
+    selector: str = 'job=~"calico-node.*|calico-(kube-)?controllers?.*"'
+    """Scopes every query: matches both components' jobs, `calico-node` and
+    `calico-kube-controllers` (prometheus flavor), `calico-node-default` and
+    `calico-controller-default` (Sysdig agent). A selector that leaves the kube-controllers out
+    leaves the IPAM panels empty and fires CalicoKubeControllersMetricsAbsent."""
 
     node_port: int = Field(default=9091, ge=1, le=65535)
     """Felix's default `prometheusMetricsPort`."""
@@ -77,12 +85,28 @@ class Config(BaseModel):
     fork_exec_p99_seconds: float = Field(default=1.0, gt=0)
     """Forking ipset/iptables-restore takes milliseconds; a second means a starved host."""
 
+    down_for: Duration = "10m"
+    """How long one scrape target (a node's Felix, the kube-controllers) may fail before it
+    warns; a calico-node restart or upgrade takes a minute or two."""
+    absent_for: Duration = "10m"
+    """How long no Felix (or kube-controllers) target may be discovered before it warns."""
+    absent_lookback: Duration = "1d"
+    """With a `cluster_label`, the absence alerts fire for each cluster that had targets within
+    this window and has none now; a cluster gone for longer counts as retired."""
+
+    ippool_usage_percent: float = Field(default=90, gt=0, le=100)
+    """Share of an IP pool's addresses in use (percent) above which new pods may soon get no
+    address; allocation goes by blocks, so a pool can run dry of free blocks before this."""
+    ippool_for: Duration = "15m"
+    """How long a pool must stay that full: allocations move slowly, a rollout's surge passes."""
+
     runbook_base_url: str = "out/docs"
     """Where the generated docs are browsable; each alert links to its section of calico.md."""
 
 
-# The metric catalog: the single source of truth for keep-lists, checks and docs.
-METRICS = (
+# The metric catalog: the single source of truth for keep-lists, checks and docs. Felix's
+# metrics are the ones calico-node's keep-list keeps.
+FELIX_METRICS = (
     Metric(name="felix_calc_graph_update_time_seconds", type=SUMMARY, unit="seconds",
            signal=LATENCY,
            help="Time Felix spends applying one datastore update to its calculation graph."),
@@ -130,6 +154,27 @@ METRICS = (
     Metric(name="felix_route_table_per_iface_sync_seconds", type=SUMMARY, unit="seconds",
            signal=LATENCY, help="Time taken to sync the routes of one interface."),
 )
+CONTROLLERS_METRICS = (
+    Metric(name="ipam_ippool_size", type=GAUGE, unit="addresses", signal=SATURATION,
+           labels=("ippool",), help="Addresses in each IP pool (from its CIDR)."),
+    Metric(name="ipam_allocations_in_use", type=GAUGE, unit="addresses", signal=SATURATION,
+           labels=("ippool", "node"),
+           help="Addresses allocated to workloads or tunnel endpoints, by pool and node."),
+    Metric(name="ipam_allocations_borrowed", type=GAUGE, unit="addresses", signal=SATURATION,
+           labels=("ippool", "node"),
+           help="Allocated addresses a node took from a block affine to another node."),
+    Metric(name="ipam_blocks", type=GAUGE, unit="blocks", signal=SATURATION,
+           labels=("ippool", "node"), help="IPAM blocks allocated, by pool and affine node."),
+    Metric(name="ipam_allocations_gc_candidates", type=GAUGE, unit="addresses", signal=ERRORS,
+           labels=("ippool", "node"),
+           help="Allocations the garbage collector suspects leaked; back to 0 once confirmed "
+                "or reclaimed."),
+    Metric(name="ipam_allocations_gc_reclamations", type=COUNTER, unit="addresses",
+           signal=ERRORS, labels=("ippool", "node"),
+           help="Leaked allocations the garbage collector has reclaimed (a counter without "
+                "the `_total` suffix)."),
+)
+METRICS = FELIX_METRICS + CONTROLLERS_METRICS
 
 
 # Setup and runbooks: rendered into the generated docs page (out/docs/calico.md).
@@ -152,10 +197,87 @@ SETUP = (
     "`promcat.sysdig.com/integration_type: calico` (`calico-controller` for the "
     "kube-controllers); `promcat.sysdig.com/omit: \"true\"` leaves a pod out.",
     "If the ports differ in your cluster, set `node_port` and `controllers_port` in kgen.yaml "
-    "rather than editing the output.",
+    "rather than editing the output. The scrape-health alerts tell Felix's targets from the "
+    "kube-controllers' by these ports (the `instance` label ends in `:<port>`), so a job can be "
+    "called anything the `selector` matches.",
+    "The `selector` must match both components' jobs: Felix's metrics feed the Felix "
+    "dashboard and alerts, the kube-controllers' IPAM metrics the Calico / IPAM dashboard and "
+    "CalicoIPPoolNearlyExhausted.",
 )
 
+CONTROLLERS_LOGS = ("`kubectl -n calico-system logs deploy/calico-kube-controllers`, or `-n "
+                    "kube-system` for manifest installs")
+
 RUNBOOKS = {
+    "CalicoFelixDown": Runbook(
+        meaning="Prometheus discovers this node's calico-node pod but cannot scrape Felix's "
+                "metrics port: the scrape has failed for the whole window.",
+        impact="Every Felix alert is blind for this node. If Felix itself is down, policy and "
+               "route changes stop reaching the node: new pods there get no connectivity and "
+               "policy edits do not apply.",
+        diagnosis="Check the pod: `kubectl get pods -A -o wide --field-selector "
+                  "spec.nodeName=<node> | grep calico-node` (restarts, readiness) and its log ("
+                  + NODE_LOGS + "). If the pod is healthy, the scrape is the problem: the "
+                  "target's error on the Prometheus targets page, `curl http://<node IP>:9091"
+                  "/metrics` from the scraper's network, host firewalls on 9091, and "
+                  "`prometheusMetricsEnabled` in the FelixConfiguration (a per-node "
+                  "`node.<name>` FelixConfiguration can turn it off for one node).",
+        mitigation="Restart a failing calico-node pod (`kubectl delete pod`); fix the node "
+                   "(disk, memory, kernel) if it keeps failing. For a scrape-only failure, open "
+                   "port 9091 to the scraper or correct `node_port` in kgen.yaml.",
+    ),
+    "CalicoMetricsAbsent": Runbook(
+        meaning="No Felix target is discovered at all (for this cluster, with a cluster label): "
+                "there is no `up` series for calico-node, so nothing says whether it is "
+                "healthy.",
+        impact="All eleven Felix alerts are silent whatever happens to the dataplane.",
+        diagnosis="Look for the `calico-node` job on the Prometheus targets page and query "
+                  "`up{job=~\"calico-node.*\"}`. Check that the scrape configuration is "
+                  "loaded, that calico-node pods run (`kubectl get ds -A | grep calico-node`) "
+                  "and still have a container named `calico-node`, and that `selector` in "
+                  "kgen.yaml matches the job name you use.",
+        mitigation="Load or fix the scrape job (or the PodMonitor), or correct the selector; if "
+                   "the calico-node DaemonSet is gone, restore the Calico installation.",
+    ),
+    "CalicoKubeControllersDown": Runbook(
+        meaning="The calico-kube-controllers pod is discovered but its metrics port cannot be "
+                "scraped.",
+        impact="The IP pool alert and the IPAM dashboard are blind. If the controllers "
+               "themselves are down, leaked IP addresses are no longer reclaimed and deleted "
+               "nodes keep their blocks, so pools fill up over time.",
+        diagnosis="`kubectl get pods -A -l k8s-app=calico-kube-controllers` and its log ("
+                  + CONTROLLERS_LOGS + "); check `prometheusMetricsPort` in the "
+                  "KubeControllersConfiguration (0 turns the metrics off) against "
+                  "`controllers_port` in kgen.yaml.",
+        mitigation="Restart the deployment (`kubectl rollout restart`), fix its API-server "
+                   "access if the log shows authorization errors, or turn the metrics port "
+                   "back on.",
+    ),
+    "CalicoKubeControllersMetricsAbsent": Runbook(
+        meaning="No calico-kube-controllers target is discovered at all (for this cluster, "
+                "with a cluster label).",
+        impact="IP pool exhaustion goes unnoticed until pods fail to start.",
+        diagnosis="Look for the `calico-kube-controllers` job on the Prometheus targets page; "
+                  "check that the deployment runs with a container named "
+                  "`calico-kube-controllers`, and that `selector` in kgen.yaml matches its job "
+                  "as well as calico-node's.",
+        mitigation="Load or fix the scrape job, or widen the selector to both Calico jobs.",
+    ),
+    "CalicoIPPoolNearlyExhausted": Runbook(
+        meaning="Most of an IP pool's addresses are allocated to pods and tunnel endpoints.",
+        impact="When the pool (or its free blocks) runs out, new pods stay in "
+               "ContainerCreating with `failed to allocate` errors from the CNI plugin, and "
+               "nodes that join get no block.",
+        diagnosis="`calicoctl ipam show --show-blocks` shows each pool's use and its blocks; "
+                  "the IPAM dashboard shows use by pool, blocks by node and leak candidates. "
+                  "Compare with the pod count: far more addresses than pods means leaks "
+                  "(`calicoctl ipam check`); many half-empty blocks mean a block size too "
+                  "large for the pods per node.",
+        mitigation="Release leaked addresses (`calicoctl ipam check -o report.json`, then "
+                   "`calicoctl ipam release --from-report report.json`), remove nodes that no "
+                   "longer exist, or add another IP pool: pods take addresses from any enabled "
+                   "pool their selectors allow. A pool's CIDR cannot grow in place.",
+    ),
     "CalicoDataplaneUpdateFailures": Runbook(
         meaning="Felix tried to program a batch of dataplane changes (iptables rules, ipsets, "
                 "routes, interface settings) on this node, failed, and keeps retrying.",
@@ -337,8 +459,74 @@ def _runbook(config: Config, alert: str) -> str:
     return f"{config.runbook_base_url.rstrip('/')}/calico.md#{alert.lower()}"
 
 
+def _target(port: int) -> str:
+    """`up` of one component's targets: every scrape job we generate puts the port it scrapes
+    in `instance`, whatever the job is called."""
+    return f'up{{instance=~".+:{port}"}}'
+
+
+def scrape_alerts(config: Config) -> tuple[Alert, ...]:
+    """A target down, and no target at all, for calico-node and for the kube-controllers."""
+    felix, controllers = _target(config.node_port), _target(config.controllers_port)
+    gone = {"KG302": "the alert carries at most the cluster label, whose name the spec does not "
+                     "know, so there is nothing to template"}
+    return (
+        _alert(config, "CalicoFelixDown", Severity.WARNING, config.down_for, f"{felix} == 0",
+               "Felix on a Calico node cannot be scraped.",
+               f"Scraping Felix on {{{{ $labels.instance }}}} has failed for {config.down_for}: "
+               "calico-node on that node is down, or its metrics port is unreachable."),
+        _alert(config, "CalicoMetricsAbsent", Severity.WARNING, config.absent_for,
+               targets_gone(felix, config.absent_lookback),
+               "No Felix target is being scraped.",
+               f"No calico-node target matching {config.selector} on port {config.node_port} "
+               f"has been discovered for {config.absent_for}; every Felix alert is blind.",
+               suppress=gone),
+        _alert(config, "CalicoKubeControllersDown", Severity.WARNING, config.down_for,
+               f"{controllers} == 0",
+               "The Calico kube-controllers cannot be scraped.",
+               f"Scraping calico-kube-controllers on {{{{ $labels.instance }}}} has failed for "
+               f"{config.down_for}: the controllers are down, or their metrics port is off."),
+        _alert(config, "CalicoKubeControllersMetricsAbsent", Severity.WARNING, config.absent_for,
+               targets_gone(controllers, config.absent_lookback),
+               "No Calico kube-controllers target is being scraped.",
+               f"No calico-kube-controllers target matching {config.selector} on port "
+               f"{config.controllers_port} has been discovered for {config.absent_for}; IP "
+               "pool use is not watched.",
+               suppress=gone),
+    )
+
+
+def ipam_alerts(config: Config) -> tuple[Alert, ...]:
+    percent = config.ippool_usage_percent
+    return (
+        _alert(config, "CalicoIPPoolNearlyExhausted", Severity.WARNING, config.ippool_for,
+               f"100 * sum without (node) (ipam_allocations_in_use) / ipam_ippool_size "
+               f"> {percent:g}",
+               "A Calico IP pool is running out of addresses.",
+               f"IP pool {{{{ $labels.ippool }}}} has {{{{ $value | humanize }}}}% of its "
+               f"addresses in use (threshold {percent:g}%); when it runs out, new pods get "
+               "no address."),
+    )
+
+
+def _alert(config: Config, name: str, severity: Severity, for_: str, expr: str, summary: str,
+           description: str, suppress: dict[str, str] | None = None) -> Alert:
+    return Alert(name=name, expr=expr, for_=for_, severity=severity, summary=summary,
+                 description=description, runbook_url=_runbook(config, name),
+                 runbook=RUNBOOKS[name], suppress=suppress or {})
+
+
 def alerts(config: Config) -> tuple[Alert, ...]:
-    """The eleven Felix alerts, in the order of the Calico integration page."""
+    """Scrape health, the eleven Felix alerts in the order of the Calico integration page, and
+    IP pool use."""
+    return (
+        *scrape_alerts(config),
+        *felix_alerts(config),
+        *ipam_alerts(config),
+    )
+
+
+def felix_alerts(config: Config) -> tuple[Alert, ...]:
     return (
         _error_alert(config, "CalicoDataplaneUpdateFailures", "felix_int_dataplane_failures",
                      "Calico dataplane updates keep failing and being retried.",
@@ -376,15 +564,18 @@ def alerts(config: Config) -> tuple[Alert, ...]:
     )
 
 
-def _pod_steps(container: str, port: int) -> tuple[Relabel, ...]:
-    """Plain Prometheus pod discovery: running pods of one container, scraped on `port`."""
+def _pod_steps(container: str, port: int, node_label: bool) -> tuple[Relabel, ...]:
+    """Plain Prometheus pod discovery: running pods of one container, scraped on `port`; with
+    `node_label`, the pod's node as `node` (the kube-controllers' IPAM metrics carry a `node` of
+    their own, which a target label would overwrite)."""
+    node = (relabel.copy(f"{relabel.POD}node_name", "node"),) if node_label else ()
     return (
         relabel.keep(f"{relabel.POD}container_name", container),
         relabel.keep_running(),
         relabel.scrape_port(port),
         relabel.copy("__meta_kubernetes_namespace", "namespace"),
         relabel.copy(f"{relabel.POD}name", "pod"),
-        relabel.copy(f"{relabel.POD}node_name", "node"),
+        *node,
     )
 
 
@@ -395,14 +586,15 @@ def _sysdig_steps(container: str, integration_type: str, port: int) -> tuple[Rel
 
 
 def scrape_jobs(config: Config) -> tuple[ScrapeJob, ...]:
-    keep = (keep_metrics(m.name for m in METRICS),)
+    keep = (keep_metrics(m.name for m in FELIX_METRICS),)
     pods = KubernetesSD(role=Role.POD)
     return (
         ScrapeJob(job_name="calico-node", flavor=Flavor.PROMETHEUS, discovery=pods,
-                  relabel_configs=_pod_steps("calico-node", config.node_port),
+                  relabel_configs=_pod_steps("calico-node", config.node_port, True),
                   metric_relabel_configs=keep),
         ScrapeJob(job_name="calico-kube-controllers", flavor=Flavor.PROMETHEUS, discovery=pods,
-                  relabel_configs=_pod_steps("calico-kube-controllers", config.controllers_port)),
+                  relabel_configs=_pod_steps("calico-kube-controllers", config.controllers_port,
+                                             False)),
         ScrapeJob(job_name="calico-node-default", flavor=Flavor.SYSDIG_AGENT, discovery=pods,
                   relabel_configs=_sysdig_steps("calico-node", "calico", config.node_port),
                   metric_relabel_configs=keep),
@@ -413,23 +605,40 @@ def scrape_jobs(config: Config) -> tuple[ScrapeJob, ...]:
 
 
 def _series(title: str, unit: str, description: str, expr: str, legend: str = "{{instance}}",
-            kind: PanelKind = PanelKind.TIMESERIES, width: int = 12) -> Panel:
+            kind: PanelKind = PanelKind.TIMESERIES, width: int = 12,
+            thresholds: tuple[Threshold, ...] = (), sparkline: bool = False,
+            **limits: float) -> Panel:
     return Panel(kind=kind, title=title, unit=unit, description=description, width=width,
-                 queries=(Query(expr=expr, legend=legend),))
+                 queries=(Query(expr=expr, legend=legend),), thresholds=thresholds,
+                 sparkline=sparkline, **limits)
+
+
+NEUTRAL = (Threshold(color="text"),)
+"""For a count with no bad value: one neutral step."""
+
+
+def _bad_from(value: float, color: str = "red") -> tuple[Threshold, ...]:
+    return (Threshold(color="green"), Threshold(color=color, value=value))
 
 
 def _p99(metric: str) -> str:
     return f'{metric}{{quantile="0.99"}}'
 
 
-def dashboard() -> Dashboard:
+def dashboard(config: Config) -> Dashboard:
+    stat = PanelKind.STAT
     overview = Row(title="Cluster overview", panels=(
+        _series("Felix targets down", "short",
+                "Nodes whose Felix fails its scrape right now (CalicoFelixDown after "
+                f"{config.down_for}).",
+                f"count({_target(config.node_port)} == 0) or vector(0)", "down", stat, 6,
+                _bad_from(1)),
         _series("Hosts", "short", "Calico hosts in the cluster.",
-                "max(felix_cluster_num_hosts)", "hosts", PanelKind.STAT, 8),
+                "max(felix_cluster_num_hosts)", "hosts", stat, 6, NEUTRAL),
         _series("Policies", "short", "Active network policies.",
-                "max(felix_cluster_num_policies)", "policies", PanelKind.STAT, 8),
+                "max(felix_cluster_num_policies)", "policies", stat, 6, NEUTRAL),
         _series("Profiles", "short", "Active profiles.",
-                "max(felix_cluster_num_profiles)", "profiles", PanelKind.STAT, 8),
+                "max(felix_cluster_num_profiles)", "profiles", stat, 6, NEUTRAL),
     ))
     errors = Row(title="Errors", panels=(
         _series("Dataplane update failures", "ops", "Failed dataplane updates per second.",
@@ -494,6 +703,53 @@ def dashboard() -> Dashboard:
     )
 
 
+def ipam_dashboard(config: Config) -> Dashboard:
+    """IP address management, from the kube-controllers' metrics."""
+    usage = "sum without (node) (ipam_allocations_in_use) / ipam_ippool_size"
+    limit = config.ippool_usage_percent / 100
+    pools = Row(title="IP pools", panels=(
+        _series("Kube-controllers targets down", "short",
+                "calico-kube-controllers targets that fail their scrape right now.",
+                f"count({_target(config.controllers_port)} == 0) or vector(0)", "down",
+                PanelKind.STAT, 6, _bad_from(1)),
+        _series("Fullest pool", "percentunit",
+                "Share of addresses in use in the fullest IP pool; red at the "
+                "CalicoIPPoolNearlyExhausted threshold.",
+                f"max({usage})", "fullest", PanelKind.STAT, 6,
+                (Threshold(color="green"), Threshold(color="orange", value=round(limit * 0.8, 4)),
+                 Threshold(color="red", value=limit)), sparkline=True, min=0, max=1),
+        _series("Pool usage", "percentunit", "Share of each pool's addresses in use.",
+                usage, "{{ippool}}", min=0, max=1),
+        _series("Addresses in use", "short", "Addresses allocated in each pool.",
+                "sum by (ippool) (ipam_allocations_in_use)", "{{ippool}}", width=12),
+        _series("Pool size", "short", "Addresses in each pool, from its CIDR.",
+                "max by (ippool) (ipam_ippool_size)", "{{ippool}}", width=12),
+    ))
+    blocks = Row(title="Blocks and leaks", panels=(
+        _series("Blocks by node", "short", "IPAM blocks affine to each node.",
+                "sum by (node) (ipam_blocks)", "{{node}}"),
+        _series("Borrowed addresses by node", "short",
+                "Addresses a node took from blocks affine to other nodes: its own blocks were "
+                "full and no new block was free.",
+                "sum by (node) (ipam_allocations_borrowed)", "{{node}}"),
+        _series("Leak candidates", "short",
+                "Allocations the garbage collector suspects leaked, by pool; they should fall "
+                "back to 0.", "sum by (ippool) (ipam_allocations_gc_candidates)", "{{ippool}}"),
+        _series("Leaked addresses reclaimed", "ops",
+                "Leaked allocations the garbage collector reclaims per second, by pool.",
+                "sum by (ippool) (rate(ipam_allocations_gc_reclamations[5m]))", "{{ippool}}"),
+    ))
+    return Dashboard(
+        slug="ipam",
+        title="Calico / IPAM",
+        description="Calico IP address management (kube-controllers): pool usage, blocks, "
+                    "borrowed and leaked addresses.",
+        tags=("calico", "kgen"),
+        variables=(Variable(name="job", label="job", metric="ipam_ippool_size"),),
+        rows=(pools, blocks),
+    )
+
+
 def integration(config: Config) -> Integration:
     return Integration(
         name="calico",
@@ -505,5 +761,5 @@ def integration(config: Config) -> Integration:
         metrics=METRICS,
         alerts=alerts(config),
         scrape_jobs=scrape_jobs(config),
-        dashboards=(dashboard(),),
+        dashboards=(dashboard(config), ipam_dashboard(config)),
     )

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator import relabel
+from generator.absence import targets_gone
 from generator.model import (
     TLS,
     Alert,
@@ -33,6 +34,7 @@ from generator.model import (
     ScrapeJob,
     Severity,
     Signal,
+    Threshold,
     Variable,
     keep_metrics,
 )
@@ -53,11 +55,14 @@ class Config(BaseModel):
     """Scopes every query: matches `etcd` (prometheus flavor), `etcd-default` (Sysdig agent) and
     the job names other etcd setups commonly use."""
     instance_labels: tuple[LabelName, ...] = ("instance", "pod")
-    """The labels that tell one member from another. Our prometheus-flavor job adds `pod`; a
-    label missing from a series is simply ignored, so the default also fits plain `instance`."""
-    cluster_labels: tuple[LabelName, ...] = ("job",)
-    """The labels that tell one etcd cluster from another. Add `cluster` on a shared Prometheus;
-    labels other than `job` are expected from outside the scrape (external labels, the agent)."""
+    """The labels that tell one member from another. Cluster-wide alerts (members down, quorum,
+    leader changes, request rate) aggregate `without` them, so every other label of the targets
+    (`job`, `namespace`, `service`, a cluster label, ...) reaches Alertmanager for routing and
+    silences. Our prometheus-flavor job adds `pod`; a label missing from a series is simply
+    ignored, so the default also fits plain `instance`. The Sysdig agent job's per-pod
+    `sysdig_k8s_pod_uid` is always dropped as well. Add any other label your scraper or backend
+    sets per member (a host name, a pod name), or each member would count as a cluster of its
+    own."""
 
     scrape: Literal["https-client", "http-metrics"] = "https-client"
     """`https-client`: the client port 2379 with a client certificate (kubeadm's default listener,
@@ -100,18 +105,20 @@ class Config(BaseModel):
     """... for this long."""
 
     grpc_error_warning_percent: float = Field(default=1, ge=0, le=100)
-    """Share of failed unary gRPC requests of one method (percent) that warns ..."""
+    """Share of the gRPC calls of one method (percent) that a member fails on its side (see
+    `SERVER_SIDE_CODES`) that warns ..."""
     grpc_error_warning_for: Duration = "10m"
     """... when it lasts this long."""
     grpc_error_critical_percent: float = Field(default=5, ge=0, le=100)
-    """Share of failed unary gRPC requests of one method (percent) that pages ..."""
+    """Share of the gRPC calls of one method (percent) failed on the member's side that
+    pages ..."""
     grpc_error_critical_for: Duration = "5m"
     """... when it lasts this long."""
 
-    latency_for: Duration = "15m"
-    """Latency p99s are computed over a 5-minute rate window, so a slow burst of B minutes keeps
-    the p99 high for about B + 5 minutes. Fifteen minutes (upstream uses 10m) means a burst under
-    ten minutes never fires, while a sustained slowdown does."""
+    latency_for: Duration = "10m"
+    """Upstream's 10m. The p99s are computed over a 5-minute rate window, so a slow burst of B
+    minutes keeps a p99 high for about B + 5 minutes: a burst under five minutes never fires, a
+    slowdown that lasts does. We have no measurement that argues for another value."""
     grpc_p99_seconds: float = Field(default=0.15, gt=0)
     """Unary requests (Defragment aside, which is slow by nature) answer in milliseconds."""
     peer_rtt_p99_seconds: float = Field(default=0.15, gt=0)
@@ -146,6 +153,9 @@ class Config(BaseModel):
 
     absent_for: Duration = "10m"
     """How long no etcd target may be discovered before it pages: monitoring is blind then."""
+    absent_lookback: Duration = "1d"
+    """With a `cluster_label`, etcdMetricsAbsent fires for each cluster that had etcd targets
+    within this window and has none now; a cluster gone for longer counts as retired."""
 
     request_rate_per_second: float = Field(default=100, gt=0)
     """Mutating requests per second for the whole cluster. A quiet Kubernetes cluster makes tens;
@@ -220,29 +230,33 @@ METRICS = (
            help="Goroutines alive in the etcd process."),
 )
 
-# Recorded p99s, shared by alerts and panels. They keep `job` and the member labels, because the
-# selector is not injected into recorded series.
+SERVER_SIDE_CODES = ("Unknown", "FailedPrecondition", "ResourceExhausted", "Internal",
+                     "Unavailable", "DataLoss", "DeadlineExceeded")
+"""gRPC codes that mean the member failed a call (etcd's own list since etcd-io/etcd#13127).
+Canceled, NotFound, InvalidArgument and the like are the client's doing and never count."""
+GRPC_SERVER_FAILED = f'grpc_server_handled_total{{grpc_code=~"{"|".join(SERVER_SIDE_CODES)}"}}'
+
+# Recorded p99s, shared by alerts and panels. They keep every label of their buckets but `le`
+# (so routes and silences see `namespace`, `service`, a cluster label ...); the selector is
+# applied when they are recorded, not where they are read.
 GRPC_P99 = "job_instance_grpc_method:grpc_server_handling_seconds:p99_rate5m"
 PEER_RTT_P99 = "job_instance_to:etcd_network_peer_round_trip_time_seconds:p99_rate5m"
 FSYNC_P99 = "job_instance:etcd_disk_wal_fsync_duration_seconds:p99_rate5m"
 COMMIT_P99 = "job_instance:etcd_disk_backend_commit_duration_seconds:p99_rate5m"
 
 
-def recording_rules(config: Config) -> tuple[Recording, ...]:
-    member = _labels(("job",), config.cluster_labels, config.instance_labels)
-
-    def p99(bucket: str, extra: str = "", matchers: str = "") -> str:
-        by = ", ".join(filter(None, [member, extra, "le"]))
-        return f"histogram_quantile(0.99, sum by ({by}) (rate({bucket}{matchers}[5m])))"
+def recording_rules() -> tuple[Recording, ...]:
+    def p99(bucket: str, matchers: str = "") -> str:
+        return f"histogram_quantile(0.99, rate({bucket}{matchers}[5m]))"
 
     return (
         # Unary only: watches and other streams live as long as their clients. Defragment
         # rewrites the whole database and is slow by design.
         Recording(record=GRPC_P99, expr=p99(
-            "grpc_server_handling_seconds_bucket", "grpc_service, grpc_method",
+            "grpc_server_handling_seconds_bucket",
             '{grpc_type="unary", grpc_method!="Defragment"}')),
         Recording(record=PEER_RTT_P99,
-                  expr=p99("etcd_network_peer_round_trip_time_seconds_bucket", "To")),
+                  expr=p99("etcd_network_peer_round_trip_time_seconds_bucket")),
         Recording(record=FSYNC_P99, expr=p99("etcd_disk_wal_fsync_duration_seconds_bucket")),
         Recording(record=COMMIT_P99,
                   expr=p99("etcd_disk_backend_commit_duration_seconds_bucket")),
@@ -323,8 +337,9 @@ RUNBOOKS = {
                    "rejoins on its own once it can reach a majority.",
     ),
     "etcdMetricsAbsent": Runbook(
-        meaning="No target matching the etcd selector has been discovered at all: there is no "
-                "`up` series to tell whether etcd is healthy.",
+        meaning="No target matching the etcd selector is discovered (with a cluster label: in "
+                "a cluster that had etcd targets within `absent_lookback`): there is no `up` "
+                "series to tell whether etcd is healthy.",
         impact="Every other etcd alert is blind. etcd itself may be fine, or entirely gone.",
         diagnosis="Query `up{job=~\".*etcd.*\"}` (or your selector) in Prometheus and look at its "
                   "targets page: is the etcd job loaded, and does discovery find the pods "
@@ -355,16 +370,20 @@ RUNBOOKS = {
         mitigation="Resolve the election or quorum problem; the failures stop with it.",
     ),
     "etcdHighNumberOfFailedGRPCRequests": Runbook(
-        meaning="A share of the unary gRPC requests (Range, Put, Txn, ...) a member served "
-                "ended with a non-OK status. Watch streams are left out: cancelling one is "
-                "normal and ends with an error code.",
-        impact="Clients, the API server first, see errors for these requests; at the critical "
-               "tier a noticeable share of Kubernetes API calls fail.",
+        meaning="A share of the gRPC calls of one method that a member served, unary calls and "
+                "streams (Watch, LeaseKeepAlive) alike, ended with a code that says the server "
+                "failed: Unknown, FailedPrecondition, ResourceExhausted, Internal, "
+                "Unavailable, DataLoss or DeadlineExceeded. Codes a client causes (Canceled "
+                "when it closes a watch, NotFound, InvalidArgument, ...) never count.",
+        impact="Clients, the API server first, see errors for these calls: failed reads and "
+               "writes, or watches dropped and re-established; at the critical tier a "
+               "noticeable share of Kubernetes API calls fail.",
         diagnosis="Break the failures down by method and code: `sum by (grpc_method, grpc_code) "
-                  "(rate(grpc_server_handled_total{grpc_type=\"unary\", grpc_code!=\"OK\"}"
-                  "[5m]))`. `Unavailable` points at leader or quorum loss, `DeadlineExceeded` "
-                  "at slow disks or overload, `ResourceExhausted` at the space quota "
-                  "(etcdDatabaseQuotaLowSpace) or request limits.",
+                  "(rate(grpc_server_handled_total{grpc_code!~\"OK|Canceled\"}[5m]))` (the "
+                  "dashboard's failed-calls panel shows the server-side codes). `Unavailable` "
+                  "points at leader or quorum loss, or at a member shedding streams; "
+                  "`DeadlineExceeded` at slow disks or overload; `ResourceExhausted` at the "
+                  "space quota (etcdDatabaseQuotaLowSpace) or request limits.",
         mitigation="Fix the cause the codes point to; see the runbooks of the matching alerts.",
     ),
     "etcdGRPCRequestsSlow": Runbook(
@@ -477,47 +496,68 @@ def _alert(config: Config, name: str, severity: Severity, for_: str, expr: str, 
                  runbook=RUNBOOKS[name], suppress=suppress or {})
 
 
+SYSDIG_MEMBER_LABELS = ("sysdig_k8s_pod_uid",)
+"""The per-pod label the Sysdig agent job sets (one value per member): cluster-wide alerts drop
+it with the configured member labels, or each member would count as a cluster of one and a
+single member down would read as a lost quorum."""
+SYSDIG_ONLY = ("`sysdig_k8s_pod_uid` exists only under the sysdig-agent flavor; where it is "
+               "absent, dropping it is a no-op")
+
+
+def _members(config: Config) -> str:
+    return ", ".join(dict.fromkeys((*config.instance_labels, *SYSDIG_MEMBER_LABELS)))
+
+
 MEMBER = "{{ $labels.instance }}"
 CLUSTER = "{{ $labels.job }}"
 
 
 def availability_alerts(config: Config) -> tuple[Alert, ...]:
-    cluster = ", ".join(config.cluster_labels)
-    by_peer = _labels(config.cluster_labels, ("To",))
-    # Members down by their own targets; failing that, peers the others keep failing to send to.
-    down = f"sum by ({cluster}) (up == bool 0) > 0"
+    members = _members(config)
+    # Members down by their own targets, or peers the others keep failing to send to; each side
+    # keeps every label but the member labels (and `To`). Each side is filtered before the `or`:
+    # a healthy cluster's down count is 0, not absent, and would otherwise hide the peer side.
+    # The Prometheus Operator's `endpoint` label (a port name) can differ between the two
+    # sides, so it is dropped last, leaving one alert per cluster.
+    down = f"sum without ({members}) (up == bool 0) > 0"
     unreachable = (
-        f"count by ({cluster}) (sum by ({by_peer}) "
+        f"count without (To) (sum without ({members}) "
         f"(rate(etcd_network_peer_sent_failures_total[2m])) > {config.peer_failure_rate:g})"
     )
+    up, count = f"sum without ({members}) (up == bool 1)", f"count without ({members}) (up)"
     return (
         _alert(config, "etcdMembersDown", WARNING, config.members_down_for,
-               f"{down} or {unreachable}",
+               f"max without (endpoint) ({down} or {unreachable})",
                "An etcd member is down or its peers cannot reach it.",
                f"Cluster {CLUSTER} has {{{{ $value }}}} member(s) down or unreachable for "
-               f"{config.members_down_for}. One more loss may cost the cluster its quorum."),
+               f"{config.members_down_for}. One more loss may cost the cluster its quorum.",
+               suppress={"KG205": "`endpoint` is the port-name label the Prometheus Operator "
+                                  "adds, dropping it is a no-op where it is absent; "
+                                  + SYSDIG_ONLY}),
         _alert(config, "etcdInsufficientMembers", CRITICAL, config.insufficient_members_for,
-               f"sum by ({cluster}) (up == bool 1) < (count by ({cluster}) (up) + 1) / 2",
+               f"{up} < ({count} + 1) / 2",
                "An etcd cluster has lost its quorum.",
                f"Only {{{{ $value }}}} member(s) of cluster {CLUSTER} are up, fewer than a "
-               "majority: the cluster accepts no writes, and the Kubernetes API stalls."),
+               "majority: the cluster accepts no writes, and the Kubernetes API stalls.",
+               suppress={"KG205": SYSDIG_ONLY}),
         _alert(config, "etcdNoLeader", CRITICAL, config.no_leader_for,
                "etcd_server_has_leader == 0",
                "An etcd member has no leader.",
                f"Member {MEMBER} of cluster {CLUSTER} has seen no leader for "
                f"{config.no_leader_for}; it cannot serve writes or linearizable reads."),
-        _alert(config, "etcdMetricsAbsent", CRITICAL, config.absent_for, "absent(up)",
+        _alert(config, "etcdMetricsAbsent", CRITICAL, config.absent_for,
+               targets_gone("up", config.absent_lookback),
                "No etcd target is being scraped.",
                f"No target matching {config.selector} has been discovered for "
                f"{config.absent_for}: etcd is gone from service discovery, or the scrape job is "
                "broken, and every other etcd alert is blind.",
-               suppress={"KG302": "absent() of a regex selector returns no labels and a value "
-                                  "of 1, so there is nothing to template"}),
+               suppress={"KG302": "the alert carries at most the cluster label, whose name "
+                                  "the spec does not know, so there is nothing to template"}),
     )
 
 
 def raft_alerts(config: Config) -> tuple[Alert, ...]:
-    members = ", ".join(config.instance_labels)
+    members = _members(config)
     window = config.leader_changes_window
     # Counting on the highest counter of the cluster, sampled each minute, counts a change once
     # however many members saw it, and a member restart (counter reset) still adds up.
@@ -531,7 +571,7 @@ def raft_alerts(config: Config) -> tuple[Alert, ...]:
                "An etcd cluster keeps electing new leaders.",
                f"Cluster {CLUSTER} changed leader {{{{ $value | humanize }}}} times in the last "
                f"{window}. Frequent elections stall writes; look for slow disks, CPU starvation "
-               "or a flaky network between members."),
+               "or a flaky network between members.", suppress={"KG205": SYSDIG_ONLY}),
         _alert(config, "etcdHighNumberOfFailedProposals", WARNING, config.failed_proposals_for,
                f"rate(etcd_server_proposals_failed_total[15m]) > "
                f"{config.failed_proposals_per_second:g}",
@@ -543,18 +583,15 @@ def raft_alerts(config: Config) -> tuple[Alert, ...]:
 
 
 def _grpc_errors(config: Config, severity: Severity, percent: float, for_: str) -> Alert:
-    by = _labels(("job",), config.cluster_labels, config.instance_labels,
-                 ("grpc_service", "grpc_method"))
-    # Unary calls only: cancelled watches end as errors on the stream although nothing failed.
-    failed = 'grpc_server_handled_total{grpc_type="unary", grpc_code!="OK"}'
-    handled = 'grpc_server_handled_total{grpc_type="unary"}'
+    # Per member and method, unary calls and streams alike, every label but the code kept.
     return _alert(
         config, "etcdHighNumberOfFailedGRPCRequests", severity, for_,
-        f"100 * sum by ({by}) (rate({failed}[5m])) / sum by ({by}) (rate({handled}[5m]))"
-        f" > {percent:g}",
+        f"100 * sum without (grpc_code) (rate({GRPC_SERVER_FAILED}[5m])) "
+        f"/ sum without (grpc_code) (rate(grpc_server_handled_total[5m])) > {percent:g}",
         "An etcd member fails many gRPC requests.",
-        f"{{{{ $value | humanize }}}}% of {{{{ $labels.grpc_method }}}} requests on member "
-        f"{MEMBER} of cluster {CLUSTER} failed over the last 5 minutes (threshold {percent:g}%).",
+        f"{{{{ $value | humanize }}}}% of {{{{ $labels.grpc_method }}}} calls on member "
+        f"{MEMBER} of cluster {CLUSTER} failed on the server's side over the last 5 minutes "
+        f"(threshold {percent:g}%).",
     )
 
 
@@ -623,7 +660,7 @@ def _seconds(duration: str) -> int:
 
 
 def load_alerts(config: Config) -> tuple[Alert, ...]:
-    cluster = ", ".join(config.cluster_labels)
+    members = _members(config)
     window = config.request_rate_window
     # Writes counted as client requests: grpc_server_started_total counts each call once, on the
     # member the client talks to, so the sum over members is the cluster's rate. (The mvcc
@@ -634,13 +671,14 @@ def load_alerts(config: Config) -> tuple[Alert, ...]:
     )
     return (
         _alert(config, "etcdHighRequestRate", WARNING, config.request_rate_for,
-               f"sum by ({cluster}) (rate({writes}[{window}])) > "
+               f"sum without ({members}, grpc_type, grpc_service, grpc_method) "
+               f"(rate({writes}[{window}])) > "
                f"{config.request_rate_per_second:g}",
                "An etcd cluster receives an unusually high rate of writes.",
                f"Cluster {CLUSTER} has received {{{{ $value | humanize }}}} writes (Put, "
                f"DeleteRange, Txn) per second, averaged over {window}, for "
                f"{config.request_rate_for}. Heavy rollouts and node drains cause this; "
-               "so do controllers stuck in an update loop."),
+               "so do controllers stuck in an update loop.", suppress={"KG205": SYSDIG_ONLY}),
     )
 
 
@@ -697,23 +735,38 @@ def scrape_jobs(config: Config) -> tuple[ScrapeJob, ...]:
 
 
 def _panel(title: str, unit: str, description: str, *queries: tuple[str, str],
-           kind: PanelKind = PanelKind.TIMESERIES, width: int = 12, **limits: float) -> Panel:
+           kind: PanelKind = PanelKind.TIMESERIES, width: int = 12,
+           thresholds: tuple[Threshold, ...] = (), **limits: float) -> Panel:
     return Panel(kind=kind, title=title, unit=unit, description=description, width=width,
                  queries=tuple(Query(expr=expr, legend=legend) for expr, legend in queries),
-                 **limits)
+                 thresholds=thresholds, **limits)
+
+
+def _bad_from(value: float, color: str = "red") -> tuple[Threshold, ...]:
+    """Green, then `color` from `value` up: for a count where anything at all is trouble."""
+    return (Threshold(color="green"), Threshold(color=color, value=value))
 
 
 def dashboard(config: Config) -> Dashboard:
     member = _labels(config.instance_labels)
     by_member = f"sum by ({member})"
     legend = "{{instance}}"
+    stat = PanelKind.STAT
     health = Row(title="Cluster health", panels=(
-        _panel("Members up", "short", "etcd targets scraped successfully right now.",
-               ("sum(up)", "up"), kind=PanelKind.STAT, width=6),
+        _panel("Members down", "short",
+               "etcd targets that fail their scrape right now; one more than a minority "
+               "loses quorum.", ("count(up == 0) or vector(0)", "down"),
+               kind=stat, width=4, thresholds=_bad_from(1)),
         _panel("Members without a leader", "short",
                "Members that currently see no leader; anything above 0 means writes stall.",
                ("count(etcd_server_has_leader == 0) or vector(0)", "no leader"),
-               kind=PanelKind.STAT, width=6),
+               kind=stat, width=4, thresholds=_bad_from(1)),
+        _panel("Leader elections per day", "short",
+               "Leader changes over the last 24 hours, as seen by the member that saw the most; "
+               "a rolling restart explains a few, more point at disks, CPU or the network.",
+               ("max(changes(etcd_server_leader_changes_seen_total[1d]))", "elections"),
+               kind=stat, width=4, thresholds=_bad_from(config.leader_changes_threshold,
+                                                        "orange")),
         _panel("Leader changes", "short",
                "Leader changes in each interval, as seen by the member that saw the most.",
                ("max(increase(etcd_server_leader_changes_seen_total[5m]))", "changes"),
@@ -733,19 +786,32 @@ def dashboard(config: Config) -> Dashboard:
         _panel("Proposals failed", "ops", "Failed proposals per second.",
                ("rate(etcd_server_proposals_failed_total[5m])", legend), width=6),
     ))
-    unary = 'grpc_server_handled_total{grpc_type="unary"}'
+    streams = 'grpc_service=~"etcdserverpb.Watch|etcdserverpb.Lease", grpc_type="bidi_stream"'
+    by_stream = f"sum by ({member}, grpc_method)"
     grpc = Row(title="gRPC", panels=(
         _panel("Request rate", "reqps", "gRPC calls started per second, by type.",
                (f"sum by ({member}, grpc_type) (rate(grpc_server_started_total[5m]))",
                 "{{instance}} {{grpc_type}}"), width=8),
-        _panel("Unary error rate", "percentunit",
-               "Share of unary gRPC calls that ended with a status other than OK.",
-               (f'{by_member} (rate(grpc_server_handled_total{{grpc_type="unary", '
-                f'grpc_code!="OK"}}[5m])) / {by_member} (rate({unary}[5m]))', legend),
+        _panel("Failed calls", "percentunit",
+               "Share of gRPC calls, unary and streams, that the member failed on its side "
+               "(the codes etcdHighNumberOfFailedGRPCRequests counts; Canceled, NotFound and "
+               "other client outcomes are left out).",
+               (f"{by_member} (rate({GRPC_SERVER_FAILED}[5m])) "
+                f"/ {by_member} (rate(grpc_server_handled_total[5m]))", legend),
                width=8, min=0),
+        _panel("Failed calls by code", "reqps",
+               "gRPC calls per second the members failed on their side, by status code.",
+               (f"sum by (grpc_code) (rate({GRPC_SERVER_FAILED}[5m]))", "{{grpc_code}}"),
+               width=8),
+        _panel("Active Watch and Lease streams", "short",
+               "Watch and LeaseKeepAlive streams open on each member (started minus finished); "
+               "a sudden drop means clients were cut off.",
+               (f"{by_stream} (grpc_server_started_total{{{streams}}}) "
+                f"- {by_stream} (grpc_server_handled_total{{{streams}}})",
+                "{{instance}} {{grpc_method}}")),
         _panel("Unary request time p99", "s",
                "99th percentile time to serve a unary call, by method (Defragment excluded).",
-               (GRPC_P99, "{{instance}} {{grpc_method}}"), width=8),
+               (GRPC_P99, "{{instance}} {{grpc_method}}")),
     ))
     disk = Row(title="Disk and database", panels=(
         _panel("WAL fsync p99", "s", "99th percentile time to fsync the write-ahead log.",
@@ -778,7 +844,8 @@ def dashboard(config: Config) -> Dashboard:
     process = Row(title="Process", panels=(
         _panel("Memory", "bytes", "Resident memory of the etcd process.",
                ("process_resident_memory_bytes", legend), width=6),
-        _panel("CPU", "short", "CPU cores the etcd process uses.",
+        _panel("CPU", "suffix:cores", "CPU the etcd process uses, in cores (CPU seconds "
+               "per second).",
                ("rate(process_cpu_seconds_total[5m])", legend), width=6),
         _panel("Goroutines", "short", "Goroutines alive in the etcd process.",
                ("go_goroutines", legend), width=6),
@@ -807,9 +874,8 @@ def integration(config: Config) -> Integration:
         supported_version="3.5-3.6",
         setup=SETUP,
         selector=config.selector,
-        external_labels=tuple(label for label in config.cluster_labels if label != "job"),
         metrics=METRICS,
-        recording_rules=recording_rules(config),
+        recording_rules=recording_rules(),
         alerts=alerts(config),
         scrape_jobs=scrape_jobs(config),
         dashboards=(dashboard(config),),

@@ -108,11 +108,50 @@ def test_quorum_loss_in_one_of_two_clusters_fires_for_that_cluster(
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def _promtool_test(promtool: str, tmp_path: Path, rules: str, case: dict[str, Any]) -> str:
+    files = build_project(PROJECT)
+    (tmp_path / "rules.yaml").write_bytes(files[rules])
+    (tmp_path / "test.yaml").write_text(
+        yaml.safe_dump({"rule_files": ["rules.yaml"], "evaluation_interval": "1m", **case}),
+        encoding="utf-8")
+    done = subprocess.run([promtool, "test", "rules", "test.yaml"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False)
+    return "" if done.returncode == 0 else done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("rules", "series", "alert"), [
+    ("prometheus/rules/etcd.yaml", 'up{{job="etcd", cluster="{c}", instance="m{i}"}}',
+     "etcdMetricsAbsent"),
+    ("prometheus/rules/calico.yaml",
+     'up{{job="calico-node", cluster="{c}", instance="10.0.0.{i}:9091", node="n{i}"}}',
+     "CalicoMetricsAbsent"),
+])
+def test_targets_gone_from_one_of_two_clusters_fire_for_that_cluster(
+    promtool: str, tmp_path: Path, rules: str, series: str, alert: str
+) -> None:
+    """Cluster b's targets vanish at 5m; a's stay. One alert, for b, after `for` (10m); none
+    while both clusters have targets, and none for a ruler that merely never saw a cluster."""
+    inputs = [{"series": series.format(c=c, i=i), "values": "1x30" if c == "a" else "1x4 stale"}
+              for c in "ab" for i in range(2)]
+    count = f'count by (cluster) (ALERTS{{alertname="{alert}", alertstate="firing"}})'
+    case = {"tests": [{
+        "interval": "1m",
+        "input_series": inputs,
+        "promql_expr_test": [
+            {"expr": count, "eval_time": "4m", "exp_samples": []},
+            {"expr": count, "eval_time": "14m", "exp_samples": []},
+            {"expr": count, "eval_time": "20m",
+             "exp_samples": [{"labels": '{cluster="b"}', "value": 1}]},
+        ],
+    }]}
+    assert not _promtool_test(promtool, tmp_path, rules, case)
+
+
 def test_dashboards_filter_by_cluster() -> None:
     files = build_project(PROJECT)
     boards = [json.loads(data) for path, data in files.items() if path.endswith(".json")
               and path.startswith("grafana/")]
-    assert len(boards) == 2
+    assert len(boards) == 3
     for board in boards:
         variables = board["templating"]["list"]
         assert [v["name"] for v in variables][:2] == ["datasource", "cluster"]

@@ -76,7 +76,7 @@ def test_a_config_change_shows_on_the_page() -> None:
 
 def test_tiers_share_one_section_with_both_thresholds(pages: dict[str, str]) -> None:
     text = section(pages["etcd"], "etcdHighFsyncDurations")
-    assert "**warning** after 15m" in text and "**critical** after 15m" in text
+    assert "**warning** after 10m" in text and "**critical** after 10m" in text
     assert "> 0.5\n" in text and "> 1\n" in text
     assert pages["etcd"].count("\n### etcdHighFsyncDurations\n") == 1
 

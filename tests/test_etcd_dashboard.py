@@ -6,18 +6,19 @@ import json
 from typing import Any
 
 import jsonschema
-from conftest import SHARED
 
 from generator import promql
+from generator.checks.external import dashboard_schema
 
-SCHEMA = SHARED / "grafana-schema" / "v11.6" / "dashboard.jsonschema.json"
 SELECTOR = ("job", "=~", ".*etcd.*")
 VARIABLES = {("job", "=~", "$job"), ("instance", "=~", "$instance")}
 PANELS = {
-    "Cluster health": {"Members up", "Members without a leader", "Leader changes", "Has leader"},
+    "Cluster health": {"Members down", "Members without a leader", "Leader elections per day",
+                       "Leader changes", "Has leader"},
     "Raft proposals": {"Proposals committed", "Proposals applied", "Proposals pending",
                        "Proposals failed"},
-    "gRPC": {"Request rate", "Unary error rate", "Unary request time p99"},
+    "gRPC": {"Request rate", "Failed calls", "Failed calls by code",
+             "Active Watch and Lease streams", "Unary request time p99"},
     "Disk and database": {"WAL fsync p99", "Backend commit p99", "Database size vs quota",
                           "Database in use"},
     "Network": {"Peer round trip p99", "Client traffic", "Peer traffic"},
@@ -42,8 +43,7 @@ def _rows(board: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def test_validates_against_the_grafana_schema(built: dict[str, bytes]) -> None:
-    schema = json.loads(SCHEMA.read_text())
-    jsonschema.validate(_board(built), schema)
+    jsonschema.validate(_board(built), dashboard_schema())
 
 
 def test_rows_hold_the_promised_panels_with_unit_and_description(built: dict[str, bytes]) -> None:
@@ -76,3 +76,18 @@ def test_every_query_is_scoped(built: dict[str, bytes]) -> None:
                     assert SELECTOR in matchers, (panel["title"], target["expr"])
     assert seen_recorded == recorded
 
+
+
+def test_error_panels_count_what_the_alert_counts(built: dict[str, bytes]) -> None:
+    """The failed-call panels select the server-side codes of etcdHighNumberOfFailedGRPCRequests,
+    never `!= "OK"`; the stream panel subtracts finished streams from started ones."""
+    rules = built["prometheus/rules/etcd.yaml"].decode()
+    panels = {p["title"]: p for p in _board(built)["panels"] if p["type"] != "row"}
+    for title in ("Failed calls", "Failed calls by code"):
+        (expr, *_) = [t["expr"] for t in panels[title]["targets"]]
+        codes = [m for u in promql.selector_uses(expr.replace("$__rate_interval", "5m"))
+                 for m in u.matchers if m[0] == "grpc_code"]
+        assert codes and all(m[1] == "=~" and m[2] in rules for m in codes), (title, codes)
+        assert "Canceled" not in expr and 'grpc_code!="OK"' not in expr
+    streams = panels["Active Watch and Lease streams"]["targets"][0]["expr"]
+    assert "grpc_server_started_total" in streams and "grpc_server_handled_total" in streams

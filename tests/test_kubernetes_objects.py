@@ -105,7 +105,8 @@ def test_what_a_podmonitor_cannot_express_is_an_error_at_the_job(
 
 def test_dashboards_as_configmaps_for_the_sidecar(built: dict[str, bytes]) -> None:
     maps = _objects(built, "grafana/configmaps/")
-    assert sorted(maps) == ["grafana/configmaps/calico-overview.yaml",
+    assert sorted(maps) == ["grafana/configmaps/calico-ipam.yaml",
+                            "grafana/configmaps/calico-overview.yaml",
                             "grafana/configmaps/etcd-overview.yaml"]
     for path, (configmap,) in maps.items():
         name = Path(path).stem

@@ -1,7 +1,15 @@
 """The typed spec model: what an integration author writes."""
 
 from generator.model.base import Location, SpecModel
-from generator.model.dashboard import Dashboard, Panel, PanelKind, Query, Row, Variable
+from generator.model.dashboard import (
+    Dashboard,
+    Panel,
+    PanelKind,
+    Query,
+    Row,
+    Threshold,
+    Variable,
+)
 from generator.model.integration import Integration, Metric, MetricType, Signal
 from generator.model.rules import Alert, Recording, Runbook, Severity
 from generator.model.scrape import (
@@ -40,6 +48,7 @@ __all__ = [
     "Severity",
     "Signal",
     "SpecModel",
+    "Threshold",
     "Variable",
     "keep_metrics",
 ]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from generator.model.base import SpecModel
 from generator.model.types import LabelName, MetricName
@@ -25,7 +26,18 @@ class Query(SpecModel):
     legend: str = ""
 
 
+class Threshold(SpecModel):
+    """One step of a panel's thresholds: values from `value` up show in `color` (a Grafana
+    color name or hex). The first step is the base and has no value."""
+
+    color: str = Field(min_length=1)
+    value: float | None = None
+
+
 class Panel(SpecModel):
+    """A panel. Stat panels say what their value means: `thresholds` are required (one base
+    step for a value with no bad range), and `sparkline` draws the trend under the number."""
+
     kind: PanelKind = PanelKind.TIMESERIES
     title: str = Field(min_length=1)
     description: str = Field(min_length=1)
@@ -37,6 +49,21 @@ class Panel(SpecModel):
     height: int = Field(default=8, ge=1)
     min: float | None = None
     max: float | None = None
+    thresholds: tuple[Threshold, ...] = ()
+    sparkline: bool = False
+
+    @model_validator(mode="after")
+    def _thresholds_are_steps(self) -> Self:
+        if self.kind is PanelKind.STAT and not self.thresholds:
+            raise ValueError("a stat panel needs thresholds: the colors its value takes")
+        if self.thresholds:
+            base, *steps = self.thresholds
+            values = [step.value for step in steps if step.value is not None]
+            if base.value is not None or len(values) != len(steps):
+                raise ValueError("thresholds: only the first step (the base) has no value")
+            if values != sorted(values):
+                raise ValueError("thresholds: step values must ascend")
+        return self
 
 
 class Row(SpecModel):

@@ -2,16 +2,22 @@
 
 Conventions: the data source is the first variable and every panel uses it; the spec's
 variables follow; every query carries the integration's selector and the variables' matchers;
-rate-like ranges use `$__rate_interval`; the uid is `kgen-<integration>-<slug>`.
+rate-like ranges use `$__rate_interval`; the uid is `kgen-<integration>-<slug>`. Every panel
+sets all the options its type's schema requires, so what it shows never depends on the
+defaults of the Grafana version that loads it: stats reduce to the last non-null value and
+color by the spec's thresholds; time series list their series below the graph and show every
+series in the tooltip, highest first.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from grafana_foundation_sdk.builders import (
     bargauge,
+    common,
     dashboard,
     gauge,
     prometheus,
@@ -20,9 +26,12 @@ from grafana_foundation_sdk.builders import (
     timeseries,
 )
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
+from grafana_foundation_sdk.models import common as options
 from grafana_foundation_sdk.models.dashboard import (
     DataSourceRef,
     GridPos,
+    Threshold,
+    ThresholdsMode,
     VariableRefresh,
     VariableSort,
 )
@@ -161,7 +170,9 @@ def _panel(panel: Panel, panel_id: int, position: GridPos, scope: _Scope) -> Any
         .unit(panel.unit)
         .datasource(DATASOURCE)
         .grid_pos(position)
+        .thresholds(_thresholds(panel))
     )
+    built = PANEL_OPTIONS[panel.kind](built, panel)
     if panel.min is not None:
         built = built.min(panel.min)
     if panel.max is not None:
@@ -172,3 +183,92 @@ def _panel(panel: Panel, panel_id: int, position: GridPos, scope: _Scope) -> Any
             target = target.legend_format(query.legend)
         built = built.with_target(target.datasource(DATASOURCE))
     return built
+
+
+def _thresholds(panel: Panel) -> Any:
+    """The spec's steps; a panel without any gets one neutral base step, never Grafana's
+    default red-at-80."""
+    steps = [Threshold(value=step.value, color=step.color) for step in panel.thresholds]
+    return (dashboard.ThresholdsConfig().mode(ThresholdsMode.ABSOLUTE)
+            .steps(steps or [Threshold(value=None, color="green")]))
+
+
+def _last_value() -> Any:
+    return common.ReduceDataOptions().calcs(["lastNotNull"]).values(False)
+
+
+def _legend() -> Any:
+    return (common.VizLegendOptions().show_legend(True)
+            .display_mode(options.LegendDisplayMode.LIST)
+            .placement(options.LegendPlacement.BOTTOM).calcs([]))
+
+
+def _timeseries(built: Any, panel: Panel) -> Any:
+    return (
+        built.legend(_legend())
+        .tooltip(common.VizTooltipOptions().mode(options.TooltipDisplayMode.MULTI)
+                 .sort(options.SortOrder.DESCENDING))
+        .draw_style(options.GraphDrawStyle.LINE)
+        .line_interpolation(options.LineInterpolation.LINEAR)
+        .line_width(1)
+        .fill_opacity(10)
+        .show_points(options.VisibilityMode.NEVER)
+        .span_nulls(False)
+    )
+
+
+def _stat(built: Any, panel: Panel) -> Any:
+    graph = options.BigValueGraphMode.AREA if panel.sparkline else options.BigValueGraphMode.NONE
+    return (
+        built.reduce_options(_last_value())
+        .graph_mode(graph)
+        .color_mode(options.BigValueColorMode.VALUE)
+        .justify_mode(options.BigValueJustifyMode.AUTO)
+        .text_mode(options.BigValueTextMode.AUTO)
+        .wide_layout(True)
+        .show_percent_change(False)
+        .percent_change_color_mode(options.PercentChangeColorMode.STANDARD)
+        .orientation(options.VizOrientation.AUTO)
+    )
+
+
+def _gauge(built: Any, panel: Panel) -> Any:
+    return (
+        built.reduce_options(_last_value())
+        .show_threshold_labels(False)
+        .show_threshold_markers(True)
+        .sizing(options.BarGaugeSizing.AUTO)
+        .min_viz_width(75)
+        .min_viz_height(75)
+        .orientation(options.VizOrientation.AUTO)
+    )
+
+
+def _bargauge(built: Any, panel: Panel) -> Any:
+    return (
+        built.reduce_options(_last_value())
+        .display_mode(options.BarGaugeDisplayMode.GRADIENT)
+        .value_mode(options.BarGaugeValueMode.COLOR)
+        .name_placement(options.BarGaugeNamePlacement.AUTO)
+        .show_unfilled(True)
+        .sizing(options.BarGaugeSizing.AUTO)
+        .min_viz_width(8)
+        .min_viz_height(16)
+        .max_viz_height(300)
+        .legend(_legend())
+        .orientation(options.VizOrientation.HORIZONTAL)
+    )
+
+
+def _table(built: Any, panel: Panel) -> Any:
+    return built.frame_index(0).show_header(True)
+
+
+PANEL_OPTIONS: dict[PanelKind, Callable[[Any, Panel], Any]] = {
+    PanelKind.TIMESERIES: _timeseries,
+    PanelKind.STAT: _stat,
+    PanelKind.GAUGE: _gauge,
+    PanelKind.BARGAUGE: _bargauge,
+    PanelKind.TABLE: _table,
+}
+"""Each panel type's options, all set explicitly."""

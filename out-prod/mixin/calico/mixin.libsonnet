@@ -17,6 +17,62 @@ local alertingRules = {
       "name": "calico.alerts",
       "rules": [
         {
+          "alert": "CalicoFelixDown",
+          "annotations": {
+            "description": "Scraping Felix on {{ $labels.instance }} has failed for 10m: calico-node on that node is down, or its metrics port is unreachable.",
+            "runbook_url": "out/docs/calico.md#calicofelixdown",
+            "summary": "Felix on a Calico node cannot be scraped."
+          },
+          "expr": "up{__kgen_selector__=\"calico\",instance=~\".+:9091\"} == 0",
+          "for": "10m",
+          "labels": {
+            "severity": "warning",
+            "team": "network"
+          }
+        },
+        {
+          "alert": "CalicoMetricsAbsent",
+          "annotations": {
+            "description": "No calico-node target matching job=~\"calico-node|calico-kube-controllers\" on port 9091 has been discovered for 10m; every Felix alert is blind.",
+            "runbook_url": "out/docs/calico.md#calicometricsabsent",
+            "summary": "No Felix target is being scraped."
+          },
+          "expr": "  (\n      max_over_time(group by (cluster) (up{__kgen_selector__=\"calico\",instance=~\".+:9091\"})[1d:5m])\n    unless\n      group by (cluster) (up{__kgen_selector__=\"calico\",instance=~\".+:9091\"})\n  )\nor on (cluster)\n  absent(up{__kgen_selector__=\"calico\",instance=~\".+:9091\"})",
+          "for": "10m",
+          "labels": {
+            "severity": "warning",
+            "team": "network"
+          }
+        },
+        {
+          "alert": "CalicoKubeControllersDown",
+          "annotations": {
+            "description": "Scraping calico-kube-controllers on {{ $labels.instance }} has failed for 10m: the controllers are down, or their metrics port is off.",
+            "runbook_url": "out/docs/calico.md#calicokubecontrollersdown",
+            "summary": "The Calico kube-controllers cannot be scraped."
+          },
+          "expr": "up{__kgen_selector__=\"calico\",instance=~\".+:9094\"} == 0",
+          "for": "10m",
+          "labels": {
+            "severity": "warning",
+            "team": "network"
+          }
+        },
+        {
+          "alert": "CalicoKubeControllersMetricsAbsent",
+          "annotations": {
+            "description": "No calico-kube-controllers target matching job=~\"calico-node|calico-kube-controllers\" on port 9094 has been discovered for 10m; IP pool use is not watched.",
+            "runbook_url": "out/docs/calico.md#calicokubecontrollersmetricsabsent",
+            "summary": "No Calico kube-controllers target is being scraped."
+          },
+          "expr": "  (\n      max_over_time(group by (cluster) (up{__kgen_selector__=\"calico\",instance=~\".+:9094\"})[1d:5m])\n    unless\n      group by (cluster) (up{__kgen_selector__=\"calico\",instance=~\".+:9094\"})\n  )\nor on (cluster)\n  absent(up{__kgen_selector__=\"calico\",instance=~\".+:9094\"})",
+          "for": "10m",
+          "labels": {
+            "severity": "warning",
+            "team": "network"
+          }
+        },
+        {
           "alert": "CalicoDataplaneUpdateFailures",
           "annotations": {
             "description": "Felix on {{ $labels.instance }} recorded {{ $value | humanize }} failed dataplane updates in the last 5m, and has kept failing for 10m.",
@@ -169,12 +225,715 @@ local alertingRules = {
             "severity": "warning",
             "team": "network"
           }
+        },
+        {
+          "alert": "CalicoIPPoolNearlyExhausted",
+          "annotations": {
+            "description": "IP pool {{ $labels.ippool }} has {{ $value | humanize }}% of its addresses in use (threshold 90%); when it runs out, new pods get no address.",
+            "runbook_url": "out/docs/calico.md#calicoippoolnearlyexhausted",
+            "summary": "A Calico IP pool is running out of addresses."
+          },
+          "expr": "    100 * sum without (node) (ipam_allocations_in_use{__kgen_selector__=\"calico\"})\n  /\n    ipam_ippool_size{__kgen_selector__=\"calico\"}\n>\n  90",
+          "for": "15m",
+          "labels": {
+            "severity": "warning",
+            "team": "network"
+          }
         }
       ]
     }
   ]
 };
 local dashboards = {
+  "calico-ipam.json": {
+    "annotations": {},
+    "description": "Calico IP address management (kube-controllers): pool usage, blocks, borrowed and leaked addresses.",
+    "editable": true,
+    "fiscalYearStartMonth": 0,
+    "graphTooltip": 0,
+    "panels": [
+      {
+        "collapsed": false,
+        "gridPos": {
+          "h": 1,
+          "w": 24,
+          "x": 0,
+          "y": 0
+        },
+        "id": 1,
+        "panels": [],
+        "title": "IP pools",
+        "type": "row"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "calico-kube-controllers targets that fail their scrape right now.",
+        "fieldConfig": {
+          "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                },
+                {
+                  "color": "red",
+                  "value": 1.0
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 6,
+          "x": 0,
+          "y": 1
+        },
+        "id": 2,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "  count by (cluster) (\n    up{__kgen_selector__=\"calico\",cluster=~\"$cluster\",instance=~\".+:9094\",job=~\"$job\"} == 0\n  )\nor\n  vector(0)",
+            "legendFormat": "down",
+            "refId": "A"
+          }
+        ],
+        "title": "Kube-controllers targets down",
+        "transparent": false,
+        "type": "stat"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Share of addresses in use in the fullest IP pool; red at the CalicoIPPoolNearlyExhausted threshold.",
+        "fieldConfig": {
+          "defaults": {
+            "max": 1.0,
+            "min": 0.0,
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                },
+                {
+                  "color": "orange",
+                  "value": 0.72
+                },
+                {
+                  "color": "red",
+                  "value": 0.9
+                }
+              ]
+            },
+            "unit": "percentunit"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 6,
+          "x": 6,
+          "y": 1
+        },
+        "id": 3,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "area",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "max by (cluster) (\n    sum without (node) (\n      ipam_allocations_in_use{__kgen_selector__=\"calico\",cluster=~\"$cluster\",job=~\"$job\"}\n    )\n  /\n    ipam_ippool_size{__kgen_selector__=\"calico\",cluster=~\"$cluster\",job=~\"$job\"}\n)",
+            "legendFormat": "fullest",
+            "refId": "A"
+          }
+        ],
+        "title": "Fullest pool",
+        "transparent": false,
+        "type": "stat"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Share of each pool's addresses in use.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "max": 1.0,
+            "min": 0.0,
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "percentunit"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 12,
+          "y": 1
+        },
+        "id": 4,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "  sum without (node) (\n    ipam_allocations_in_use{__kgen_selector__=\"calico\",cluster=~\"$cluster\",job=~\"$job\"}\n  )\n/\n  ipam_ippool_size{__kgen_selector__=\"calico\",cluster=~\"$cluster\",job=~\"$job\"}",
+            "legendFormat": "{{ippool}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Pool usage",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Addresses allocated in each pool.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 0,
+          "y": 9
+        },
+        "id": 5,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "sum by (ippool, cluster) (\n  ipam_allocations_in_use{__kgen_selector__=\"calico\",cluster=~\"$cluster\",job=~\"$job\"}\n)",
+            "legendFormat": "{{ippool}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Addresses in use",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Addresses in each pool, from its CIDR.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 12,
+          "y": 9
+        },
+        "id": 6,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "max by (ippool, cluster) (\n  ipam_ippool_size{__kgen_selector__=\"calico\",cluster=~\"$cluster\",job=~\"$job\"}\n)",
+            "legendFormat": "{{ippool}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Pool size",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "collapsed": false,
+        "gridPos": {
+          "h": 1,
+          "w": 24,
+          "x": 0,
+          "y": 17
+        },
+        "id": 7,
+        "panels": [],
+        "title": "Blocks and leaks",
+        "type": "row"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "IPAM blocks affine to each node.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 0,
+          "y": 18
+        },
+        "id": 8,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "sum by (node, cluster) (ipam_blocks{__kgen_selector__=\"calico\",cluster=~\"$cluster\",job=~\"$job\"})",
+            "legendFormat": "{{node}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Blocks by node",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Addresses a node took from blocks affine to other nodes: its own blocks were full and no new block was free.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 12,
+          "y": 18
+        },
+        "id": 9,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "sum by (node, cluster) (\n  ipam_allocations_borrowed{__kgen_selector__=\"calico\",cluster=~\"$cluster\",job=~\"$job\"}\n)",
+            "legendFormat": "{{node}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Borrowed addresses by node",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Allocations the garbage collector suspects leaked, by pool; they should fall back to 0.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 0,
+          "y": 26
+        },
+        "id": 10,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "sum by (ippool, cluster) (\n  ipam_allocations_gc_candidates{__kgen_selector__=\"calico\",cluster=~\"$cluster\",job=~\"$job\"}\n)",
+            "legendFormat": "{{ippool}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Leak candidates",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Leaked allocations the garbage collector reclaims per second, by pool.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "ops"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 12,
+          "y": 26
+        },
+        "id": 11,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "sum by (ippool, cluster) (\n  rate(\n    ipam_allocations_gc_reclamations{__kgen_selector__=\"calico\",cluster=~\"$cluster\",job=~\"$job\"}[$__rate_interval]\n  )\n)",
+            "legendFormat": "{{ippool}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Leaked addresses reclaimed",
+        "transparent": false,
+        "type": "timeseries"
+      }
+    ],
+    "refresh": "1m",
+    "schemaVersion": 41,
+    "tags": [
+      "calico",
+      "kgen"
+    ],
+    "templating": {
+      "list": [
+        {
+          "allowCustomValue": true,
+          "auto": false,
+          "auto_count": 30,
+          "auto_min": "10s",
+          "includeAll": false,
+          "label": "Data source",
+          "multi": false,
+          "name": "datasource",
+          "query": "prometheus",
+          "skipUrlSync": false,
+          "type": "datasource"
+        },
+        {
+          "allValue": ".*",
+          "allowCustomValue": true,
+          "auto": false,
+          "auto_count": 30,
+          "auto_min": "10s",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "includeAll": true,
+          "label": "Cluster",
+          "multi": true,
+          "name": "cluster",
+          "query": "label_values(ipam_ippool_size{__kgen_selector__=\"calico\"}, cluster)",
+          "refresh": 2,
+          "skipUrlSync": false,
+          "sort": 1,
+          "type": "query"
+        },
+        {
+          "allValue": ".*",
+          "allowCustomValue": true,
+          "auto": false,
+          "auto_count": 30,
+          "auto_min": "10s",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "includeAll": true,
+          "label": "job",
+          "multi": true,
+          "name": "job",
+          "query": "label_values(ipam_ippool_size{__kgen_selector__=\"calico\",cluster=~\"$cluster\"}, job)",
+          "refresh": 2,
+          "skipUrlSync": false,
+          "sort": 1,
+          "type": "query"
+        }
+      ]
+    },
+    "time": {
+      "from": "now-6h",
+      "to": "now"
+    },
+    "timezone": "browser",
+    "title": "Calico / IPAM",
+    "uid": "kgen-calico-ipam"
+  },
   "calico-overview.json": {
     "annotations": {},
     "description": "Felix on every Calico node: errors, latency, saturation and traffic.",
@@ -200,20 +959,109 @@ local dashboards = {
           "type": "prometheus",
           "uid": "${datasource}"
         },
-        "description": "Calico hosts in the cluster.",
+        "description": "Nodes whose Felix fails its scrape right now (CalicoFelixDown after 10m).",
         "fieldConfig": {
           "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                },
+                {
+                  "color": "red",
+                  "value": 1.0
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
         },
         "gridPos": {
           "h": 8,
-          "w": 8,
+          "w": 6,
           "x": 0,
           "y": 1
         },
         "id": 2,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "  count by (cluster) (\n      up{__kgen_selector__=\"calico\",cluster=~\"$cluster\",instance=~\"$instance\",instance=~\".+:9091\",job=~\"$job\"}\n    ==\n      0\n  )\nor\n  vector(0)",
+            "legendFormat": "down",
+            "refId": "A"
+          }
+        ],
+        "title": "Felix targets down",
+        "transparent": false,
+        "type": "stat"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Calico hosts in the cluster.",
+        "fieldConfig": {
+          "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "text",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 6,
+          "x": 6,
+          "y": 1
+        },
+        "id": 3,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -238,17 +1086,42 @@ local dashboards = {
         "description": "Active network policies.",
         "fieldConfig": {
           "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "text",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
         },
         "gridPos": {
           "h": 8,
-          "w": 8,
-          "x": 8,
+          "w": 6,
+          "x": 12,
           "y": 1
         },
-        "id": 3,
+        "id": 4,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -273,17 +1146,42 @@ local dashboards = {
         "description": "Active profiles.",
         "fieldConfig": {
           "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "text",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
         },
         "gridPos": {
           "h": 8,
-          "w": 8,
-          "x": 16,
+          "w": 6,
+          "x": 18,
           "y": 1
         },
-        "id": 4,
+        "id": 5,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -308,7 +1206,7 @@ local dashboards = {
           "x": 0,
           "y": 9
         },
-        "id": 5,
+        "id": 6,
         "panels": [],
         "title": "Errors",
         "type": "row"
@@ -321,6 +1219,23 @@ local dashboards = {
         "description": "Failed dataplane updates per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -331,7 +1246,19 @@ local dashboards = {
           "x": 0,
           "y": 10
         },
-        "id": 6,
+        "id": 7,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -356,6 +1283,23 @@ local dashboards = {
         "description": "Failed ipset commands per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -366,7 +1310,19 @@ local dashboards = {
           "x": 12,
           "y": 10
         },
-        "id": 7,
+        "id": 8,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -391,6 +1347,23 @@ local dashboards = {
         "description": "Failed iptables-restore runs per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -401,7 +1374,19 @@ local dashboards = {
           "x": 0,
           "y": 18
         },
-        "id": 8,
+        "id": 9,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -426,6 +1411,23 @@ local dashboards = {
         "description": "Failed iptables-save runs per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -436,7 +1438,19 @@ local dashboards = {
           "x": 12,
           "y": 18
         },
-        "id": 9,
+        "id": 10,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -461,6 +1475,23 @@ local dashboards = {
         "description": "Errors writing Felix's log, per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -471,7 +1502,19 @@ local dashboards = {
           "x": 0,
           "y": 26
         },
-        "id": 10,
+        "id": 11,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -496,7 +1539,7 @@ local dashboards = {
           "x": 0,
           "y": 34
         },
-        "id": 11,
+        "id": 12,
         "panels": [],
         "title": "Latency (p99)",
         "type": "row"
@@ -509,6 +1552,23 @@ local dashboards = {
         "description": "p99 time to apply one datastore update to the calculation graph.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -519,7 +1579,19 @@ local dashboards = {
           "x": 0,
           "y": 35
         },
-        "id": 12,
+        "id": 13,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -544,6 +1616,23 @@ local dashboards = {
         "description": "p99 time to apply one dataplane update.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -554,7 +1643,19 @@ local dashboards = {
           "x": 12,
           "y": 35
         },
-        "id": 13,
+        "id": 14,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -579,6 +1680,23 @@ local dashboards = {
         "description": "p99 wait for the xtables lock.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -589,7 +1707,19 @@ local dashboards = {
           "x": 0,
           "y": 43
         },
-        "id": 14,
+        "id": 15,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -614,6 +1744,23 @@ local dashboards = {
         "description": "p99 time to list all interfaces during a route resync.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -624,7 +1771,19 @@ local dashboards = {
           "x": 12,
           "y": 43
         },
-        "id": 15,
+        "id": 16,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -649,6 +1808,23 @@ local dashboards = {
         "description": "p99 time to sync one interface's routes.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -659,7 +1835,19 @@ local dashboards = {
           "x": 0,
           "y": 51
         },
-        "id": 16,
+        "id": 17,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -684,6 +1872,23 @@ local dashboards = {
         "description": "p99 time to fork and exec a child process.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "µs"
           },
           "overrides": []
@@ -694,7 +1899,19 @@ local dashboards = {
           "x": 12,
           "y": 51
         },
-        "id": 17,
+        "id": 18,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -719,7 +1936,7 @@ local dashboards = {
           "x": 0,
           "y": 59
         },
-        "id": 18,
+        "id": 19,
         "panels": [],
         "title": "Saturation (p99 batch size)",
         "type": "row"
@@ -732,6 +1949,23 @@ local dashboards = {
         "description": "p99 messages per dataplane batch.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -742,7 +1976,19 @@ local dashboards = {
           "x": 0,
           "y": 60
         },
-        "id": 19,
+        "id": 20,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -767,6 +2013,23 @@ local dashboards = {
         "description": "p99 interface-state messages per batch.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -777,7 +2040,19 @@ local dashboards = {
           "x": 8,
           "y": 60
         },
-        "id": 20,
+        "id": 21,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -802,6 +2077,23 @@ local dashboards = {
         "description": "p99 interface-address messages per batch.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -812,7 +2104,19 @@ local dashboards = {
           "x": 16,
           "y": 60
         },
-        "id": 21,
+        "id": 22,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -837,7 +2141,7 @@ local dashboards = {
           "x": 0,
           "y": 68
         },
-        "id": 22,
+        "id": 23,
         "panels": [],
         "title": "Traffic",
         "type": "row"
@@ -850,6 +2154,23 @@ local dashboards = {
         "description": "ipset commands run per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -860,7 +2181,19 @@ local dashboards = {
           "x": 0,
           "y": 69
         },
-        "id": 23,
+        "id": 24,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -885,6 +2218,23 @@ local dashboards = {
         "description": "ipset operations run per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -895,7 +2245,19 @@ local dashboards = {
           "x": 12,
           "y": 69
         },
-        "id": 24,
+        "id": 25,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -920,6 +2282,23 @@ local dashboards = {
         "description": "iptables rule updates run per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -930,7 +2309,19 @@ local dashboards = {
           "x": 0,
           "y": 77
         },
-        "id": 25,
+        "id": 26,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -955,6 +2346,23 @@ local dashboards = {
         "description": "iptables-restore runs per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -965,7 +2373,19 @@ local dashboards = {
           "x": 12,
           "y": 77
         },
-        "id": 26,
+        "id": 27,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -990,6 +2410,23 @@ local dashboards = {
         "description": "iptables-save runs per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -1000,7 +2437,19 @@ local dashboards = {
           "x": 0,
           "y": 85
         },
-        "id": 27,
+        "id": 28,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -1112,7 +2561,7 @@ local dashboards = {
 };
 {
   _config+:: {
-    calicoSelector: "job=\"calico-node\"",
+    calicoSelector: "job=~\"calico-node|calico-kube-controllers\"",
   },
   prometheusRules+:: scoped(recordingRules, $._config.calicoSelector),
   prometheusAlerts+:: scoped(alertingRules, $._config.calicoSelector),

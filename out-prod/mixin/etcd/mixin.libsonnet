@@ -14,19 +14,19 @@ local recordingRules = {
       "name": "etcd.rules",
       "rules": [
         {
-          "expr": "histogram_quantile(\n  0.99,\n  sum by (job, instance, pod, grpc_service, grpc_method, le, cluster) (\n    rate(\n      grpc_server_handling_seconds_bucket{__kgen_selector__=\"etcd\",grpc_method!=\"Defragment\",grpc_type=\"unary\"}[5m]\n    )\n  )\n)",
+          "expr": "histogram_quantile(\n  0.99,\n  rate(\n    grpc_server_handling_seconds_bucket{__kgen_selector__=\"etcd\",grpc_method!=\"Defragment\",grpc_type=\"unary\"}[5m]\n  )\n)",
           "record": "job_instance_grpc_method:grpc_server_handling_seconds:p99_rate5m"
         },
         {
-          "expr": "histogram_quantile(\n  0.99,\n  sum by (job, instance, pod, To, le, cluster) (\n    rate(etcd_network_peer_round_trip_time_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n  )\n)",
+          "expr": "histogram_quantile(\n  0.99,\n  rate(etcd_network_peer_round_trip_time_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n)",
           "record": "job_instance_to:etcd_network_peer_round_trip_time_seconds:p99_rate5m"
         },
         {
-          "expr": "histogram_quantile(\n  0.99,\n  sum by (job, instance, pod, le, cluster) (\n    rate(etcd_disk_wal_fsync_duration_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n  )\n)",
+          "expr": "histogram_quantile(\n  0.99,\n  rate(etcd_disk_wal_fsync_duration_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n)",
           "record": "job_instance:etcd_disk_wal_fsync_duration_seconds:p99_rate5m"
         },
         {
-          "expr": "histogram_quantile(\n  0.99,\n  sum by (job, instance, pod, le, cluster) (\n    rate(etcd_disk_backend_commit_duration_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n  )\n)",
+          "expr": "histogram_quantile(\n  0.99,\n  rate(etcd_disk_backend_commit_duration_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n)",
           "record": "job_instance:etcd_disk_backend_commit_duration_seconds:p99_rate5m"
         }
       ]
@@ -45,7 +45,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdmembersdown",
             "summary": "An etcd member is down or its peers cannot reach it."
           },
-          "expr": "  sum by (job, cluster) (up{__kgen_selector__=\"etcd\"} == bool 0) > 0\nor\n  count by (job, cluster) (\n      sum by (job, To, cluster) (\n        rate(etcd_network_peer_sent_failures_total{__kgen_selector__=\"etcd\"}[2m])\n      )\n    >\n      0.01\n  )",
+          "expr": "max without (endpoint) (\n    sum without (instance, pod, sysdig_k8s_pod_uid) (up{__kgen_selector__=\"etcd\"} == bool 0) > 0\n  or\n    count without (To) (\n        sum without (instance, pod, sysdig_k8s_pod_uid) (\n          rate(etcd_network_peer_sent_failures_total{__kgen_selector__=\"etcd\"}[2m])\n        )\n      >\n        0.01\n    )\n)",
           "for": "20m",
           "labels": {
             "severity": "warning",
@@ -59,7 +59,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdinsufficientmembers",
             "summary": "An etcd cluster has lost its quorum."
           },
-          "expr": "  sum by (job, cluster) (up{__kgen_selector__=\"etcd\"} == bool 1)\n<\n  (count by (job, cluster) (up{__kgen_selector__=\"etcd\"}) + 1) / 2",
+          "expr": "  sum without (instance, pod, sysdig_k8s_pod_uid) (up{__kgen_selector__=\"etcd\"} == bool 1)\n<\n  (count without (instance, pod, sysdig_k8s_pod_uid) (up{__kgen_selector__=\"etcd\"}) + 1) / 2",
           "for": "3m",
           "labels": {
             "severity": "critical",
@@ -87,7 +87,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdmetricsabsent",
             "summary": "No etcd target is being scraped."
           },
-          "expr": "absent(up{__kgen_selector__=\"etcd\"})",
+          "expr": "  (\n      max_over_time(group by (cluster) (up{__kgen_selector__=\"etcd\"})[1d:5m])\n    unless\n      group by (cluster) (up{__kgen_selector__=\"etcd\"})\n  )\nor on (cluster)\n  absent(up{__kgen_selector__=\"etcd\"})",
           "for": "10m",
           "labels": {
             "severity": "critical",
@@ -101,7 +101,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdhighnumberofleaderchanges",
             "summary": "An etcd cluster keeps electing new leaders."
           },
-          "expr": "  increase(\n    (max without (instance, pod) (etcd_server_leader_changes_seen_total{__kgen_selector__=\"etcd\"}))[15m:1m]\n  )\n>=\n  4",
+          "expr": "  increase(\n    (\n      max without (instance, pod, sysdig_k8s_pod_uid) (\n        etcd_server_leader_changes_seen_total{__kgen_selector__=\"etcd\"}\n      )\n    )[15m:1m]\n  )\n>=\n  4",
           "for": "5m",
           "labels": {
             "severity": "warning",
@@ -125,11 +125,11 @@ local alertingRules = {
         {
           "alert": "etcdHighNumberOfFailedGRPCRequests",
           "annotations": {
-            "description": "{{ $value | humanize }}% of {{ $labels.grpc_method }} requests on member {{ $labels.instance }} of cluster {{ $labels.job }} failed over the last 5 minutes (threshold 1%).",
+            "description": "{{ $value | humanize }}% of {{ $labels.grpc_method }} calls on member {{ $labels.instance }} of cluster {{ $labels.job }} failed on the server's side over the last 5 minutes (threshold 1%).",
             "runbook_url": "out/docs/etcd.md#etcdhighnumberoffailedgrpcrequests",
             "summary": "An etcd member fails many gRPC requests."
           },
-          "expr": "      100\n    *\n      sum by (job, instance, pod, grpc_service, grpc_method, cluster) (\n        rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code!=\"OK\",grpc_type=\"unary\"}[5m])\n      )\n  /\n    sum by (job, instance, pod, grpc_service, grpc_method, cluster) (\n      rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_type=\"unary\"}[5m])\n    )\n>\n  1",
+          "expr": "      100\n    *\n      sum without (grpc_code) (\n        rate(\n          grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code=~\"Unknown|FailedPrecondition|ResourceExhausted|Internal|Unavailable|DataLoss|DeadlineExceeded\"}[5m]\n        )\n      )\n  /\n    sum without (grpc_code) (rate(grpc_server_handled_total{__kgen_selector__=\"etcd\"}[5m]))\n>\n  1",
           "for": "10m",
           "labels": {
             "severity": "warning",
@@ -139,11 +139,11 @@ local alertingRules = {
         {
           "alert": "etcdHighNumberOfFailedGRPCRequests",
           "annotations": {
-            "description": "{{ $value | humanize }}% of {{ $labels.grpc_method }} requests on member {{ $labels.instance }} of cluster {{ $labels.job }} failed over the last 5 minutes (threshold 5%).",
+            "description": "{{ $value | humanize }}% of {{ $labels.grpc_method }} calls on member {{ $labels.instance }} of cluster {{ $labels.job }} failed on the server's side over the last 5 minutes (threshold 5%).",
             "runbook_url": "out/docs/etcd.md#etcdhighnumberoffailedgrpcrequests",
             "summary": "An etcd member fails many gRPC requests."
           },
-          "expr": "      100\n    *\n      sum by (job, instance, pod, grpc_service, grpc_method, cluster) (\n        rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code!=\"OK\",grpc_type=\"unary\"}[5m])\n      )\n  /\n    sum by (job, instance, pod, grpc_service, grpc_method, cluster) (\n      rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_type=\"unary\"}[5m])\n    )\n>\n  5",
+          "expr": "      100\n    *\n      sum without (grpc_code) (\n        rate(\n          grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code=~\"Unknown|FailedPrecondition|ResourceExhausted|Internal|Unavailable|DataLoss|DeadlineExceeded\"}[5m]\n        )\n      )\n  /\n    sum without (grpc_code) (rate(grpc_server_handled_total{__kgen_selector__=\"etcd\"}[5m]))\n>\n  5",
           "for": "5m",
           "labels": {
             "severity": "critical",
@@ -153,12 +153,12 @@ local alertingRules = {
         {
           "alert": "etcdGRPCRequestsSlow",
           "annotations": {
-            "description": "The 99th percentile of {{ $labels.grpc_method }} request time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.15s for 15m (now {{ $value | humanizeDuration }}).",
+            "description": "The 99th percentile of {{ $labels.grpc_method }} request time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.15s for 10m (now {{ $value | humanizeDuration }}).",
             "runbook_url": "out/docs/etcd.md#etcdgrpcrequestsslow",
             "summary": "etcd answers gRPC requests slowly."
           },
           "expr": "job_instance_grpc_method:grpc_server_handling_seconds:p99_rate5m > 0.15",
-          "for": "15m",
+          "for": "10m",
           "labels": {
             "severity": "critical",
             "team": "platform"
@@ -167,12 +167,12 @@ local alertingRules = {
         {
           "alert": "etcdMemberCommunicationSlow",
           "annotations": {
-            "description": "The 99th percentile of the round trip to peer {{ $labels.To }} on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.15s for 15m (now {{ $value | humanizeDuration }}).",
+            "description": "The 99th percentile of the round trip to peer {{ $labels.To }} on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.15s for 10m (now {{ $value | humanizeDuration }}).",
             "runbook_url": "out/docs/etcd.md#etcdmembercommunicationslow",
             "summary": "etcd members are slow to reach each other."
           },
           "expr": "job_instance_to:etcd_network_peer_round_trip_time_seconds:p99_rate5m > 0.15",
-          "for": "15m",
+          "for": "10m",
           "labels": {
             "severity": "warning",
             "team": "platform"
@@ -181,12 +181,12 @@ local alertingRules = {
         {
           "alert": "etcdHighFsyncDurations",
           "annotations": {
-            "description": "The 99th percentile of WAL fsync time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.25s for 15m (now {{ $value | humanizeDuration }}).",
+            "description": "The 99th percentile of WAL fsync time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.25s for 10m (now {{ $value | humanizeDuration }}).",
             "runbook_url": "out/docs/etcd.md#etcdhighfsyncdurations",
             "summary": "etcd's write-ahead log is slow to sync to disk."
           },
           "expr": "job_instance:etcd_disk_wal_fsync_duration_seconds:p99_rate5m > 0.25",
-          "for": "15m",
+          "for": "10m",
           "labels": {
             "severity": "warning",
             "team": "platform"
@@ -195,12 +195,12 @@ local alertingRules = {
         {
           "alert": "etcdHighFsyncDurations",
           "annotations": {
-            "description": "The 99th percentile of WAL fsync time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 1s for 15m (now {{ $value | humanizeDuration }}).",
+            "description": "The 99th percentile of WAL fsync time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 1s for 10m (now {{ $value | humanizeDuration }}).",
             "runbook_url": "out/docs/etcd.md#etcdhighfsyncdurations",
             "summary": "etcd's write-ahead log is very slow to sync to disk."
           },
           "expr": "job_instance:etcd_disk_wal_fsync_duration_seconds:p99_rate5m > 1",
-          "for": "15m",
+          "for": "10m",
           "labels": {
             "severity": "critical",
             "team": "platform"
@@ -209,12 +209,12 @@ local alertingRules = {
         {
           "alert": "etcdHighCommitDurations",
           "annotations": {
-            "description": "The 99th percentile of backend commit time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.25s for 15m (now {{ $value | humanizeDuration }}).",
+            "description": "The 99th percentile of backend commit time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.25s for 10m (now {{ $value | humanizeDuration }}).",
             "runbook_url": "out/docs/etcd.md#etcdhighcommitdurations",
             "summary": "etcd is slow to commit to its backend database."
           },
           "expr": "job_instance:etcd_disk_backend_commit_duration_seconds:p99_rate5m > 0.25",
-          "for": "15m",
+          "for": "10m",
           "labels": {
             "severity": "warning",
             "team": "platform"
@@ -269,7 +269,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdhighrequestrate",
             "summary": "An etcd cluster receives an unusually high rate of writes."
           },
-          "expr": "  sum by (job, cluster) (\n    rate(\n      grpc_server_started_total{__kgen_selector__=\"etcd\",grpc_method=~\"Put|DeleteRange|Txn\",grpc_service=\"etcdserverpb.KV\"}[5m]\n    )\n  )\n>\n  100",
+          "expr": "  sum without (instance, pod, sysdig_k8s_pod_uid, grpc_type, grpc_service, grpc_method) (\n    rate(\n      grpc_server_started_total{__kgen_selector__=\"etcd\",grpc_method=~\"Put|DeleteRange|Txn\",grpc_service=\"etcdserverpb.KV\"}[5m]\n    )\n  )\n>\n  100",
           "for": "10m",
           "labels": {
             "severity": "info",
@@ -306,20 +306,49 @@ local dashboards = {
           "type": "prometheus",
           "uid": "${datasource}"
         },
-        "description": "etcd targets scraped successfully right now.",
+        "description": "etcd targets that fail their scrape right now; one more than a minority loses quorum.",
         "fieldConfig": {
           "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                },
+                {
+                  "color": "red",
+                  "value": 1.0
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
         },
         "gridPos": {
           "h": 8,
-          "w": 6,
+          "w": 4,
           "x": 0,
           "y": 1
         },
         "id": 2,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -327,12 +356,12 @@ local dashboards = {
               "type": "prometheus",
               "uid": "${datasource}"
             },
-            "expr": "sum by (cluster) (\n  up{__kgen_selector__=\"etcd\",cluster=~\"$cluster\",instance=~\"$instance\",job=~\"$job\"}\n)",
-            "legendFormat": "up",
+            "expr": "  count by (cluster) (\n    up{__kgen_selector__=\"etcd\",cluster=~\"$cluster\",instance=~\"$instance\",job=~\"$job\"} == 0\n  )\nor\n  vector(0)",
+            "legendFormat": "down",
             "refId": "A"
           }
         ],
-        "title": "Members up",
+        "title": "Members down",
         "transparent": false,
         "type": "stat"
       },
@@ -344,17 +373,46 @@ local dashboards = {
         "description": "Members that currently see no leader; anything above 0 means writes stall.",
         "fieldConfig": {
           "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                },
+                {
+                  "color": "red",
+                  "value": 1.0
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
         },
         "gridPos": {
           "h": 8,
-          "w": 6,
-          "x": 6,
+          "w": 4,
+          "x": 4,
           "y": 1
         },
         "id": 3,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -376,9 +434,90 @@ local dashboards = {
           "type": "prometheus",
           "uid": "${datasource}"
         },
+        "description": "Leader changes over the last 24 hours, as seen by the member that saw the most; a rolling restart explains a few, more point at disks, CPU or the network.",
+        "fieldConfig": {
+          "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                },
+                {
+                  "color": "orange",
+                  "value": 4.0
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 4,
+          "x": 8,
+          "y": 1
+        },
+        "id": 4,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "max by (cluster) (\n  changes(\n    etcd_server_leader_changes_seen_total{__kgen_selector__=\"etcd\",cluster=~\"$cluster\",instance=~\"$instance\",job=~\"$job\"}[1d]\n  )\n)",
+            "legendFormat": "elections",
+            "refId": "A"
+          }
+        ],
+        "title": "Leader elections per day",
+        "transparent": false,
+        "type": "stat"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
         "description": "Leader changes in each interval, as seen by the member that saw the most.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -389,7 +528,19 @@ local dashboards = {
           "x": 12,
           "y": 1
         },
-        "id": 4,
+        "id": 5,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -414,8 +565,25 @@ local dashboards = {
         "description": "1 while the member knows a leader, 0 while it has none.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
             "max": 1.0,
             "min": 0.0,
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -426,7 +594,19 @@ local dashboards = {
           "x": 18,
           "y": 1
         },
-        "id": 5,
+        "id": 6,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -451,7 +631,7 @@ local dashboards = {
           "x": 0,
           "y": 9
         },
-        "id": 6,
+        "id": 7,
         "panels": [],
         "title": "Raft proposals",
         "type": "row"
@@ -464,6 +644,23 @@ local dashboards = {
         "description": "Proposals committed per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -474,7 +671,19 @@ local dashboards = {
           "x": 0,
           "y": 10
         },
-        "id": 7,
+        "id": 8,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -499,6 +708,23 @@ local dashboards = {
         "description": "Proposals applied to the store per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -509,7 +735,19 @@ local dashboards = {
           "x": 6,
           "y": 10
         },
-        "id": 8,
+        "id": 9,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -534,6 +772,23 @@ local dashboards = {
         "description": "Proposals waiting to be committed; a growing queue means a struggling member.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -544,7 +799,19 @@ local dashboards = {
           "x": 12,
           "y": 10
         },
-        "id": 9,
+        "id": 10,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -569,6 +836,23 @@ local dashboards = {
         "description": "Failed proposals per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -579,7 +863,19 @@ local dashboards = {
           "x": 18,
           "y": 10
         },
-        "id": 10,
+        "id": 11,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -604,7 +900,7 @@ local dashboards = {
           "x": 0,
           "y": 18
         },
-        "id": 11,
+        "id": 12,
         "panels": [],
         "title": "gRPC",
         "type": "row"
@@ -617,6 +913,23 @@ local dashboards = {
         "description": "gRPC calls started per second, by type.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "reqps"
           },
           "overrides": []
@@ -627,7 +940,19 @@ local dashboards = {
           "x": 0,
           "y": 19
         },
-        "id": 12,
+        "id": 13,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -649,10 +974,27 @@ local dashboards = {
           "type": "prometheus",
           "uid": "${datasource}"
         },
-        "description": "Share of unary gRPC calls that ended with a status other than OK.",
+        "description": "Share of gRPC calls, unary and streams, that the member failed on its side (the codes etcdHighNumberOfFailedGRPCRequests counts; Canceled, NotFound and other client outcomes are left out).",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
             "min": 0.0,
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "percentunit"
           },
           "overrides": []
@@ -663,7 +1005,19 @@ local dashboards = {
           "x": 8,
           "y": 19
         },
-        "id": 13,
+        "id": 14,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -671,12 +1025,140 @@ local dashboards = {
               "type": "prometheus",
               "uid": "${datasource}"
             },
-            "expr": "  sum by (instance, pod, cluster) (\n    rate(\n      grpc_server_handled_total{__kgen_selector__=\"etcd\",cluster=~\"$cluster\",grpc_code!=\"OK\",grpc_type=\"unary\",instance=~\"$instance\",job=~\"$job\"}[$__rate_interval]\n    )\n  )\n/\n  sum by (instance, pod, cluster) (\n    rate(\n      grpc_server_handled_total{__kgen_selector__=\"etcd\",cluster=~\"$cluster\",grpc_type=\"unary\",instance=~\"$instance\",job=~\"$job\"}[$__rate_interval]\n    )\n  )",
+            "expr": "  sum by (instance, pod, cluster) (\n    rate(\n      grpc_server_handled_total{__kgen_selector__=\"etcd\",cluster=~\"$cluster\",grpc_code=~\"Unknown|FailedPrecondition|ResourceExhausted|Internal|Unavailable|DataLoss|DeadlineExceeded\",instance=~\"$instance\",job=~\"$job\"}[$__rate_interval]\n    )\n  )\n/\n  sum by (instance, pod, cluster) (\n    rate(\n      grpc_server_handled_total{__kgen_selector__=\"etcd\",cluster=~\"$cluster\",instance=~\"$instance\",job=~\"$job\"}[$__rate_interval]\n    )\n  )",
             "legendFormat": "{{instance}}",
             "refId": "A"
           }
         ],
-        "title": "Unary error rate",
+        "title": "Failed calls",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "gRPC calls per second the members failed on their side, by status code.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "reqps"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 8,
+          "x": 16,
+          "y": 19
+        },
+        "id": 15,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "sum by (grpc_code, cluster) (\n  rate(\n    grpc_server_handled_total{__kgen_selector__=\"etcd\",cluster=~\"$cluster\",grpc_code=~\"Unknown|FailedPrecondition|ResourceExhausted|Internal|Unavailable|DataLoss|DeadlineExceeded\",instance=~\"$instance\",job=~\"$job\"}[$__rate_interval]\n  )\n)",
+            "legendFormat": "{{grpc_code}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Failed calls by code",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Watch and LeaseKeepAlive streams open on each member (started minus finished); a sudden drop means clients were cut off.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 0,
+          "y": 27
+        },
+        "id": 16,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "  sum by (instance, pod, grpc_method, cluster) (\n    grpc_server_started_total{__kgen_selector__=\"etcd\",cluster=~\"$cluster\",grpc_service=~\"etcdserverpb.Watch|etcdserverpb.Lease\",grpc_type=\"bidi_stream\",instance=~\"$instance\",job=~\"$job\"}\n  )\n-\n  sum by (instance, pod, grpc_method, cluster) (\n    grpc_server_handled_total{__kgen_selector__=\"etcd\",cluster=~\"$cluster\",grpc_service=~\"etcdserverpb.Watch|etcdserverpb.Lease\",grpc_type=\"bidi_stream\",instance=~\"$instance\",job=~\"$job\"}\n  )",
+            "legendFormat": "{{instance}} {{grpc_method}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Active Watch and Lease streams",
         "transparent": false,
         "type": "timeseries"
       },
@@ -688,17 +1170,46 @@ local dashboards = {
         "description": "99th percentile time to serve a unary call, by method (Defragment excluded).",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
         },
         "gridPos": {
           "h": 8,
-          "w": 8,
-          "x": 16,
-          "y": 19
+          "w": 12,
+          "x": 12,
+          "y": 27
         },
-        "id": 14,
+        "id": 17,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -721,9 +1232,9 @@ local dashboards = {
           "h": 1,
           "w": 24,
           "x": 0,
-          "y": 27
+          "y": 35
         },
-        "id": 15,
+        "id": 18,
         "panels": [],
         "title": "Disk and database",
         "type": "row"
@@ -736,6 +1247,23 @@ local dashboards = {
         "description": "99th percentile time to fsync the write-ahead log.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -744,9 +1272,21 @@ local dashboards = {
           "h": 8,
           "w": 12,
           "x": 0,
-          "y": 28
+          "y": 36
         },
-        "id": 16,
+        "id": 19,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -771,6 +1311,23 @@ local dashboards = {
         "description": "99th percentile time to commit to the backend.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -779,9 +1336,21 @@ local dashboards = {
           "h": 8,
           "w": 12,
           "x": 12,
-          "y": 28
+          "y": 36
         },
-        "id": 17,
+        "id": 20,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -806,6 +1375,23 @@ local dashboards = {
         "description": "Size of the database file of each member, against the backend quota.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "bytes"
           },
           "overrides": []
@@ -814,9 +1400,21 @@ local dashboards = {
           "h": 8,
           "w": 12,
           "x": 0,
-          "y": 36
+          "y": 44
         },
-        "id": 18,
+        "id": 21,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -850,8 +1448,25 @@ local dashboards = {
         "description": "Share of the database file holding live data; low means defragmentation helps.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
             "max": 1.0,
             "min": 0.0,
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "percentunit"
           },
           "overrides": []
@@ -860,9 +1475,21 @@ local dashboards = {
           "h": 8,
           "w": 12,
           "x": 12,
-          "y": 36
+          "y": 44
         },
-        "id": 19,
+        "id": 22,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -885,9 +1512,9 @@ local dashboards = {
           "h": 1,
           "w": 24,
           "x": 0,
-          "y": 44
+          "y": 52
         },
-        "id": 20,
+        "id": 23,
         "panels": [],
         "title": "Network",
         "type": "row"
@@ -900,6 +1527,23 @@ local dashboards = {
         "description": "99th percentile round trip to each peer.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -908,9 +1552,21 @@ local dashboards = {
           "h": 8,
           "w": 24,
           "x": 0,
-          "y": 45
+          "y": 53
         },
-        "id": 21,
+        "id": 24,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -935,6 +1591,23 @@ local dashboards = {
         "description": "Bytes per second received from and sent to clients.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "Bps"
           },
           "overrides": []
@@ -943,9 +1616,21 @@ local dashboards = {
           "h": 8,
           "w": 12,
           "x": 0,
-          "y": 53
+          "y": 61
         },
-        "id": 22,
+        "id": 25,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -979,6 +1664,23 @@ local dashboards = {
         "description": "Bytes per second received from and sent to peers.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "Bps"
           },
           "overrides": []
@@ -987,9 +1689,21 @@ local dashboards = {
           "h": 8,
           "w": 12,
           "x": 12,
-          "y": 53
+          "y": 61
         },
-        "id": 23,
+        "id": 26,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -1021,9 +1735,9 @@ local dashboards = {
           "h": 1,
           "w": 24,
           "x": 0,
-          "y": 61
+          "y": 69
         },
-        "id": 24,
+        "id": 27,
         "panels": [],
         "title": "Process",
         "type": "row"
@@ -1036,6 +1750,23 @@ local dashboards = {
         "description": "Resident memory of the etcd process.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "bytes"
           },
           "overrides": []
@@ -1044,9 +1775,21 @@ local dashboards = {
           "h": 8,
           "w": 6,
           "x": 0,
-          "y": 62
+          "y": 70
         },
-        "id": 25,
+        "id": 28,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -1068,10 +1811,27 @@ local dashboards = {
           "type": "prometheus",
           "uid": "${datasource}"
         },
-        "description": "CPU cores the etcd process uses.",
+        "description": "CPU the etcd process uses, in cores (CPU seconds per second).",
         "fieldConfig": {
           "defaults": {
-            "unit": "short"
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "suffix:cores"
           },
           "overrides": []
         },
@@ -1079,9 +1839,21 @@ local dashboards = {
           "h": 8,
           "w": 6,
           "x": 6,
-          "y": 62
+          "y": 70
         },
-        "id": 26,
+        "id": 29,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -1106,6 +1878,23 @@ local dashboards = {
         "description": "Goroutines alive in the etcd process.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -1114,9 +1903,21 @@ local dashboards = {
           "h": 8,
           "w": 6,
           "x": 12,
-          "y": 62
+          "y": 70
         },
-        "id": 27,
+        "id": 30,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -1141,6 +1942,23 @@ local dashboards = {
         "description": "File descriptors etcd holds open.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -1149,9 +1967,21 @@ local dashboards = {
           "h": 8,
           "w": 6,
           "x": 18,
-          "y": 62
+          "y": 70
         },
-        "id": 28,
+        "id": 31,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {

@@ -17,6 +17,58 @@ local alertingRules = {
       "name": "calico.alerts",
       "rules": [
         {
+          "alert": "CalicoFelixDown",
+          "annotations": {
+            "description": "Scraping Felix on {{ $labels.instance }} has failed for 10m: calico-node on that node is down, or its metrics port is unreachable.",
+            "runbook_url": "out/docs/calico.md#calicofelixdown",
+            "summary": "Felix on a Calico node cannot be scraped."
+          },
+          "expr": "up{__kgen_selector__=\"calico\",instance=~\".+:9091\"} == 0",
+          "for": "10m",
+          "labels": {
+            "severity": "warning"
+          }
+        },
+        {
+          "alert": "CalicoMetricsAbsent",
+          "annotations": {
+            "description": "No calico-node target matching job=~\"calico-node.*|calico-(kube-)?controllers?.*\" on port 9091 has been discovered for 10m; every Felix alert is blind.",
+            "runbook_url": "out/docs/calico.md#calicometricsabsent",
+            "summary": "No Felix target is being scraped."
+          },
+          "expr": "  (\n      max_over_time(group(up{__kgen_selector__=\"calico\",instance=~\".+:9091\"})[1d:5m])\n    unless\n      group(up{__kgen_selector__=\"calico\",instance=~\".+:9091\"})\n  )\nor on ()\n  absent(up{__kgen_selector__=\"calico\",instance=~\".+:9091\"})",
+          "for": "10m",
+          "labels": {
+            "severity": "warning"
+          }
+        },
+        {
+          "alert": "CalicoKubeControllersDown",
+          "annotations": {
+            "description": "Scraping calico-kube-controllers on {{ $labels.instance }} has failed for 10m: the controllers are down, or their metrics port is off.",
+            "runbook_url": "out/docs/calico.md#calicokubecontrollersdown",
+            "summary": "The Calico kube-controllers cannot be scraped."
+          },
+          "expr": "up{__kgen_selector__=\"calico\",instance=~\".+:9094\"} == 0",
+          "for": "10m",
+          "labels": {
+            "severity": "warning"
+          }
+        },
+        {
+          "alert": "CalicoKubeControllersMetricsAbsent",
+          "annotations": {
+            "description": "No calico-kube-controllers target matching job=~\"calico-node.*|calico-(kube-)?controllers?.*\" on port 9094 has been discovered for 10m; IP pool use is not watched.",
+            "runbook_url": "out/docs/calico.md#calicokubecontrollersmetricsabsent",
+            "summary": "No Calico kube-controllers target is being scraped."
+          },
+          "expr": "  (\n      max_over_time(group(up{__kgen_selector__=\"calico\",instance=~\".+:9094\"})[1d:5m])\n    unless\n      group(up{__kgen_selector__=\"calico\",instance=~\".+:9094\"})\n  )\nor on ()\n  absent(up{__kgen_selector__=\"calico\",instance=~\".+:9094\"})",
+          "for": "10m",
+          "labels": {
+            "severity": "warning"
+          }
+        },
+        {
           "alert": "CalicoDataplaneUpdateFailures",
           "annotations": {
             "description": "Felix on {{ $labels.instance }} recorded {{ $value | humanize }} failed dataplane updates in the last 5m, and has kept failing for 15m.",
@@ -158,12 +210,694 @@ local alertingRules = {
           "labels": {
             "severity": "warning"
           }
+        },
+        {
+          "alert": "CalicoIPPoolNearlyExhausted",
+          "annotations": {
+            "description": "IP pool {{ $labels.ippool }} has {{ $value | humanize }}% of its addresses in use (threshold 90%); when it runs out, new pods get no address.",
+            "runbook_url": "out/docs/calico.md#calicoippoolnearlyexhausted",
+            "summary": "A Calico IP pool is running out of addresses."
+          },
+          "expr": "    100 * sum without (node) (ipam_allocations_in_use{__kgen_selector__=\"calico\"})\n  /\n    ipam_ippool_size{__kgen_selector__=\"calico\"}\n>\n  90",
+          "for": "15m",
+          "labels": {
+            "severity": "warning"
+          }
         }
       ]
     }
   ]
 };
 local dashboards = {
+  "calico-ipam.json": {
+    "annotations": {},
+    "description": "Calico IP address management (kube-controllers): pool usage, blocks, borrowed and leaked addresses.",
+    "editable": true,
+    "fiscalYearStartMonth": 0,
+    "graphTooltip": 0,
+    "panels": [
+      {
+        "collapsed": false,
+        "gridPos": {
+          "h": 1,
+          "w": 24,
+          "x": 0,
+          "y": 0
+        },
+        "id": 1,
+        "panels": [],
+        "title": "IP pools",
+        "type": "row"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "calico-kube-controllers targets that fail their scrape right now.",
+        "fieldConfig": {
+          "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                },
+                {
+                  "color": "red",
+                  "value": 1.0
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 6,
+          "x": 0,
+          "y": 1
+        },
+        "id": 2,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "count(up{__kgen_selector__=\"calico\",instance=~\".+:9094\",job=~\"$job\"} == 0) or vector(0)",
+            "legendFormat": "down",
+            "refId": "A"
+          }
+        ],
+        "title": "Kube-controllers targets down",
+        "transparent": false,
+        "type": "stat"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Share of addresses in use in the fullest IP pool; red at the CalicoIPPoolNearlyExhausted threshold.",
+        "fieldConfig": {
+          "defaults": {
+            "max": 1.0,
+            "min": 0.0,
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                },
+                {
+                  "color": "orange",
+                  "value": 0.72
+                },
+                {
+                  "color": "red",
+                  "value": 0.9
+                }
+              ]
+            },
+            "unit": "percentunit"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 6,
+          "x": 6,
+          "y": 1
+        },
+        "id": 3,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "area",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "max(\n    sum without (node) (ipam_allocations_in_use{__kgen_selector__=\"calico\",job=~\"$job\"})\n  /\n    ipam_ippool_size{__kgen_selector__=\"calico\",job=~\"$job\"}\n)",
+            "legendFormat": "fullest",
+            "refId": "A"
+          }
+        ],
+        "title": "Fullest pool",
+        "transparent": false,
+        "type": "stat"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Share of each pool's addresses in use.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "max": 1.0,
+            "min": 0.0,
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "percentunit"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 12,
+          "y": 1
+        },
+        "id": 4,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "  sum without (node) (ipam_allocations_in_use{__kgen_selector__=\"calico\",job=~\"$job\"})\n/\n  ipam_ippool_size{__kgen_selector__=\"calico\",job=~\"$job\"}",
+            "legendFormat": "{{ippool}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Pool usage",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Addresses allocated in each pool.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 0,
+          "y": 9
+        },
+        "id": 5,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "sum by (ippool) (ipam_allocations_in_use{__kgen_selector__=\"calico\",job=~\"$job\"})",
+            "legendFormat": "{{ippool}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Addresses in use",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Addresses in each pool, from its CIDR.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 12,
+          "y": 9
+        },
+        "id": 6,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "max by (ippool) (ipam_ippool_size{__kgen_selector__=\"calico\",job=~\"$job\"})",
+            "legendFormat": "{{ippool}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Pool size",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "collapsed": false,
+        "gridPos": {
+          "h": 1,
+          "w": 24,
+          "x": 0,
+          "y": 17
+        },
+        "id": 7,
+        "panels": [],
+        "title": "Blocks and leaks",
+        "type": "row"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "IPAM blocks affine to each node.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 0,
+          "y": 18
+        },
+        "id": 8,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "sum by (node) (ipam_blocks{__kgen_selector__=\"calico\",job=~\"$job\"})",
+            "legendFormat": "{{node}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Blocks by node",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Addresses a node took from blocks affine to other nodes: its own blocks were full and no new block was free.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 12,
+          "y": 18
+        },
+        "id": 9,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "sum by (node) (ipam_allocations_borrowed{__kgen_selector__=\"calico\",job=~\"$job\"})",
+            "legendFormat": "{{node}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Borrowed addresses by node",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Allocations the garbage collector suspects leaked, by pool; they should fall back to 0.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 0,
+          "y": 26
+        },
+        "id": 10,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "sum by (ippool) (ipam_allocations_gc_candidates{__kgen_selector__=\"calico\",job=~\"$job\"})",
+            "legendFormat": "{{ippool}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Leak candidates",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Leaked allocations the garbage collector reclaims per second, by pool.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "ops"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 12,
+          "y": 26
+        },
+        "id": 11,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "sum by (ippool) (\n  rate(ipam_allocations_gc_reclamations{__kgen_selector__=\"calico\",job=~\"$job\"}[$__rate_interval])\n)",
+            "legendFormat": "{{ippool}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Leaked addresses reclaimed",
+        "transparent": false,
+        "type": "timeseries"
+      }
+    ],
+    "refresh": "1m",
+    "schemaVersion": 41,
+    "tags": [
+      "calico",
+      "kgen"
+    ],
+    "templating": {
+      "list": [
+        {
+          "allowCustomValue": true,
+          "auto": false,
+          "auto_count": 30,
+          "auto_min": "10s",
+          "includeAll": false,
+          "label": "Data source",
+          "multi": false,
+          "name": "datasource",
+          "query": "prometheus",
+          "skipUrlSync": false,
+          "type": "datasource"
+        },
+        {
+          "allValue": ".*",
+          "allowCustomValue": true,
+          "auto": false,
+          "auto_count": 30,
+          "auto_min": "10s",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "includeAll": true,
+          "label": "job",
+          "multi": true,
+          "name": "job",
+          "query": "label_values(ipam_ippool_size{__kgen_selector__=\"calico\"}, job)",
+          "refresh": 2,
+          "skipUrlSync": false,
+          "sort": 1,
+          "type": "query"
+        }
+      ]
+    },
+    "time": {
+      "from": "now-6h",
+      "to": "now"
+    },
+    "timezone": "browser",
+    "title": "Calico / IPAM",
+    "uid": "kgen-calico-ipam"
+  },
   "calico-overview.json": {
     "annotations": {},
     "description": "Felix on every Calico node: errors, latency, saturation and traffic.",
@@ -189,20 +923,109 @@ local dashboards = {
           "type": "prometheus",
           "uid": "${datasource}"
         },
-        "description": "Calico hosts in the cluster.",
+        "description": "Nodes whose Felix fails its scrape right now (CalicoFelixDown after 10m).",
         "fieldConfig": {
           "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                },
+                {
+                  "color": "red",
+                  "value": 1.0
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
         },
         "gridPos": {
           "h": 8,
-          "w": 8,
+          "w": 6,
           "x": 0,
           "y": 1
         },
         "id": 2,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "  count(up{__kgen_selector__=\"calico\",instance=~\"$instance\",instance=~\".+:9091\",job=~\"$job\"} == 0)\nor\n  vector(0)",
+            "legendFormat": "down",
+            "refId": "A"
+          }
+        ],
+        "title": "Felix targets down",
+        "transparent": false,
+        "type": "stat"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Calico hosts in the cluster.",
+        "fieldConfig": {
+          "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "text",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 6,
+          "x": 6,
+          "y": 1
+        },
+        "id": 3,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -227,17 +1050,42 @@ local dashboards = {
         "description": "Active network policies.",
         "fieldConfig": {
           "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "text",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
         },
         "gridPos": {
           "h": 8,
-          "w": 8,
-          "x": 8,
+          "w": 6,
+          "x": 12,
           "y": 1
         },
-        "id": 3,
+        "id": 4,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -262,17 +1110,42 @@ local dashboards = {
         "description": "Active profiles.",
         "fieldConfig": {
           "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "text",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
         },
         "gridPos": {
           "h": 8,
-          "w": 8,
-          "x": 16,
+          "w": 6,
+          "x": 18,
           "y": 1
         },
-        "id": 4,
+        "id": 5,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -297,7 +1170,7 @@ local dashboards = {
           "x": 0,
           "y": 9
         },
-        "id": 5,
+        "id": 6,
         "panels": [],
         "title": "Errors",
         "type": "row"
@@ -310,6 +1183,23 @@ local dashboards = {
         "description": "Failed dataplane updates per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -320,7 +1210,19 @@ local dashboards = {
           "x": 0,
           "y": 10
         },
-        "id": 6,
+        "id": 7,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -345,6 +1247,23 @@ local dashboards = {
         "description": "Failed ipset commands per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -355,7 +1274,19 @@ local dashboards = {
           "x": 12,
           "y": 10
         },
-        "id": 7,
+        "id": 8,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -380,6 +1311,23 @@ local dashboards = {
         "description": "Failed iptables-restore runs per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -390,7 +1338,19 @@ local dashboards = {
           "x": 0,
           "y": 18
         },
-        "id": 8,
+        "id": 9,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -415,6 +1375,23 @@ local dashboards = {
         "description": "Failed iptables-save runs per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -425,7 +1402,19 @@ local dashboards = {
           "x": 12,
           "y": 18
         },
-        "id": 9,
+        "id": 10,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -450,6 +1439,23 @@ local dashboards = {
         "description": "Errors writing Felix's log, per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -460,7 +1466,19 @@ local dashboards = {
           "x": 0,
           "y": 26
         },
-        "id": 10,
+        "id": 11,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -485,7 +1503,7 @@ local dashboards = {
           "x": 0,
           "y": 34
         },
-        "id": 11,
+        "id": 12,
         "panels": [],
         "title": "Latency (p99)",
         "type": "row"
@@ -498,6 +1516,23 @@ local dashboards = {
         "description": "p99 time to apply one datastore update to the calculation graph.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -508,7 +1543,19 @@ local dashboards = {
           "x": 0,
           "y": 35
         },
-        "id": 12,
+        "id": 13,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -533,6 +1580,23 @@ local dashboards = {
         "description": "p99 time to apply one dataplane update.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -543,7 +1607,19 @@ local dashboards = {
           "x": 12,
           "y": 35
         },
-        "id": 13,
+        "id": 14,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -568,6 +1644,23 @@ local dashboards = {
         "description": "p99 wait for the xtables lock.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -578,7 +1671,19 @@ local dashboards = {
           "x": 0,
           "y": 43
         },
-        "id": 14,
+        "id": 15,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -603,6 +1708,23 @@ local dashboards = {
         "description": "p99 time to list all interfaces during a route resync.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -613,7 +1735,19 @@ local dashboards = {
           "x": 12,
           "y": 43
         },
-        "id": 15,
+        "id": 16,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -638,6 +1772,23 @@ local dashboards = {
         "description": "p99 time to sync one interface's routes.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -648,7 +1799,19 @@ local dashboards = {
           "x": 0,
           "y": 51
         },
-        "id": 16,
+        "id": 17,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -673,6 +1836,23 @@ local dashboards = {
         "description": "p99 time to fork and exec a child process.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "µs"
           },
           "overrides": []
@@ -683,7 +1863,19 @@ local dashboards = {
           "x": 12,
           "y": 51
         },
-        "id": 17,
+        "id": 18,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -708,7 +1900,7 @@ local dashboards = {
           "x": 0,
           "y": 59
         },
-        "id": 18,
+        "id": 19,
         "panels": [],
         "title": "Saturation (p99 batch size)",
         "type": "row"
@@ -721,6 +1913,23 @@ local dashboards = {
         "description": "p99 messages per dataplane batch.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -731,7 +1940,19 @@ local dashboards = {
           "x": 0,
           "y": 60
         },
-        "id": 19,
+        "id": 20,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -756,6 +1977,23 @@ local dashboards = {
         "description": "p99 interface-state messages per batch.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -766,7 +2004,19 @@ local dashboards = {
           "x": 8,
           "y": 60
         },
-        "id": 20,
+        "id": 21,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -791,6 +2041,23 @@ local dashboards = {
         "description": "p99 interface-address messages per batch.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -801,7 +2068,19 @@ local dashboards = {
           "x": 16,
           "y": 60
         },
-        "id": 21,
+        "id": 22,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -826,7 +2105,7 @@ local dashboards = {
           "x": 0,
           "y": 68
         },
-        "id": 22,
+        "id": 23,
         "panels": [],
         "title": "Traffic",
         "type": "row"
@@ -839,6 +2118,23 @@ local dashboards = {
         "description": "ipset commands run per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -849,7 +2145,19 @@ local dashboards = {
           "x": 0,
           "y": 69
         },
-        "id": 23,
+        "id": 24,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -874,6 +2182,23 @@ local dashboards = {
         "description": "ipset operations run per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -884,7 +2209,19 @@ local dashboards = {
           "x": 12,
           "y": 69
         },
-        "id": 24,
+        "id": 25,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -909,6 +2246,23 @@ local dashboards = {
         "description": "iptables rule updates run per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -919,7 +2273,19 @@ local dashboards = {
           "x": 0,
           "y": 77
         },
-        "id": 25,
+        "id": 26,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -944,6 +2310,23 @@ local dashboards = {
         "description": "iptables-restore runs per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -954,7 +2337,19 @@ local dashboards = {
           "x": 12,
           "y": 77
         },
-        "id": 26,
+        "id": 27,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -979,6 +2374,23 @@ local dashboards = {
         "description": "iptables-save runs per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -989,7 +2401,19 @@ local dashboards = {
           "x": 0,
           "y": 85
         },
-        "id": 27,
+        "id": 28,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -1081,7 +2505,7 @@ local dashboards = {
 };
 {
   _config+:: {
-    calicoSelector: "job=~\"calico-node.*\"",
+    calicoSelector: "job=~\"calico-node.*|calico-(kube-)?controllers?.*\"",
   },
   prometheusRules+:: scoped(recordingRules, $._config.calicoSelector),
   prometheusAlerts+:: scoped(alertingRules, $._config.calicoSelector),

@@ -14,19 +14,19 @@ local recordingRules = {
       "name": "etcd.rules",
       "rules": [
         {
-          "expr": "histogram_quantile(\n  0.99,\n  sum by (job, instance, pod, grpc_service, grpc_method, le) (\n    rate(\n      grpc_server_handling_seconds_bucket{__kgen_selector__=\"etcd\",grpc_method!=\"Defragment\",grpc_type=\"unary\"}[5m]\n    )\n  )\n)",
+          "expr": "histogram_quantile(\n  0.99,\n  rate(\n    grpc_server_handling_seconds_bucket{__kgen_selector__=\"etcd\",grpc_method!=\"Defragment\",grpc_type=\"unary\"}[5m]\n  )\n)",
           "record": "job_instance_grpc_method:grpc_server_handling_seconds:p99_rate5m"
         },
         {
-          "expr": "histogram_quantile(\n  0.99,\n  sum by (job, instance, pod, To, le) (\n    rate(etcd_network_peer_round_trip_time_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n  )\n)",
+          "expr": "histogram_quantile(\n  0.99,\n  rate(etcd_network_peer_round_trip_time_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n)",
           "record": "job_instance_to:etcd_network_peer_round_trip_time_seconds:p99_rate5m"
         },
         {
-          "expr": "histogram_quantile(\n  0.99,\n  sum by (job, instance, pod, le) (\n    rate(etcd_disk_wal_fsync_duration_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n  )\n)",
+          "expr": "histogram_quantile(\n  0.99,\n  rate(etcd_disk_wal_fsync_duration_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n)",
           "record": "job_instance:etcd_disk_wal_fsync_duration_seconds:p99_rate5m"
         },
         {
-          "expr": "histogram_quantile(\n  0.99,\n  sum by (job, instance, pod, le) (\n    rate(etcd_disk_backend_commit_duration_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n  )\n)",
+          "expr": "histogram_quantile(\n  0.99,\n  rate(etcd_disk_backend_commit_duration_seconds_bucket{__kgen_selector__=\"etcd\"}[5m])\n)",
           "record": "job_instance:etcd_disk_backend_commit_duration_seconds:p99_rate5m"
         }
       ]
@@ -45,7 +45,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdmembersdown",
             "summary": "An etcd member is down or its peers cannot reach it."
           },
-          "expr": "  sum by (job) (up{__kgen_selector__=\"etcd\"} == bool 0) > 0\nor\n  count by (job) (\n    sum by (job, To) (rate(etcd_network_peer_sent_failures_total{__kgen_selector__=\"etcd\"}[2m])) > 0.01\n  )",
+          "expr": "max without (endpoint) (\n    sum without (instance, pod, sysdig_k8s_pod_uid) (up{__kgen_selector__=\"etcd\"} == bool 0) > 0\n  or\n    count without (To) (\n        sum without (instance, pod, sysdig_k8s_pod_uid) (\n          rate(etcd_network_peer_sent_failures_total{__kgen_selector__=\"etcd\"}[2m])\n        )\n      >\n        0.01\n    )\n)",
           "for": "20m",
           "labels": {
             "severity": "warning"
@@ -58,7 +58,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdinsufficientmembers",
             "summary": "An etcd cluster has lost its quorum."
           },
-          "expr": "  sum by (job) (up{__kgen_selector__=\"etcd\"} == bool 1)\n<\n  (count by (job) (up{__kgen_selector__=\"etcd\"}) + 1) / 2",
+          "expr": "  sum without (instance, pod, sysdig_k8s_pod_uid) (up{__kgen_selector__=\"etcd\"} == bool 1)\n<\n  (count without (instance, pod, sysdig_k8s_pod_uid) (up{__kgen_selector__=\"etcd\"}) + 1) / 2",
           "for": "3m",
           "labels": {
             "severity": "critical"
@@ -84,7 +84,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdmetricsabsent",
             "summary": "No etcd target is being scraped."
           },
-          "expr": "absent(up{__kgen_selector__=\"etcd\"})",
+          "expr": "  (\n    max_over_time(group(up{__kgen_selector__=\"etcd\"})[1d:5m]) unless group(up{__kgen_selector__=\"etcd\"})\n  )\nor on ()\n  absent(up{__kgen_selector__=\"etcd\"})",
           "for": "10m",
           "labels": {
             "severity": "critical"
@@ -97,7 +97,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdhighnumberofleaderchanges",
             "summary": "An etcd cluster keeps electing new leaders."
           },
-          "expr": "  increase(\n    (max without (instance, pod) (etcd_server_leader_changes_seen_total{__kgen_selector__=\"etcd\"}))[15m:1m]\n  )\n>=\n  4",
+          "expr": "  increase(\n    (\n      max without (instance, pod, sysdig_k8s_pod_uid) (\n        etcd_server_leader_changes_seen_total{__kgen_selector__=\"etcd\"}\n      )\n    )[15m:1m]\n  )\n>=\n  4",
           "for": "5m",
           "labels": {
             "severity": "warning"
@@ -119,11 +119,11 @@ local alertingRules = {
         {
           "alert": "etcdHighNumberOfFailedGRPCRequests",
           "annotations": {
-            "description": "{{ $value | humanize }}% of {{ $labels.grpc_method }} requests on member {{ $labels.instance }} of cluster {{ $labels.job }} failed over the last 5 minutes (threshold 1%).",
+            "description": "{{ $value | humanize }}% of {{ $labels.grpc_method }} calls on member {{ $labels.instance }} of cluster {{ $labels.job }} failed on the server's side over the last 5 minutes (threshold 1%).",
             "runbook_url": "out/docs/etcd.md#etcdhighnumberoffailedgrpcrequests",
             "summary": "An etcd member fails many gRPC requests."
           },
-          "expr": "      100\n    *\n      sum by (job, instance, pod, grpc_service, grpc_method) (\n        rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code!=\"OK\",grpc_type=\"unary\"}[5m])\n      )\n  /\n    sum by (job, instance, pod, grpc_service, grpc_method) (\n      rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_type=\"unary\"}[5m])\n    )\n>\n  1",
+          "expr": "      100\n    *\n      sum without (grpc_code) (\n        rate(\n          grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code=~\"Unknown|FailedPrecondition|ResourceExhausted|Internal|Unavailable|DataLoss|DeadlineExceeded\"}[5m]\n        )\n      )\n  /\n    sum without (grpc_code) (rate(grpc_server_handled_total{__kgen_selector__=\"etcd\"}[5m]))\n>\n  1",
           "for": "10m",
           "labels": {
             "severity": "warning"
@@ -132,11 +132,11 @@ local alertingRules = {
         {
           "alert": "etcdHighNumberOfFailedGRPCRequests",
           "annotations": {
-            "description": "{{ $value | humanize }}% of {{ $labels.grpc_method }} requests on member {{ $labels.instance }} of cluster {{ $labels.job }} failed over the last 5 minutes (threshold 5%).",
+            "description": "{{ $value | humanize }}% of {{ $labels.grpc_method }} calls on member {{ $labels.instance }} of cluster {{ $labels.job }} failed on the server's side over the last 5 minutes (threshold 5%).",
             "runbook_url": "out/docs/etcd.md#etcdhighnumberoffailedgrpcrequests",
             "summary": "An etcd member fails many gRPC requests."
           },
-          "expr": "      100\n    *\n      sum by (job, instance, pod, grpc_service, grpc_method) (\n        rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code!=\"OK\",grpc_type=\"unary\"}[5m])\n      )\n  /\n    sum by (job, instance, pod, grpc_service, grpc_method) (\n      rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_type=\"unary\"}[5m])\n    )\n>\n  5",
+          "expr": "      100\n    *\n      sum without (grpc_code) (\n        rate(\n          grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code=~\"Unknown|FailedPrecondition|ResourceExhausted|Internal|Unavailable|DataLoss|DeadlineExceeded\"}[5m]\n        )\n      )\n  /\n    sum without (grpc_code) (rate(grpc_server_handled_total{__kgen_selector__=\"etcd\"}[5m]))\n>\n  5",
           "for": "5m",
           "labels": {
             "severity": "critical"
@@ -145,12 +145,12 @@ local alertingRules = {
         {
           "alert": "etcdGRPCRequestsSlow",
           "annotations": {
-            "description": "The 99th percentile of {{ $labels.grpc_method }} request time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.15s for 15m (now {{ $value | humanizeDuration }}).",
+            "description": "The 99th percentile of {{ $labels.grpc_method }} request time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.15s for 10m (now {{ $value | humanizeDuration }}).",
             "runbook_url": "out/docs/etcd.md#etcdgrpcrequestsslow",
             "summary": "etcd answers gRPC requests slowly."
           },
           "expr": "job_instance_grpc_method:grpc_server_handling_seconds:p99_rate5m > 0.15",
-          "for": "15m",
+          "for": "10m",
           "labels": {
             "severity": "critical"
           }
@@ -158,12 +158,12 @@ local alertingRules = {
         {
           "alert": "etcdMemberCommunicationSlow",
           "annotations": {
-            "description": "The 99th percentile of the round trip to peer {{ $labels.To }} on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.15s for 15m (now {{ $value | humanizeDuration }}).",
+            "description": "The 99th percentile of the round trip to peer {{ $labels.To }} on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.15s for 10m (now {{ $value | humanizeDuration }}).",
             "runbook_url": "out/docs/etcd.md#etcdmembercommunicationslow",
             "summary": "etcd members are slow to reach each other."
           },
           "expr": "job_instance_to:etcd_network_peer_round_trip_time_seconds:p99_rate5m > 0.15",
-          "for": "15m",
+          "for": "10m",
           "labels": {
             "severity": "warning"
           }
@@ -171,12 +171,12 @@ local alertingRules = {
         {
           "alert": "etcdHighFsyncDurations",
           "annotations": {
-            "description": "The 99th percentile of WAL fsync time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.5s for 15m (now {{ $value | humanizeDuration }}).",
+            "description": "The 99th percentile of WAL fsync time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.5s for 10m (now {{ $value | humanizeDuration }}).",
             "runbook_url": "out/docs/etcd.md#etcdhighfsyncdurations",
             "summary": "etcd's write-ahead log is slow to sync to disk."
           },
           "expr": "job_instance:etcd_disk_wal_fsync_duration_seconds:p99_rate5m > 0.5",
-          "for": "15m",
+          "for": "10m",
           "labels": {
             "severity": "warning"
           }
@@ -184,12 +184,12 @@ local alertingRules = {
         {
           "alert": "etcdHighFsyncDurations",
           "annotations": {
-            "description": "The 99th percentile of WAL fsync time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 1s for 15m (now {{ $value | humanizeDuration }}).",
+            "description": "The 99th percentile of WAL fsync time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 1s for 10m (now {{ $value | humanizeDuration }}).",
             "runbook_url": "out/docs/etcd.md#etcdhighfsyncdurations",
             "summary": "etcd's write-ahead log is very slow to sync to disk."
           },
           "expr": "job_instance:etcd_disk_wal_fsync_duration_seconds:p99_rate5m > 1",
-          "for": "15m",
+          "for": "10m",
           "labels": {
             "severity": "critical"
           }
@@ -197,12 +197,12 @@ local alertingRules = {
         {
           "alert": "etcdHighCommitDurations",
           "annotations": {
-            "description": "The 99th percentile of backend commit time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.25s for 15m (now {{ $value | humanizeDuration }}).",
+            "description": "The 99th percentile of backend commit time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.25s for 10m (now {{ $value | humanizeDuration }}).",
             "runbook_url": "out/docs/etcd.md#etcdhighcommitdurations",
             "summary": "etcd is slow to commit to its backend database."
           },
           "expr": "job_instance:etcd_disk_backend_commit_duration_seconds:p99_rate5m > 0.25",
-          "for": "15m",
+          "for": "10m",
           "labels": {
             "severity": "warning"
           }
@@ -253,7 +253,7 @@ local alertingRules = {
             "runbook_url": "out/docs/etcd.md#etcdhighrequestrate",
             "summary": "An etcd cluster receives an unusually high rate of writes."
           },
-          "expr": "  sum by (job) (\n    rate(\n      grpc_server_started_total{__kgen_selector__=\"etcd\",grpc_method=~\"Put|DeleteRange|Txn\",grpc_service=\"etcdserverpb.KV\"}[5m]\n    )\n  )\n>\n  100",
+          "expr": "  sum without (instance, pod, sysdig_k8s_pod_uid, grpc_type, grpc_service, grpc_method) (\n    rate(\n      grpc_server_started_total{__kgen_selector__=\"etcd\",grpc_method=~\"Put|DeleteRange|Txn\",grpc_service=\"etcdserverpb.KV\"}[5m]\n    )\n  )\n>\n  100",
           "for": "10m",
           "labels": {
             "severity": "warning"
@@ -289,20 +289,49 @@ local dashboards = {
           "type": "prometheus",
           "uid": "${datasource}"
         },
-        "description": "etcd targets scraped successfully right now.",
+        "description": "etcd targets that fail their scrape right now; one more than a minority loses quorum.",
         "fieldConfig": {
           "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                },
+                {
+                  "color": "red",
+                  "value": 1.0
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
         },
         "gridPos": {
           "h": 8,
-          "w": 6,
+          "w": 4,
           "x": 0,
           "y": 1
         },
         "id": 2,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -310,12 +339,12 @@ local dashboards = {
               "type": "prometheus",
               "uid": "${datasource}"
             },
-            "expr": "sum(up{__kgen_selector__=\"etcd\",instance=~\"$instance\",job=~\"$job\"})",
-            "legendFormat": "up",
+            "expr": "count(up{__kgen_selector__=\"etcd\",instance=~\"$instance\",job=~\"$job\"} == 0) or vector(0)",
+            "legendFormat": "down",
             "refId": "A"
           }
         ],
-        "title": "Members up",
+        "title": "Members down",
         "transparent": false,
         "type": "stat"
       },
@@ -327,17 +356,46 @@ local dashboards = {
         "description": "Members that currently see no leader; anything above 0 means writes stall.",
         "fieldConfig": {
           "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                },
+                {
+                  "color": "red",
+                  "value": 1.0
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
         },
         "gridPos": {
           "h": 8,
-          "w": 6,
-          "x": 6,
+          "w": 4,
+          "x": 4,
           "y": 1
         },
         "id": 3,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -359,9 +417,90 @@ local dashboards = {
           "type": "prometheus",
           "uid": "${datasource}"
         },
+        "description": "Leader changes over the last 24 hours, as seen by the member that saw the most; a rolling restart explains a few, more point at disks, CPU or the network.",
+        "fieldConfig": {
+          "defaults": {
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                },
+                {
+                  "color": "orange",
+                  "value": 4.0
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 4,
+          "x": 8,
+          "y": 1
+        },
+        "id": 4,
+        "options": {
+          "colorMode": "value",
+          "graphMode": "none",
+          "justifyMode": "auto",
+          "orientation": "auto",
+          "percentChangeColorMode": "standard",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "values": false
+          },
+          "showPercentChange": false,
+          "textMode": "auto",
+          "wideLayout": true
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "max(\n  changes(\n    etcd_server_leader_changes_seen_total{__kgen_selector__=\"etcd\",instance=~\"$instance\",job=~\"$job\"}[1d]\n  )\n)",
+            "legendFormat": "elections",
+            "refId": "A"
+          }
+        ],
+        "title": "Leader elections per day",
+        "transparent": false,
+        "type": "stat"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
         "description": "Leader changes in each interval, as seen by the member that saw the most.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -372,7 +511,19 @@ local dashboards = {
           "x": 12,
           "y": 1
         },
-        "id": 4,
+        "id": 5,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -397,8 +548,25 @@ local dashboards = {
         "description": "1 while the member knows a leader, 0 while it has none.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
             "max": 1.0,
             "min": 0.0,
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -409,7 +577,19 @@ local dashboards = {
           "x": 18,
           "y": 1
         },
-        "id": 5,
+        "id": 6,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -434,7 +614,7 @@ local dashboards = {
           "x": 0,
           "y": 9
         },
-        "id": 6,
+        "id": 7,
         "panels": [],
         "title": "Raft proposals",
         "type": "row"
@@ -447,6 +627,23 @@ local dashboards = {
         "description": "Proposals committed per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -457,7 +654,19 @@ local dashboards = {
           "x": 0,
           "y": 10
         },
-        "id": 7,
+        "id": 8,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -482,6 +691,23 @@ local dashboards = {
         "description": "Proposals applied to the store per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -492,7 +718,19 @@ local dashboards = {
           "x": 6,
           "y": 10
         },
-        "id": 8,
+        "id": 9,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -517,6 +755,23 @@ local dashboards = {
         "description": "Proposals waiting to be committed; a growing queue means a struggling member.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -527,7 +782,19 @@ local dashboards = {
           "x": 12,
           "y": 10
         },
-        "id": 9,
+        "id": 10,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -552,6 +819,23 @@ local dashboards = {
         "description": "Failed proposals per second.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "ops"
           },
           "overrides": []
@@ -562,7 +846,19 @@ local dashboards = {
           "x": 18,
           "y": 10
         },
-        "id": 10,
+        "id": 11,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -587,7 +883,7 @@ local dashboards = {
           "x": 0,
           "y": 18
         },
-        "id": 11,
+        "id": 12,
         "panels": [],
         "title": "gRPC",
         "type": "row"
@@ -600,6 +896,23 @@ local dashboards = {
         "description": "gRPC calls started per second, by type.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "reqps"
           },
           "overrides": []
@@ -610,7 +923,19 @@ local dashboards = {
           "x": 0,
           "y": 19
         },
-        "id": 12,
+        "id": 13,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -632,10 +957,27 @@ local dashboards = {
           "type": "prometheus",
           "uid": "${datasource}"
         },
-        "description": "Share of unary gRPC calls that ended with a status other than OK.",
+        "description": "Share of gRPC calls, unary and streams, that the member failed on its side (the codes etcdHighNumberOfFailedGRPCRequests counts; Canceled, NotFound and other client outcomes are left out).",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
             "min": 0.0,
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "percentunit"
           },
           "overrides": []
@@ -646,7 +988,19 @@ local dashboards = {
           "x": 8,
           "y": 19
         },
-        "id": 13,
+        "id": 14,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -654,12 +1008,140 @@ local dashboards = {
               "type": "prometheus",
               "uid": "${datasource}"
             },
-            "expr": "  sum by (instance, pod) (\n    rate(\n      grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code!=\"OK\",grpc_type=\"unary\",instance=~\"$instance\",job=~\"$job\"}[$__rate_interval]\n    )\n  )\n/\n  sum by (instance, pod) (\n    rate(\n      grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_type=\"unary\",instance=~\"$instance\",job=~\"$job\"}[$__rate_interval]\n    )\n  )",
+            "expr": "  sum by (instance, pod) (\n    rate(\n      grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code=~\"Unknown|FailedPrecondition|ResourceExhausted|Internal|Unavailable|DataLoss|DeadlineExceeded\",instance=~\"$instance\",job=~\"$job\"}[$__rate_interval]\n    )\n  )\n/\n  sum by (instance, pod) (\n    rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",instance=~\"$instance\",job=~\"$job\"}[$__rate_interval])\n  )",
             "legendFormat": "{{instance}}",
             "refId": "A"
           }
         ],
-        "title": "Unary error rate",
+        "title": "Failed calls",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "gRPC calls per second the members failed on their side, by status code.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "reqps"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 8,
+          "x": 16,
+          "y": 19
+        },
+        "id": 15,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "sum by (grpc_code) (\n  rate(\n    grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code=~\"Unknown|FailedPrecondition|ResourceExhausted|Internal|Unavailable|DataLoss|DeadlineExceeded\",instance=~\"$instance\",job=~\"$job\"}[$__rate_interval]\n  )\n)",
+            "legendFormat": "{{grpc_code}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Failed calls by code",
+        "transparent": false,
+        "type": "timeseries"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Watch and LeaseKeepAlive streams open on each member (started minus finished); a sudden drop means clients were cut off.",
+        "fieldConfig": {
+          "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 8,
+          "w": 12,
+          "x": 0,
+          "y": 27
+        },
+        "id": 16,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "repeatDirection": "h",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "expr": "  sum by (instance, pod, grpc_method) (\n    grpc_server_started_total{__kgen_selector__=\"etcd\",grpc_service=~\"etcdserverpb.Watch|etcdserverpb.Lease\",grpc_type=\"bidi_stream\",instance=~\"$instance\",job=~\"$job\"}\n  )\n-\n  sum by (instance, pod, grpc_method) (\n    grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_service=~\"etcdserverpb.Watch|etcdserverpb.Lease\",grpc_type=\"bidi_stream\",instance=~\"$instance\",job=~\"$job\"}\n  )",
+            "legendFormat": "{{instance}} {{grpc_method}}",
+            "refId": "A"
+          }
+        ],
+        "title": "Active Watch and Lease streams",
         "transparent": false,
         "type": "timeseries"
       },
@@ -671,17 +1153,46 @@ local dashboards = {
         "description": "99th percentile time to serve a unary call, by method (Defragment excluded).",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
         },
         "gridPos": {
           "h": 8,
-          "w": 8,
-          "x": 16,
-          "y": 19
+          "w": 12,
+          "x": 12,
+          "y": 27
         },
-        "id": 14,
+        "id": 17,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -704,9 +1215,9 @@ local dashboards = {
           "h": 1,
           "w": 24,
           "x": 0,
-          "y": 27
+          "y": 35
         },
-        "id": 15,
+        "id": 18,
         "panels": [],
         "title": "Disk and database",
         "type": "row"
@@ -719,6 +1230,23 @@ local dashboards = {
         "description": "99th percentile time to fsync the write-ahead log.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -727,9 +1255,21 @@ local dashboards = {
           "h": 8,
           "w": 12,
           "x": 0,
-          "y": 28
+          "y": 36
         },
-        "id": 16,
+        "id": 19,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -754,6 +1294,23 @@ local dashboards = {
         "description": "99th percentile time to commit to the backend.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -762,9 +1319,21 @@ local dashboards = {
           "h": 8,
           "w": 12,
           "x": 12,
-          "y": 28
+          "y": 36
         },
-        "id": 17,
+        "id": 20,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -789,6 +1358,23 @@ local dashboards = {
         "description": "Size of the database file of each member, against the backend quota.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "bytes"
           },
           "overrides": []
@@ -797,9 +1383,21 @@ local dashboards = {
           "h": 8,
           "w": 12,
           "x": 0,
-          "y": 36
+          "y": 44
         },
-        "id": 18,
+        "id": 21,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -833,8 +1431,25 @@ local dashboards = {
         "description": "Share of the database file holding live data; low means defragmentation helps.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
             "max": 1.0,
             "min": 0.0,
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "percentunit"
           },
           "overrides": []
@@ -843,9 +1458,21 @@ local dashboards = {
           "h": 8,
           "w": 12,
           "x": 12,
-          "y": 36
+          "y": 44
         },
-        "id": 19,
+        "id": 22,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -868,9 +1495,9 @@ local dashboards = {
           "h": 1,
           "w": 24,
           "x": 0,
-          "y": 44
+          "y": 52
         },
-        "id": 20,
+        "id": 23,
         "panels": [],
         "title": "Network",
         "type": "row"
@@ -883,6 +1510,23 @@ local dashboards = {
         "description": "99th percentile round trip to each peer.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "s"
           },
           "overrides": []
@@ -891,9 +1535,21 @@ local dashboards = {
           "h": 8,
           "w": 24,
           "x": 0,
-          "y": 45
+          "y": 53
         },
-        "id": 21,
+        "id": 24,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -918,6 +1574,23 @@ local dashboards = {
         "description": "Bytes per second received from and sent to clients.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "Bps"
           },
           "overrides": []
@@ -926,9 +1599,21 @@ local dashboards = {
           "h": 8,
           "w": 12,
           "x": 0,
-          "y": 53
+          "y": 61
         },
-        "id": 22,
+        "id": 25,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -962,6 +1647,23 @@ local dashboards = {
         "description": "Bytes per second received from and sent to peers.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "Bps"
           },
           "overrides": []
@@ -970,9 +1672,21 @@ local dashboards = {
           "h": 8,
           "w": 12,
           "x": 12,
-          "y": 53
+          "y": 61
         },
-        "id": 23,
+        "id": 26,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -1004,9 +1718,9 @@ local dashboards = {
           "h": 1,
           "w": 24,
           "x": 0,
-          "y": 61
+          "y": 69
         },
-        "id": 24,
+        "id": 27,
         "panels": [],
         "title": "Process",
         "type": "row"
@@ -1019,6 +1733,23 @@ local dashboards = {
         "description": "Resident memory of the etcd process.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "bytes"
           },
           "overrides": []
@@ -1027,9 +1758,21 @@ local dashboards = {
           "h": 8,
           "w": 6,
           "x": 0,
-          "y": 62
+          "y": 70
         },
-        "id": 25,
+        "id": 28,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -1051,10 +1794,27 @@ local dashboards = {
           "type": "prometheus",
           "uid": "${datasource}"
         },
-        "description": "CPU cores the etcd process uses.",
+        "description": "CPU the etcd process uses, in cores (CPU seconds per second).",
         "fieldConfig": {
           "defaults": {
-            "unit": "short"
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "suffix:cores"
           },
           "overrides": []
         },
@@ -1062,9 +1822,21 @@ local dashboards = {
           "h": 8,
           "w": 6,
           "x": 6,
-          "y": 62
+          "y": 70
         },
-        "id": 26,
+        "id": 29,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -1089,6 +1861,23 @@ local dashboards = {
         "description": "Goroutines alive in the etcd process.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -1097,9 +1886,21 @@ local dashboards = {
           "h": 8,
           "w": 6,
           "x": 12,
-          "y": 62
+          "y": 70
         },
-        "id": 27,
+        "id": 30,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
@@ -1124,6 +1925,23 @@ local dashboards = {
         "description": "File descriptors etcd holds open.",
         "fieldConfig": {
           "defaults": {
+            "custom": {
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "showPoints": "never",
+              "spanNulls": false
+            },
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
             "unit": "short"
           },
           "overrides": []
@@ -1132,9 +1950,21 @@ local dashboards = {
           "h": 8,
           "w": 6,
           "x": 18,
-          "y": 62
+          "y": 70
         },
-        "id": 28,
+        "id": 31,
+        "options": {
+          "legend": {
+            "calcs": [],
+            "displayMode": "list",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
         "repeatDirection": "h",
         "targets": [
           {
