@@ -7,6 +7,7 @@ config file, the line, and the key path, like a spec error does.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from generator import links
 from generator.findings import Finding, Level, SpecError, did_you_mean
 from generator.model import Flavor, Severity
 from generator.model.base import Location, display_path
@@ -54,7 +56,15 @@ class Settings(_Strict):
     targets: tuple[str, ...] | None = None
     flavors: tuple[Flavor, ...] | None = None
     cluster_label: LabelName | None = None
+    runbook_url: str | None = None
+    """Pattern of every alert's runbook_url: {docs} (the tree's docs page from the repository
+    root), {anchor}, {integration}, {alert}."""
     integrations: dict[str, IntegrationSettings] = Field(default_factory=dict)
+
+    @field_validator("runbook_url")
+    @classmethod
+    def _fillable(cls, pattern: str | None) -> str | None:
+        return None if pattern is None else links.check_pattern(pattern)
 
     @field_validator("targets")
     @classmethod
@@ -80,9 +90,11 @@ class Project:
     targets: tuple[str, ...] = DEFAULT_TARGETS
     flavors: tuple[Flavor, ...] | None = None
     cluster_label: str | None = None
+    runbook_url: str | None = None
+    """The runbook_url pattern; None: none set (alerts link `links.DEFAULT_PATTERN`)."""
     integrations: Mapping[str, IntegrationSettings] = field(default_factory=dict)
     source: Path | None = None
-    """The config file, if any."""
+    """The config file, if any; its directory is taken as the repository root."""
     prefix: KeyPath = ()
     """Where the settings live in `source`: () for kgen.yaml, ("tool", "kgen") in pyproject."""
     lines: Mapping[KeyPath, int] = field(default_factory=dict)
@@ -105,6 +117,19 @@ class Project:
             if line is not None:
                 return Location(str(self.source), line)
         return Location(str(self.source), 1)
+
+    def docs_page(self, integration: str) -> str:
+        """The integration's docs page in this tree, from the repository root (the config
+        file's directory, else the working directory): `out-prod/docs/etcd.md`. Where the page
+        is whether or not the `docs` target writes it."""
+        root = self.source.parent if self.source is not None else Path()
+        page = self.out_dir / links.docs_page(integration)
+        return Path(os.path.relpath(page, root)).as_posix()
+
+    def runbook_link(self, integration: str, alert: str) -> str:
+        """An alert's runbook_url: the project's pattern (or the default) filled in."""
+        return links.runbook_url(self.runbook_url or links.DEFAULT_PATTERN,
+                                 self.docs_page(integration), integration, alert)
 
     def values(self) -> dict[str, dict[str, Any]]:
         """Per-integration values for the spec Config models."""
@@ -154,6 +179,7 @@ def load_project(config: Path | None, profile: str | None = None) -> Project:
         targets=settings.targets or DEFAULT_TARGETS,
         flavors=settings.flavors,
         cluster_label=settings.cluster_label,
+        runbook_url=settings.runbook_url,
         integrations=settings.integrations,
         source=config,
         prefix=prefix,

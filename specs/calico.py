@@ -77,9 +77,6 @@ class Config(BaseModel):
     fork_exec_p99_seconds: float = Field(default=1.0, gt=0)
     """Forking ipset/iptables-restore takes milliseconds; a second means a starved host."""
 
-    runbook_base_url: str = "out/docs"
-    """Where the generated docs are browsable; each alert links to its section of calico.md."""
-
 
 # The metric catalog: the single source of truth for keep-lists, checks and docs.
 METRICS = (
@@ -307,7 +304,6 @@ def _error_alert(config: Config, name: str, metric: str, summary: str, what: str
             f"Felix on {{{{ $labels.instance }}}} recorded {{{{ $value | humanize }}}} {what} "
             f"in the last {window}, and has kept failing for {config.error_for}."
         ),
-        runbook_url=_runbook(config, name),
         runbook=RUNBOOKS[name],
     )
 
@@ -328,13 +324,8 @@ def _latency_alert(
             f"{threshold:g}s for {config.latency_for} (now {{{{ $value | humanize }}}}"
             f"{'µs' if scale == 1e6 else 's'})."
         ),
-        runbook_url=_runbook(config, name),
         runbook=RUNBOOKS[name],
     )
-
-
-def _runbook(config: Config, alert: str) -> str:
-    return f"{config.runbook_base_url.rstrip('/')}/calico.md#{alert.lower()}"
 
 
 def alerts(config: Config) -> tuple[Alert, ...]:

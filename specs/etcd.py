@@ -155,9 +155,6 @@ class Config(BaseModel):
     request_rate_for: Duration = "10m"
     """... and must stay high this long."""
 
-    runbook_base_url: str = "out/docs"
-    """Where the generated docs are browsable; each alert links to its section of etcd.md."""
-
 
 def _labels(*groups: tuple[str, ...]) -> str:
     return ", ".join(dict.fromkeys(label for group in groups for label in group))
@@ -466,15 +463,10 @@ RUNBOOKS = {
 }
 
 
-def _runbook(config: Config, alert: str) -> str:
-    return f"{config.runbook_base_url.rstrip('/')}/etcd.md#{alert.lower()}"
-
-
 def _alert(config: Config, name: str, severity: Severity, for_: str, expr: str, summary: str,
            description: str, suppress: dict[str, str] | None = None) -> Alert:
     return Alert(name=name, expr=expr, for_=for_, severity=severity, summary=summary,
-                 description=description, runbook_url=_runbook(config, name),
-                 runbook=RUNBOOKS[name], suppress=suppress or {})
+                 description=description, runbook=RUNBOOKS[name], suppress=suppress or {})
 
 
 MEMBER = "{{ $labels.instance }}"

@@ -1,9 +1,9 @@
 """A Markdown reference page per integration (`docs/<name>.md`), rendered with Jinja2.
 
 Generated, so always true: setup, the metric catalog, every alert with its severity, threshold
-expression and for-duration, and the runbook section its runbook_url points to (GitHub anchors:
-the heading is the alert name, the anchor its lower-cased form); recording rules, dashboards
-with their panels, scrape jobs, and the config knobs with their defaults and this build's values.
+expression and for-duration, and the runbook section its runbook_url points to (the page's path
+and the sections' anchors come from `generator.links`); recording rules, dashboards with their
+panels, scrape jobs, and the config knobs with their defaults and this build's values.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
+from generator import links
 from generator.loader import Spec
 from generator.model import Alert, Integration
 from generator.promql import format_expr
@@ -54,6 +55,7 @@ def _template() -> Any:
         loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True, autoescape=False, trim_blocks=True, lstrip_blocks=True,
     )
+    environment.filters["anchor"] = links.anchor
     environment.filters["cell"] = cell
     environment.filters["code"] = code
     environment.filters["promql"] = format_expr
@@ -69,7 +71,7 @@ def render(spec: Spec) -> dict[str, bytes]:
         knobs=knobs(spec),
         uid=lambda board: uid(integration, board),
     )
-    return {f"docs/{spec.name}.md": page.encode("utf-8")}
+    return {links.docs_page(spec.name): page.encode("utf-8")}
 
 
 def alert_sections(integration: Integration) -> list[AlertSection]:

@@ -20,7 +20,7 @@ local alertingRules = {
           "alert": "CalicoDataplaneUpdateFailures",
           "annotations": {
             "description": "Felix on {{ $labels.instance }} recorded {{ $value | humanize }} failed dataplane updates in the last 5m, and has kept failing for 15m.",
-            "runbook_url": "out/docs/calico.md#calicodataplaneupdatefailures",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/calico.md#calicodataplaneupdatefailures",
             "summary": "Calico dataplane updates keep failing and being retried."
           },
           "expr": "increase(felix_int_dataplane_failures{__kgen_selector__=\"calico\"}[5m]) > 0",
@@ -33,7 +33,7 @@ local alertingRules = {
           "alert": "CalicoIpsetErrors",
           "annotations": {
             "description": "Felix on {{ $labels.instance }} recorded {{ $value | humanize }} failed ipset commands in the last 5m, and has kept failing for 15m.",
-            "runbook_url": "out/docs/calico.md#calicoipseterrors",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/calico.md#calicoipseterrors",
             "summary": "Calico ipset commands keep failing."
           },
           "expr": "increase(felix_ipset_errors{__kgen_selector__=\"calico\"}[5m]) > 0",
@@ -46,7 +46,7 @@ local alertingRules = {
           "alert": "CalicoIptablesRestoreErrors",
           "annotations": {
             "description": "Felix on {{ $labels.instance }} recorded {{ $value | humanize }} failed iptables-restore runs in the last 5m, and has kept failing for 15m.",
-            "runbook_url": "out/docs/calico.md#calicoiptablesrestoreerrors",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/calico.md#calicoiptablesrestoreerrors",
             "summary": "Calico iptables-restore runs keep failing."
           },
           "expr": "increase(felix_iptables_restore_errors{__kgen_selector__=\"calico\"}[5m]) > 0",
@@ -59,7 +59,7 @@ local alertingRules = {
           "alert": "CalicoIptablesSaveErrors",
           "annotations": {
             "description": "Felix on {{ $labels.instance }} recorded {{ $value | humanize }} failed iptables-save runs in the last 5m, and has kept failing for 15m.",
-            "runbook_url": "out/docs/calico.md#calicoiptablessaveerrors",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/calico.md#calicoiptablessaveerrors",
             "summary": "Calico iptables-save runs keep failing."
           },
           "expr": "increase(felix_iptables_save_errors{__kgen_selector__=\"calico\"}[5m]) > 0",
@@ -72,7 +72,7 @@ local alertingRules = {
           "alert": "CalicoLoggingErrors",
           "annotations": {
             "description": "Felix on {{ $labels.instance }} recorded {{ $value | humanize }} logging errors in the last 5m, and has kept failing for 15m.",
-            "runbook_url": "out/docs/calico.md#calicologgingerrors",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/calico.md#calicologgingerrors",
             "summary": "Felix keeps failing to write its log."
           },
           "expr": "increase(felix_log_errors{__kgen_selector__=\"calico\"}[5m]) > 0",
@@ -85,7 +85,7 @@ local alertingRules = {
           "alert": "CalicoDatastoreUpdateLatencyHigh",
           "annotations": {
             "description": "The 99th percentile of calculation-graph update time on {{ $labels.instance }} has been above 1s for 15m (now {{ $value | humanize }}s).",
-            "runbook_url": "out/docs/calico.md#calicodatastoreupdatelatencyhigh",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/calico.md#calicodatastoreupdatelatencyhigh",
             "summary": "Felix is slow to process datastore updates."
           },
           "expr": "felix_calc_graph_update_time_seconds{__kgen_selector__=\"calico\",quantile=\"0.99\"} > 1",
@@ -98,7 +98,7 @@ local alertingRules = {
           "alert": "CalicoDataplaneApplyLatencyHigh",
           "annotations": {
             "description": "The 99th percentile of dataplane apply time on {{ $labels.instance }} has been above 5s for 15m (now {{ $value | humanize }}s).",
-            "runbook_url": "out/docs/calico.md#calicodataplaneapplylatencyhigh",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/calico.md#calicodataplaneapplylatencyhigh",
             "summary": "Felix is slow to apply dataplane updates."
           },
           "expr": "felix_int_dataplane_apply_time_seconds{__kgen_selector__=\"calico\",quantile=\"0.99\"} > 5",
@@ -111,7 +111,7 @@ local alertingRules = {
           "alert": "CalicoIptablesLockLatencyHigh",
           "annotations": {
             "description": "The 99th percentile of iptables lock wait on {{ $labels.instance }} has been above 1s for 15m (now {{ $value | humanize }}s).",
-            "runbook_url": "out/docs/calico.md#calicoiptableslocklatencyhigh",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/calico.md#calicoiptableslocklatencyhigh",
             "summary": "Felix waits long for the iptables lock."
           },
           "expr": "felix_iptables_lock_acquire_secs{__kgen_selector__=\"calico\",quantile=\"0.99\"} > 1",
@@ -124,7 +124,7 @@ local alertingRules = {
           "alert": "CalicoInterfaceListLatencyHigh",
           "annotations": {
             "description": "The 99th percentile of interface listing time on {{ $labels.instance }} has been above 1s for 15m (now {{ $value | humanize }}s).",
-            "runbook_url": "out/docs/calico.md#calicointerfacelistlatencyhigh",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/calico.md#calicointerfacelistlatencyhigh",
             "summary": "Felix is slow to list interfaces during route resyncs."
           },
           "expr": "felix_route_table_list_seconds{__kgen_selector__=\"calico\",quantile=\"0.99\"} > 1",
@@ -137,7 +137,7 @@ local alertingRules = {
           "alert": "CalicoInterfaceResyncLatencyHigh",
           "annotations": {
             "description": "The 99th percentile of per-interface route sync time on {{ $labels.instance }} has been above 1s for 15m (now {{ $value | humanize }}s).",
-            "runbook_url": "out/docs/calico.md#calicointerfaceresynclatencyhigh",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/calico.md#calicointerfaceresynclatencyhigh",
             "summary": "Felix is slow to resync interface routes."
           },
           "expr": "felix_route_table_per_iface_sync_seconds{__kgen_selector__=\"calico\",quantile=\"0.99\"} > 1",
@@ -150,7 +150,7 @@ local alertingRules = {
           "alert": "CalicoForkExecLatencyHigh",
           "annotations": {
             "description": "The 99th percentile of fork/exec time on {{ $labels.instance }} has been above 1s for 15m (now {{ $value | humanize }}µs).",
-            "runbook_url": "out/docs/calico.md#calicoforkexeclatencyhigh",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/calico.md#calicoforkexeclatencyhigh",
             "summary": "Felix is slow to start child processes."
           },
           "expr": "felix_exec_time_micros{__kgen_selector__=\"calico\",quantile=\"0.99\"} > 1000000",

@@ -42,7 +42,7 @@ local alertingRules = {
           "alert": "etcdMembersDown",
           "annotations": {
             "description": "Cluster {{ $labels.job }} has {{ $value }} member(s) down or unreachable for 20m. One more loss may cost the cluster its quorum.",
-            "runbook_url": "out/docs/etcd.md#etcdmembersdown",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcdmembersdown",
             "summary": "An etcd member is down or its peers cannot reach it."
           },
           "expr": "  sum by (job) (up{__kgen_selector__=\"etcd\"} == bool 0) > 0\nor\n  count by (job) (\n    sum by (job, To) (rate(etcd_network_peer_sent_failures_total{__kgen_selector__=\"etcd\"}[2m])) > 0.01\n  )",
@@ -55,7 +55,7 @@ local alertingRules = {
           "alert": "etcdInsufficientMembers",
           "annotations": {
             "description": "Only {{ $value }} member(s) of cluster {{ $labels.job }} are up, fewer than a majority: the cluster accepts no writes, and the Kubernetes API stalls.",
-            "runbook_url": "out/docs/etcd.md#etcdinsufficientmembers",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcdinsufficientmembers",
             "summary": "An etcd cluster has lost its quorum."
           },
           "expr": "  sum by (job) (up{__kgen_selector__=\"etcd\"} == bool 1)\n<\n  (count by (job) (up{__kgen_selector__=\"etcd\"}) + 1) / 2",
@@ -68,7 +68,7 @@ local alertingRules = {
           "alert": "etcdNoLeader",
           "annotations": {
             "description": "Member {{ $labels.instance }} of cluster {{ $labels.job }} has seen no leader for 1m; it cannot serve writes or linearizable reads.",
-            "runbook_url": "out/docs/etcd.md#etcdnoleader",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcdnoleader",
             "summary": "An etcd member has no leader."
           },
           "expr": "etcd_server_has_leader{__kgen_selector__=\"etcd\"} == 0",
@@ -81,7 +81,7 @@ local alertingRules = {
           "alert": "etcdMetricsAbsent",
           "annotations": {
             "description": "No target matching job=~\".*etcd.*\" has been discovered for 10m: etcd is gone from service discovery, or the scrape job is broken, and every other etcd alert is blind.",
-            "runbook_url": "out/docs/etcd.md#etcdmetricsabsent",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcdmetricsabsent",
             "summary": "No etcd target is being scraped."
           },
           "expr": "absent(up{__kgen_selector__=\"etcd\"})",
@@ -94,7 +94,7 @@ local alertingRules = {
           "alert": "etcdHighNumberOfLeaderChanges",
           "annotations": {
             "description": "Cluster {{ $labels.job }} changed leader {{ $value | humanize }} times in the last 15m. Frequent elections stall writes; look for slow disks, CPU starvation or a flaky network between members.",
-            "runbook_url": "out/docs/etcd.md#etcdhighnumberofleaderchanges",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcdhighnumberofleaderchanges",
             "summary": "An etcd cluster keeps electing new leaders."
           },
           "expr": "  increase(\n    (max without (instance, pod) (etcd_server_leader_changes_seen_total{__kgen_selector__=\"etcd\"}))[15m:1m]\n  )\n>=\n  4",
@@ -107,7 +107,7 @@ local alertingRules = {
           "alert": "etcdHighNumberOfFailedProposals",
           "annotations": {
             "description": "Member {{ $labels.instance }} of cluster {{ $labels.job }} failed {{ $value | humanize }} proposals per second over the last 15 minutes, usually during leader elections or while quorum is lost.",
-            "runbook_url": "out/docs/etcd.md#etcdhighnumberoffailedproposals",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcdhighnumberoffailedproposals",
             "summary": "An etcd member keeps failing Raft proposals."
           },
           "expr": "rate(etcd_server_proposals_failed_total{__kgen_selector__=\"etcd\"}[15m]) > 5",
@@ -120,7 +120,7 @@ local alertingRules = {
           "alert": "etcdHighNumberOfFailedGRPCRequests",
           "annotations": {
             "description": "{{ $value | humanize }}% of {{ $labels.grpc_method }} requests on member {{ $labels.instance }} of cluster {{ $labels.job }} failed over the last 5 minutes (threshold 1%).",
-            "runbook_url": "out/docs/etcd.md#etcdhighnumberoffailedgrpcrequests",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcdhighnumberoffailedgrpcrequests",
             "summary": "An etcd member fails many gRPC requests."
           },
           "expr": "      100\n    *\n      sum by (job, instance, pod, grpc_service, grpc_method) (\n        rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code!=\"OK\",grpc_type=\"unary\"}[5m])\n      )\n  /\n    sum by (job, instance, pod, grpc_service, grpc_method) (\n      rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_type=\"unary\"}[5m])\n    )\n>\n  1",
@@ -133,7 +133,7 @@ local alertingRules = {
           "alert": "etcdHighNumberOfFailedGRPCRequests",
           "annotations": {
             "description": "{{ $value | humanize }}% of {{ $labels.grpc_method }} requests on member {{ $labels.instance }} of cluster {{ $labels.job }} failed over the last 5 minutes (threshold 5%).",
-            "runbook_url": "out/docs/etcd.md#etcdhighnumberoffailedgrpcrequests",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcdhighnumberoffailedgrpcrequests",
             "summary": "An etcd member fails many gRPC requests."
           },
           "expr": "      100\n    *\n      sum by (job, instance, pod, grpc_service, grpc_method) (\n        rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_code!=\"OK\",grpc_type=\"unary\"}[5m])\n      )\n  /\n    sum by (job, instance, pod, grpc_service, grpc_method) (\n      rate(grpc_server_handled_total{__kgen_selector__=\"etcd\",grpc_type=\"unary\"}[5m])\n    )\n>\n  5",
@@ -146,7 +146,7 @@ local alertingRules = {
           "alert": "etcdGRPCRequestsSlow",
           "annotations": {
             "description": "The 99th percentile of {{ $labels.grpc_method }} request time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.15s for 15m (now {{ $value | humanizeDuration }}).",
-            "runbook_url": "out/docs/etcd.md#etcdgrpcrequestsslow",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcdgrpcrequestsslow",
             "summary": "etcd answers gRPC requests slowly."
           },
           "expr": "job_instance_grpc_method:grpc_server_handling_seconds:p99_rate5m > 0.15",
@@ -159,7 +159,7 @@ local alertingRules = {
           "alert": "etcdMemberCommunicationSlow",
           "annotations": {
             "description": "The 99th percentile of the round trip to peer {{ $labels.To }} on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.15s for 15m (now {{ $value | humanizeDuration }}).",
-            "runbook_url": "out/docs/etcd.md#etcdmembercommunicationslow",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcdmembercommunicationslow",
             "summary": "etcd members are slow to reach each other."
           },
           "expr": "job_instance_to:etcd_network_peer_round_trip_time_seconds:p99_rate5m > 0.15",
@@ -172,7 +172,7 @@ local alertingRules = {
           "alert": "etcdHighFsyncDurations",
           "annotations": {
             "description": "The 99th percentile of WAL fsync time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.5s for 15m (now {{ $value | humanizeDuration }}).",
-            "runbook_url": "out/docs/etcd.md#etcdhighfsyncdurations",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcdhighfsyncdurations",
             "summary": "etcd's write-ahead log is slow to sync to disk."
           },
           "expr": "job_instance:etcd_disk_wal_fsync_duration_seconds:p99_rate5m > 0.5",
@@ -185,7 +185,7 @@ local alertingRules = {
           "alert": "etcdHighFsyncDurations",
           "annotations": {
             "description": "The 99th percentile of WAL fsync time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 1s for 15m (now {{ $value | humanizeDuration }}).",
-            "runbook_url": "out/docs/etcd.md#etcdhighfsyncdurations",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcdhighfsyncdurations",
             "summary": "etcd's write-ahead log is very slow to sync to disk."
           },
           "expr": "job_instance:etcd_disk_wal_fsync_duration_seconds:p99_rate5m > 1",
@@ -198,7 +198,7 @@ local alertingRules = {
           "alert": "etcdHighCommitDurations",
           "annotations": {
             "description": "The 99th percentile of backend commit time on member {{ $labels.instance }} of cluster {{ $labels.job }} has been above 0.25s for 15m (now {{ $value | humanizeDuration }}).",
-            "runbook_url": "out/docs/etcd.md#etcdhighcommitdurations",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcdhighcommitdurations",
             "summary": "etcd is slow to commit to its backend database."
           },
           "expr": "job_instance:etcd_disk_backend_commit_duration_seconds:p99_rate5m > 0.25",
@@ -211,7 +211,7 @@ local alertingRules = {
           "alert": "etcdDatabaseQuotaLowSpace",
           "annotations": {
             "description": "The database of member {{ $labels.instance }} of cluster {{ $labels.job }} fills {{ $value | humanize }}% of its quota. At the quota etcd refuses every write until it is compacted, defragmented and the NOSPACE alarm disarmed.",
-            "runbook_url": "out/docs/etcd.md#etcddatabasequotalowspace",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcddatabasequotalowspace",
             "summary": "An etcd database is about to hit its quota."
           },
           "expr": "    100 * last_over_time(etcd_mvcc_db_total_size_in_bytes{__kgen_selector__=\"etcd\"}[5m])\n  /\n    last_over_time(etcd_server_quota_backend_bytes{__kgen_selector__=\"etcd\"}[5m])\n>\n  95",
@@ -224,7 +224,7 @@ local alertingRules = {
           "alert": "etcdExcessiveDatabaseGrowth",
           "annotations": {
             "description": "At the pace of the last 4h, the database of member {{ $labels.instance }} of cluster {{ $labels.job }} reaches its quota within 4h. Look for a client writing unusually much, or for a compaction that no longer runs.",
-            "runbook_url": "out/docs/etcd.md#etcdexcessivedatabasegrowth",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcdexcessivedatabasegrowth",
             "summary": "An etcd database is growing towards its quota."
           },
           "expr": "  predict_linear(etcd_mvcc_db_total_size_in_bytes{__kgen_selector__=\"etcd\"}[4h], 14400)\n>\n  etcd_server_quota_backend_bytes{__kgen_selector__=\"etcd\"}",
@@ -237,7 +237,7 @@ local alertingRules = {
           "alert": "etcdDatabaseHighFragmentationRatio",
           "annotations": {
             "description": "Only {{ $value | humanizePercentage }} of the database file of member {{ $labels.instance }} of cluster {{ $labels.job }} holds live data. A defragmentation of this member would give the rest back to the disk.",
-            "runbook_url": "out/docs/etcd.md#etcddatabasehighfragmentationratio",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcddatabasehighfragmentationratio",
             "summary": "An etcd database file is mostly free space."
           },
           "expr": "      last_over_time(etcd_mvcc_db_total_size_in_use_in_bytes{__kgen_selector__=\"etcd\"}[5m])\n    /\n      last_over_time(etcd_mvcc_db_total_size_in_bytes{__kgen_selector__=\"etcd\"}[5m])\n  <\n    0.5\nand\n  etcd_mvcc_db_total_size_in_use_in_bytes{__kgen_selector__=\"etcd\"} > 104857600",
@@ -250,7 +250,7 @@ local alertingRules = {
           "alert": "etcdHighRequestRate",
           "annotations": {
             "description": "Cluster {{ $labels.job }} has received {{ $value | humanize }} writes (Put, DeleteRange, Txn) per second, averaged over 5m, for 10m. Heavy rollouts and node drains cause this; so do controllers stuck in an update loop.",
-            "runbook_url": "out/docs/etcd.md#etcdhighrequestrate",
+            "runbook_url": "https://git.example.com/org/monitoring/blob/main/out/docs/etcd.md#etcdhighrequestrate",
             "summary": "An etcd cluster receives an unusually high rate of writes."
           },
           "expr": "  sum by (job) (\n    rate(\n      grpc_server_started_total{__kgen_selector__=\"etcd\",grpc_method=~\"Put|DeleteRange|Txn\",grpc_service=\"etcdserverpb.KV\"}[5m]\n    )\n  )\n>\n  100",
