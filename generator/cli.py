@@ -169,7 +169,7 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
         alerting = any(spec.integration.alerts for spec in specs)
         findings = checks.run(specs) + runbook_links.check(project, alerting)
         if not any(f.level is Level.ERROR for f in findings):
-            files = render(specs, project.targets)
+            files = render(specs, project)
             findings = sorted(findings + external.run(files))
     except SpecError as error:
         findings = error.findings

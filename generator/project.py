@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from generator import links
 from generator.findings import Finding, Level, SpecError, did_you_mean
@@ -23,6 +30,7 @@ from generator.model import Flavor, Severity
 from generator.model.base import Location, display_path
 from generator.model.types import LabelName
 from generator.targets import DEFAULT_TARGETS, TARGETS
+from generator.targets.kubernetes import MANAGED_BY, PART_OF, LabelKey, LabelValue, Namespace
 
 CODE = "KG005"
 KeyPath = tuple[str | int, ...]
@@ -49,6 +57,50 @@ class IntegrationSettings(_Strict):
     alerts: AlertSettings = AlertSettings()
 
 
+class PrometheusOperatorSettings(_Strict):
+    """Where the PrometheusRule and PodMonitor objects go, and the labels the operator selects
+    them by (kube-prometheus-stack's Prometheus selects `release: <release name>`)."""
+
+    namespace: Namespace | None = None
+    labels: dict[LabelKey, LabelValue] = Field(default_factory=dict)
+
+    @field_validator("labels")
+    @classmethod
+    def _not_kgens(cls, labels: dict[str, str]) -> dict[str, str]:
+        return _without_managed(labels)
+
+
+class GrafanaProvisioningSettings(_Strict):
+    """Where the dashboard ConfigMaps go and how the Grafana sidecar finds and files them."""
+
+    namespace: Namespace | None = None
+    labels: dict[LabelKey, LabelValue] = Field(default_factory=dict)
+    sidecar_label: LabelKey = "grafana_dashboard"
+    """The label the sidecar watches (the Grafana chart's `sidecar.dashboards.label`) ..."""
+    sidecar_label_value: LabelValue = "1"
+    """... and its value (`sidecar.dashboards.labelValue`)."""
+    folder_annotation: LabelKey = "k8s-sidecar-target-directory"
+    """The annotation naming the dashboard's folder (`sidecar.dashboards.folderAnnotation`)."""
+    folder: str | None = Field(default=None, min_length=1, pattern=r"^[^/]+$")
+    """One Grafana folder for every integration's dashboards; unset: a folder per
+    integration, named by its title."""
+
+    @model_validator(mode="after")
+    def _sidecar_label_set_once(self) -> GrafanaProvisioningSettings:
+        _without_managed(self.labels)
+        if self.sidecar_label in self.labels:
+            raise ValueError(f"labels: {self.sidecar_label} is the sidecar label; set "
+                             "sidecar_label_value instead")
+        return self
+
+
+def _without_managed(labels: dict[str, str]) -> dict[str, str]:
+    for key in labels:
+        if key in (MANAGED_BY, PART_OF):
+            raise ValueError(f"{key} is kgen's own label; it says which objects kgen manages")
+    return labels
+
+
 class Settings(_Strict):
     """What the base config and each profile can set."""
 
@@ -59,6 +111,8 @@ class Settings(_Strict):
     runbook_url: str | None = None
     """Pattern of every alert's runbook_url: {docs} (the tree's docs page from the repository
     root), {anchor}, {integration}, {alert}."""
+    prometheus_operator: PrometheusOperatorSettings = PrometheusOperatorSettings()
+    grafana_provisioning: GrafanaProvisioningSettings = GrafanaProvisioningSettings()
     integrations: dict[str, IntegrationSettings] = Field(default_factory=dict)
 
     @field_validator("runbook_url")
@@ -92,6 +146,10 @@ class Project:
     cluster_label: str | None = None
     runbook_url: str | None = None
     """The runbook_url pattern; None: none set (alerts link `links.DEFAULT_PATTERN`)."""
+    prometheus_operator: PrometheusOperatorSettings = field(
+        default_factory=PrometheusOperatorSettings)
+    grafana_provisioning: GrafanaProvisioningSettings = field(
+        default_factory=GrafanaProvisioningSettings)
     integrations: Mapping[str, IntegrationSettings] = field(default_factory=dict)
     source: Path | None = None
     """The config file, if any; its directory is taken as the repository root."""
@@ -180,6 +238,8 @@ def load_project(config: Path | None, profile: str | None = None) -> Project:
         flavors=settings.flavors,
         cluster_label=settings.cluster_label,
         runbook_url=settings.runbook_url,
+        prometheus_operator=settings.prometheus_operator,
+        grafana_provisioning=settings.grafana_provisioning,
         integrations=settings.integrations,
         source=config,
         prefix=prefix,

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 from generator import links
 from generator.loader import Spec
@@ -21,6 +21,9 @@ from generator.promql import format_expr
 from generator.render import header
 from generator.scoping import scope_rules
 from generator.targets.grafana import uid
+
+if TYPE_CHECKING:
+    from generator.project import Project
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "docs"
 
@@ -62,7 +65,7 @@ def _template() -> Any:
     return environment.get_template("integration.md.j2")
 
 
-def render(spec: Spec) -> dict[str, bytes]:
+def render(spec: Spec, project: Project) -> dict[str, bytes]:
     integration = scope_rules(spec.integration)
     page = _template().render(
         header=header(spec.source),

@@ -8,7 +8,7 @@ rate-like ranges use `$__rate_interval`; the uid is `kgen-<integration>-<slug>`.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grafana_foundation_sdk.builders import (
     bargauge,
@@ -33,6 +33,9 @@ from generator.model import Dashboard, Integration, Panel, PanelKind, Variable
 from generator.render import to_json
 from generator.scoping import recorded_series
 
+if TYPE_CHECKING:
+    from generator.project import Project
+
 GRID_WIDTH = 24
 DATASOURCE = DataSourceRef(type_val="prometheus", uid="${datasource}")
 PANEL_BUILDERS: dict[PanelKind, Any] = {
@@ -53,7 +56,7 @@ def uid(integration: Integration, board: Dashboard) -> str:
     return f"kgen-{integration.name}-{board.slug}"
 
 
-def render(spec: Spec) -> dict[str, bytes]:
+def render(spec: Spec, project: Project) -> dict[str, bytes]:
     files = {}
     for board in spec.integration.dashboards:
         model = dashboard_json(spec.integration, board)

@@ -11,7 +11,7 @@ Other knobs (thresholds, for-durations) are baked in; change them in kgen.yaml a
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.loader import Spec
 from generator.model import Integration
@@ -19,6 +19,9 @@ from generator.render import header
 from generator.scoping import scope_rules
 from generator.targets.grafana import dashboard_json, file_name
 from generator.targets.prometheus_rules import alerting_groups, recording_groups
+
+if TYPE_CHECKING:
+    from generator.project import Project
 
 PLACEHOLDER = '__kgen_selector__="{name}"'
 TEMPLATE = """\
@@ -52,7 +55,7 @@ def config_key(name: str) -> str:
     return head + "".join(part.title() for part in rest) + "Selector"
 
 
-def render(spec: Spec) -> dict[str, bytes]:
+def render(spec: Spec, project: Project) -> dict[str, bytes]:
     placeholder = PLACEHOLDER.format(name=spec.name)
     integration = spec.integration.model_copy(update={"selector": placeholder})
     scoped = scope_rules(integration)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.loader import Spec
 from generator.model import Flavor, Relabel, ScrapeJob
 from generator.render import to_yaml
 
+if TYPE_CHECKING:
+    from generator.project import Project
 
-def render(spec: Spec) -> dict[str, bytes]:
+
+def render(spec: Spec, project: Project) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for flavor in Flavor:
         jobs = [job for job in spec.integration.scrape_jobs if job.flavor is flavor]
