@@ -176,13 +176,16 @@ class Project:
                 return Location(str(self.source), line)
         return Location(str(self.source), 1)
 
-    def docs_page(self, integration: str) -> str:
-        """The integration's docs page in this tree, from the repository root (the config
-        file's directory, else the working directory): `out-prod/docs/etcd.md`. Where the page
-        is whether or not the `docs` target writes it."""
+    def in_repository(self, path: str) -> str:
+        """A path in this tree (`docs/etcd.md`) from the repository root, taken to be the config
+        file's directory (else the working directory): `out-prod/docs/etcd.md`."""
         root = self.source.parent if self.source is not None else Path()
-        page = self.out_dir / links.docs_page(integration)
-        return Path(os.path.relpath(page, root)).as_posix()
+        return Path(os.path.relpath(self.out_dir / path, root)).as_posix()
+
+    def docs_page(self, integration: str) -> str:
+        """The integration's docs page from the repository root, whether or not the `docs`
+        target writes it."""
+        return self.in_repository(links.docs_page(integration))
 
     def runbook_link(self, integration: str, alert: str) -> str:
         """An alert's runbook_url: the project's pattern (or the default) filled in."""

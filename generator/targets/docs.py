@@ -72,9 +72,17 @@ def render(spec: Spec, project: Project) -> dict[str, bytes]:
         integration=integration,
         sections=alert_sections(integration),
         knobs=knobs(spec),
+        scrape_files=scrape_files(spec, project),
         uid=lambda board: uid(integration, board),
     )
     return {links.docs_page(spec.name): page.encode("utf-8")}
+
+
+def scrape_files(spec: Spec, project: Project) -> dict[str, str]:
+    """Flavor -> the integration's scrape-jobs file from the repository root."""
+    flavors = sorted({str(job.flavor) for job in spec.integration.scrape_jobs})
+    return {flavor: project.in_repository(f"scrape-jobs/{flavor}/{spec.name}.yaml")
+            for flavor in flavors}
 
 
 def alert_sections(integration: Integration) -> list[AlertSection]:
