@@ -3,6 +3,7 @@
 from generator.model.base import Location, SpecModel
 from generator.model.dashboard import Dashboard, Panel, PanelKind, Query, Row, Variable
 from generator.model.integration import Integration, Metric, MetricType, Signal
+from generator.model.mixin import MixinKnob
 from generator.model.rules import Alert, Recording, Runbook, Severity
 from generator.model.scrape import (
     TLS,
@@ -27,6 +28,7 @@ __all__ = [
     "Location",
     "Metric",
     "MetricType",
+    "MixinKnob",
     "Panel",
     "PanelKind",
     "Query",
