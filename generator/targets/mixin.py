@@ -42,7 +42,9 @@ CODE = "KG601"
 PLACEHOLDER = '__kgen_selector__="{name}"'
 MIXTOOL_CAMEL_CASE = re.compile(r"^([A-Z]+[a-z0-9]+)+$")
 MIXTOOL_SENTENCE = re.compile(r"^[A-Z].+\.$")
-"""mixtool's alert-name-camelcase and alert-summary-style rules (pkg/mixer/lint.go)."""
+MIXTOOL_TEMPLATE = re.compile(r"\{\{.+}\}")
+"""mixtool's alert-name-camelcase, alert-summary-style and alert-description-templating rules
+(pkg/mixer/lint.go)."""
 TEMPLATE = """\
 // {header}
 //
@@ -216,15 +218,15 @@ def _prove(spec: Spec, rendered: dict[str, Any], exposed: list[Exposed],
     expected = _parts(spec.integration.model_copy(update={"selector": placeholder}))
     selector = next(e for e in exposed if e.knob == "selector")
     expected = fill(expected, [(placeholder, str(selector.value))])
-    got = fill(rendered, pairs)
-    if got == expected:
-        return
     missing = [e.knob for e in exposed if e.knob != "selector"
                and e.mark not in json.dumps(rendered)]
     if missing:
-        _refuse(spec, f"Config.{missing[0]} is marked MixinKnob() but reaches no rule, "
-                      "description or dashboard")
-    want, have = _first_difference(expected, got)
+        _refuse(spec, f"Config.{missing[0]} is marked MixinKnob() but its value reaches no "
+                      "rule, description or dashboard as written (unused, or computed on)")
+    got = fill(rendered, pairs)
+    if _unwrapped(got) == _unwrapped(expected):
+        return
+    want, have = _first_difference(_unwrapped(expected), _unwrapped(got))
     _refuse(spec, "a knob marked MixinKnob() is computed on or formatted differently, so the "
                   f"mixin could not change it: expected {want!r}, the stand-in build gives "
                   f"{have!r}; format numbers with {{x:g}} and use values as they are")
@@ -240,6 +242,17 @@ def fill(value: Any, pairs: list[tuple[str, str]]) -> Any:
         return [fill(item, pairs) for item in value]
     if isinstance(value, dict):
         return {key: fill(item, pairs) for key, item in value.items()}
+    return value
+
+
+def _unwrapped(value: Any) -> Any:
+    """Queries without their whitespace: the formatter breaks lines by length, and a stand-in
+    is longer or shorter than the value it stands for."""
+    if isinstance(value, dict):
+        return {key: "".join(item.split()) if key in ("expr", "query") and isinstance(item, str)
+                else _unwrapped(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unwrapped(item) for item in value]
     return value
 
 
@@ -274,8 +287,9 @@ def _config_lines(exposed: list[Exposed]) -> list[str]:
 
 
 def lint_config(integration: Integration) -> dict[str, Any]:
-    """mixtool's `.lint`: its alert rules this integration is exempt from, with the reason;
-    none unless the integration keeps another project's lower-case names."""
+    """mixtool's `.lint`: its alert rules this integration is exempt from, with the reason: the
+    naming exemption (another project's lower-case names), and a static description kgen's own
+    annotation check (KG302) was told to accept."""
     exclusions: dict[str, Any] = {}
     exemption = integration.naming_exemption
     alerts = integration.alerts
@@ -286,6 +300,12 @@ def lint_config(integration: Integration) -> dict[str, Any]:
             not MIXTOOL_SENTENCE.match(a.summary) for a in alerts):
         exclusions["alert-summary-style"] = {
             "reason": f"summaries begin with the name {title}, which is written in lower case"}
+    static = [{"alert": a.name, "reason": a.suppress["KG302"]} for a in alerts
+              if "KG302" in a.suppress and not MIXTOOL_TEMPLATE.search(a.description)]
+    if static:
+        exclusions["alert-description-templating"] = {
+            "reason": "descriptions exempt from kgen's KG302, each for the reason given",
+            "entries": list({entry["alert"]: entry for entry in static}.values())}
     return {"exclusions": exclusions}
 
 
