@@ -162,13 +162,16 @@ def _stand_in(spec: Spec, knob: str, annotation: Any, metadata: list[Any], value
         placeholder = PLACEHOLDER.format(name=spec.name)
         return placeholder, placeholder
     label = f"__kgen_{knob}__"
+    # Six significant digits and no trailing zero: `{x:g}` prints every one of them, and no
+    # stand-in is the beginning of another.
+    digits = [n for n in range(111, 1000) if n % 10][index]
+    fraction = float(f"0.917{digits}")
     if isinstance(value, bool):
         candidates: list[tuple[Any, str]] = []
     elif isinstance(value, int):
-        candidates = [(482911 + index, str(482911 + index))]
+        candidates = [(482911 + index, str(482911 + index)), (fraction, f"{fraction:g}")]
     elif isinstance(value, float):
-        number = round(0.917211 + index / 1e6, 6)
-        candidates = [(number, f"{number:g}")]
+        candidates = [(fraction, f"{fraction:g}")]
     elif isinstance(value, str):
         candidates = [(f"{911 + index}ms", f"{911 + index}ms"), (label, label)]
     elif isinstance(value, tuple) and all(isinstance(item, str) for item in value):
