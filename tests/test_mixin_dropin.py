@@ -230,6 +230,15 @@ def test_a_small_spec_exposes_what_it_marks(tmp_path: Path) -> None:
     assert fields["config"]["demoSelector"] == 'job="x"'
 
 
+def test_matchers_a_spec_adds_around_the_selector_stay(tmp_path: Path) -> None:
+    composed = "selector=config.selector + ', env=\"prod\"'"
+    specs = demo(tmp_path, **{"selector=config.selector": composed})
+    files = build_project(Project(specs_dir=specs, targets=TARGETS))
+    fields = evaluate(files, tmp_path, "demo", "demo_selector: 'job=\"x\"'")
+    queue = alert(fields, "DemoQueueFull", "warning")
+    assert queue["expr"] == 'demo_queue_depth{job="x",env="prod"} > 100', queue["expr"]
+
+
 @pytest.mark.parametrize(("replace", "message"), [
     ({'f"demo_queue_depth > {config.queue_limit:g}"':
       'f"demo_queue_depth > {config.queue_limit * 2:g}"'},

@@ -201,7 +201,20 @@ def _stand_in_build(spec: Spec, project: Project, exposed: list[Exposed],
         _refuse(spec, f"building with the mixin's stand-in values failed ({error}); a knob "
                       "marked MixinKnob() is computed on")
     laid, _ = overlay.apply(built, project)
+    if "selector" in update:
+        return laid
     return laid.model_copy(update={"selector": placeholder})
+
+
+def _placeholder_selector(integration: Integration, value: str,
+                          placeholder: str) -> Integration:
+    """The integration with the placeholder where the exposed selector value stands in its
+    selector (a spec may add matchers of its own around it), so its queries list matchers in
+    the order the stand-in build does."""
+    selector = integration.selector
+    swapped = selector.replace(value, placeholder, 1) if value and value in selector \
+        else placeholder
+    return integration.model_copy(update={"selector": swapped})
 
 
 def _parts(integration: Integration) -> dict[str, Any]:
@@ -218,9 +231,10 @@ def _prove(spec: Spec, rendered: dict[str, Any], exposed: list[Exposed],
            placeholder: str) -> None:
     """The stand-in build with this build's values filled in must be the ordinary build."""
     pairs = [(e.mark, e.text) for e in exposed]
-    expected = _parts(spec.integration.model_copy(update={"selector": placeholder}))
     selector = next(e for e in exposed if e.knob == "selector")
-    expected = fill(expected, [(placeholder, str(selector.value))])
+    expected = fill(_parts(_placeholder_selector(spec.integration, str(selector.value),
+                                                 placeholder)),
+                    [(placeholder, str(selector.value))])
     missing = [e.knob for e in exposed if e.knob != "selector"
                and e.mark not in json.dumps(rendered)]
     if missing:
