@@ -39,7 +39,7 @@ def build_project(project: Project) -> dict[str, bytes]:
     errors = [f for f in checks.run(specs) if f.level is Level.ERROR]
     if errors:
         raise SpecError(errors)
-    return render(specs, project.targets)
+    return render(specs, project)
 
 
 def load_specs(project: Project) -> list[Spec]:
@@ -64,12 +64,13 @@ def load_specs(project: Project) -> list[Spec]:
     return laid
 
 
-def render(specs: Sequence[Spec], targets: Sequence[str]) -> dict[str, bytes]:
+def render(specs: Sequence[Spec], project: Project) -> dict[str, bytes]:
+    """Every file the project's targets make of the (laid-over) specs, plus the manifest."""
     files: dict[str, bytes] = {}
-    for target in targets:
+    for target in project.targets:
         render_target = renderer(target)
         for spec in specs:
-            for path, data in render_target(spec).items():
+            for path, data in render_target(spec, project).items():
                 if path in files:
                     raise OutputError(f"two targets both produce {path}")
                 files[path] = data

@@ -160,15 +160,16 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
 
     from generator import checks
     from generator.build import load_specs, render
-    from generator.checks import external
+    from generator.checks import external, runbook_links
     from generator.findings import Level, SpecError
 
     try:
         project = _project(config_path, profile, specs_dir, out_dir)
         specs = load_specs(project)
-        findings = checks.run(specs)
+        alerting = any(spec.integration.alerts for spec in specs)
+        findings = checks.run(specs) + runbook_links.check(project, alerting)
         if not any(f.level is Level.ERROR for f in findings):
-            files = render(specs, project.targets)
+            files = render(specs, project)
             findings = sorted(findings + external.run(files))
     except SpecError as error:
         findings = error.findings

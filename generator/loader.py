@@ -35,6 +35,8 @@ class Spec:
     """The spec's path as written in headers: `specs/calico.py`, whatever the working directory."""
     config: BaseModel
     integration: Integration
+    build: Callable[[Any], Integration]
+    """The spec's `integration(config)`, for targets that build it again with other values."""
 
 
 def discover(specs_dir: Path) -> list[tuple[str, Path]]:
@@ -126,7 +128,8 @@ def _load_one(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
                                  f"integration name {built.name!r} must match the module "
                                  f"name {name!r}")])
     source = f"{specs_dir.name}/{path.relative_to(specs_dir).as_posix()}"
-    return Spec(name=name, path=path, source=source, config=config, integration=built)
+    return Spec(name=name, path=path, source=source, config=config, integration=built,
+                build=build)
 
 
 def _from_exception(error: Exception, specs_dir: Path, shown: str, code: str, what: str) -> Finding:

@@ -1,7 +1,8 @@
 """Project settings laid over a built integration: the changes users make without forking.
 
-Alert labels, severities and disabled alerts; the scrape-job flavors wanted; and a cluster
-label kept through every aggregation, for one ruler or Thanos/Mimir serving many clusters.
+Alert labels, severities, disabled alerts and runbook links; the scrape-job flavors wanted;
+and a cluster label kept through every aggregation, for one ruler or Thanos/Mimir serving many
+clusters.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def _alerts(integration: Integration, settings: AlertSettings,
         kept.append(alert.model_copy(update={
             "severity": settings.severity.get(alert.name, alert.severity),
             "labels": {**alert.labels, **settings.labels},
+            "runbook_url": project.runbook_link(integration.name, alert.name),
         }))
     return tuple(kept), findings
 

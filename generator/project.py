@@ -7,6 +7,7 @@ config file, the line, and the key path, like a spec error does.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,13 +15,22 @@ from pathlib import Path
 from typing import Any, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from generator import links
 from generator.findings import Finding, Level, SpecError, did_you_mean
 from generator.model import Flavor, Severity
 from generator.model.base import Location, display_path
 from generator.model.types import LabelName
 from generator.targets import DEFAULT_TARGETS, TARGETS
+from generator.targets.kubernetes import MANAGED_BY, PART_OF, LabelKey, LabelValue, Namespace
 
 CODE = "KG005"
 KeyPath = tuple[str | int, ...]
@@ -47,6 +57,50 @@ class IntegrationSettings(_Strict):
     alerts: AlertSettings = AlertSettings()
 
 
+class PrometheusOperatorSettings(_Strict):
+    """Where the PrometheusRule and PodMonitor objects go, and the labels the operator selects
+    them by (kube-prometheus-stack's Prometheus selects `release: <release name>`)."""
+
+    namespace: Namespace | None = None
+    labels: dict[LabelKey, LabelValue] = Field(default_factory=dict)
+
+    @field_validator("labels")
+    @classmethod
+    def _not_kgens(cls, labels: dict[str, str]) -> dict[str, str]:
+        return _without_managed(labels)
+
+
+class GrafanaProvisioningSettings(_Strict):
+    """Where the dashboard ConfigMaps go and how the Grafana sidecar finds and files them."""
+
+    namespace: Namespace | None = None
+    labels: dict[LabelKey, LabelValue] = Field(default_factory=dict)
+    sidecar_label: LabelKey = "grafana_dashboard"
+    """The label the sidecar watches (the Grafana chart's `sidecar.dashboards.label`) ..."""
+    sidecar_label_value: LabelValue = "1"
+    """... and its value (`sidecar.dashboards.labelValue`)."""
+    folder_annotation: LabelKey = "k8s-sidecar-target-directory"
+    """The annotation naming the dashboard's folder (`sidecar.dashboards.folderAnnotation`)."""
+    folder: str | None = Field(default=None, min_length=1, pattern=r"^[^/]+$")
+    """One Grafana folder for every integration's dashboards; unset: a folder per
+    integration, named by its title."""
+
+    @model_validator(mode="after")
+    def _sidecar_label_set_once(self) -> GrafanaProvisioningSettings:
+        _without_managed(self.labels)
+        if self.sidecar_label in self.labels:
+            raise ValueError(f"labels: {self.sidecar_label} is the sidecar label; set "
+                             "sidecar_label_value instead")
+        return self
+
+
+def _without_managed(labels: dict[str, str]) -> dict[str, str]:
+    for key in labels:
+        if key in (MANAGED_BY, PART_OF):
+            raise ValueError(f"{key} is kgen's own label; it says which objects kgen manages")
+    return labels
+
+
 class Settings(_Strict):
     """What the base config and each profile can set."""
 
@@ -54,7 +108,17 @@ class Settings(_Strict):
     targets: tuple[str, ...] | None = None
     flavors: tuple[Flavor, ...] | None = None
     cluster_label: LabelName | None = None
+    runbook_url: str | None = None
+    """Pattern of every alert's runbook_url: {docs} (the tree's docs page from the repository
+    root), {anchor}, {integration}, {alert}."""
+    prometheus_operator: PrometheusOperatorSettings = PrometheusOperatorSettings()
+    grafana_provisioning: GrafanaProvisioningSettings = GrafanaProvisioningSettings()
     integrations: dict[str, IntegrationSettings] = Field(default_factory=dict)
+
+    @field_validator("runbook_url")
+    @classmethod
+    def _fillable(cls, pattern: str | None) -> str | None:
+        return None if pattern is None else links.check_pattern(pattern)
 
     @field_validator("targets")
     @classmethod
@@ -80,9 +144,15 @@ class Project:
     targets: tuple[str, ...] = DEFAULT_TARGETS
     flavors: tuple[Flavor, ...] | None = None
     cluster_label: str | None = None
+    runbook_url: str | None = None
+    """The runbook_url pattern; None: none set (alerts link `links.DEFAULT_PATTERN`)."""
+    prometheus_operator: PrometheusOperatorSettings = field(
+        default_factory=PrometheusOperatorSettings)
+    grafana_provisioning: GrafanaProvisioningSettings = field(
+        default_factory=GrafanaProvisioningSettings)
     integrations: Mapping[str, IntegrationSettings] = field(default_factory=dict)
     source: Path | None = None
-    """The config file, if any."""
+    """The config file, if any; its directory is taken as the repository root."""
     prefix: KeyPath = ()
     """Where the settings live in `source`: () for kgen.yaml, ("tool", "kgen") in pyproject."""
     lines: Mapping[KeyPath, int] = field(default_factory=dict)
@@ -105,6 +175,22 @@ class Project:
             if line is not None:
                 return Location(str(self.source), line)
         return Location(str(self.source), 1)
+
+    def in_repository(self, path: str) -> str:
+        """A path in this tree (`docs/etcd.md`) from the repository root, taken to be the config
+        file's directory (else the working directory): `out-prod/docs/etcd.md`."""
+        root = self.source.parent if self.source is not None else Path()
+        return Path(os.path.relpath(self.out_dir / path, root)).as_posix()
+
+    def docs_page(self, integration: str) -> str:
+        """The integration's docs page from the repository root, whether or not the `docs`
+        target writes it."""
+        return self.in_repository(links.docs_page(integration))
+
+    def runbook_link(self, integration: str, alert: str) -> str:
+        """An alert's runbook_url: the project's pattern (or the default) filled in."""
+        return links.runbook_url(self.runbook_url or links.DEFAULT_PATTERN,
+                                 self.docs_page(integration), integration, alert)
 
     def values(self) -> dict[str, dict[str, Any]]:
         """Per-integration values for the spec Config models."""
@@ -154,6 +240,9 @@ def load_project(config: Path | None, profile: str | None = None) -> Project:
         targets=settings.targets or DEFAULT_TARGETS,
         flavors=settings.flavors,
         cluster_label=settings.cluster_label,
+        runbook_url=settings.runbook_url,
+        prometheus_operator=settings.prometheus_operator,
+        grafana_provisioning=settings.grafana_provisioning,
         integrations=settings.integrations,
         source=config,
         prefix=prefix,

@@ -100,9 +100,6 @@ class Config(BaseModel):
     ippool_for: Duration = "15m"
     """How long a pool must stay that full: allocations move slowly, a rollout's surge passes."""
 
-    runbook_base_url: str = "out/docs"
-    """Where the generated docs are browsable; each alert links to its section of calico.md."""
-
 
 # The metric catalog: the single source of truth for keep-lists, checks and docs. Felix's
 # metrics are the ones calico-node's keep-list keeps.
@@ -429,7 +426,6 @@ def _error_alert(config: Config, name: str, metric: str, summary: str, what: str
             f"Felix on {{{{ $labels.instance }}}} recorded {{{{ $value | humanize }}}} {what} "
             f"in the last {window}, and has kept failing for {config.error_for}."
         ),
-        runbook_url=_runbook(config, name),
         runbook=RUNBOOKS[name],
     )
 
@@ -450,13 +446,8 @@ def _latency_alert(
             f"{threshold:g}s for {config.latency_for} (now {{{{ $value | humanize }}}}"
             f"{'µs' if scale == 1e6 else 's'})."
         ),
-        runbook_url=_runbook(config, name),
         runbook=RUNBOOKS[name],
     )
-
-
-def _runbook(config: Config, alert: str) -> str:
-    return f"{config.runbook_base_url.rstrip('/')}/calico.md#{alert.lower()}"
 
 
 def _target(port: int) -> str:
@@ -471,22 +462,22 @@ def scrape_alerts(config: Config) -> tuple[Alert, ...]:
     gone = {"KG302": "the alert carries at most the cluster label, whose name the spec does not "
                      "know, so there is nothing to template"}
     return (
-        _alert(config, "CalicoFelixDown", Severity.WARNING, config.down_for, f"{felix} == 0",
+        _alert("CalicoFelixDown", Severity.WARNING, config.down_for, f"{felix} == 0",
                "Felix on a Calico node cannot be scraped.",
                f"Scraping Felix on {{{{ $labels.instance }}}} has failed for {config.down_for}: "
                "calico-node on that node is down, or its metrics port is unreachable."),
-        _alert(config, "CalicoMetricsAbsent", Severity.WARNING, config.absent_for,
+        _alert("CalicoMetricsAbsent", Severity.WARNING, config.absent_for,
                targets_gone(felix, config.absent_lookback),
                "No Felix target is being scraped.",
                f"No calico-node target matching {config.selector} on port {config.node_port} "
                f"has been discovered for {config.absent_for}; every Felix alert is blind.",
                suppress=gone),
-        _alert(config, "CalicoKubeControllersDown", Severity.WARNING, config.down_for,
+        _alert("CalicoKubeControllersDown", Severity.WARNING, config.down_for,
                f"{controllers} == 0",
                "The Calico kube-controllers cannot be scraped.",
                f"Scraping calico-kube-controllers on {{{{ $labels.instance }}}} has failed for "
                f"{config.down_for}: the controllers are down, or their metrics port is off."),
-        _alert(config, "CalicoKubeControllersMetricsAbsent", Severity.WARNING, config.absent_for,
+        _alert("CalicoKubeControllersMetricsAbsent", Severity.WARNING, config.absent_for,
                targets_gone(controllers, config.absent_lookback),
                "No Calico kube-controllers target is being scraped.",
                f"No calico-kube-controllers target matching {config.selector} on port "
@@ -499,7 +490,7 @@ def scrape_alerts(config: Config) -> tuple[Alert, ...]:
 def ipam_alerts(config: Config) -> tuple[Alert, ...]:
     percent = config.ippool_usage_percent
     return (
-        _alert(config, "CalicoIPPoolNearlyExhausted", Severity.WARNING, config.ippool_for,
+        _alert("CalicoIPPoolNearlyExhausted", Severity.WARNING, config.ippool_for,
                f"100 * sum without (node) (ipam_allocations_in_use) / ipam_ippool_size "
                f"> {percent:g}",
                "A Calico IP pool is running out of addresses.",
@@ -509,11 +500,10 @@ def ipam_alerts(config: Config) -> tuple[Alert, ...]:
     )
 
 
-def _alert(config: Config, name: str, severity: Severity, for_: str, expr: str, summary: str,
+def _alert(name: str, severity: Severity, for_: str, expr: str, summary: str,
            description: str, suppress: dict[str, str] | None = None) -> Alert:
     return Alert(name=name, expr=expr, for_=for_, severity=severity, summary=summary,
-                 description=description, runbook_url=_runbook(config, name),
-                 runbook=RUNBOOKS[name], suppress=suppress or {})
+                 description=description, runbook=RUNBOOKS[name], suppress=suppress or {})
 
 
 def alerts(config: Config) -> tuple[Alert, ...]:

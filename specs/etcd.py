@@ -7,7 +7,7 @@ scraped on the client port 2379 over mutual TLS or on the plain-HTTP metrics por
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +22,7 @@ from generator.model import (
     KubernetesSD,
     Metric,
     MetricType,
+    MixinKnob,
     Panel,
     PanelKind,
     Query,
@@ -51,10 +52,11 @@ class Config(BaseModel):
 
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
-    selector: str = 'job=~".*etcd.*"'
+    selector: Annotated[str, MixinKnob("etcd_selector")] = 'job=~".*etcd.*"'
     """Scopes every query: matches `etcd` (prometheus flavor), `etcd-default` (Sysdig agent) and
     the job names other etcd setups commonly use."""
-    instance_labels: tuple[LabelName, ...] = ("instance", "pod")
+    instance_labels: Annotated[tuple[LabelName, ...], MixinKnob("etcd_instance_labels")] = (
+        "instance", "pod")
     """The labels that tell one member from another. Cluster-wide alerts (members down, quorum,
     leader changes, request rate) aggregate `without` them, so every other label of the targets
     (`job`, `namespace`, `service`, a cluster label, ...) reaches Alertmanager for routing and
@@ -63,6 +65,9 @@ class Config(BaseModel):
     `sysdig_k8s_pod_uid` is always dropped as well. Add any other label your scraper or backend
     sets per member (a host name, a pod name), or each member would count as a cluster of its
     own."""
+    cluster_name_label: Annotated[LabelName, MixinKnob("clusterLabel")] = "job"
+    """The label whose value names an etcd cluster in alert descriptions: the scrape job by
+    default, or e.g. `cluster` where each cluster's Prometheus sets it as an external label."""
 
     scrape: Literal["https-client", "http-metrics"] = "https-client"
     """`https-client`: the client port 2379 with a client certificate (kubeadm's default listener,
@@ -87,86 +92,83 @@ class Config(BaseModel):
     component: str = "etcd"
     """The value of the `component` pod label kubeadm puts on the etcd static pods."""
 
-    members_down_for: Duration = "20m"
+    members_down_for: Annotated[Duration, MixinKnob()] = "20m"
     """A member down, or unreachable for its peers, pages only after this long (upstream's 20m):
     rolling restarts and short partitions heal well within it."""
-    insufficient_members_for: Duration = "3m"
+    insufficient_members_for: Annotated[Duration, MixinKnob()] = "3m"
     """Quorum lost means no writes at all, so this pages quickly."""
-    no_leader_for: Duration = "1m"
+    no_leader_for: Annotated[Duration, MixinKnob()] = "1m"
     """A member without a leader serves no writes; elections take seconds, so a minute is real."""
-    peer_failure_rate: float = Field(default=0.01, ge=0)
+    peer_failure_rate: Annotated[float, MixinKnob()] = Field(default=0.01, ge=0)
     """Failed sends to one peer per second above which that peer counts as unreachable."""
 
-    leader_changes_window: Duration = "15m"
+    leader_changes_window: Annotated[Duration, MixinKnob()] = "15m"
     """Leader changes are counted over this window ..."""
     leader_changes_threshold: int = Field(default=4, ge=1)
     """... and this many or more in it means the cluster keeps re-electing ..."""
-    leader_changes_for: Duration = "5m"
+    leader_changes_for: Annotated[Duration, MixinKnob()] = "5m"
     """... for this long."""
 
-    grpc_error_warning_percent: float = Field(default=1, ge=0, le=100)
+    grpc_error_warning_percent: Annotated[float, MixinKnob()] = Field(default=1, ge=0, le=100)
     """Share of the gRPC calls of one method (percent) that a member fails on its side (see
     `SERVER_SIDE_CODES`) that warns ..."""
-    grpc_error_warning_for: Duration = "10m"
+    grpc_error_warning_for: Annotated[Duration, MixinKnob()] = "10m"
     """... when it lasts this long."""
-    grpc_error_critical_percent: float = Field(default=5, ge=0, le=100)
+    grpc_error_critical_percent: Annotated[float, MixinKnob()] = Field(default=5, ge=0, le=100)
     """Share of the gRPC calls of one method (percent) failed on the member's side that
     pages ..."""
-    grpc_error_critical_for: Duration = "5m"
+    grpc_error_critical_for: Annotated[Duration, MixinKnob()] = "5m"
     """... when it lasts this long."""
 
-    latency_for: Duration = "10m"
+    latency_for: Annotated[Duration, MixinKnob()] = "10m"
     """Upstream's 10m. The p99s are computed over a 5-minute rate window, so a slow burst of B
     minutes keeps a p99 high for about B + 5 minutes: a burst under five minutes never fires, a
     slowdown that lasts does. We have no measurement that argues for another value."""
-    grpc_p99_seconds: float = Field(default=0.15, gt=0)
+    grpc_p99_seconds: Annotated[float, MixinKnob()] = Field(default=0.15, gt=0)
     """Unary requests (Defragment aside, which is slow by nature) answer in milliseconds."""
-    peer_rtt_p99_seconds: float = Field(default=0.15, gt=0)
+    peer_rtt_p99_seconds: Annotated[float, MixinKnob()] = Field(default=0.15, gt=0)
     """Round trips between members on one network take milliseconds; 150ms delays every commit."""
-    fsync_warning_p99_seconds: float = Field(default=0.5, gt=0)
+    fsync_warning_p99_seconds: Annotated[float, MixinKnob()] = Field(default=0.5, gt=0)
     """A WAL fsync blocks every write; half a second at p99 means a slow or shared disk ..."""
-    fsync_critical_p99_seconds: float = Field(default=1.0, gt=0)
+    fsync_critical_p99_seconds: Annotated[float, MixinKnob()] = Field(default=1.0, gt=0)
     """... and a full second starts to cost heartbeats and leader elections."""
-    commit_p99_seconds: float = Field(default=0.25, gt=0)
+    commit_p99_seconds: Annotated[float, MixinKnob()] = Field(default=0.25, gt=0)
     """A backend (bbolt) commit normally takes well under 25ms at p99."""
 
-    failed_proposals_per_second: float = Field(default=5, ge=0)
+    failed_proposals_per_second: Annotated[float, MixinKnob()] = Field(default=5, ge=0)
     """Failed Raft proposals per second over 15 minutes (upstream's threshold, per second) ..."""
-    failed_proposals_for: Duration = "15m"
+    failed_proposals_for: Annotated[Duration, MixinKnob()] = "15m"
     """... kept up for this long."""
 
-    quota_percent: float = Field(default=95, gt=0, le=100)
+    quota_percent: Annotated[float, MixinKnob()] = Field(default=95, gt=0, le=100)
     """Past this share of the backend quota etcd is about to raise NOSPACE and refuse writes."""
-    quota_for: Duration = "10m"
+    quota_for: Annotated[Duration, MixinKnob()] = "10m"
     """How long the database must stay that full."""
     growth_horizon: Duration = "4h"
     """The database is fitted over this window and projected this far ahead; reaching the quota
     within it warns."""
-    growth_for: Duration = "10m"
+    growth_for: Annotated[Duration, MixinKnob()] = "10m"
     """How long the projection must keep crossing the quota."""
-    fragmentation_ratio: float = Field(default=0.5, gt=0, lt=1)
+    fragmentation_ratio: Annotated[float, MixinKnob()] = Field(default=0.5, gt=0, lt=1)
     """In-use share of the database file below which a defragmentation would give space back ..."""
-    fragmentation_min_bytes: int = Field(default=100 * 1024 * 1024, ge=0)
+    fragmentation_min_bytes: Annotated[int, MixinKnob()] = Field(default=100 * 1024 * 1024, ge=0)
     """... counted only for databases holding more than this (small ones are not worth it) ..."""
-    fragmentation_for: Duration = "10m"
+    fragmentation_for: Annotated[Duration, MixinKnob()] = "10m"
     """... for this long."""
 
-    absent_for: Duration = "10m"
+    absent_for: Annotated[Duration, MixinKnob()] = "10m"
     """How long no etcd target may be discovered before it pages: monitoring is blind then."""
-    absent_lookback: Duration = "1d"
+    absent_lookback: Annotated[Duration, MixinKnob()] = "1d"
     """With a `cluster_label`, etcdMetricsAbsent fires for each cluster that had etcd targets
     within this window and has none now; a cluster gone for longer counts as retired."""
 
-    request_rate_per_second: float = Field(default=100, gt=0)
+    request_rate_per_second: Annotated[float, MixinKnob()] = Field(default=100, gt=0)
     """Mutating requests per second for the whole cluster. A quiet Kubernetes cluster makes tens;
     sustained hundreds mean a heavy rollout or a misbehaving client."""
-    request_rate_window: Duration = "5m"
+    request_rate_window: Annotated[Duration, MixinKnob()] = "5m"
     """The request rate is averaged over this window ..."""
-    request_rate_for: Duration = "10m"
+    request_rate_for: Annotated[Duration, MixinKnob()] = "10m"
     """... and must stay high this long."""
-
-    runbook_base_url: str = "out/docs"
-    """Where the generated docs are browsable; each alert links to its section of etcd.md."""
 
 
 def _labels(*groups: tuple[str, ...]) -> str:
@@ -485,15 +487,10 @@ RUNBOOKS = {
 }
 
 
-def _runbook(config: Config, alert: str) -> str:
-    return f"{config.runbook_base_url.rstrip('/')}/etcd.md#{alert.lower()}"
-
-
 def _alert(config: Config, name: str, severity: Severity, for_: str, expr: str, summary: str,
            description: str, suppress: dict[str, str] | None = None) -> Alert:
     return Alert(name=name, expr=expr, for_=for_, severity=severity, summary=summary,
-                 description=description, runbook_url=_runbook(config, name),
-                 runbook=RUNBOOKS[name], suppress=suppress or {})
+                 description=description, runbook=RUNBOOKS[name], suppress=suppress or {})
 
 
 SYSDIG_MEMBER_LABELS = ("sysdig_k8s_pod_uid",)
@@ -509,7 +506,11 @@ def _members(config: Config) -> str:
 
 
 MEMBER = "{{ $labels.instance }}"
-CLUSTER = "{{ $labels.job }}"
+
+
+def _cluster(config: Config) -> str:
+    """`{{ $labels.job }}`: the label naming the cluster, as descriptions show it."""
+    return f"{{{{ $labels.{config.cluster_name_label} }}}}"
 
 
 def availability_alerts(config: Config) -> tuple[Alert, ...]:
@@ -529,7 +530,7 @@ def availability_alerts(config: Config) -> tuple[Alert, ...]:
         _alert(config, "etcdMembersDown", WARNING, config.members_down_for,
                f"max without (endpoint) ({down} or {unreachable})",
                "An etcd member is down or its peers cannot reach it.",
-               f"Cluster {CLUSTER} has {{{{ $value }}}} member(s) down or unreachable for "
+               f"Cluster {_cluster(config)} has {{{{ $value }}}} member(s) down or unreachable for "
                f"{config.members_down_for}. One more loss may cost the cluster its quorum.",
                suppress={"KG205": "`endpoint` is the port-name label the Prometheus Operator "
                                   "adds, dropping it is a no-op where it is absent; "
@@ -537,13 +538,13 @@ def availability_alerts(config: Config) -> tuple[Alert, ...]:
         _alert(config, "etcdInsufficientMembers", CRITICAL, config.insufficient_members_for,
                f"{up} < ({count} + 1) / 2",
                "An etcd cluster has lost its quorum.",
-               f"Only {{{{ $value }}}} member(s) of cluster {CLUSTER} are up, fewer than a "
-               "majority: the cluster accepts no writes, and the Kubernetes API stalls.",
+               f"Only {{{{ $value }}}} member(s) of cluster {_cluster(config)} are up, fewer "
+               "than a majority: the cluster accepts no writes, and the Kubernetes API stalls.",
                suppress={"KG205": SYSDIG_ONLY}),
         _alert(config, "etcdNoLeader", CRITICAL, config.no_leader_for,
                "etcd_server_has_leader == 0",
                "An etcd member has no leader.",
-               f"Member {MEMBER} of cluster {CLUSTER} has seen no leader for "
+               f"Member {MEMBER} of cluster {_cluster(config)} has seen no leader for "
                f"{config.no_leader_for}; it cannot serve writes or linearizable reads."),
         _alert(config, "etcdMetricsAbsent", CRITICAL, config.absent_for,
                targets_gone("up", config.absent_lookback),
@@ -569,14 +570,14 @@ def raft_alerts(config: Config) -> tuple[Alert, ...]:
         _alert(config, "etcdHighNumberOfLeaderChanges", WARNING, config.leader_changes_for,
                changes,
                "An etcd cluster keeps electing new leaders.",
-               f"Cluster {CLUSTER} changed leader {{{{ $value | humanize }}}} times in the last "
-               f"{window}. Frequent elections stall writes; look for slow disks, CPU starvation "
-               "or a flaky network between members.", suppress={"KG205": SYSDIG_ONLY}),
+               f"Cluster {_cluster(config)} changed leader {{{{ $value | humanize }}}} times in "
+               f"the last {window}. Frequent elections stall writes; look for slow disks, CPU "
+               "starvation or a flaky network between members.", suppress={"KG205": SYSDIG_ONLY}),
         _alert(config, "etcdHighNumberOfFailedProposals", WARNING, config.failed_proposals_for,
                f"rate(etcd_server_proposals_failed_total[15m]) > "
                f"{config.failed_proposals_per_second:g}",
                "An etcd member keeps failing Raft proposals.",
-               f"Member {MEMBER} of cluster {CLUSTER} failed {{{{ $value | humanize }}}} "
+               f"Member {MEMBER} of cluster {_cluster(config)} failed {{{{ $value | humanize }}}} "
                "proposals per second over the last 15 minutes, usually during leader elections "
                "or while quorum is lost."),
     )
@@ -590,8 +591,8 @@ def _grpc_errors(config: Config, severity: Severity, percent: float, for_: str) 
         f"/ sum without (grpc_code) (rate(grpc_server_handled_total[5m])) > {percent:g}",
         "An etcd member fails many gRPC requests.",
         f"{{{{ $value | humanize }}}}% of {{{{ $labels.grpc_method }}}} calls on member "
-        f"{MEMBER} of cluster {CLUSTER} failed on the server's side over the last 5 minutes "
-        f"(threshold {percent:g}%).",
+        f"{MEMBER} of cluster {_cluster(config)} failed on the server's side over the last "
+        f"5 minutes (threshold {percent:g}%).",
     )
 
 
@@ -599,8 +600,9 @@ def _slow(config: Config, name: str, severity: Severity, series: str, seconds: f
           summary: str, what: str) -> Alert:
     return _alert(
         config, name, severity, config.latency_for, f"{series} > {seconds:g}", summary,
-        f"The 99th percentile of {what} on member {MEMBER} of cluster {CLUSTER} has been above "
-        f"{seconds:g}s for {config.latency_for} (now {{{{ $value | humanizeDuration }}}}).",
+        f"The 99th percentile of {what} on member {MEMBER} of cluster {_cluster(config)} has "
+        f"been above {seconds:g}s for {config.latency_for} "
+        "(now {{ $value | humanizeDuration }}).",
     )
 
 
@@ -636,21 +638,21 @@ def storage_alerts(config: Config) -> tuple[Alert, ...]:
                f"100 * last_over_time({size}[5m]) / last_over_time({quota}[5m]) "
                f"> {config.quota_percent:g}",
                "An etcd database is about to hit its quota.",
-               f"The database of member {MEMBER} of cluster {CLUSTER} fills "
+               f"The database of member {MEMBER} of cluster {_cluster(config)} fills "
                "{{ $value | humanize }}% of its quota. At the quota etcd refuses every write "
                "until it is compacted, defragmented and the NOSPACE alarm disarmed."),
         _alert(config, "etcdExcessiveDatabaseGrowth", WARNING, config.growth_for,
                f"predict_linear({size}[{horizon}], {_seconds(horizon)}) > {quota}",
                "An etcd database is growing towards its quota.",
                f"At the pace of the last {horizon}, the database of member {MEMBER} of cluster "
-               f"{CLUSTER} reaches its quota within {horizon}. Look for a client writing "
+               f"{_cluster(config)} reaches its quota within {horizon}. Look for a client writing "
                "unusually much, or for a compaction that no longer runs."),
         _alert(config, "etcdDatabaseHighFragmentationRatio", WARNING, config.fragmentation_for,
                f"last_over_time({in_use}[5m]) / last_over_time({size}[5m]) "
                f"< {config.fragmentation_ratio:g} and {in_use} > {config.fragmentation_min_bytes}",
                "An etcd database file is mostly free space.",
                "Only {{ $value | humanizePercentage }} of the database file of member "
-               f"{MEMBER} of cluster {CLUSTER} holds live data. A defragmentation of this "
+               f"{MEMBER} of cluster {_cluster(config)} holds live data. A defragmentation of this "
                "member would give the rest back to the disk."),
     )
 
@@ -675,7 +677,7 @@ def load_alerts(config: Config) -> tuple[Alert, ...]:
                f"(rate({writes}[{window}])) > "
                f"{config.request_rate_per_second:g}",
                "An etcd cluster receives an unusually high rate of writes.",
-               f"Cluster {CLUSTER} has received {{{{ $value | humanize }}}} writes (Put, "
+               f"Cluster {_cluster(config)} has received {{{{ $value | humanize }}}} writes (Put, "
                f"DeleteRange, Txn) per second, averaged over {window}, for "
                f"{config.request_rate_for}. Heavy rollouts and node drains cause this; "
                "so do controllers stuck in an update loop.", suppress={"KG205": SYSDIG_ONLY}),

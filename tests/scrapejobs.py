@@ -15,8 +15,15 @@ SCRAPE_FILES = sorted((OUT / "scrape-jobs").glob("*/*.yaml"))
 
 
 def load_jobs(path: Path) -> list[Job]:
-    """The scrape_configs of one generated scrape-jobs file."""
-    jobs: list[Job] = yaml.safe_load(path.read_text(encoding="utf-8"))["scrape_configs"]
+    """The jobs of one generated scrape-jobs file."""
+    return jobs_in(path.read_bytes())
+
+
+def jobs_in(data: bytes) -> list[Job]:
+    """The jobs of a scrape-jobs file: its `scrape_configs` (Prometheus), or the file itself, a
+    bare list (Sysdig agent)."""
+    loaded = yaml.safe_load(data)
+    jobs: list[Job] = loaded if isinstance(loaded, list) else loaded["scrape_configs"]
     return jobs
 
 

@@ -52,7 +52,7 @@ def test_annotation_text_round_trips_or_is_refused(
     rule = _alert(files, "DemoSlow")
     assert rule["annotations"] == {"summary": summary,
                                    "description": "{{ $value }} " + description,
-                                   "runbook_url": "https://example.org/runbook"}
+                                   "runbook_url": "out/docs/demo.md#demoslow"}
     assert rule["labels"] == {"severity": "warning", "team": label}
 
 

@@ -236,7 +236,7 @@ def test_private_helper_reports_its_callers_line(tmp_path: Path) -> None:
                    "def _alert(name: str, expr: str) -> Alert:\n"
                    "    return Alert(name=name, expr=expr, for_=\"5m\", "
                    "severity=Severity.WARNING,\n"
-                   "                 summary=\"s.\", description=DESC, runbook_url=URL)\n\n\n"
+                   "                 summary=\"s.\", description=DESC)\n\n\n"
                    "def integration(config: Config) -> Integration:").replace(
         "alerts=(a1, a2, a3),", "alerts=(a1, a2, a3,\n"
         "                _alert(\"DemoGone\", \"demo_gone > 0\")),")

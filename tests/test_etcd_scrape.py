@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import SPECS
-from scrapejobs import promtool_ready
+from scrapejobs import jobs_in, promtool_ready
 
 from generator.build import build
 
@@ -30,8 +30,7 @@ def _check(promtool: str, tmp_path: Path, jobs: list[dict[str, Any]]) -> str:
 def test_generated_jobs_pass_promtool(
     promtool: str, tmp_path: Path, built: dict[str, bytes], flavor: str
 ) -> None:
-    document = yaml.safe_load(built[f"scrape-jobs/{flavor}/etcd.yaml"])
-    jobs = document["scrape_configs"]
+    jobs = jobs_in(built[f"scrape-jobs/{flavor}/etcd.yaml"])
     assert [job["kubernetes_sd_configs"] for job in jobs] == [
         [{"role": "pod", "namespaces": {"names": ["kube-system"]}}]
     ]

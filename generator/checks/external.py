@@ -44,11 +44,11 @@ def _promtool(files: dict[str, bytes]) -> list[Finding]:
                   if path.startswith("prometheus-operator/") and "prometheusrule" in path]
         if rules:
             findings += _tool(promtool, ["check", "rules", *map(str, rules)], CODE_RULES, "rules")
-        for path, data in sorted(files.items()):
-            if path.startswith("scrape-jobs/prometheus/"):
-                config = _write(root, path, _static(data))
-                findings += _tool(promtool, ["check", "config", "--syntax-only", str(config)],
-                                  CODE_CONFIG, f"scrape config {path}")
+        for flavor, paths in _by_flavor(files).items():
+            config = _write(root, f"scrape-jobs/{flavor}.yaml",
+                            _static([files[path] for path in paths]))
+            findings += _tool(promtool, ["check", "config", "--syntax-only", str(config)],
+                              CODE_CONFIG, f"the {flavor} scrape jobs ({', '.join(paths)})")
     return findings
 
 
@@ -64,14 +64,29 @@ def _rule_spec(data: bytes) -> bytes:
     return yaml.safe_dump(yaml.safe_load(data)["spec"]).encode()
 
 
-def _static(data: bytes) -> bytes:
-    """The scrape config with Kubernetes discovery swapped for a static target (Debian's
-    promtool is built without kubernetes_sd_configs)."""
-    config: dict[str, Any] = yaml.safe_load(data)
-    for job in config.get("scrape_configs", []):
+def _by_flavor(files: dict[str, bytes]) -> dict[str, list[str]]:
+    """The scrape-jobs files of each flavor, by flavor directory."""
+    flavors: dict[str, list[str]] = {}
+    for path in sorted(files):
+        parts = path.split("/")
+        if parts[0] == "scrape-jobs" and len(parts) == 3:
+            flavors.setdefault(parts[1], []).append(path)
+    return flavors
+
+
+def _static(documents: list[bytes]) -> bytes:
+    """One config holding every job of a flavor's files (as the agent gets them together, so
+    job names must not clash), with Kubernetes discovery swapped for a static target: Debian's
+    promtool is built without kubernetes_sd_configs. A file is a `scrape_configs:` document
+    (Prometheus) or a bare job list (Sysdig agent)."""
+    jobs: list[dict[str, Any]] = []
+    for data in documents:
+        loaded = yaml.safe_load(data)
+        jobs += loaded if isinstance(loaded, list) else loaded.get("scrape_configs", [])
+    for job in jobs:
         if job.pop("kubernetes_sd_configs", None) is not None:
             job["static_configs"] = [{"targets": ["127.0.0.1:9090"]}]
-    return yaml.safe_dump(config).encode()
+    return yaml.safe_dump({"scrape_configs": jobs}).encode()
 
 
 def _tool(promtool: str, args: list[str], code: str, what: str) -> list[Finding]:

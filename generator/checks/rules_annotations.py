@@ -22,7 +22,7 @@ def check(specs: list[Spec]) -> list[Finding]:
                 problems.append("description must be templated: say where and how much with "
                                 "{{ $labels.x }} and {{ $value }}")
             texts = {"summary": alert.summary, "description": alert.description,
-                     "runbook_url": alert.runbook_url, **alert.labels}
+                     "runbook_url": alert.runbook_url or "", **alert.labels}
             for field, text in texts.items():
                 problem = validate(text)
                 if problem:

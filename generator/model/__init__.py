@@ -11,6 +11,7 @@ from generator.model.dashboard import (
     Variable,
 )
 from generator.model.integration import Integration, Metric, MetricType, Signal
+from generator.model.mixin import MixinKnob
 from generator.model.rules import Alert, Recording, Runbook, Severity
 from generator.model.scrape import (
     TLS,
@@ -35,6 +36,7 @@ __all__ = [
     "Location",
     "Metric",
     "MetricType",
+    "MixinKnob",
     "Panel",
     "PanelKind",
     "Query",

@@ -46,9 +46,19 @@ class Alert(SpecModel):
         min_length=1,
         description="Go template over $labels and $value: where, how much, why it matters",
     )
-    runbook_url: str = Field(min_length=1)
     runbook: Runbook | None = None
+    runbook_url: str | None = None
+    """Derived, never written in a spec: the project's `runbook_url` pattern filled in for this
+    alert (its docs page and section anchor) when the project settings are laid over it."""
     labels: dict[LabelName, str] = Field(default_factory=dict)
+
+    @field_validator("runbook_url")
+    @classmethod
+    def _derived(cls, url: str | None) -> None:
+        if url is not None:
+            raise ValueError("runbook_url is derived from kgen.yaml's `runbook_url` pattern and "
+                             "the docs page; drop it from the spec")
+        return None
 
     @field_validator("labels")
     @classmethod

@@ -1,4 +1,5 @@
-"""Output formats. Each target module exposes `render(spec) -> dict[relative path, bytes]`.
+"""Output formats. Each target module exposes `render(spec, project) -> dict[relative path, bytes]`
+(the project's settings say where objects go and how they are labelled and linked).
 
 Targets are imported only when used, so `kgen --help` stays light.
 """
@@ -11,8 +12,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from generator.loader import Spec
+    from generator.project import Project
 
-Renderer = Callable[["Spec"], dict[str, bytes]]
+Renderer = Callable[["Spec", "Project"], dict[str, bytes]]
 
 TARGETS: dict[str, str] = {
     "prometheus-rules": "generator.targets.prometheus_rules",

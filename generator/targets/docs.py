@@ -1,9 +1,9 @@
 """A Markdown reference page per integration (`docs/<name>.md`), rendered with Jinja2.
 
 Generated, so always true: setup, the metric catalog, every alert with its severity, threshold
-expression and for-duration, and the runbook section its runbook_url points to (GitHub anchors:
-the heading is the alert name, the anchor its lower-cased form); recording rules, dashboards
-with their panels, scrape jobs, and the config knobs with their defaults and this build's values.
+expression and for-duration, and the runbook section its runbook_url points to (the page's path
+and the sections' anchors come from `generator.links`); recording rules, dashboards with their
+panels, scrape jobs, and the config knobs with their defaults and this build's values.
 """
 
 from __future__ import annotations
@@ -12,14 +12,18 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
+from generator import links
 from generator.loader import Spec
 from generator.model import Alert, Integration
 from generator.promql import format_expr
 from generator.render import header
 from generator.scoping import scope_rules
 from generator.targets.grafana import uid
+
+if TYPE_CHECKING:
+    from generator.project import Project
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "docs"
 
@@ -54,22 +58,31 @@ def _template() -> Any:
         loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True, autoescape=False, trim_blocks=True, lstrip_blocks=True,
     )
+    environment.filters["anchor"] = links.anchor
     environment.filters["cell"] = cell
     environment.filters["code"] = code
     environment.filters["promql"] = format_expr
     return environment.get_template("integration.md.j2")
 
 
-def render(spec: Spec) -> dict[str, bytes]:
+def render(spec: Spec, project: Project) -> dict[str, bytes]:
     integration = scope_rules(spec.integration)
     page = _template().render(
         header=header(spec.source),
         integration=integration,
         sections=alert_sections(integration),
         knobs=knobs(spec),
+        scrape_files=scrape_files(spec, project),
         uid=lambda board: uid(integration, board),
     )
-    return {f"docs/{spec.name}.md": page.encode("utf-8")}
+    return {links.docs_page(spec.name): page.encode("utf-8")}
+
+
+def scrape_files(spec: Spec, project: Project) -> dict[str, str]:
+    """Flavor -> the integration's scrape-jobs file from the repository root."""
+    flavors = sorted({str(job.flavor) for job in spec.integration.scrape_jobs})
+    return {flavor: project.in_repository(f"scrape-jobs/{flavor}/{spec.name}.yaml")
+            for flavor in flavors}
 
 
 def alert_sections(integration: Integration) -> list[AlertSection]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grafana_foundation_sdk.builders import (
     bargauge,
@@ -42,6 +42,9 @@ from generator.model import Dashboard, Integration, Panel, PanelKind, Variable
 from generator.render import to_json
 from generator.scoping import recorded_series
 
+if TYPE_CHECKING:
+    from generator.project import Project
+
 GRID_WIDTH = 24
 DATASOURCE = DataSourceRef(type_val="prometheus", uid="${datasource}")
 PANEL_BUILDERS: dict[PanelKind, Any] = {
@@ -62,7 +65,7 @@ def uid(integration: Integration, board: Dashboard) -> str:
     return f"kgen-{integration.name}-{board.slug}"
 
 
-def render(spec: Spec) -> dict[str, bytes]:
+def render(spec: Spec, project: Project) -> dict[str, bytes]:
     files = {}
     for board in spec.integration.dashboards:
         model = dashboard_json(spec.integration, board)

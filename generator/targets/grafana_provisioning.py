@@ -1,11 +1,12 @@
 """Grafana provisioning: a dashboard provider file per integration, and each dashboard as a
 ConfigMap for the Grafana sidecar.
 
-The ConfigMaps carry `grafana_dashboard: "1"`, the label the Grafana Helm chart's sidecar
-(kiwigrid k8s-sidecar) watches by default, and its default folder annotation
-`k8s-sidecar-target-directory`, which puts each integration's dashboards in a folder of their
-own when the chart's provider sets `foldersFromFilesStructure: true`. The dashboard JSON is
-byte for byte the `grafana` target's.
+The ConfigMaps carry the label the Grafana Helm chart's sidecar (kiwigrid k8s-sidecar) watches,
+by default `grafana_dashboard: "1"`, and the folder annotation (by default the sidecar's own
+`k8s-sidecar-target-directory`), which puts each integration's dashboards in a folder of their
+own when the chart's provider sets `foldersFromFilesStructure: true`; kgen.yaml's
+`grafana_provisioning` sets both as the chart is configured, plus namespace, labels and one
+shared folder. The dashboard JSON is byte for byte the `grafana` target's.
 
 Kubernetes refuses a ConfigMap whose data exceeds 1 MiB, so a larger dashboard is an error at
 its spec line. (Client-side `kubectl apply` and Argo CD's default sync also copy the object
@@ -14,27 +15,31 @@ into a 256 KiB annotation; dashboards that large want server-side apply.)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
 from generator.render import to_json, to_yaml
 from generator.targets.grafana import dashboard_json, file_name
-from generator.targets.kubernetes import managed_labels
+from generator.targets.kubernetes import object_labels
+
+if TYPE_CHECKING:
+    from generator.project import GrafanaProvisioningSettings, Project
 
 CODE = "KG502"
 CONFIGMAP_LIMIT = 1 << 20
 """Bytes of data a ConfigMap may hold (Kubernetes' limit)."""
 MOUNT = "/var/lib/grafana/dashboards/kgen"
 """Where the provider expects the dashboard files; mount the ConfigMaps (or copy out/) here."""
-FOLDER_ANNOTATION = "k8s-sidecar-target-directory"
 
 
-def render(spec: Spec) -> dict[str, bytes]:
+def render(spec: Spec, project: Project) -> dict[str, bytes]:
     integration = spec.integration
     if not integration.dashboards:
         return {}
-    files = {f"grafana/provisioning/{spec.name}.yaml": to_yaml(provider(spec), spec.source)}
+    settings = project.grafana_provisioning
+    files = {f"grafana/provisioning/{spec.name}.yaml": to_yaml(provider(spec, settings),
+                                                                spec.source)}
     findings = []
     for board in integration.dashboards:
         key = file_name(integration, board)
@@ -47,21 +52,29 @@ def render(spec: Spec) -> dict[str, bytes]:
                 "dashboards"))
             continue
         files[f"grafana/configmaps/{key.removesuffix('.json')}.yaml"] = to_yaml(
-            configmap(spec, key, data.decode("utf-8")), spec.source)
+            configmap(spec, key, data.decode("utf-8"), settings), spec.source)
     if findings:
         raise SpecError(findings)
     return files
 
 
-def provider(spec: Spec) -> dict[str, Any]:
-    """A Grafana dashboard provider (provisioning/dashboards/*.yaml) for the integration."""
+def folder(spec: Spec, settings: GrafanaProvisioningSettings) -> str:
+    """The Grafana folder of the integration's dashboards."""
+    return settings.folder or spec.integration.title
+
+
+def provider(spec: Spec, settings: GrafanaProvisioningSettings) -> dict[str, Any]:
+    """A Grafana dashboard provider (provisioning/dashboards/*.yaml) for the integration. An
+    integration's own folder has a fixed uid; a folder shared by every integration is found by
+    its title (one uid for several providers would make them fight over it)."""
+    uid = {} if settings.folder else {"folderUid": f"kgen-{spec.name}"}
     return {
         "apiVersion": 1,
         "providers": [{
             "name": f"kgen-{spec.name}",
             "orgId": 1,
-            "folder": spec.integration.title,
-            "folderUid": f"kgen-{spec.name}",
+            "folder": folder(spec, settings),
+            **uid,
             "type": "file",
             "disableDeletion": True,
             "allowUiUpdates": False,
@@ -71,14 +84,18 @@ def provider(spec: Spec) -> dict[str, Any]:
     }
 
 
-def configmap(spec: Spec, key: str, dashboard: str) -> dict[str, Any]:
+def configmap(spec: Spec, key: str, dashboard: str,
+              settings: GrafanaProvisioningSettings) -> dict[str, Any]:
+    namespace = {"namespace": settings.namespace} if settings.namespace else {}
+    sidecar = {settings.sidecar_label: settings.sidecar_label_value}
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": {
             "name": f"grafana-dashboard-{key.removesuffix('.json')}",
-            "labels": {"grafana_dashboard": "1", **managed_labels(spec)},
-            "annotations": {FOLDER_ANNOTATION: spec.integration.title},
+            **namespace,
+            "labels": {**sidecar, **object_labels(spec, settings.labels)},
+            "annotations": {settings.folder_annotation: folder(spec, settings)},
         },
         "data": {key: dashboard},
     }

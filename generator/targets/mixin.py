@@ -1,77 +1,339 @@
-"""A monitoring mixin per integration (`mixin/<name>/mixin.libsonnet`), for jsonnet users.
+"""A monitoring mixin per integration (`mixin/<name>/mixin.libsonnet`), for jsonnet users, and
+the `.lint` file mixtool reads beside it.
 
 It exposes the mixin fields kube-prometheus and mixtool expect: `_config`, `prometheusRules`
-(recording rules), `prometheusAlerts` and `grafanaDashboards`. `_config.<name>Selector` is
-real, not decorative: kgen renders every rule and dashboard with a placeholder matcher where
-the selector goes (through the PromQL AST, like any build), and the mixin swaps in the
-configured selector, so `{_config+:: {calicoSelector: 'job="felix"'}}` rescopes every query.
-Other knobs (thresholds, for-durations) are baked in; change them in kgen.yaml and rebuild.
+(recording rules), `prometheusAlerts` and `grafanaDashboards`. Its `_config` values are real,
+not decorative: kgen builds the spec again with a stand-in value for each exposed knob (a
+placeholder matcher for the selector, `__kgen_<knob>__` for labels, an unlikely number or
+duration), renders rules and dashboards from that build, and the mixin swaps every stand-in for
+the configured value. Exposed are `<name>Selector` and every knob the spec marks with
+`MixinKnob`, each also under the other mixin's name the marker gives (`etcd_selector`), so the
+export drops in where that mixin was; other knobs are baked in (change them in kgen.yaml).
+
+The stand-in build, with each stand-in replaced by this build's value, must equal the ordinary
+build: otherwise a knob is computed on (scaled, parsed) and an override could not work, and the
+build stops with an error naming the knob. An empty selector drops the placeholder matcher with
+its comma, so `{_config+:: {etcd_selector: ''}}` still renders valid PromQL.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from generator import overlay
+from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
-from generator.model import Integration
-from generator.render import header
+from generator.model import Integration, MixinKnob
+from generator.model.base import display_path
+from generator.render import header, to_yaml
 from generator.scoping import scope_rules
 from generator.targets.grafana import dashboard_json, file_name
 from generator.targets.prometheus_rules import alerting_groups, recording_groups
 
+if TYPE_CHECKING:
+    from generator.project import Project
+
+CODE = "KG701"
 PLACEHOLDER = '__kgen_selector__="{name}"'
+MIXTOOL_CAMEL_CASE = re.compile(r"^([A-Z]+[a-z0-9]+)+$")
+MIXTOOL_SENTENCE = re.compile(r"^[A-Z].+\.$")
+MIXTOOL_TEMPLATE = re.compile(r"\{\{.+}\}")
+"""mixtool's alert-name-camelcase, alert-summary-style and alert-description-templating rules
+(pkg/mixer/lint.go)."""
 TEMPLATE = """\
 // {header}
 //
-// A monitoring mixin for {title}. `_config.{key}` scopes every rule and dashboard query.
-local placeholder = {placeholder};
-local scoped(value, selector) =
-  if std.isString(value) then std.strReplace(value, placeholder, selector)
-  else if std.isArray(value) then [scoped(item, selector) for item in value]
-  else if std.isObject(value) then {{ [key]: scoped(value[key], selector)
+// A monitoring mixin for {title}. These `_config` keys reach every rule, description and
+// dashboard: {keys}.
+local text(value) =
+  if std.isArray(value) then std.join(', ', value)
+  else if std.isNumber(value) then std.format('%.12g', value)
+  else value;
+local fill(value, pairs) =
+  if std.isString(value) then std.foldl(function(s, p) std.strReplace(s, p[0], p[1]), pairs, value)
+  else if std.isArray(value) then [fill(item, pairs) for item in value]
+  else if std.isObject(value) then {{ [key]: fill(value[key], pairs)
                                      for key in std.objectFields(value) }}
   else value;
+local matchers(placeholder, selector) =
+  if selector == '' then [[placeholder + ',', ''], [',' + placeholder, ''], [placeholder, '']]
+  else [[placeholder, selector]];
 local recordingRules = {recording};
 local alertingRules = {alerting};
 local dashboards = {dashboards};
 {{
   _config+:: {{
-    {key}: {selector},
+{config}
   }},
-  prometheusRules+:: scoped(recordingRules, $._config.{key}),
-  prometheusAlerts+:: scoped(alertingRules, $._config.{key}),
-  grafanaDashboards+:: scoped(dashboards, $._config.{key}),
+  local pairs = matchers({placeholder}, $._config.{selector_key}) + {pairs},
+  prometheusRules+:: fill(recordingRules, pairs),
+  prometheusAlerts+:: fill(alertingRules, pairs),
+  grafanaDashboards+:: fill(dashboards, pairs),
 }}
 """
 
 
-def config_key(name: str) -> str:
-    """`calico` -> `calicoSelector`, `kube-proxy` -> `kubeProxySelector`."""
+@dataclass(frozen=True)
+class Exposed:
+    """A knob in the mixin's `_config`: its keys, its stand-in, and this build's value."""
+
+    knob: str
+    key: str
+    upstream: str | None
+    stand_in: Any
+    """The value the spec is built with instead of the configured one."""
+    mark: str
+    """How the stand-in reads in the output."""
+    value: Any
+    """This build's value, as jsonnet holds it (labels joined by commas)."""
+
+    @property
+    def text(self) -> str:
+        """How this build's value reads in the output."""
+        if isinstance(self.value, float):
+            return f"{self.value:.12g}"
+        return str(self.value)
+
+
+def config_key(name: str, knob: str = "selector") -> str:
+    """`calico` -> `calicoSelector`, (`kube-proxy`, `error_for`) -> `kubeProxyErrorFor`."""
     head, *rest = name.split("-")
-    return head + "".join(part.title() for part in rest) + "Selector"
+    return head + "".join(part.title() for part in (*rest, *knob.split("_")))
 
 
-def render(spec: Spec) -> dict[str, bytes]:
+def render(spec: Spec, project: Project) -> dict[str, bytes]:
+    exposed = exposed_knobs(spec)
     placeholder = PLACEHOLDER.format(name=spec.name)
-    integration = spec.integration.model_copy(update={"selector": placeholder})
-    scoped = scope_rules(integration)
+    stand_in = _stand_in_build(spec, project, exposed, placeholder)
+    rendered = _parts(stand_in)
+    _prove(spec, rendered, exposed, placeholder)
+    selector_key = config_key(spec.name)
+    config = _config_lines(exposed)
     text = TEMPLATE.format(
         header=header(spec.source),
         title=spec.integration.title,
-        key=config_key(spec.name),
-        placeholder=_jsonnet_string(placeholder),
-        selector=_jsonnet_string(spec.integration.selector),
-        recording=_literal({"groups": recording_groups(scoped)}),
-        alerting=_literal({"groups": alerting_groups(scoped)}),
-        dashboards=_literal(_dashboards(spec, integration)),
+        keys=", ".join(key for e in exposed for key in filter(None, (e.key, e.upstream)))
+        or selector_key,
+        config="\n".join(config),
+        placeholder=_string(placeholder),
+        selector_key=selector_key,
+        pairs=_pairs(exposed),
+        recording=_literal(rendered["recording"]),
+        alerting=_literal(rendered["alerting"]),
+        dashboards=_literal(rendered["dashboards"]),
     )
-    return {f"mixin/{spec.name}/mixin.libsonnet": text.encode("utf-8")}
+    return {f"mixin/{spec.name}/mixin.libsonnet": text.encode("utf-8"),
+            f"mixin/{spec.name}/.lint": to_yaml(lint_config(spec.integration), spec.source)}
 
 
-def _dashboards(spec: Spec, integration: Integration) -> dict[str, Any]:
-    return {file_name(integration, board): dashboard_json(integration, board)
-            for board in integration.dashboards}
+def exposed_knobs(spec: Spec) -> list[Exposed]:
+    """The selector (always) and the knobs marked with MixinKnob, in Config order."""
+    fields = type(spec.config).model_fields
+    found = []
+    for index, (knob, info) in enumerate(fields.items()):
+        marker = next((m for m in info.metadata if isinstance(m, MixinKnob)), None)
+        if marker is None and knob != "selector":
+            continue
+        value = getattr(spec.config, knob)
+        stand_in, mark = _stand_in(spec, knob, info.annotation, info.metadata, value, index)
+        found.append(Exposed(
+            knob=knob, key=config_key(spec.name, knob),
+            upstream=marker.upstream if marker else None, stand_in=stand_in, mark=mark,
+            value=", ".join(value) if isinstance(value, tuple) else value))
+    if "selector" not in fields:
+        found.insert(0, Exposed("selector", config_key(spec.name), None, None,
+                                PLACEHOLDER.format(name=spec.name), spec.integration.selector))
+    keys = [key for e in found for key in (e.key, e.upstream) if key]
+    clash = next((key for key in keys if keys.count(key) > 1), None)
+    if clash:
+        _refuse(spec, f"mixin _config key {clash} is named twice")
+    return found
+
+
+def _stand_in(spec: Spec, knob: str, annotation: Any, metadata: list[Any], value: Any,
+              index: int) -> tuple[Any, str]:
+    """A value the knob accepts that reads unmistakably in the output, and how it reads."""
+    if knob == "selector":
+        placeholder = PLACEHOLDER.format(name=spec.name)
+        return placeholder, placeholder
+    label = f"__kgen_{knob}__"
+    # Six significant digits and no trailing zero: `{x:g}` prints every one of them, and no
+    # stand-in is the beginning of another.
+    digits = [n for n in range(111, 1000) if n % 10][index]
+    fraction = float(f"0.917{digits}")
+    if isinstance(value, bool):
+        candidates: list[tuple[Any, str]] = []
+    elif isinstance(value, int):
+        candidates = [(482911 + index, str(482911 + index)), (fraction, f"{fraction:g}")]
+    elif isinstance(value, float):
+        candidates = [(fraction, f"{fraction:g}")]
+    elif isinstance(value, str):
+        candidates = [(f"{911 + index}ms", f"{911 + index}ms"), (label, label)]
+    elif isinstance(value, tuple) and all(isinstance(item, str) for item in value):
+        candidates = [((label,), label)]
+    else:
+        candidates = []
+    checker = TypeAdapter(Annotated[annotation, *metadata] if metadata else annotation)
+    for candidate, mark in candidates:
+        try:
+            checker.validate_python(candidate)
+        except ValidationError:
+            continue
+        return candidate, mark
+    _refuse(spec, f"Config.{knob}: the mixin can expose numbers, durations, label names and "
+                  "label lists, not this knob; drop its MixinKnob()")
+
+
+def _stand_in_build(spec: Spec, project: Project, exposed: list[Exposed],
+                    placeholder: str) -> Integration:
+    """The spec built with every stand-in, the project's settings laid over it, and the
+    placeholder matcher as its selector."""
+    update = {e.knob: e.stand_in for e in exposed if e.stand_in is not None}
+    config: BaseModel = spec.config.model_copy(update=update)
+    try:
+        built = spec.build(config)
+    except Exception as error:
+        _refuse(spec, f"building with the mixin's stand-in values failed ({error}); a knob "
+                      "marked MixinKnob() is computed on")
+    laid, _ = overlay.apply(built, project)
+    if "selector" in update:
+        return laid
+    return laid.model_copy(update={"selector": placeholder})
+
+
+def _placeholder_selector(integration: Integration, value: str,
+                          placeholder: str) -> Integration:
+    """The integration with the placeholder where the exposed selector value stands in its
+    selector (a spec may add matchers of its own around it), so its queries list matchers in
+    the order the stand-in build does."""
+    selector = integration.selector
+    swapped = selector.replace(value, placeholder, 1) if value and value in selector \
+        else placeholder
+    return integration.model_copy(update={"selector": swapped})
+
+
+def _parts(integration: Integration) -> dict[str, Any]:
+    scoped = scope_rules(integration)
+    return {
+        "recording": {"groups": recording_groups(scoped)},
+        "alerting": {"groups": alerting_groups(scoped)},
+        "dashboards": {file_name(integration, board): dashboard_json(integration, board)
+                       for board in integration.dashboards},
+    }
+
+
+def _prove(spec: Spec, rendered: dict[str, Any], exposed: list[Exposed],
+           placeholder: str) -> None:
+    """The stand-in build with this build's values filled in must be the ordinary build."""
+    pairs = [(e.mark, e.text) for e in exposed]
+    selector = next(e for e in exposed if e.knob == "selector")
+    expected = fill(_parts(_placeholder_selector(spec.integration, str(selector.value),
+                                                 placeholder)),
+                    [(placeholder, str(selector.value))])
+    missing = [e.knob for e in exposed if e.knob != "selector"
+               and e.mark not in json.dumps(rendered)]
+    if missing:
+        _refuse(spec, f"Config.{missing[0]} is marked MixinKnob() but its value reaches no "
+                      "rule, description or dashboard as written (unused, or computed on)")
+    got = fill(rendered, pairs)
+    if _unwrapped(got) == _unwrapped(expected):
+        return
+    want, have = _first_difference(_unwrapped(expected), _unwrapped(got))
+    _refuse(spec, "a knob marked MixinKnob() is computed on or formatted differently, so the "
+                  f"mixin could not change it: expected {want!r}, the stand-in build gives "
+                  f"{have!r}; format numbers with {{x:g}} and use values as they are")
+
+
+def fill(value: Any, pairs: list[tuple[str, str]]) -> Any:
+    """Every string in `value` with each stand-in replaced, as the mixin's `fill` does."""
+    if isinstance(value, str):
+        for mark, text in pairs:
+            value = value.replace(mark, text)
+        return value
+    if isinstance(value, list):
+        return [fill(item, pairs) for item in value]
+    if isinstance(value, dict):
+        return {key: fill(item, pairs) for key, item in value.items()}
+    return value
+
+
+def _unwrapped(value: Any) -> Any:
+    """Queries without their whitespace: the formatter breaks lines by length, and a stand-in
+    is longer or shorter than the value it stands for."""
+    if isinstance(value, dict):
+        return {key: "".join(item.split()) if key in ("expr", "query") and isinstance(item, str)
+                else _unwrapped(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unwrapped(item) for item in value]
+    return value
+
+
+def _first_difference(expected: Any, got: Any) -> tuple[Any, Any]:
+    if isinstance(expected, dict) and isinstance(got, dict) and expected.keys() == got.keys():
+        key = next(k for k in expected if expected[k] != got[k])
+        return _first_difference(expected[key], got[key])
+    if isinstance(expected, list) and isinstance(got, list) and len(expected) == len(got):
+        index = next(i for i, (a, b) in enumerate(zip(expected, got, strict=True)) if a != b)
+        return _first_difference(expected[index], got[index])
+    return expected, got
+
+
+def _pairs(exposed: list[Exposed]) -> str:
+    """The jsonnet list of [stand-in, value] pairs of the knobs other than the selector."""
+    rows = [f"    [{_string(e.mark)}, text($._config.{e.key})],"
+            for e in exposed if e.knob != "selector"]
+    return "[\n" + "\n".join(rows) + "\n  ]" if rows else "[]"
+
+
+def _config_lines(exposed: list[Exposed]) -> list[str]:
+    """`_config` entries: an upstream key holds the value and ours defaults to it, so setting
+    either works (ours wins when both are set)."""
+    lines = []
+    for e in exposed:
+        if e.upstream:
+            lines.append(f"    {e.upstream}: {_literal(e.value)},")
+            lines.append(f"    {e.key}: $._config.{e.upstream},")
+        else:
+            lines.append(f"    {e.key}: {_literal(e.value)},")
+    return lines
+
+
+def lint_config(integration: Integration) -> dict[str, Any]:
+    """mixtool's `.lint`: its alert rules this integration is exempt from, with the reason: the
+    naming exemption (another project's lower-case names), and a static description kgen's own
+    annotation check (KG302) was told to accept."""
+    exclusions: dict[str, Any] = {}
+    exemption = integration.naming_exemption
+    alerts = integration.alerts
+    if exemption and any(not MIXTOOL_CAMEL_CASE.match(a.name) for a in alerts):
+        exclusions["alert-name-camelcase"] = {"reason": exemption}
+    title = integration.title
+    if exemption and title[:1].islower() and any(
+            not MIXTOOL_SENTENCE.match(a.summary) for a in alerts):
+        exclusions["alert-summary-style"] = {
+            "reason": f"summaries begin with the name {title}, which is written in lower case"}
+    static = [{"alert": a.name, "reason": a.suppress["KG302"]} for a in alerts
+              if "KG302" in a.suppress and not MIXTOOL_TEMPLATE.search(a.description)]
+    if static:
+        exclusions["alert-description-templating"] = {
+            "reason": "descriptions exempt from kgen's KG302, each for the reason given",
+            "entries": list({entry["alert"]: entry for entry in static}.values())}
+    return {"exclusions": exclusions}
+
+
+def _refuse(spec: Spec, why: str) -> NoReturn:
+    raise SpecError([Finding(display_path(str(spec.path)), _config_line(spec), Level.ERROR,
+                             CODE, why)])
+
+
+def _config_line(spec: Spec) -> int:
+    lines = spec.path.read_text(encoding="utf-8").splitlines()
+    return next((n for n, line in enumerate(lines, 1) if line.startswith("class Config")), 1)
 
 
 def _literal(value: Any) -> str:
@@ -79,5 +341,5 @@ def _literal(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
 
-def _jsonnet_string(text: str) -> str:
+def _string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)

@@ -9,7 +9,9 @@ drop finished pods unless `filterRunning: false`, the pod selector, the port, th
 `relabelings`. So the PodMonitor selects every pod (`selector: {}`), sets no port and turns
 the phase filter off; its relabelings first undo the operator's labels and set `job` to the
 spec's job name, restoring what plain Prometheus starts from, and then run the spec's own
-steps. The sysdig-agent flavor has no operator form.
+steps. The sysdig-agent flavor has no operator form. kgen.yaml's `prometheus_operator` puts the
+objects in a namespace and adds the labels the operator's selectors want (kube-prometheus-stack:
+`release: <release name>`).
 
 What a PodMonitor cannot say is an error at the job's line, never a silent difference: it reads
 no files in the Prometheus pod, so TLS material comes from the Secret named by `TLS.secret`
@@ -21,16 +23,19 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
 from generator.model import Action, Flavor, Relabel, Role, ScrapeJob
 from generator.render import to_yaml, to_yaml_documents
 from generator.scoping import scope_rules
-from generator.targets.kubernetes import managed_labels
+from generator.targets.kubernetes import object_labels
 from generator.targets.prometheus_rules import rule_file
 from generator.targets.scrape_jobs import relabel_step
+
+if TYPE_CHECKING:
+    from generator.project import Project, PrometheusOperatorSettings
 
 CODE = "KG403"
 API_VERSION = "monitoring.coreos.com/v1"
@@ -40,32 +45,36 @@ OBJECT_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 CAMEL = {"source_labels": "sourceLabels", "target_label": "targetLabel"}
 
 
-def render(spec: Spec) -> dict[str, bytes]:
+def render(spec: Spec, project: Project) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     integration = spec.integration
+    settings = project.prometheus_operator
     if integration.recording_rules or integration.alerts:
         files[f"prometheus-operator/{spec.name}-prometheusrule.yaml"] = to_yaml(
-            prometheus_rule(spec), spec.source)
+            prometheus_rule(spec, settings), spec.source)
     jobs = [job for job in integration.scrape_jobs if job.flavor is Flavor.PROMETHEUS]
     if jobs:
-        monitors = [pod_monitor(spec, job) for job in jobs]
+        monitors = [pod_monitor(spec, job, settings) for job in jobs]
         files[f"prometheus-operator/{spec.name}-podmonitors.yaml"] = to_yaml_documents(
             monitors, spec.source)
     return files
 
 
-def metadata(spec: Spec, name: str) -> dict[str, Any]:
-    return {"name": name, "labels": managed_labels(spec)}
+def metadata(spec: Spec, name: str, settings: PrometheusOperatorSettings) -> dict[str, Any]:
+    """Name, the project's namespace (else the one the objects are applied to) and labels."""
+    namespace = {"namespace": settings.namespace} if settings.namespace else {}
+    return {"name": name, **namespace, "labels": object_labels(spec, settings.labels)}
 
 
-def prometheus_rule(spec: Spec) -> dict[str, Any]:
+def prometheus_rule(spec: Spec, settings: PrometheusOperatorSettings) -> dict[str, Any]:
     """The rule file's groups, unchanged, as a PrometheusRule's spec."""
     return {"apiVersion": API_VERSION, "kind": "PrometheusRule",
-            "metadata": metadata(spec, f"kgen-{spec.name}"),
+            "metadata": metadata(spec, f"kgen-{spec.name}", settings),
             "spec": rule_file(scope_rules(spec.integration))}
 
 
-def pod_monitor(spec: Spec, job: ScrapeJob) -> dict[str, Any]:
+def pod_monitor(spec: Spec, job: ScrapeJob,
+                settings: PrometheusOperatorSettings) -> dict[str, Any]:
     if job.discovery.role is not Role.POD:
         _refuse(job, f"role {job.discovery.role} has no PodMonitor form; use pod discovery")
     if not OBJECT_NAME.match(f"kgen-{job.job_name}"):
@@ -91,7 +100,7 @@ def pod_monitor(spec: Spec, job: ScrapeJob) -> dict[str, Any]:
     return {
         "apiVersion": API_VERSION,
         "kind": "PodMonitor",
-        "metadata": metadata(spec, f"kgen-{job.job_name}"),
+        "metadata": metadata(spec, f"kgen-{job.job_name}", settings),
         "spec": {
             "namespaceSelector": {"matchNames": list(namespaces)} if namespaces
             else {"any": True},

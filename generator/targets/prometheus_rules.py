@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator import promql
 from generator.loader import Spec
@@ -10,8 +10,11 @@ from generator.model import Alert, Integration, Recording
 from generator.render import to_yaml
 from generator.scoping import scope_rules
 
+if TYPE_CHECKING:
+    from generator.project import Project
 
-def render(spec: Spec) -> dict[str, bytes]:
+
+def render(spec: Spec, project: Project) -> dict[str, bytes]:
     integration = scope_rules(spec.integration)
     if not (integration.recording_rules or integration.alerts):
         return {}

@@ -1,22 +1,38 @@
-"""Agent scrape jobs as Prometheus `scrape_configs`, one file per flavor and integration."""
+"""Agent scrape jobs as Prometheus `scrape_configs`, one file per flavor and integration.
+
+Each flavor's file has the shape its agent loads. Prometheus: a `scrape_configs:` document for
+`scrape_config_files`. The Sysdig agent reads one `prometheus.yaml` and no other file, so its
+files are bare lists of jobs: concatenated under a `scrape_configs:` line they make that file
+(`{ echo 'scrape_configs:'; cat scrape-jobs/sysdig-agent/*.yaml; } > prometheus.yaml`).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.loader import Spec
 from generator.model import Flavor, Relabel, ScrapeJob
 from generator.render import to_yaml
 
+if TYPE_CHECKING:
+    from generator.project import Project
 
-def render(spec: Spec) -> dict[str, bytes]:
+
+def render(spec: Spec, project: Project) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for flavor in Flavor:
         jobs = [job for job in spec.integration.scrape_jobs if job.flavor is flavor]
         if jobs:
-            document = {"scrape_configs": [scrape_config(job) for job in jobs]}
-            files[f"scrape-jobs/{flavor}/{spec.name}.yaml"] = to_yaml(document, spec.source)
+            files[f"scrape-jobs/{flavor}/{spec.name}.yaml"] = to_yaml(
+                document(flavor, [scrape_config(job) for job in jobs]), spec.source)
     return files
+
+
+def document(flavor: Flavor, jobs: list[dict[str, Any]]) -> Any:
+    """A flavor's file: `scrape_configs:` for Prometheus, the bare job list for Sysdig."""
+    if flavor is Flavor.SYSDIG_AGENT:
+        return jobs
+    return {"scrape_configs": jobs}
 
 
 def scrape_config(job: ScrapeJob) -> dict[str, Any]:

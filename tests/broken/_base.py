@@ -17,7 +17,6 @@ class Config(BaseModel):
 C, G = MetricType.COUNTER, MetricType.GAUGE
 H, S = MetricType.HISTOGRAM, MetricType.SUMMARY
 DESC = "Errors on {{ $labels.instance }}: {{ $value | humanize }}."
-URL = "https://example.org/runbook"
 
 
 def integration(config: Config) -> Integration:
@@ -26,9 +25,9 @@ def integration(config: Config) -> Integration:
     m3 = Metric(name="demo_latency_seconds", type=H, unit="seconds", help="h")
     m4 = Metric(name="demo_wait_seconds", type=S, unit="seconds", help="h")
     r1 = Recording(record="instance:demo_errors:rate5m", expr="rate(demo_errors_total[5m])")
-    a1 = Alert(name="DemoErrors", expr="instance:demo_errors:rate5m > 0", for_="5m", severity=Severity.WARNING, summary="Demo errors.", description=DESC, runbook_url=URL)
-    a2 = Alert(name="DemoQueueFull", expr="demo_queue_depth > 100", for_="5m", severity=Severity.WARNING, summary="Queue full.", description=DESC, runbook_url=URL)
-    a3 = Alert(name="DemoSlow", expr='demo_wait_seconds{quantile="0.99"} > 1', for_="5m", severity=Severity.WARNING, summary="Slow.", description=DESC, runbook_url=URL)
+    a1 = Alert(name="DemoErrors", expr="instance:demo_errors:rate5m > 0", for_="5m", severity=Severity.WARNING, summary="Demo errors.", description=DESC)
+    a2 = Alert(name="DemoQueueFull", expr="demo_queue_depth > 100", for_="5m", severity=Severity.WARNING, summary="Queue full.", description=DESC)
+    a3 = Alert(name="DemoSlow", expr='demo_wait_seconds{quantile="0.99"} > 1', for_="5m", severity=Severity.WARNING, summary="Slow.", description=DESC)
     keep = Relabel(action=Action.KEEP, source_labels=("__name__",), regex="demo_.*")
     step = Relabel(action=Action.REPLACE, source_labels=("__address__",), regex="(.+)", replacement="$1", target_label="addr")
     j1 = ScrapeJob(job_name="demo", flavor=Flavor.PROMETHEUS, relabel_configs=(step,), metric_relabel_configs=(keep,))

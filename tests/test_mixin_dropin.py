@@ -1,0 +1,277 @@
+"""The mixin export as a drop-in for another mixin: knobs a spec marks with MixinKnob are live
+`_config` values under our key and the other mixin's, an empty selector still renders valid
+PromQL, no configured selector is left in any rendered text, and mixtool's alert lint passes.
+
+The shipped specs are tested as the project config builds them; the marker mechanism with the
+shipped etcd spec copied into a temporary project and four of its knobs marked (as the
+upstream etcd mixin's `etcd_selector` and `etcd_instance_labels`, a threshold and a
+for-duration), and with a small spec of its own for the refusals.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import _jsonnet
+import promql_parser
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import SPECS
+from mixtool_lint import lint_alerts
+from test_mixin import normalised
+
+from generator.build import build_project
+from generator.cli import main
+from generator.findings import SpecError
+from generator.project import Project, load_project
+from tests.broken._base import BASE
+
+INTEGRATIONS = ("calico", "etcd")
+TARGETS = ("prometheus-rules", "grafana", "mixin")
+MARKED = {
+    "selector": 'MixinKnob("etcd_selector")',
+    "instance_labels": 'MixinKnob("etcd_instance_labels")',
+    "fsync_warning_p99_seconds": "MixinKnob()",
+    "members_down_for": "MixinKnob()",
+}
+
+
+def evaluate(files: dict[str, bytes], tmp_path: Path, name: str, config: str = "") -> Any:
+    """The mixin's fields, with `config` laid over its `_config`."""
+    folder = tmp_path / f"mixin-{name}"
+    folder.mkdir(exist_ok=True)
+    (folder / "mixin.libsonnet").write_bytes(files[f"mixin/{name}/mixin.libsonnet"])
+    snippet = f"""local m = (import 'mixin.libsonnet') + {{_config+:: {{{config}}}}};
+        {{config: m._config, rules: m.prometheusRules.groups, alerts: m.prometheusAlerts.groups,
+          dashboards: m.grafanaDashboards}}"""
+    return json.loads(_jsonnet.evaluate_snippet("test", snippet, jpathdir=str(folder)))
+
+
+def exprs(fields: dict[str, Any]) -> list[str]:
+    """Every rule and panel query, and every variable query's selector part."""
+    found = [rule["expr"] for group in fields["rules"] + fields["alerts"]
+             for rule in group["rules"]]
+    for board in fields["dashboards"].values():
+        found += [target["expr"] for panel in board["panels"]
+                  for target in panel.get("targets", [])]
+        found += [re.sub(r"^label_values\((.*), \w+\)$", r"\1", variable["query"], flags=re.S)
+                  for variable in board["templating"]["list"]
+                  if str(variable.get("query", "")).startswith("label_values(")]
+    return [expr.replace("$__rate_interval", "5m") for expr in found]
+
+
+def promtool_accepts(promtool: str, tmp_path: Path, fields: dict[str, Any]) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(yaml.safe_dump({"groups": fields["rules"] + fields["alerts"]}))
+    done = subprocess.run([promtool, "check", "rules", str(rules)], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def alert(fields: dict[str, Any], name: str, severity: str) -> dict[str, Any]:
+    rule: dict[str, Any] = next(r for group in fields["alerts"] for r in group["rules"]
+                                if r["alert"] == name and r["labels"]["severity"] == severity)
+    return rule
+
+
+@pytest.fixture(scope="module")
+def marked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The shipped etcd spec with four knobs marked, built into a temporary project."""
+    root = tmp_path_factory.mktemp("marked")
+    (root / "specs").mkdir()
+    text = (SPECS / "etcd.py").read_text(encoding="utf-8")
+    text = text.replace("from __future__ import annotations\n",
+                        "from __future__ import annotations\n\nfrom typing import Annotated\n\n"
+                        "from generator.model import MixinKnob\n", 1)
+    for knob, marker in MARKED.items():
+        pattern = re.compile(rf"^    {knob}: ([^=]+?) = ", re.M)
+        assert pattern.search(text), f"etcd's Config lost {knob}"
+        text = pattern.sub(rf"    {knob}: Annotated[\1, {marker}] = ", text, count=1)
+    (root / "specs" / "etcd.py").write_text(text, encoding="utf-8")
+    return build_project(Project(specs_dir=root / "specs", targets=TARGETS))
+
+
+@pytest.mark.parametrize("integration", INTEGRATIONS)
+def test_shipped_mixins_keep_no_selector_text_and_accept_an_empty_one(
+        built: dict[str, bytes], tmp_path: Path, promtool: str, integration: str) -> None:
+    key = f"{integration}Selector"
+    default = evaluate(built, tmp_path, integration)["config"][key]
+    raw = built[f"mixin/{integration}/mixin.libsonnet"].decode()
+    assert raw.count(json.dumps(default)) == 1, "the selector belongs in _config alone"
+    other = evaluate(built, tmp_path, integration, f"{key}: 'job=\"team-a\"'")
+    assert default not in json.dumps(other)
+    assert "__kgen" not in json.dumps(other)
+    empty = evaluate(built, tmp_path, integration, f"{key}: ''")
+    for expr in exprs(empty):
+        promql_parser.parse(expr)
+        assert "{," not in expr and ",}" not in expr, expr
+    assert "__kgen" not in json.dumps(empty)
+    promtool_accepts(promtool, tmp_path, empty)
+
+
+@pytest.mark.parametrize("integration", INTEGRATIONS)
+def test_shipped_mixins_pass_mixtools_alert_lint(built: dict[str, bytes], tmp_path: Path,
+                                                 integration: str) -> None:
+    lint = yaml.safe_load(built[f"mixin/{integration}/.lint"])
+    assert lint_alerts(evaluate(built, tmp_path, integration)["alerts"], lint) == []
+    for reason in (lint["exclusions"] or {}).values():
+        assert reason["reason"].strip()
+
+
+def test_lint_catches_what_mixtool_catches() -> None:
+    groups = [{"name": "x", "rules": [{"alert": "fooDown", "labels": {"severity": "page"},
+                                       "annotations": {"summary": "{{ $labels.x }} down",
+                                                       "description": "static"}}]}]
+    assert sorted(lint_alerts(groups, {})) == [
+        "[alert-description-templating] fooDown", "[alert-name-camelcase] fooDown",
+        "[alert-severity-rule] fooDown", "[alert-summary-style] fooDown",
+        "[alert-summary-templating] fooDown"]
+    lint = {"exclusions": {"alert-name-camelcase": {"reason": "r"},
+                           "alert-severity-rule": {"entries": [{"alert": "other"}]}}}
+    assert "[alert-name-camelcase] fooDown" not in lint_alerts(groups, lint)
+    assert "[alert-severity-rule] fooDown" in lint_alerts(groups, lint)
+
+
+def test_marked_mixin_equals_the_plain_outputs(marked: dict[str, bytes],
+                                               tmp_path: Path) -> None:
+    fields = evaluate(marked, tmp_path, "etcd")
+    rules = yaml.safe_load(marked["prometheus/rules/etcd.yaml"])["groups"]
+    assert normalised(fields["rules"] + fields["alerts"]) == normalised(rules)
+    boards = {path.removeprefix("grafana/dashboards/"): json.loads(data)
+              for path, data in marked.items() if path.startswith("grafana/dashboards/")}
+    assert normalised(fields["dashboards"]) == normalised(boards)
+    assert fields["config"]["etcd_selector"] == fields["config"]["etcdSelector"]
+    assert fields["config"]["etcd_instance_labels"] == "instance, pod"
+    assert "__kgen" not in json.dumps(fields)
+
+
+def test_upstream_keys_rescope_and_regroup(marked: dict[str, bytes], tmp_path: Path,
+                                           promtool: str) -> None:
+    plain = evaluate(marked, tmp_path, "etcd")
+    default = plain["config"]["etcd_selector"]
+    fields = evaluate(marked, tmp_path, "etcd",
+                      "etcd_selector: 'job=\"kube-etcd\"', etcd_instance_labels: 'instance'")
+    assert fields["config"]["etcdSelector"] == 'job="kube-etcd"'
+    assert default not in json.dumps(fields)
+    assert 'job="kube-etcd"' in alert(fields, "etcdMetricsAbsent", "critical")["annotations"][
+        "description"]
+    before = [e for e in exprs(plain) if re.search(r"\bpod\b", e)]
+    assert before, "the default instance labels include pod"
+    assert not [e for e in exprs(fields) if re.search(r"\bpod\b", e)]
+    promtool_accepts(promtool, tmp_path, fields)
+    ours = evaluate(marked, tmp_path, "etcd",
+                    "etcd_selector: 'job=\"a\"', etcdSelector: 'job=\"b\"'")
+    text = json.dumps(ours["rules"] + ours["alerts"])
+    assert 'job=\\"b\\"' in text and 'job=\\"a\\"' not in text
+
+
+def test_thresholds_and_durations_are_live(marked: dict[str, bytes], tmp_path: Path) -> None:
+    fields = evaluate(marked, tmp_path, "etcd",
+                      "etcdFsyncWarningP99Seconds: 0.3, etcdMembersDownFor: '45m'")
+    fsync = alert(fields, "etcdHighFsyncDurations", "warning")
+    assert fsync["expr"].rstrip().endswith("> 0.3"), fsync["expr"]
+    assert "0.3s" in fsync["annotations"]["description"]
+    assert alert(fields, "etcdHighFsyncDurations", "critical")["expr"].rstrip().endswith("> 1")
+    down = alert(fields, "etcdMembersDown", "warning")
+    assert down["for"] == "45m" and "45m" in down["annotations"]["description"]
+
+
+def test_empty_upstream_selector_renders_valid_promql(marked: dict[str, bytes],
+                                                      tmp_path: Path, promtool: str) -> None:
+    fields = evaluate(marked, tmp_path, "etcd", "etcd_selector: ''")
+    for expr in exprs(fields):
+        promql_parser.parse(expr)
+    promtool_accepts(promtool, tmp_path, fields)
+
+
+DEMO_CONFIG = '''\
+from typing import Annotated
+
+from pydantic import BaseModel
+
+from generator.model import MixinKnob
+
+
+class Config(BaseModel):
+    selector: Annotated[str, MixinKnob("demo_selector")] = 'job="demo"'
+    queue_limit: Annotated[float, MixinKnob("queueLimit")] = 100
+    slow_for: Annotated[str, MixinKnob()] = "5m"
+'''
+
+
+def demo(tmp_path: Path, config: str = DEMO_CONFIG, **replace: str) -> Path:
+    text = BASE.replace("from pydantic import BaseModel\n", "").replace(
+        "class Config(BaseModel):\n    pass\n", config.split("\n\n\n", 1)[1])
+    text = config.split("\n\n\n", 1)[0] + "\n" + text
+    text = text.replace('"demo_queue_depth > 100"', 'f"demo_queue_depth > {config.queue_limit:g}"')
+    text = text.replace('selector=\'job="demo"\'', "selector=config.selector")
+    text = text.replace('for_="5m", severity=Severity.WARNING, summary="Slow."',
+                        'for_=config.slow_for, severity=Severity.WARNING, summary="Slow."')
+    for old, new in replace.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    (tmp_path / "specs").mkdir(exist_ok=True)
+    (tmp_path / "specs" / "demo.py").write_text(text, encoding="utf-8")
+    return tmp_path / "specs"
+
+
+def test_a_small_spec_exposes_what_it_marks(tmp_path: Path) -> None:
+    files = build_project(Project(specs_dir=demo(tmp_path), targets=TARGETS))
+    fields = evaluate(files, tmp_path, "demo",
+                      "demo_selector: 'job=\"x\"', demoQueueLimit: 7, demoSlowFor: '1h'")
+    queue = alert(fields, "DemoQueueFull", "warning")
+    assert queue["expr"] == 'demo_queue_depth{job="x"} > 7'
+    assert alert(fields, "DemoSlow", "warning")["for"] == "1h"
+    assert fields["config"]["demoSelector"] == 'job="x"'
+
+
+def test_matchers_a_spec_adds_around_the_selector_stay(tmp_path: Path) -> None:
+    composed = "selector=config.selector + ', env=\"prod\"'"
+    specs = demo(tmp_path, **{"selector=config.selector": composed})
+    files = build_project(Project(specs_dir=specs, targets=TARGETS))
+    fields = evaluate(files, tmp_path, "demo", "demo_selector: 'job=\"x\"'")
+    queue = alert(fields, "DemoQueueFull", "warning")
+    assert queue["expr"] == 'demo_queue_depth{job="x",env="prod"} > 100', queue["expr"]
+
+
+@pytest.mark.parametrize(("replace", "message"), [
+    ({'f"demo_queue_depth > {config.queue_limit:g}"':
+      'f"demo_queue_depth > {config.queue_limit * 2:g}"'},
+     "Config.queue_limit is marked MixinKnob() but its value reaches no rule, description or "
+     "dashboard as written"),
+    ({'summary="Slow."': 'summary=f"Slow {config.queue_limit + 1:g}."'},
+     "a knob marked MixinKnob() is computed on or formatted differently"),
+    ({"for_=config.slow_for,": 'for_="5m",'},
+     "Config.slow_for is marked MixinKnob() but its value reaches no rule"),
+    ({'slow_for: Annotated[str, MixinKnob()] = "5m"':
+      "slow_for: Annotated[bool, MixinKnob()] = False"},
+     "Config.slow_for: the mixin can expose numbers, durations, label names and label lists"),
+    ({'MixinKnob("queueLimit")': 'MixinKnob("demoSelector")'},
+     "mixin _config key demoSelector is named twice"),
+])
+def test_a_knob_the_mixin_cannot_change_is_refused_at_the_config(
+        tmp_path: Path, replace: dict[str, str], message: str) -> None:
+    if "bool" in next(iter(replace.values())):
+        replace = {**replace, "for_=config.slow_for,": 'for_="5m",'}
+    specs = demo(tmp_path, **replace)
+    with pytest.raises(SpecError) as raised:
+        build_project(Project(specs_dir=specs, targets=TARGETS))
+    (finding,) = raised.value.findings
+    assert finding.code == "KG701" and message in finding.message, finding
+    line = (specs / "demo.py").read_text().splitlines()[finding.line - 1]
+    assert line.startswith("class Config"), line
+
+
+def test_the_cli_reports_a_refused_knob_and_writes_nothing(tmp_path: Path) -> None:
+    specs = demo(tmp_path, **{'f"demo_queue_depth > {config.queue_limit:g}"':
+                              'f"demo_queue_depth > {config.queue_limit * 2:g}"'})
+    (tmp_path / "kgen.yaml").write_text("specs: specs\ntargets: [mixin]\n")
+    done = CliRunner().invoke(main, ["build", "--config", str(tmp_path / "kgen.yaml")])
+    assert done.exit_code == 1 and "error KG701" in done.output
+    assert not (tmp_path / "out").exists()
+    assert load_project(tmp_path / "kgen.yaml").specs_dir == specs
