@@ -2,10 +2,10 @@
 `_config` values under our key and the other mixin's, an empty selector still renders valid
 PromQL, no configured selector is left in any rendered text, and mixtool's alert lint passes.
 
-The shipped specs are tested as the project config builds them; the marker mechanism with the
-shipped etcd spec copied into a temporary project and four of its knobs marked (as the
-upstream etcd mixin's `etcd_selector` and `etcd_instance_labels`, a threshold and a
-for-duration), and with a small spec of its own for the refusals.
+The shipped specs are tested as the project config builds them, and the shipped etcd spec (which
+marks its selector and member labels as the upstream etcd mixin's `etcd_selector` and
+`etcd_instance_labels`, its cluster-name label as `clusterLabel`, and its thresholds and
+for-durations) with its defaults; the refusals with a small spec of its own.
 """
 
 from __future__ import annotations
@@ -33,12 +33,6 @@ from tests.broken._base import BASE
 
 INTEGRATIONS = ("calico", "etcd")
 TARGETS = ("prometheus-rules", "grafana", "mixin")
-MARKED = {
-    "selector": 'MixinKnob("etcd_selector")',
-    "instance_labels": 'MixinKnob("etcd_instance_labels")',
-    "fsync_warning_p99_seconds": "MixinKnob()",
-    "members_down_for": "MixinKnob()",
-}
 
 
 def evaluate(files: dict[str, bytes], tmp_path: Path, name: str, config: str = "") -> Any:
@@ -80,20 +74,9 @@ def alert(fields: dict[str, Any], name: str, severity: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def marked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    """The shipped etcd spec with four knobs marked, built into a temporary project."""
-    root = tmp_path_factory.mktemp("marked")
-    (root / "specs").mkdir()
-    text = (SPECS / "etcd.py").read_text(encoding="utf-8")
-    text = text.replace("from __future__ import annotations\n",
-                        "from __future__ import annotations\n\nfrom typing import Annotated\n\n"
-                        "from generator.model import MixinKnob\n", 1)
-    for knob, marker in MARKED.items():
-        pattern = re.compile(rf"^    {knob}: ([^=]+?) = ", re.M)
-        assert pattern.search(text), f"etcd's Config lost {knob}"
-        text = pattern.sub(rf"    {knob}: Annotated[\1, {marker}] = ", text, count=1)
-    (root / "specs" / "etcd.py").write_text(text, encoding="utf-8")
-    return build_project(Project(specs_dir=root / "specs", targets=TARGETS))
+def marked() -> dict[str, bytes]:
+    """The shipped specs with their defaults: etcd's marked knobs as the spec declares them."""
+    return build_project(Project(specs_dir=SPECS, targets=TARGETS))
 
 
 @pytest.mark.parametrize("integration", INTEGRATIONS)
@@ -143,7 +126,7 @@ def test_marked_mixin_equals_the_plain_outputs(marked: dict[str, bytes],
     rules = yaml.safe_load(marked["prometheus/rules/etcd.yaml"])["groups"]
     assert normalised(fields["rules"] + fields["alerts"]) == normalised(rules)
     boards = {path.removeprefix("grafana/dashboards/"): json.loads(data)
-              for path, data in marked.items() if path.startswith("grafana/dashboards/")}
+              for path, data in marked.items() if path.startswith("grafana/dashboards/etcd-")}
     assert normalised(fields["dashboards"]) == normalised(boards)
     assert fields["config"]["etcd_selector"] == fields["config"]["etcdSelector"]
     assert fields["config"]["etcd_instance_labels"] == "instance, pod"
@@ -275,3 +258,10 @@ def test_the_cli_reports_a_refused_knob_and_writes_nothing(tmp_path: Path) -> No
     assert done.exit_code == 1 and "error KG701" in done.output
     assert not (tmp_path / "out").exists()
     assert load_project(tmp_path / "kgen.yaml").specs_dir == specs
+
+
+def test_upstream_cluster_label_names_the_cluster(marked: dict[str, bytes],
+                                                  tmp_path: Path) -> None:
+    fields = evaluate(marked, tmp_path, "etcd", "clusterLabel: 'cluster'")
+    described = alert(fields, "etcdNoLeader", "critical")["annotations"]["description"]
+    assert "{{ $labels.cluster }}" in described and "$labels.job" not in described
