@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator import promql
-from generator.checks.catalog import all_queries, is_synthetic, recorded
+from generator.checks.catalog import all_queries
 from generator.live.client import PrometheusAPI, Sample
 from generator.loader import Spec
 from generator.model import Alert
@@ -89,19 +89,18 @@ def observe(spec: Spec, api: PrometheusAPI, types: dict[str, frozenset[str]]) ->
     catalog = [series for m in spec.integration.metrics for series in m.series_names()]
     missing = [name for name in catalog if name not in selected]
     elsewhere = _counts(api, selector([("__name__", "=~", any_of(missing))])) if missing else {}
-    records = recorded(spec)
-    read = {use.metric for _, expr, _ in all_queries(spec)
-            for use in promql.selector_uses(expr) if use.metric}
-    labels = {}
-    for name in sorted(read):
-        if name in records:
-            labels[name] = api.label_names(selector([("__name__", "=", name)]))
-        elif name in selected or is_synthetic(name):
-            labels[name] = api.label_names(selector([("__name__", "=", name), *by_selector]))
     scoped = scope_rules(spec.integration)
     stored = _recorded(api, [r.record for r in scoped.recording_rules])
     unrecorded = {r.record: len(api.vector(r.expr)) for r in scoped.recording_rules
                   if not stored[r.record]}
+    read = {use.metric for _, expr, _ in all_queries(spec)
+            for use in promql.selector_uses(expr) if use.metric}
+    labels = {}
+    for name in sorted(read):
+        if stored.get(name):
+            labels[name] = api.label_names(selector([("__name__", "=", name)]))
+        elif name in selected:
+            labels[name] = api.label_names(selector([("__name__", "=", name), *by_selector]))
     alerts = [(alert, api.vector(alert.expr)) for alert in scoped.alerts]
     return Observed(selected=selected, scraped=scraped, up=_up(api, by_jobs), types=types,
                     labels=labels, elsewhere=elsewhere, recorded=stored, unrecorded=unrecorded,

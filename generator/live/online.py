@@ -73,7 +73,7 @@ def no_series(spec: Spec, seen: Observed) -> list[Finding]:
                            f"no series at all match the selector {integration.selector}: no "
                            "target is scraped under it")]
     reader = readers(spec)
-    jobs = f"(the selector matches job {', '.join(seen.jobs())})"
+    jobs = f"(matching job {', '.join(seen.jobs())})"
     catalog = set(series_owner(spec))
     others = sorted(set(seen.selected) - catalog)
     findings = []
@@ -265,7 +265,8 @@ def alerts(spec: Spec, seen: Observed) -> list[Finding]:
 
 
 def _first(samples: list[Sample]) -> str:
-    labels = ", ".join(f"{k}={v!r}" for k, v in sorted(samples[0].labels.items()))
+    labels = ", ".join(f"{k}={v!r}" for k, v in sorted(samples[0].labels.items())
+                       if k != "__name__")
     more = f" and {len(samples) - 1} more" if len(samples) > 1 else ""
     return f"{{{labels}}}{more}"
 

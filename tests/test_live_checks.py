@@ -1,0 +1,343 @@
+"""`kgen check --prometheus` and `kgen cost` against a real Prometheus on 127.0.0.1.
+
+One Prometheus (1s scrapes and rule evaluation) scrapes pretend exporters this module serves:
+`exact` exposes its temporary spec's catalog exactly (and Prometheus loads the rules kgen
+generates for it), `drift` exposes the same kind of spec drifted in every way the online
+checks look for, and `calico-node` exposes the shipped Calico catalog. A recording proxy in
+front of Prometheus shows what reaches the server (credentials, tenant header).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from generator.build import build
+from generator.cli import main
+from generator.loader import load
+from generator.model import Metric, MetricType
+from tests.conftest import SPECS
+
+TIMEOUT = 30.0
+
+SPEC = '''\
+from pydantic import BaseModel
+
+from generator.model import (
+    Alert, Dashboard, Flavor, Integration, Metric, MetricType, Panel, Query, Recording, Row,
+    Runbook, ScrapeJob, Severity, Variable,
+)
+
+
+class Config(BaseModel):
+    pass
+
+
+RUNBOOK = Runbook(meaning="m.", impact="i.", diagnosis="d.", mitigation="m.")
+URL = "https://example.org/runbook"
+METRICS = (
+    Metric(name="shop_orders_total", type=MetricType.COUNTER, unit="orders", help="Orders.",
+           labels=("status",)),
+    Metric(name="shop_queue_depth", type=MetricType.GAUGE, unit="items", help="Queued items.",
+           labels=("queue",)),
+    Metric(name="shop_request_seconds", type=MetricType.HISTOGRAM, unit="seconds",
+           help="Request time."),
+    Metric(name="shop_wait_seconds", type=MetricType.SUMMARY, unit="seconds", help="Wait time."),
+)
+
+
+def _alert(name: str, expr: str, description: str) -> Alert:
+    return Alert(name=name, expr=expr, for_="5m", severity=Severity.WARNING,
+                 summary="Something is wrong.", description=description, runbook_url=URL,
+                 runbook=RUNBOOK)
+
+
+def _panel(title: str, expr: str) -> Panel:
+    return Panel(title=title, description="d", unit="short", queries=(Query(expr=expr),))
+
+
+def integration(config: Config) -> Integration:
+    return Integration(
+        name="shop", title="Shop", description="A pretend shop.", supported_version="1",
+        selector='job="shop"',
+        metrics=METRICS,
+        recording_rules=(
+            Recording(record="job:shop_orders:rate1m",
+                      expr="sum by (job) (rate(shop_orders_total[1m]))"),
+        ),
+        alerts=(
+            _alert("ShopQueueFull", "shop_queue_depth > 100",
+                   "Queue {{ $labels.queue }} on {{ $labels.instance }} holds {{ $value }}."),
+            _alert("ShopOrderFlood", "job:shop_orders:rate1m > 1000",
+                   "{{ $labels.job }} takes {{ $value }} orders a second."),
+            _alert("ShopSlowWaits", 'shop_wait_seconds{quantile="0.99"} > 1',
+                   "p99 wait on {{ $labels.instance }} is {{ $value }}s."),
+        ),
+        scrape_jobs=(
+            ScrapeJob(job_name="shop", flavor=Flavor.PROMETHEUS),
+            ScrapeJob(job_name="shop-sidecar", flavor=Flavor.PROMETHEUS),
+        ),
+        dashboards=(Dashboard(
+            title="Shop",
+            variables=(Variable(name="instance", label="instance", metric="shop_queue_depth"),),
+            rows=(Row(title="All", panels=(
+                _panel("Orders", "sum by (status) (rate(shop_orders_total[5m]))"),
+                _panel("Latency", "histogram_quantile(0.9, sum by (le) "
+                                  "(rate(shop_request_seconds_bucket[5m])))"),
+                _panel("Mean", "sum(rate(shop_request_seconds_sum[5m])) / "
+                               "sum(rate(shop_request_seconds_count[5m]))"),
+            )),),
+        ),),
+    )
+'''
+
+EXACT = """\
+# TYPE exact_orders_total counter
+exact_orders_total{status="ok"} 10
+exact_orders_total{status="failed"} 1
+# TYPE exact_queue_depth gauge
+exact_queue_depth{queue="main"} 5
+exact_queue_depth{queue="spare"} 0
+# TYPE exact_request_seconds histogram
+exact_request_seconds_bucket{le="0.1"} 3
+exact_request_seconds_bucket{le="1"} 4
+exact_request_seconds_bucket{le="+Inf"} 4
+exact_request_seconds_sum 0.9
+exact_request_seconds_count 4
+# TYPE exact_wait_seconds summary
+exact_wait_seconds{quantile="0.5"} 0.1
+exact_wait_seconds{quantile="0.99"} 0.2
+exact_wait_seconds_sum 3
+exact_wait_seconds_count 20
+"""
+
+DRIFT_SHARDS = 50
+DRIFT = """\
+# A counter exposed as a gauge.
+# TYPE drift_orders_total gauge
+drift_orders_total{status="ok"} 10
+# The queue label is gone, and the queue is full.
+# TYPE drift_queue_depth gauge
+drift_queue_depth 500
+# TYPE drift_request_seconds histogram
+drift_request_seconds_bucket{le="1"} 4
+drift_request_seconds_bucket{le="+Inf"} 4
+drift_request_seconds_sum 0.9
+drift_request_seconds_count 4
+# drift_wait_seconds, renamed.
+# TYPE drift_wait_time_seconds summary
+drift_wait_time_seconds{quantile="0.99"} 0.2
+drift_wait_time_seconds_sum 3
+drift_wait_time_seconds_count 20
+# Not in the catalog, and many series of it.
+# TYPE drift_cache_entries gauge
+""" + "".join(f'drift_cache_entries{{shard="{n}"}} {n}\n' for n in range(DRIFT_SHARDS))
+
+
+def _exposition(metrics: tuple[Metric, ...]) -> str:
+    """A /metrics page with one series of every catalog metric, each label valued `x`."""
+    lines = []
+    for m in metrics:
+        labels = ",".join(f'{name}="x"' for name in m.labels)
+        lines.append(f"# TYPE {m.name} {m.type.value}")
+        if m.type is MetricType.SUMMARY:
+            lines += [f'{m.name}{{quantile="{q}"}} 0.01' for q in ("0.5", "0.99")]
+            lines += [f"{m.name}_sum 1.5", f"{m.name}_count 150"]
+        else:
+            lines.append(f"{m.name}{{{labels}}} 7")
+    return "\n".join(lines) + "\n"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _exporter(body: str) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; version=0.0.4")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet."""
+
+    return _serve(Handler)
+
+
+def _address(server: ThreadingHTTPServer) -> str:
+    return f"127.0.0.1:{server.server_address[1]}"
+
+
+def _project(root: Path, name: str, text: str) -> Path:
+    """A temporary specs directory holding `text` as integration `name`."""
+    specs = root / name / "specs"
+    specs.mkdir(parents=True)
+    (specs / f"{name}.py").write_text(text.replace("shop", name)
+                                      .replace("Shop", name.capitalize()), encoding="utf-8")
+    return specs
+
+
+@dataclass(frozen=True)
+class Live:
+    url: str
+    exact: Path
+    drift: Path
+    calico: Path
+    proxy: str
+    requests: list[dict[str, str]]
+    """Headers of every request that reached the proxy."""
+
+    def vector(self, query: str) -> list[dict[str, Any]]:
+        response = httpx.post(f"{self.url}/api/v1/query", data={"query": query}, timeout=5)
+        payload = response.json()
+        assert payload["status"] == "success", payload
+        result: list[dict[str, Any]] = payload["data"]["result"]
+        return result
+
+    def count(self, query: str) -> int:
+        """Prometheus' own answer to `count(query)` (0 for its empty answer)."""
+        return sum(int(sample["value"][1]) for sample in self.vector(f"count({query})"))
+
+
+def _wait(what: str, ready: Callable[[], bool], log: Path) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            if ready():
+                return
+        except (httpx.HTTPError, AssertionError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}; prometheus log:\n{log.read_text()[-3000:]}")
+
+
+def _proxy(upstream: str, seen: list[dict[str, str]]) -> ThreadingHTTPServer:
+    """Forwards every request to `upstream`, recording its headers."""
+    class Handler(BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            seen.append({k.lower(): v for k, v in self.headers.items()})
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            headers = {"Content-Type": self.headers.get("Content-Type", "")}
+            answer = httpx.request(self.command, upstream + self.path, content=body,
+                                   headers=headers, timeout=10)
+            self.send_response(answer.status_code)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(answer.content)
+
+        do_GET = do_POST = _forward
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet."""
+
+    return _serve(Handler)
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    root = tmp_path_factory.mktemp("live")
+    exact, drift = _project(root, "exact", SPEC), _project(root, "drift", SPEC)
+    calico = root / "calico" / "specs"
+    calico.mkdir(parents=True)
+    shutil.copy(SPECS / "calico.py", calico / "calico.py")
+    (calico_spec,) = load(calico)
+    rules = root / "exact-rules.yaml"
+    rules.write_bytes(build(exact, ["prometheus-rules"])["prometheus/rules/exact.yaml"])
+    servers = {name: _exporter(body) for name, body in (
+        ("exact", EXACT), ("drift", DRIFT), ("empty", ""),
+        ("calico", _exposition(calico_spec.integration.metrics)))}
+    closed = _free_port()
+    jobs = [
+        ("exact", _address(servers["exact"]), {}),
+        ("exact-sidecar", _address(servers["empty"]), {}),
+        ("drift", _address(servers["drift"]), {}),
+        ("drift-sidecar", f"127.0.0.1:{closed}", {}),
+        ("calico-node", _address(servers["calico"]),
+         {"namespace": "calico-system", "pod": "calico-node-a", "node": "node-a"}),
+        ("calico-kube-controllers", _address(servers["empty"]), {}),
+    ]
+    config = root / "prometheus.yml"
+    config.write_text(yaml.safe_dump({
+        "global": {"scrape_interval": "1s", "scrape_timeout": "1s", "evaluation_interval": "1s"},
+        "rule_files": [str(rules)],
+        "scrape_configs": [{"job_name": job, "static_configs": [{"targets": [target],
+                                                                 "labels": labels}]}
+                           for job, target, labels in jobs],
+    }), encoding="utf-8")
+    web = f"127.0.0.1:{_free_port()}"
+    log = root / "prometheus.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={root / 'data'}",
+             f"--web.listen-address={web}"], stdout=out, stderr=subprocess.STDOUT)
+    requests: list[dict[str, str]] = []
+    proxy = _proxy(f"http://{web}", requests)
+    try:
+        live = Live(f"http://{web}", exact, drift, calico, f"http://{_address(proxy)}", requests)
+
+        def scraped() -> bool:
+            targets = httpx.get(f"{live.url}/api/v1/targets", timeout=5).json()["data"]
+            health = [t["health"] for t in targets["activeTargets"]]
+            return len(health) == len(jobs) and "unknown" not in health
+
+        _wait("every target to be scraped", scraped, log)
+        _wait("the exact rules' recorded series and a rate over the drifted counter",
+              lambda: live.count("job:exact_orders:rate1m") == 1
+              and live.count("rate(drift_orders_total[1m])") == 1, log)
+        yield live
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        for running in (*servers.values(), proxy):
+            running.shutdown()
+            running.server_close()
+
+
+def _kgen(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def _findings(result: Result) -> list[dict[str, Any]]:
+    findings: list[dict[str, Any]] = json.loads(result.stdout)["findings"]
+    return findings
+
+
+def test_exact_exporter_has_no_findings(live: Live) -> None:
+    result = _kgen("check", "--specs", str(live.exact), "--prometheus", live.url, "--strict",
+                   "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert _findings(result) == []
+
+
+def test_debug(live: Live) -> None:
+    for specs in (live.drift, live.calico):
+        result = _kgen("check", "--specs", str(specs), "--prometheus", live.url)
+        print(result.output)
+    print(_kgen("cost", "--specs", str(live.drift), "--prometheus", live.url).output)
+    print(_kgen("cost", "--specs", str(live.calico), "--prometheus", live.url).output)
+    assert False
