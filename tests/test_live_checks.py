@@ -208,6 +208,7 @@ class Live:
     exact: Path
     drift: Path
     calico: Path
+    drift_instance: str
     proxy: str
     requests: list[dict[str, str]]
     """Headers of every request that reached the proxy."""
@@ -298,7 +299,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     requests: list[dict[str, str]] = []
     proxy = _proxy(f"http://{web}", requests)
     try:
-        live = Live(f"http://{web}", exact, drift, calico, f"http://{_address(proxy)}", requests)
+        live = Live(f"http://{web}", exact, drift, calico, _address(servers["drift"]),
+                    f"http://{_address(proxy)}", requests)
 
         def scraped() -> bool:
             targets = httpx.get(f"{live.url}/api/v1/targets", timeout=5).json()["data"]
@@ -334,10 +336,106 @@ def test_exact_exporter_has_no_findings(live: Live) -> None:
     assert _findings(result) == []
 
 
-def test_debug(live: Live) -> None:
-    for specs in (live.drift, live.calico):
-        result = _kgen("check", "--specs", str(specs), "--prometheus", live.url)
-        print(result.output)
-    print(_kgen("cost", "--specs", str(live.drift), "--prometheus", live.url).output)
-    print(_kgen("cost", "--specs", str(live.calico), "--prometheus", live.url).output)
-    assert False
+
+def test_shipped_calico_catalog_exposed_exactly_has_no_findings(live: Live) -> None:
+    result = _kgen("check", "--specs", str(live.calico), "--prometheus", live.url, "--strict",
+                   "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert _findings(result) == []
+
+
+def _line(specs: Path, marker: str) -> int:
+    lines = (specs / f"{specs.parent.name}.py").read_text(encoding="utf-8").splitlines()
+    (number,) = [n for n, line in enumerate(lines, 1) if marker in line]
+    return number
+
+
+def test_drifted_exporter_findings(live: Live) -> None:
+    result = _kgen("check", "--specs", str(live.drift), "--prometheus", live.url,
+                   "--format", "json")
+    assert result.exit_code == 1, result.output
+    path = str(live.drift / "drift.py")
+
+    def at(marker: str, level: str, code: str, metric: str | None, message: str) -> Any:
+        return {"path": path, "line": _line(live.drift, marker), "level": level, "code": code,
+                "metric": metric, "message": message}
+
+    assert _findings(result) == [
+        at('name="drift_orders_total"', "error", "KG602", "drift_orders_total",
+           "metric drift_orders_total is a counter in the catalog, but its targets declare it a "
+           "gauge; read by recording rule job:drift_orders:rate1m"),
+        at('name="drift_wait_seconds"', "error", "KG601", "drift_wait_seconds",
+           'metric drift_wait_seconds has no series under job="drift" (matching job drift) '
+           "(did you mean drift_wait_time_seconds?); read by alert DriftSlowWaits"),
+        at('Recording(record="job:drift_orders:rate1m"', "error", "KG605",
+           "job:drift_orders:rate1m",
+           "recorded series job:drift_orders:rate1m does not exist: its expression returns 1 "
+           "series now, so the rule is not loaded where this API reads; read by alert "
+           "DriftOrderFlood"),
+        at('_alert("DriftQueueFull"', "error", "KG603", "drift_queue_depth",
+           "alert DriftQueueFull uses label 'queue', which no live series of drift_queue_depth "
+           "carries (they carry instance, job)"),
+        at('_alert("DriftQueueFull"', "info", "KG606", None,
+           "alert DriftQueueFull is active now: its expression returns 1 series "
+           f"({{instance='{live.drift_instance}', job='drift'}}), so it is pending, and fires "
+           "once that has held for 5m"),
+        at('ScrapeJob(job_name="drift-sidecar"', "error", "KG604", None,
+           "scrape job drift-sidecar: none of its 1 target(s) is up"),
+    ]
+
+
+def test_info_never_fails_even_strict(live: Live) -> None:
+    """The exact exporter with a full queue: its alert is active, which is information."""
+    full = live.exact.parent.parent / "full" / "specs"
+    full.mkdir(parents=True)
+    text = (live.exact / "exact.py").read_text(encoding="utf-8")
+    (full / "exact.py").write_text(text.replace("exact_queue_depth > 100",
+                                                "exact_queue_depth > 1"), encoding="utf-8")
+    result = _kgen("check", "--specs", str(full), "--prometheus", live.url, "--strict",
+                   "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [(f["level"], f["code"]) for f in _findings(result)] == [("info", "KG606")]
+    assert "1 finding(s), none failing" in result.stderr
+
+
+def test_cost_counts_are_prometheus_own(live: Live) -> None:
+    result = _kgen("cost", "--specs", str(live.drift), "--prometheus", live.url,
+                   "--format", "json")
+    assert result.exit_code == 0, result.output
+    (bill,) = json.loads(result.stdout)["integrations"]
+    rows = {row["metric"]: row for row in bill["metrics"]}
+    series = {
+        "drift_cache_entries": "drift_cache_entries",
+        "drift_request_seconds": "drift_request_seconds_(bucket|sum|count)",
+        "drift_wait_time_seconds": "drift_wait_time_seconds(_sum|_count)?",
+        "drift_orders_total": "drift_orders_total",
+        "drift_queue_depth": "drift_queue_depth",
+    }
+    assert list(rows) == list(series)
+    for metric, names in series.items():
+        expected = live.count(f'{{__name__=~"{names}", job=~"drift|drift-sidecar"}}')
+        assert rows[metric]["series"] == expected, metric
+    assert rows["drift_cache_entries"]["series"] == DRIFT_SHARDS
+    assert [(r["in_catalog"], r["read"]) for r in bill["metrics"]] == [
+        (False, False), (True, True), (False, False), (True, True), (True, True)]
+    unread = rows["drift_cache_entries"]["series"] + rows["drift_wait_time_seconds"]["series"]
+    assert [r["droppable_series"] for r in bill["metrics"]] == [
+        DRIFT_SHARDS, 0, rows["drift_wait_time_seconds"]["series"], 0, 0]
+    assert bill["droppable_series"] == unread
+    assert bill["series"] == sum(r["series"] for r in bill["metrics"])
+    assert (bill["integration"], bill["selector"], bill["jobs"]) == (
+        "drift", 'job="drift"', ["drift", "drift-sidecar"])
+
+
+def test_cost_text_is_a_table_largest_first(live: Live) -> None:
+    result = _kgen("cost", "--specs", str(live.calico), "--prometheus", live.url)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    total = live.count('{__name__=~"felix_.+", job=~"calico-node.*|calico-kube-controllers"}')
+    assert lines[0].startswith(f"calico: {total} series under ")
+    assert lines[0].endswith("a keep-list of what is read saves 0")
+    assert lines[1].split() == ["SERIES", "READ", "CATALOG", "METRIC"]
+    counts = [int(line.split()[0]) for line in lines[2:]]
+    assert counts == sorted(counts, reverse=True) and len(counts) == 22
+    summary = live.count('{__name__=~"felix_exec_time_micros.*", job="calico-node"}')
+    assert f"  {summary:>6}  yes   yes      felix_exec_time_micros" in lines
