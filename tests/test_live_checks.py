@@ -9,10 +9,13 @@ front of Prometheus shows what reaches the server (credentials, tenant header).
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import socket
+import ssl
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -169,8 +172,11 @@ def _free_port() -> int:
         return port
 
 
-def _serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+def _serve(handler: type[BaseHTTPRequestHandler],
+           tls: ssl.SSLContext | None = None) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -237,12 +243,31 @@ def _wait(what: str, ready: Callable[[], bool], log: Path) -> None:
     pytest.fail(f"timed out waiting for {what}; prometheus log:\n{log.read_text()[-3000:]}")
 
 
-def _proxy(upstream: str, seen: list[dict[str, str]]) -> ThreadingHTTPServer:
-    """Forwards every request to `upstream`, recording its headers."""
+TENANT = "team-a"
+TOKEN = "s3cret-token"
+BASIC = ("kgen", "pa:ss")
+
+
+def _basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def _proxy(upstream: str, seen: list[dict[str, str]],
+           tls: ssl.SSLContext | None = None) -> ThreadingHTTPServer:
+    """Forwards every request to `upstream` as Mimir's gateway would: only with a tenant header
+    and a bearer token or basic auth it accepts (else 401); records every request's headers."""
+    accepted = {f"Bearer {TOKEN}", _basic(*BASIC)}
+
     class Handler(BaseHTTPRequestHandler):
         def _forward(self) -> None:
             seen.append({k.lower(): v for k, v in self.headers.items()})
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.headers.get("Authorization") not in accepted or \
+                    self.headers.get("X-Scope-OrgID") != TENANT:
+                self.send_response(401)
+                self.end_headers()
+                self.wfile.write(b"no org id or credentials\n")
+                return
             headers = {"Content-Type": self.headers.get("Content-Type", "")}
             answer = httpx.request(self.command, upstream + self.path, content=body,
                                    headers=headers, timeout=10)
@@ -256,7 +281,7 @@ def _proxy(upstream: str, seen: list[dict[str, str]]) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet."""
 
-    return _serve(Handler)
+    return _serve(Handler, tls)
 
 
 @pytest.fixture(scope="session")
@@ -439,3 +464,109 @@ def test_cost_text_is_a_table_largest_first(live: Live) -> None:
     assert counts == sorted(counts, reverse=True) and len(counts) == 22
     summary = live.count('{__name__=~"felix_exec_time_micros.*", job="calico-node"}')
     assert f"  {summary:>6}  yes   yes      felix_exec_time_micros" in lines
+
+
+def _secret(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text + "\n", encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("credentials", ["bearer", "basic"])
+def test_credentials_and_tenant_reach_the_server(live: Live, tmp_path: Path,
+                                                 credentials: str) -> None:
+    live.requests.clear()
+    if credentials == "bearer":
+        auth = ["--bearer-token-file", _secret(tmp_path, "token", TOKEN)]
+        expected = f"Bearer {TOKEN}"
+    else:
+        auth = ["--basic-auth-file", _secret(tmp_path, "basic", ":".join(BASIC))]
+        expected = _basic(*BASIC)
+    result = _kgen("check", "--specs", str(live.exact), "--prometheus", live.proxy, *auth,
+                   "--header", f"X-Scope-OrgID: {TENANT}", "--strict", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert _findings(result) == []
+    assert len(live.requests) > 5
+    assert {(r["authorization"], r["x-scope-orgid"]) for r in live.requests} == {
+        (expected, TENANT)}
+
+
+def test_refused_credentials_are_one_line(live: Live, tmp_path: Path) -> None:
+    token = _secret(tmp_path, "token", "wrong")
+    result = _kgen("check", "--specs", str(live.exact), "--prometheus", live.proxy,
+                   "--bearer-token-file", token, "--header", f"X-Scope-OrgID: {TENANT}")
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {live.proxy}/api/v1/metadata: HTTP 401 Unauthorized "
+                             "(check the credentials)\n")
+
+
+@pytest.mark.parametrize("header", ["Authorization: Bearer x", "X-Scope-OrgID", "Cookie: a=b"])
+def test_inline_credentials_and_malformed_headers_are_usage_errors(live: Live,
+                                                                   header: str) -> None:
+    result = _kgen("check", "--specs", str(live.exact), "--prometheus", live.proxy,
+                   "--header", header)
+    assert result.exit_code == 2
+    assert "--header" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "cost"])
+def test_unreachable_server_is_one_line_without_traceback(live: Live, command: str) -> None:
+    url = f"http://127.0.0.1:{_free_port()}"
+    kgen = str(Path(sys.executable).parent / "kgen")
+    done = subprocess.run([kgen, command, "--specs", str(live.exact), "--prometheus", url],
+                          capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr == (f"error: cannot reach {url}/api/v1/metadata: "
+                           "[Errno 111] Connection refused\n")
+
+
+def test_silent_server_times_out_in_one_line(live: Live) -> None:
+    release = threading.Event()
+
+    class Silent(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            release.wait(10)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet."""
+
+    server = _serve(Silent)
+    try:
+        url = f"http://{_address(server)}"
+        started = time.monotonic()
+        result = _kgen("cost", "--specs", str(live.exact), "--prometheus", url,
+                       "--timeout", "0.5")
+        assert time.monotonic() - started < 5
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {url}/api/v1/metadata: no answer within 0.5s\n"
+
+
+def test_tls_server_is_verified_with_the_ca_file(live: Live, tmp_path: Path) -> None:
+    cert, key = tmp_path / "server.crt", tmp_path / "server.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = _proxy(live.url, [], context)
+    url = f"https://{_address(server)}"
+    access = ["--bearer-token-file", _secret(tmp_path, "token", TOKEN),
+              "--header", f"X-Scope-OrgID: {TENANT}"]
+    try:
+        trusted = _kgen("check", "--specs", str(live.exact), "--prometheus", url, *access,
+                        "--ca-file", str(cert), "--strict")
+        untrusted = _kgen("check", "--specs", str(live.exact), "--prometheus", url, *access)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert trusted.exit_code == 0, trusted.output
+    assert untrusted.exit_code == 1
+    assert untrusted.stderr.startswith(f"error: cannot reach {url}/api/v1/metadata: ")
+    assert "CERTIFICATE_VERIFY_FAILED" in untrusted.stderr
+    assert untrusted.stderr.count("\n") == 1
