@@ -31,6 +31,7 @@ from click.testing import CliRunner, Result
 
 from generator.build import build
 from generator.cli import main
+from generator.live import online
 from generator.loader import load
 from generator.model import Metric, MetricType
 from tests.conftest import SPECS
@@ -369,8 +370,8 @@ def test_shipped_calico_catalog_exposed_exactly_has_no_findings(live: Live) -> N
     assert _findings(result) == []
 
 
-def _line(specs: Path, marker: str) -> int:
-    lines = (specs / f"{specs.parent.name}.py").read_text(encoding="utf-8").splitlines()
+def _line(spec: Path, marker: str) -> int:
+    lines = spec.read_text(encoding="utf-8").splitlines()
     (number,) = [n for n, line in enumerate(lines, 1) if marker in line]
     return number
 
@@ -382,8 +383,8 @@ def test_drifted_exporter_findings(live: Live) -> None:
     path = str(live.drift / "drift.py")
 
     def at(marker: str, level: str, code: str, metric: str | None, message: str) -> Any:
-        return {"path": path, "line": _line(live.drift, marker), "level": level, "code": code,
-                "metric": metric, "message": message}
+        return {"path": path, "line": _line(live.drift / "drift.py", marker), "level": level,
+                "code": code, "metric": metric, "message": message}
 
     assert _findings(result) == [
         at('name="drift_orders_total"', "error", "KG602", "drift_orders_total",
@@ -570,3 +571,34 @@ def test_tls_server_is_verified_with_the_ca_file(live: Live, tmp_path: Path) -> 
     assert untrusted.stderr.startswith(f"error: cannot reach {url}/api/v1/metadata: ")
     assert "CERTIFICATE_VERIFY_FAILED" in untrusted.stderr
     assert untrusted.stderr.count("\n") == 1
+
+
+def test_selector_matching_nothing_is_one_finding(live: Live) -> None:
+    gone = live.exact.parent.parent / "gone" / "specs"
+    gone.mkdir(parents=True)
+    text = (live.exact / "exact.py").read_text(encoding="utf-8")
+    (gone / "exact.py").write_text(text.replace("selector='job=\"exact\"'",
+                                                "selector='job=\"gone\"'"), encoding="utf-8")
+    result = _kgen("check", "--specs", str(gone), "--prometheus", live.url, "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert _findings(result) == [{
+        "path": str(gone / "exact.py"), "line": _line(gone / "exact.py", "return Integration("),
+        "level": "error", "code": "KG601", "metric": None,
+        "message": 'no series at all match the selector job="gone": no target is scraped '
+                   "under it"}]
+
+
+def test_offline_findings_name_their_metric_in_json(tmp_path: Path) -> None:
+    specs = _project(tmp_path, "idle", SPEC.replace(
+        '    Metric(name="shop_wait_seconds"',
+        '    Metric(name="shop_idle", type=MetricType.GAUGE, unit="x", help="Unread."),\n'
+        '    Metric(name="shop_wait_seconds"'))
+    result = _kgen("check", "--specs", str(specs), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [(f["code"], f["metric"]) for f in _findings(result)] == [("KG202", "idle_idle")]
+
+
+def test_readme_documents_every_online_check() -> None:
+    readme = (SPECS.parent / "README.md").read_text(encoding="utf-8")
+    for code, name, _ in online.CHECKS:
+        assert f"| {code} | {name} | (`--prometheus`" in readme, code
