@@ -215,6 +215,9 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
     if prometheus_url is not None:
         connection = _connection(prometheus_url, bearer_token_file, basic_auth_file, ca_file,
                                  headers, timeout)
+    elif bearer_token_file or basic_auth_file or ca_file or headers:
+        raise click.UsageError("--bearer-token-file, --basic-auth-file, --ca-file and --header "
+                               "are for --prometheus")
     try:
         project = _project(config_path, profile, specs_dir, out_dir)
         specs = load_specs(project)
@@ -268,7 +271,7 @@ def cost(config_path: Path | None, profile: str | None, specs_dir: Path | None,
     from generator.findings import Level, SpecError
     from generator.live import cost as billing
     from generator.live.client import APIError, PrometheusAPI
-    from generator.live.observe import observe
+    from generator.live.observe import series
 
     connection = _connection(prometheus_url, bearer_token_file, basic_auth_file, ca_file,
                              headers, timeout)
@@ -282,7 +285,7 @@ def cost(config_path: Path | None, profile: str | None, specs_dir: Path | None,
     try:
         with PrometheusAPI(connection) as api:
             types = api.metadata()
-            bills = [billing.bill(spec, observe(spec, api, types)) for spec in specs]
+            bills = [billing.bill(spec, *series(spec, api), types) for spec in specs]
     except APIError as error:
         _fail(str(error))
     bills.sort(key=lambda b: (-b.series, b.integration))

@@ -238,8 +238,8 @@ def _wait(what: str, ready: Callable[[], bool], log: Path) -> None:
         try:
             if ready():
                 return
-        except (httpx.HTTPError, AssertionError):
-            pass
+        except (httpx.HTTPError, ValueError, KeyError, AssertionError):
+            pass  # not ready yet: connection refused, or 503 while it starts
         time.sleep(0.2)
     pytest.fail(f"timed out waiting for {what}; prometheus log:\n{log.read_text()[-3000:]}")
 
@@ -391,7 +391,7 @@ def test_drifted_exporter_findings(live: Live) -> None:
            "metric drift_orders_total is a counter in the catalog, but its targets declare it a "
            "gauge; read by recording rule job:drift_orders:rate1m"),
         at('name="drift_wait_seconds"', "error", "KG601", "drift_wait_seconds",
-           'metric drift_wait_seconds has no series under job="drift" (matching job drift) '
+           'metric drift_wait_seconds has no series under job="drift", which matches job drift '
            "(did you mean drift_wait_time_seconds?); read by alert DriftSlowWaits"),
         at('Recording(record="job:drift_orders:rate1m"', "error", "KG605",
            "job:drift_orders:rate1m",
@@ -602,3 +602,9 @@ def test_readme_documents_every_online_check() -> None:
     readme = (SPECS.parent / "README.md").read_text(encoding="utf-8")
     for code, name, _ in online.CHECKS:
         assert f"| {code} | {name} | (`--prometheus`" in readme, code
+
+
+def test_connection_options_need_prometheus(tmp_path: Path) -> None:
+    result = _kgen("check", "--specs", str(tmp_path), "--header", "X-Scope-OrgID: a")
+    assert result.exit_code == 2
+    assert "are for --prometheus" in result.stderr

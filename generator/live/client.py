@@ -8,6 +8,7 @@ values. Every failure is an APIError whose message is one line.
 from __future__ import annotations
 
 import ssl
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,9 @@ from typing import Any
 
 import httpx
 
+RECENT_SECONDS = 300
+"""Label names are looked up over the last five minutes, the same look-back as an instant
+query, so a label that has gone away is not found in old data."""
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 """Headers that carry credentials: they come from files, never from --header."""
 
@@ -89,20 +93,29 @@ class PrometheusAPI:
     def vector(self, query: str) -> list[Sample]:
         """The instant vector `query` returns now (a scalar comes back as one unlabelled sample)."""
         data = self._call("POST", "/api/v1/query", {"query": query})
-        if data["resultType"] == "scalar":
-            return [Sample({}, float(data["result"][1]))]
-        return [Sample(item["metric"], float(item["value"][1])) for item in data["result"]]
+        try:
+            if data["resultType"] == "scalar":
+                return [Sample({}, float(data["result"][1]))]
+            return [Sample(item["metric"], float(item["value"][1])) for item in data["result"]]
+        except (KeyError, IndexError, TypeError, ValueError):
+            raise APIError(f"{self.url}/api/v1/query: not an instant query answer") from None
 
     def label_names(self, selector: str) -> frozenset[str]:
-        """The label names the series matching `selector` carry, `__name__` left out."""
-        names = self._call("POST", "/api/v1/labels", {"match[]": selector})
-        return frozenset(names or ()) - {"__name__"}
+        """The label names the series matching `selector` carry now (`__name__` left out)."""
+        recent = f"{time.time() - RECENT_SECONDS:.3f}"
+        names = self._call("POST", "/api/v1/labels", {"match[]": selector, "start": recent})
+        if not isinstance(names, list):
+            raise APIError(f"{self.url}/api/v1/labels: not a list of label names")
+        return frozenset(str(name) for name in names) - {"__name__"}
 
     def metadata(self) -> dict[str, frozenset[str]]:
         """Metric name -> the types its targets declare (`# TYPE` lines)."""
         data = self._call("GET", "/api/v1/metadata", {})
-        return {name: frozenset(entry["type"] for entry in entries)
-                for name, entries in data.items()}
+        try:
+            return {name: frozenset(entry["type"] for entry in entries)
+                    for name, entries in data.items()}
+        except (AttributeError, KeyError, TypeError):
+            raise APIError(f"{self.url}/api/v1/metadata: not a metadata answer") from None
 
     def _call(self, method: str, path: str, params: dict[str, str]) -> Any:
         url = self.url + path

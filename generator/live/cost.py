@@ -1,7 +1,7 @@
 """What an integration costs in series, and what a keep-list of only what is read would save.
 
-An integration's series are those under its selector or scraped by its jobs (`Observed`),
-counted as `count by (__name__, job)` returns them. Series Prometheus writes itself (`up`,
+An integration's series are those under its selector or scraped by its jobs, counted as
+`count by (__name__, job)` returns them. Series Prometheus writes itself (`up`,
 `scrape_*`, `ALERTS`) and the integration's recorded series are not scraped, so no keep-list
 can drop them: they are left out. Histogram and summary series are billed to their metric:
 by the catalog, or else by the targets' metadata.
@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 
 from generator.checks.catalog import is_synthetic, recorded, series_owner
-from generator.live.observe import Counts, Observed
+from generator.live.observe import Counts
 from generator.live.online import readers
 from generator.loader import Spec
 
@@ -52,16 +52,17 @@ class Bill:
         return sum(row.droppable for row in self.rows)
 
 
-def bill(spec: Spec, seen: Observed) -> Bill:
+def bill(spec: Spec, selected: Counts, scraped: Counts, types: dict[str, frozenset[str]]) -> Bill:
+    """The integration's series under its selector (`selected`) or its jobs (`scraped`)."""
     owner = series_owner(spec)
     records = recorded(spec)
     read = set(readers(spec))
-    merged = merge(seen.selected, seen.scraped)
+    merged = merge(selected, scraped)
     totals: dict[str, int] = {}
     for name, by_job in merged.items():
         if is_synthetic(name) or name in RULE_SERIES or name in records:
             continue
-        metric = owner[name].name if name in owner else family(name, seen.types)
+        metric = owner[name].name if name in owner else family(name, types)
         totals[metric] = totals.get(metric, 0) + sum(by_job.values())
     catalog = {m.name: m for m in spec.integration.metrics}
     rows = [Row(metric, series, metric in catalog,

@@ -81,11 +81,17 @@ def scopes(spec: Spec) -> tuple[tuple[Matcher, ...], tuple[Matcher, ...]]:
     return by_selector, (("job", "=~", any_of(jobs)), *rest) if jobs else ()
 
 
-def observe(spec: Spec, api: PrometheusAPI, types: dict[str, frozenset[str]]) -> Observed:
+def series(spec: Spec, api: PrometheusAPI) -> tuple[Counts, Counts]:
+    """Series under the selector, and under the integration's scrape jobs."""
     by_selector, by_jobs = scopes(spec)
     names_only = (("__name__", "=~", ".+"),)
     selected = _counts(api, selector(by_selector or names_only))
-    scraped = _counts(api, selector(by_jobs)) if by_jobs else {}
+    return selected, _counts(api, selector(by_jobs)) if by_jobs else {}
+
+
+def observe(spec: Spec, api: PrometheusAPI, types: dict[str, frozenset[str]]) -> Observed:
+    by_selector, by_jobs = scopes(spec)
+    selected, scraped = series(spec, api)
     catalog = [series for m in spec.integration.metrics for series in m.series_names()]
     missing = [name for name in catalog if name not in selected]
     elsewhere = _counts(api, selector([("__name__", "=~", any_of(missing))])) if missing else {}

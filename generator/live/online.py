@@ -73,7 +73,7 @@ def no_series(spec: Spec, seen: Observed) -> list[Finding]:
                            f"no series at all match the selector {integration.selector}: no "
                            "target is scraped under it")]
     reader = readers(spec)
-    jobs = f"(matching job {', '.join(seen.jobs())})"
+    jobs = f"which matches job {', '.join(seen.jobs())}"
     catalog = set(series_owner(spec))
     others = sorted(set(seen.selected) - catalog)
     findings = []
@@ -85,7 +85,7 @@ def no_series(spec: Spec, seen: Observed) -> list[Finding]:
             level = Level.ERROR if read else Level.WARNING
             findings.append(Finding.at(
                 metric.location, level, NO_SERIES,
-                f"metric {metric.name} has no series {where} {jobs}"
+                f"metric {metric.name} has no series {where}, {jobs}"
                 f"{_found_elsewhere(seen, names)}{did_you_mean(metric.name, others)}"
                 f"{_read_by(read)}", metric.name))
             continue
@@ -93,7 +93,7 @@ def no_series(spec: Spec, seen: Observed) -> list[Finding]:
             if name in reader:
                 findings.append(Finding.at(
                     metric.location, Level.ERROR, NO_SERIES,
-                    f"{metric.type} {metric.name} has no {name} series {where} {jobs}"
+                    f"{metric.type} {metric.name} has no {name} series {where}, {jobs}"
                     f"{_read_by([reader[name]])}", metric.name))
     return findings
 
