@@ -31,7 +31,8 @@ from click.testing import CliRunner, Result
 
 from generator.build import build
 from generator.cli import main
-from generator.live import online
+from generator.live import cost, online
+from generator.live.observe import Observed
 from generator.loader import load
 from generator.model import Metric, MetricType
 from tests.conftest import SPECS
@@ -608,3 +609,33 @@ def test_connection_options_need_prometheus(tmp_path: Path) -> None:
     result = _kgen("check", "--specs", str(tmp_path), "--header", "X-Scope-OrgID: a")
     assert result.exit_code == 2
     assert "are for --prometheus" in result.stderr
+
+
+def _observed(types: dict[str, frozenset[str]]) -> Observed:
+    return Observed(selected={}, scraped={}, up={}, types=types, labels={}, elsewhere={},
+                    recorded={}, unrecorded={}, alerts=[])
+
+
+@pytest.mark.parametrize(("declared", "expected"), [
+    ({"x_total": frozenset({"counter"})}, {"counter"}),
+    ({"x": frozenset({"counter"})}, {"counter"}),  # OpenMetrics names the family without _total
+    ({"x_total": frozenset({"gauge", "unknown"})}, {"gauge"}),
+    ({"x_total": frozenset({"unknown"})}, set()),
+])
+def test_declared_types(declared: dict[str, frozenset[str]], expected: set[str]) -> None:
+    metric = Metric(name="x_total", type=MetricType.COUNTER, unit="x", help="h")
+    assert online.declared_types(metric, _observed(declared)) == expected
+
+
+def test_series_are_billed_to_their_family_by_metadata() -> None:
+    types = {"h": frozenset({"histogram"}), "s": frozenset({"summary"}), "g": frozenset({"gauge"})}
+    assert [cost.family(name, types) for name in (
+        "h_bucket", "h_sum", "h_count", "s_sum", "s_count", "s_bucket", "g_sum", "other_count")
+    ] == ["h", "h", "h", "s", "s", "s_bucket", "g_sum", "other_count"]
+
+
+@pytest.mark.parametrize(("op", "value", "needs"), [
+    ("=", "a", True), ("=", "", False), ("=~", "a.+", True), ("=~", "a|", False),
+    ("=~", ".*", False), ("!=", "a", False), ("!~", "a", False)])
+def test_which_matchers_need_the_label(op: str, value: str, needs: bool) -> None:
+    assert online.needs_label(op, value) is needs

@@ -92,7 +92,7 @@ def series(spec: Spec, api: PrometheusAPI) -> tuple[Counts, Counts]:
 def observe(spec: Spec, api: PrometheusAPI, types: dict[str, frozenset[str]]) -> Observed:
     by_selector, by_jobs = scopes(spec)
     selected, scraped = series(spec, api)
-    catalog = [series for m in spec.integration.metrics for series in m.series_names()]
+    catalog = [name for m in spec.integration.metrics for name in m.series_names()]
     missing = [name for name in catalog if name not in selected]
     elsewhere = _counts(api, selector([("__name__", "=~", any_of(missing))])) if missing else {}
     scoped = scope_rules(spec.integration)
@@ -113,9 +113,9 @@ def observe(spec: Spec, api: PrometheusAPI, types: dict[str, frozenset[str]]) ->
                     alerts=alerts)
 
 
-def _counts(api: PrometheusAPI, series: str) -> Counts:
+def _counts(api: PrometheusAPI, matching: str) -> Counts:
     counts: Counts = {}
-    for sample in api.vector(f"count by (__name__, job) ({series})"):
+    for sample in api.vector(f"count by (__name__, job) ({matching})"):
         by_job = counts.setdefault(sample.labels.get("__name__", ""), {})
         by_job[sample.labels.get("job", "")] = int(sample.value)
     return counts

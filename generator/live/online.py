@@ -182,7 +182,7 @@ def labels(spec: Spec, seen: Observed) -> list[Finding]:
             for label, op, value in selector.matchers:
                 if has is None or label in outside or label == "__name__":
                     continue
-                if _needs_label(op, value) and label not in has:
+                if needs_label(op, value) and label not in has:
                     findings.append(Finding.at(
                         use.location, Level.ERROR, LABELS,
                         f"{use.what} matches {label}{op}{value!r} on {name}, but no live "
@@ -203,7 +203,7 @@ def labels(spec: Spec, seen: Observed) -> list[Finding]:
     return findings
 
 
-def _needs_label(op: str, value: str) -> bool:
+def needs_label(op: str, value: str) -> bool:
     """Whether a matcher selects only series that carry the label (`x="a"`, `x=~"a.+"`)."""
     if op == "=":
         return value != ""
