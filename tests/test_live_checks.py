@@ -83,6 +83,8 @@ def integration(config: Config) -> Integration:
         recording_rules=(
             Recording(record="job:shop_orders:rate1m",
                       expr="sum by (job) (rate(shop_orders_total[1m]))"),
+            Recording(record="job:shop_waits:rate1m",
+                      expr="sum by (job) (rate(shop_wait_seconds_count[1m]))"),
         ),
         alerts=(
             _alert("ShopQueueFull", "shop_queue_depth > 100",
@@ -337,6 +339,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         _wait("every target to be scraped", scraped, log)
         _wait("the exact rules' recorded series and a rate over the drifted counter",
               lambda: live.count("job:exact_orders:rate1m") == 1
+              and live.count("job:exact_waits:rate1m") == 1
               and live.count("rate(drift_orders_total[1m])") == 1, log)
         yield live
     finally:
@@ -393,12 +396,17 @@ def test_drifted_exporter_findings(live: Live) -> None:
            "gauge; read by recording rule job:drift_orders:rate1m"),
         at('name="drift_wait_seconds"', "error", "KG601", "drift_wait_seconds",
            'metric drift_wait_seconds has no series under job="drift", which matches job drift '
-           "(did you mean drift_wait_time_seconds?); read by alert DriftSlowWaits"),
+           "(did you mean drift_wait_time_seconds?); read by alert DriftSlowWaits and 1 more"),
         at('Recording(record="job:drift_orders:rate1m"', "error", "KG605",
            "job:drift_orders:rate1m",
            "recorded series job:drift_orders:rate1m does not exist: its expression returns 1 "
            "series now, so the rule is not loaded where this API reads; read by alert "
            "DriftOrderFlood"),
+        at('Recording(record="job:drift_waits:rate1m"', "warning", "KG605",
+           "job:drift_waits:rate1m",
+           "recorded series job:drift_waits:rate1m does not exist: its expression returns "
+           "nothing now either: its inputs are missing, or it keeps nothing at the moment; "
+           "nothing reads it"),
         at('_alert("DriftQueueFull"', "error", "KG603", "drift_queue_depth",
            "alert DriftQueueFull uses label 'queue', which no live series of drift_queue_depth "
            "carries (they carry instance, job)"),

@@ -39,8 +39,9 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
                             "live series of its metrics carries"),
     (TARGETS, "live/targets", "a scrape job whose targets are all down (error); one with no "
                               "target while its flavor is deployed, or no job deployed (warning)"),
-    (RECORDED, "live/recorded", "a recording rule whose series does not exist (an error when "
-                                "something reads it)"),
+    (RECORDED, "live/recorded", "a recording rule whose series does not exist: an error when its "
+                                "expression returns series (the rule is not loaded) and "
+                                "something reads it, else a warning"),
     (ALERTS, "live/alerts", "(info) an alert whose expression, as deployed, returns series now: "
                             "pending or firing"),
 )
@@ -241,17 +242,28 @@ def targets(spec: Spec, seen: Observed) -> list[Finding]:
 
 
 def recorded_series(spec: Spec, seen: Observed) -> list[Finding]:
+    """A recorded series that is missing while its expression returns series means the rule is
+    not loaded; when the expression returns nothing either, its inputs are missing (reported on
+    their own) or it keeps nothing at the moment, which is worth a warning only."""
+    if not seen.selected:
+        return []
     reader = readers(spec)
     findings = []
     for rule in spec.integration.recording_rules:
         if seen.recorded.get(rule.record):
             continue
         output = seen.unrecorded.get(rule.record, 0)
-        why = (f"its expression returns {output} series now, so the rule is not loaded where "
-               "this API reads" if output else "its expression returns nothing now either")
         read = [reader[rule.record]] if rule.record in reader else []
-        findings.append(Finding.at(rule.location, Level.ERROR if read else Level.WARNING,
-                                   RECORDED, f"recorded series {rule.record} does not exist: "
+        if output:
+            level = Level.ERROR if read else Level.WARNING
+            why = (f"its expression returns {output} series now, so the rule is not loaded "
+                   "where this API reads")
+        else:
+            level = Level.WARNING
+            why = ("its expression returns nothing now either: its inputs are missing, or it "
+                   "keeps nothing at the moment")
+        findings.append(Finding.at(rule.location, level, RECORDED,
+                                   f"recorded series {rule.record} does not exist: "
                                    f"{why}{_read_by(read)}", rule.record))
     return findings
 
