@@ -5,6 +5,7 @@ Exit codes: 0 done, 1 the specs have errors or out/ is stale (nothing written), 
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -41,8 +42,9 @@ def project_options(func: F) -> F:
     return func
 
 
-def live_options(required: bool) -> Callable[[F], F]:
-    """--prometheus and how to reach it: credentials from files only, plain extra headers."""
+def live_options(required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--prometheus and how to reach it (credentials from files only, plain extra headers),
+    handed to the command as one `connection` (None without --prometheus)."""
     file = click.Path(path_type=Path, dir_okay=False, exists=True)
     options = (
         click.option("--prometheus", "prometheus_url", metavar="URL", required=required,
@@ -61,10 +63,25 @@ def live_options(required: bool) -> Callable[[F], F]:
                      show_default=True, help="Seconds to wait for each API answer."),
     )
 
-    def decorate(func: F) -> F:
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def with_connection(*args: Any, prometheus_url: str | None,
+                            bearer_token_file: Path | None, basic_auth_file: Path | None,
+                            ca_file: Path | None, headers: tuple[str, ...], timeout: float,
+                            **kwargs: Any) -> Any:
+            connection = None
+            if prometheus_url is not None:
+                connection = _connection(prometheus_url, bearer_token_file, basic_auth_file,
+                                         ca_file, headers, timeout)
+            elif bearer_token_file or basic_auth_file or ca_file or headers:
+                raise click.UsageError("--bearer-token-file, --basic-auth-file, --ca-file and "
+                                       "--header are for --prometheus")
+            return command(*args, connection=connection, **kwargs)
+
+        decorated: Callable[..., Any] = with_connection
         for option in reversed(options):
-            func = option(func)
-        return func
+            decorated = option(decorated)
+        return decorated
 
     return decorate
 
@@ -194,9 +211,8 @@ def _show_drift(out_dir: Path, files: dict[str, bytes], profile: str | None) -> 
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (information never).")
 @live_options(required=False)
 def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
-          out_dir: Path | None, output_format: str, strict: bool, prometheus_url: str | None,
-          bearer_token_file: Path | None, basic_auth_file: Path | None, ca_file: Path | None,
-          headers: tuple[str, ...], timeout: float) -> None:
+          out_dir: Path | None, output_format: str, strict: bool,
+          connection: Connection | None) -> None:
     """Run every check and the external validators (promtool, dashboard schema); write nothing.
 
     With --prometheus, also check the specs against what a running Prometheus-compatible API
@@ -211,13 +227,6 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
     from generator.checks import external
     from generator.findings import Level, SpecError
 
-    connection = None
-    if prometheus_url is not None:
-        connection = _connection(prometheus_url, bearer_token_file, basic_auth_file, ca_file,
-                                 headers, timeout)
-    elif bearer_token_file or basic_auth_file or ca_file or headers:
-        raise click.UsageError("--bearer-token-file, --basic-auth-file, --ca-file and --header "
-                               "are for --prometheus")
     try:
         project = _project(config_path, profile, specs_dir, out_dir)
         specs = load_specs(project)
@@ -261,9 +270,7 @@ def _online(specs: list[Spec], connection: Connection) -> list[Finding]:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="A table per integration, or JSON for pipelines.")
 def cost(config_path: Path | None, profile: str | None, specs_dir: Path | None,
-         out_dir: Path | None, prometheus_url: str, bearer_token_file: Path | None,
-         basic_auth_file: Path | None, ca_file: Path | None, headers: tuple[str, ...],
-         timeout: float, output_format: str) -> None:
+         out_dir: Path | None, output_format: str, connection: Connection) -> None:
     """Live series per integration and metric, largest first, and what a keep-list of only
     the metrics some rule or panel reads would save."""
     from generator import checks
@@ -273,8 +280,6 @@ def cost(config_path: Path | None, profile: str | None, specs_dir: Path | None,
     from generator.live.client import APIError, PrometheusAPI
     from generator.live.observe import series
 
-    connection = _connection(prometheus_url, bearer_token_file, basic_auth_file, ca_file,
-                             headers, timeout)
     try:
         specs = load_specs(_project(config_path, profile, specs_dir, out_dir))
         errors = [f for f in checks.run(specs) if f.level is Level.ERROR]
