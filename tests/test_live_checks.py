@@ -103,6 +103,7 @@ def integration(config: Config) -> Integration:
             variables=(Variable(name="instance", label="instance", metric="shop_queue_depth"),),
             rows=(Row(title="All", panels=(
                 _panel("Orders", "sum by (status) (rate(shop_orders_total[5m]))"),
+                _panel("Main queue", 'shop_queue_depth{queue="main"}'),
                 _panel("Latency", "histogram_quantile(0.9, sum by (le) "
                                   "(rate(shop_request_seconds_bucket[5m])))"),
                 _panel("Mean", "sum(rate(shop_request_seconds_sum[5m])) / "
@@ -416,6 +417,9 @@ def test_drifted_exporter_findings(live: Live) -> None:
            "once that has held for 5m"),
         at('ScrapeJob(job_name="drift-sidecar"', "error", "KG604", None,
            "scrape job drift-sidecar: none of its 1 target(s) is up"),
+        at("_panel(\"Main queue\"", "error", "KG603", "drift_queue_depth",
+           "panel 'Main queue' matches queue=\"main\" on drift_queue_depth, but no live series of "
+           "drift_queue_depth carries 'queue' (they carry instance, job)"),
     ]
 
 

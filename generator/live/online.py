@@ -6,6 +6,7 @@ the checks themselves do no I/O. A finding names the metric it is about.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -186,7 +187,7 @@ def labels(spec: Spec, seen: Observed) -> list[Finding]:
                 if needs_label(op, value) and label not in has:
                     findings.append(Finding.at(
                         use.location, Level.ERROR, LABELS,
-                        f"{use.what} matches {label}{op}{value!r} on {name}, but no live "
+                        f"{use.what} matches {label}{op}{json.dumps(value)} on {name}, but no live "
                         f"series of {name} carries {label!r} ({_listed(has)})",
                         owner.get(name, name)))
         known = [has for has in carried if has is not None]
