@@ -626,7 +626,7 @@ def test_connection_options_need_prometheus(tmp_path: Path) -> None:
 
 
 def _observed(types: dict[str, frozenset[str]]) -> Observed:
-    return Observed(selected={}, scraped={}, up={}, types=types, labels={}, elsewhere={},
+    return Observed(selected={}, up={}, types=types, labels={}, elsewhere={},
                     recorded={}, unrecorded={}, alerts=[])
 
 

@@ -32,8 +32,6 @@ class Observed:
 
     selected: Counts
     """Series under the selector."""
-    scraped: Counts
-    """Series under the integration's scrape jobs."""
     up: dict[str, tuple[int, int]]
     """Scrape job -> (targets, healthy targets)."""
     types: dict[str, frozenset[str]]
@@ -84,14 +82,12 @@ def scopes(spec: Spec) -> tuple[tuple[Matcher, ...], tuple[Matcher, ...]]:
 def series(spec: Spec, api: PrometheusAPI) -> tuple[Counts, Counts]:
     """Series under the selector, and under the integration's scrape jobs."""
     by_selector, by_jobs = scopes(spec)
-    names_only = (("__name__", "=~", ".+"),)
-    selected = _counts(api, selector(by_selector or names_only))
-    return selected, _counts(api, selector(by_jobs)) if by_jobs else {}
+    return _selected(api, by_selector), _counts(api, selector(by_jobs)) if by_jobs else {}
 
 
 def observe(spec: Spec, api: PrometheusAPI, types: dict[str, frozenset[str]]) -> Observed:
     by_selector, by_jobs = scopes(spec)
-    selected, scraped = series(spec, api)
+    selected = _selected(api, by_selector)
     catalog = [name for m in spec.integration.metrics for name in m.series_names()]
     missing = [name for name in catalog if name not in selected]
     elsewhere = _counts(api, selector([("__name__", "=~", any_of(missing))])) if missing else {}
@@ -108,9 +104,14 @@ def observe(spec: Spec, api: PrometheusAPI, types: dict[str, frozenset[str]]) ->
         elif name in selected:
             labels[name] = api.label_names(selector([("__name__", "=", name), *by_selector]))
     alerts = [(alert, api.vector(alert.expr)) for alert in scoped.alerts]
-    return Observed(selected=selected, scraped=scraped, up=_up(api, by_jobs), types=types,
+    return Observed(selected=selected, up=_up(api, by_jobs), types=types,
                     labels=labels, elsewhere=elsewhere, recorded=stored, unrecorded=unrecorded,
                     alerts=alerts)
+
+
+def _selected(api: PrometheusAPI, by_selector: tuple[Matcher, ...]) -> Counts:
+    """Series under the selector (every series when it is empty)."""
+    return _counts(api, selector(by_selector or (("__name__", "=~", ".+"),)))
 
 
 def _counts(api: PrometheusAPI, matching: str) -> Counts:
