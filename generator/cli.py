@@ -5,6 +5,7 @@ Exit codes: 0 done, 1 the specs have errors or out/ is stale (nothing written), 
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,9 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from generator.findings import Finding
+    from generator.live.client import Connection
+    from generator.loader import Spec
     from generator.project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,6 +40,61 @@ def project_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def live_options(required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--prometheus and how to reach it (credentials from files only, plain extra headers),
+    handed to the command as one `connection` (None without --prometheus)."""
+    file = click.Path(path_type=Path, dir_okay=False, exists=True)
+    options = (
+        click.option("--prometheus", "prometheus_url", metavar="URL", required=required,
+                     help="A Prometheus-compatible API: Prometheus, Thanos Query, or Mimir's "
+                          "/prometheus prefix, e.g. http://mimir:8080/prometheus."),
+        click.option("--bearer-token-file", type=file,
+                     help="Send `Authorization: Bearer` with the token this file holds."),
+        click.option("--basic-auth-file", type=file,
+                     help="Basic auth from a file holding one line `user:password`."),
+        click.option("--ca-file", type=file, help="Verify the server's TLS certificate with "
+                                                  "this CA bundle."),
+        click.option("--header", "headers", multiple=True, metavar="'NAME: VALUE'",
+                     help="An extra request header, e.g. 'X-Scope-OrgID: team-a' (repeatable; "
+                          "credentials only through the files above)."),
+        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+                     show_default=True, help="Seconds to wait for each API answer."),
+    )
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def with_connection(*args: Any, prometheus_url: str | None,
+                            bearer_token_file: Path | None, basic_auth_file: Path | None,
+                            ca_file: Path | None, headers: tuple[str, ...], timeout: float,
+                            **kwargs: Any) -> Any:
+            connection = None
+            if prometheus_url is not None:
+                connection = _connection(prometheus_url, bearer_token_file, basic_auth_file,
+                                         ca_file, headers, timeout)
+            elif bearer_token_file or basic_auth_file or ca_file or headers:
+                raise click.UsageError("--bearer-token-file, --basic-auth-file, --ca-file and "
+                                       "--header are for --prometheus")
+            return command(*args, connection=connection, **kwargs)
+
+        decorated: Callable[..., Any] = with_connection
+        for option in reversed(options):
+            decorated = option(decorated)
+        return decorated
+
+    return decorate
+
+
+def _connection(url: str, bearer_token_file: Path | None, basic_auth_file: Path | None,
+                ca_file: Path | None, headers: tuple[str, ...], timeout: float) -> Connection:
+    from generator.live.client import Connection, parse_header
+
+    try:
+        parsed = tuple(parse_header(header) for header in headers)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--header") from None
+    return Connection(url, bearer_token_file, basic_auth_file, ca_file, parsed, timeout)
 
 
 def _project(config_path: Path | None, profile: str | None, specs_dir: Path | None,
@@ -147,13 +206,18 @@ def _show_drift(out_dir: Path, files: dict[str, bytes], profile: str | None) -> 
 @main.command()
 @project_options
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Findings as text lines or as a JSON list.")
-@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+              show_default=True, help="Findings as text lines, or as JSON: an object whose "
+                                      "`findings` list names each finding's metric.")
+@click.option("--strict", is_flag=True, help="Warnings fail the check too (information never).")
+@live_options(required=False)
 def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
-          out_dir: Path | None, output_format: str, strict: bool) -> None:
+          out_dir: Path | None, output_format: str, strict: bool,
+          connection: Connection | None) -> None:
     """Run every check and the external validators (promtool, dashboard schema); write nothing.
 
-    Exit 0 when clean, 1 on errors (or on warnings with --strict).
+    With --prometheus, also check the specs against what a running Prometheus-compatible API
+    holds under each integration's selector (KG6xx). Exit 0 when clean, 1 on errors (or on
+    warnings with --strict) or when the API cannot be queried.
     """
     import dataclasses
     import json
@@ -171,17 +235,67 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
         if not any(f.level is Level.ERROR for f in findings):
             files = render(specs, project)
             findings = sorted(findings + external.run(files))
+            if connection is not None:
+                findings = sorted(findings + _online(specs, connection))
     except SpecError as error:
         findings = error.findings
     if output_format == "json":
-        click.echo(json.dumps([dataclasses.asdict(f) for f in findings], indent=2))
+        click.echo(json.dumps({"findings": [dataclasses.asdict(f) | {"metric": f.metric or None}
+                                            for f in findings]}, indent=2))
     else:
         for finding in findings:
             click.echo(str(finding), err=True)
-    failing = [f for f in findings if strict or f.level is Level.ERROR]
+    failing = [f for f in findings if f.fails(strict)]
     if not failing:
         click.echo(f"{len(findings)} finding(s), none failing", err=True)
     sys.exit(1 if failing else 0)
+
+
+def _online(specs: list[Spec], connection: Connection) -> list[Finding]:
+    """The online findings of every integration; an API that cannot be queried ends the run."""
+    from generator.live import online
+    from generator.live.client import APIError, PrometheusAPI
+    from generator.live.observe import observe
+
+    try:
+        with PrometheusAPI(connection) as api:
+            types = api.metadata()
+            return [f for spec in specs for f in online.check(spec, observe(spec, api, types))]
+    except APIError as error:
+        _fail(str(error))
+
+
+@main.command()
+@project_options
+@live_options(required=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="A table per integration, or JSON for pipelines.")
+def cost(config_path: Path | None, profile: str | None, specs_dir: Path | None,
+         out_dir: Path | None, output_format: str, connection: Connection) -> None:
+    """Live series per integration and metric, largest first, and what a keep-list of only
+    the metrics some rule or panel reads would save."""
+    from generator import checks
+    from generator.build import load_specs
+    from generator.findings import Level, SpecError
+    from generator.live import cost as billing
+    from generator.live.client import APIError, PrometheusAPI
+    from generator.live.observe import series
+
+    try:
+        specs = load_specs(_project(config_path, profile, specs_dir, out_dir))
+        errors = [f for f in checks.run(specs) if f.level is Level.ERROR]
+        if errors:
+            raise SpecError(errors)
+    except SpecError as error:
+        _report(error)
+    try:
+        with PrometheusAPI(connection) as api:
+            types = api.metadata()
+            bills = [billing.bill(spec, *series(spec, api), types) for spec in specs]
+    except APIError as error:
+        _fail(str(error))
+    bills.sort(key=lambda b: (-b.series, b.integration))
+    click.echo(billing.as_json(bills) if output_format == "json" else billing.as_text(bills))
 
 
 @main.command(name="list")
@@ -225,6 +339,11 @@ def new(name: str, specs_dir: Path, tests_dir: Path) -> None:
         raise click.UsageError(str(error)) from None
     for path in written:
         click.echo(f"created {path}", err=True)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
 
 
 def _report(error: Exception) -> NoReturn:

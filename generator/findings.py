@@ -13,6 +13,8 @@ from generator.model.base import Location, display_path
 class Level(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
+    """Reported, never failing, even with --strict (an alert active right now)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -22,12 +24,19 @@ class Finding:
     level: Level
     code: str
     message: str
+    metric: str = ""
+    """The metric the finding is about, where there is one (`--format json` names it)."""
 
     @classmethod
-    def at(cls, location: Location | None, level: Level, code: str, message: str) -> Finding:
+    def at(cls, location: Location | None, level: Level, code: str, message: str,
+           metric: str = "") -> Finding:
         if location is None:
-            return cls("<unknown>", 0, level, code, message)
-        return cls(display_path(location.path), location.line, level, code, message)
+            return cls("<unknown>", 0, level, code, message, metric)
+        return cls(display_path(location.path), location.line, level, code, message, metric)
+
+    def fails(self, strict: bool) -> bool:
+        """Errors always fail a check; warnings only with --strict; information never."""
+        return self.level is Level.ERROR or (strict and self.level is Level.WARNING)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.level} {self.code} {self.message}"

@@ -18,7 +18,7 @@ def test_shipped_specs_check_clean_with_promtool_and_schema(promtool: str) -> No
     result = CliRunner().invoke(main, ["check", "--specs", str(SPECS), "--strict",
                                        "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == []
+    assert json.loads(result.stdout) == {"findings": []}
 
 
 def test_promtool_and_schema_reject_bad_output(promtool: str) -> None:

@@ -45,5 +45,6 @@ def check(specs: list[Spec]) -> list[Finding]:
                         findings.append(Finding.at(
                             location, Level.ERROR, CODE,
                             f"{what} uses {name}, which every {flavor} scrape job drops "
-                            f"({', '.join(j.job_name for j in flavored)}): it can never fire"))
+                            f"({', '.join(j.job_name for j in flavored)}): it can never fire",
+                            name))
     return findings

@@ -24,5 +24,5 @@ def check(specs: list[Spec]) -> list[Finding]:
                 hint = did_you_mean(name, sorted(known))
                 findings.append(Finding.at(location, Level.ERROR, CODE,
                                            f"{what} uses {name}, which is not in the metric "
-                                           f"catalog{hint}"))
+                                           f"catalog{hint}", name))
     return findings

@@ -21,5 +21,5 @@ def check(specs: list[Spec]) -> list[Finding]:
             if not used.intersection(metric.series_names()):
                 findings.append(Finding.at(metric.location, Level.WARNING, CODE,
                                            f"metric {metric.name} is in the catalog but no rule "
-                                           f"or panel uses it"))
+                                           f"or panel uses it", metric.name))
     return findings

@@ -29,10 +29,10 @@ def check(specs: list[Spec]) -> list[Finding]:
                     findings.append(Finding.at(
                         location, Level.ERROR, CODE,
                         f"{what} applies {use.function}() to {use.metric}, a {metric.type}; "
-                        f"rates only make sense over counters"))
+                        f"rates only make sense over counters", metric.name))
                 if use.function == "histogram_quantile" and not use.metric.endswith("_bucket"):
                     findings.append(Finding.at(
                         location, Level.ERROR, CODE,
                         f"{what} applies histogram_quantile() to {use.metric}, not a _bucket "
-                        f"series"))
+                        f"series", metric.name))
     return findings
