@@ -53,7 +53,6 @@ class Config(BaseModel):
 
 
 RUNBOOK = Runbook(meaning="m.", impact="i.", diagnosis="d.", mitigation="m.")
-URL = "https://example.org/runbook"
 METRICS = (
     Metric(name="shop_orders_total", type=MetricType.COUNTER, unit="orders", help="Orders.",
            labels=("status",)),
@@ -67,8 +66,7 @@ METRICS = (
 
 def _alert(name: str, expr: str, description: str) -> Alert:
     return Alert(name=name, expr=expr, for_="5m", severity=Severity.WARNING,
-                 summary="Something is wrong.", description=description, runbook_url=URL,
-                 runbook=RUNBOOK)
+                 summary="Something is wrong.", description=description, runbook=RUNBOOK)
 
 
 def _panel(title: str, expr: str) -> Panel:
@@ -156,8 +154,9 @@ drift_wait_time_seconds_count 20
 """ + "".join(f'drift_cache_entries{{shard="{n}"}} {n}\n' for n in range(DRIFT_SHARDS))
 
 
-def _exposition(metrics: tuple[Metric, ...]) -> str:
-    """A /metrics page with one series of every catalog metric, each label valued `x`."""
+def _exposition(metrics: tuple[Metric, ...], values: dict[str, float] | None = None) -> str:
+    """A /metrics page with one series of every catalog metric, each label valued `x`, valued 7
+    unless `values` says otherwise."""
     lines = []
     for m in metrics:
         labels = ",".join(f'{name}="x"' for name in m.labels)
@@ -166,7 +165,7 @@ def _exposition(metrics: tuple[Metric, ...]) -> str:
             lines += [f'{m.name}{{quantile="{q}"}} 0.01' for q in ("0.5", "0.99")]
             lines += [f"{m.name}_sum 1.5", f"{m.name}_count 150"]
         else:
-            lines.append(f"{m.name}{{{labels}}} 7")
+            lines.append(f"{m.name}{{{labels}}} {(values or {}).get(m.name, 7):g}")
     return "\n".join(lines) + "\n"
 
 
@@ -293,15 +292,26 @@ def _proxy(upstream: str, seen: list[dict[str, str]],
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     root = tmp_path_factory.mktemp("live")
     exact, drift = _project(root, "exact", SPEC), _project(root, "drift", SPEC)
-    calico = root / "calico" / "specs"
-    calico.mkdir(parents=True)
-    shutil.copy(SPECS / "calico.py", calico / "calico.py")
-    (calico_spec,) = load(calico)
+    calico_specs = root / "calico" / "specs"
+    calico_specs.mkdir(parents=True)
+    shutil.copy(SPECS / "calico.py", calico_specs / "calico.py")
+    (calico_spec,) = load(calico_specs)
+    felix = tuple(m for m in calico_spec.integration.metrics if m.name.startswith("felix_"))
+    controllers = tuple(m for m in calico_spec.integration.metrics if m not in felix)
     rules = root / "exact-rules.yaml"
     rules.write_bytes(build(exact, ["prometheus-rules"])["prometheus/rules/exact.yaml"])
     servers = {name: _exporter(body) for name, body in (
         ("exact", EXACT), ("drift", DRIFT), ("empty", ""),
-        ("calico", _exposition(calico_spec.integration.metrics)))}
+        ("calico", _exposition(felix)),
+        ("calico-controllers", _exposition(controllers, {"ipam_ippool_size": 256})))}
+    # Calico tells Felix from the kube-controllers by the port in `instance`: the exporters'.
+    calico = root / "calico" / "kgen.yaml"
+    calico.write_text(yaml.safe_dump({
+        "runbook_url": "https://runbooks.example/{integration}#{anchor}",
+        "integrations": {"calico": {"config": {
+            "node_port": servers["calico"].server_address[1],
+            "controllers_port": servers["calico-controllers"].server_address[1]}}},
+    }), encoding="utf-8")
     closed = _free_port()
     jobs = [
         ("exact", _address(servers["exact"]), {}),
@@ -310,7 +320,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         ("drift-sidecar", f"127.0.0.1:{closed}", {}),
         ("calico-node", _address(servers["calico"]),
          {"namespace": "calico-system", "pod": "calico-node-a", "node": "node-a"}),
-        ("calico-kube-controllers", _address(servers["empty"]), {}),
+        ("calico-kube-controllers", _address(servers["calico-controllers"]), {}),
     ]
     config = root / "prometheus.yml"
     config.write_text(yaml.safe_dump({
@@ -369,7 +379,7 @@ def test_exact_exporter_has_no_findings(live: Live) -> None:
 
 
 def test_shipped_calico_catalog_exposed_exactly_has_no_findings(live: Live) -> None:
-    result = _kgen("check", "--specs", str(live.calico), "--prometheus", live.url, "--strict",
+    result = _kgen("check", "--config", str(live.calico), "--prometheus", live.url, "--strict",
                    "--format", "json")
     assert result.exit_code == 0, result.output
     assert _findings(result) == []
@@ -467,15 +477,16 @@ def test_cost_counts_are_prometheus_own(live: Live) -> None:
 
 
 def test_cost_text_is_a_table_largest_first(live: Live) -> None:
-    result = _kgen("cost", "--specs", str(live.calico), "--prometheus", live.url)
+    result = _kgen("cost", "--config", str(live.calico), "--prometheus", live.url)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    total = live.count('{__name__=~"felix_.+", job=~"calico-node.*|calico-kube-controllers"}')
+    total = live.count('{__name__=~"(felix|ipam)_.+", job=~"calico-node|calico-kube-controllers"}')
     assert lines[0].startswith(f"calico: {total} series under ")
     assert lines[0].endswith("a keep-list of what is read saves 0")
     assert lines[1].split() == ["SERIES", "READ", "CATALOG", "METRIC"]
     counts = [int(line.split()[0]) for line in lines[2:]]
-    assert counts == sorted(counts, reverse=True) and len(counts) == 22
+    metrics = load(live.calico.parent / "specs")[0].integration.metrics
+    assert counts == sorted(counts, reverse=True) and len(counts) == len(metrics)
     summary = live.count('{__name__=~"felix_exec_time_micros.*", job="calico-node"}')
     assert f"  {summary:>6}  yes   yes      felix_exec_time_micros" in lines
 
