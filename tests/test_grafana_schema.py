@@ -10,14 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import OUT, SHARED, SPECS
 from jsonschema import Draft7Validator
 
 from generator.loader import load
+from tests.support import OUT, SCHEMAS, SPECS
 
-SCHEMAS = SHARED / "grafana-schema" / "v11.6"
 DASHBOARDS = sorted((OUT / "grafana" / "dashboards").glob("*.json"))
-CALICO = OUT / "grafana" / "dashboards" / "calico-overview.json"
 DATASOURCE = "${datasource}"
 
 
@@ -108,9 +106,10 @@ def test_panels_do_not_overlap(path: Path) -> None:
     assert all(g["x"] + g["w"] <= 24 for _, g in boxes)
 
 
-def test_calico_dashboard_is_scoped_and_stable() -> None:
+def test_calico_dashboard_is_scoped_and_stable(default_build: dict[str, bytes]) -> None:
+    """At the spec's defaults."""
     (calico,) = [s for s in load(SPECS) if s.name == "calico"]
-    board = _load(CALICO)
+    board = json.loads(default_build["grafana/dashboards/calico-overview.json"])
     assert board["uid"] == "kgen-calico-overview"
     assert calico.integration.selector == 'job=~"calico-node.*"'
     for query in _queries(board):
