@@ -7,8 +7,10 @@ config file, the line, and the key path, like a spec error does.
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -24,6 +26,12 @@ from generator.targets import DEFAULT_TARGETS, TARGETS
 
 CODE = "KG005"
 KeyPath = tuple[str | int, ...]
+MAX_BYTES = 1 << 20
+"""A project config is a few kilobytes; anything past a mebibyte is not one."""
+MAX_DEPTH = 32
+MAX_VALUES = 100_000
+"""Values a YAML document may hold once its aliases are expanded (an alias bomb holds
+billions)."""
 
 
 class _Strict(BaseModel):
@@ -112,12 +120,18 @@ class Project:
 
 
 def find_config(directory: Path) -> Path | None:
-    """`kgen.yaml` in the directory, else a pyproject.toml that has a `[tool.kgen]` table."""
-    if (directory / "kgen.yaml").is_file():
+    """`kgen.yaml` in the directory, else a pyproject.toml that has a `[tool.kgen]` table.
+
+    A pyproject.toml that cannot be read might have been the config: that is an error, not a
+    build on defaults.
+    """
+    if os.path.lexists(directory / "kgen.yaml"):
         return directory / "kgen.yaml"
     pyproject = directory / "pyproject.toml"
-    if pyproject.is_file() and "kgen" in _read_toml(pyproject).get("tool", {}):
-        return pyproject
+    if os.path.lexists(pyproject):
+        tool = _read_toml(pyproject)[0].get("tool", {})
+        if isinstance(tool, dict) and "kgen" in tool:
+            return pyproject
     return None
 
 
@@ -165,33 +179,138 @@ def load_project(config: Path | None, profile: str | None = None) -> Project:
 
 def _read(config: Path) -> tuple[dict[str, Any], KeyPath, dict[KeyPath, int]]:
     """The settings mapping, its key-path prefix in the file, and the line of every key path."""
-    text = config.read_text(encoding="utf-8")
-    shown = display_path(str(config))
     if config.suffix == ".toml":
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise SpecError([Finding(shown, 1, Level.ERROR, CODE, f"invalid TOML: {error}")]) \
-                from None
-        settings = data.get("tool", {}).get("kgen", {})
-        return settings, ("tool", "kgen"), _toml_lines(text)
-    try:
-        node = yaml.compose(text, Loader=yaml.CSafeLoader)
-        data = yaml.load(text, Loader=yaml.CSafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(error, "problem", None) or str(error)
-        raise SpecError([Finding(shown, line, Level.ERROR, CODE, f"invalid YAML: {problem}")]) \
-            from None
-    if data is None:
+        data, text = _read_toml(config)
+        tool = data.get("tool", {})
+        settings = tool.get("kgen", {}) if isinstance(tool, dict) else None
+        toml_lines = _toml_lines(text)
+        if not isinstance(settings, dict):
+            line = toml_lines.get(("tool", "kgen"), toml_lines.get(("tool",), 1))
+            raise _error(config, line, "tool.kgen: expected a table of settings")
+        return settings, ("tool", "kgen"), toml_lines
+    text = _text(config)
+    node = _compose(config, text)
+    if node is None:
         return {}, (), {}
-    if not isinstance(data, dict):
-        raise SpecError([Finding(shown, 1, Level.ERROR, CODE, "expected a mapping of settings")])
+    if not isinstance(node, yaml.MappingNode):
+        raise _error(config, _line(node), "expected a mapping of settings")
+    loader = yaml.CSafeLoader("")
+    try:
+        data = loader.construct_document(node)
+    except yaml.YAMLError as error:
+        raise _yaml_error(config, error) from None
+    finally:
+        loader.dispose()
     lines: dict[KeyPath, int] = {}
-    if node is not None:
-        _yaml_lines(node, (), lines)
+    _yaml_lines(node, (), lines)
     return data, (), lines
+
+
+def _error(config: Path, line: int, message: str) -> SpecError:
+    return SpecError([Finding(display_path(str(config)), line, Level.ERROR, CODE, message)])
+
+
+def _text(config: Path) -> str:
+    """The file as UTF-8 text, refused when it cannot be read, is too large or is not UTF-8."""
+    try:
+        data = config.read_bytes()
+    except OSError as error:
+        raise _error(config, 0, f"cannot read the project config: {error.strerror}") from None
+    if len(data) > MAX_BYTES:
+        raise _error(config, 1, f"{len(data)} bytes; a project config is at most {MAX_BYTES}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise _error(config, line, f"not UTF-8: byte 0x{data[error.start]:02x} at column "
+                                   f"{column}") from None
+
+
+def _compose(config: Path, text: str) -> yaml.Node | None:
+    """The YAML node tree, composed only once the event stream shows it is bounded: nesting
+    depth, values after alias expansion, and no key given twice in one mapping."""
+    try:
+        _bounded(config, yaml.parse(text, Loader=yaml.CSafeLoader))
+        node: yaml.Node | None = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError as error:
+        raise _yaml_error(config, error) from None
+    if node is not None:
+        _no_duplicate_keys(config, node, set())
+    return node
+
+
+def _bounded(config: Path, events: Iterator[yaml.Event]) -> None:
+    sizes: dict[str, int] = {}
+    """Anchor -> how many values its node holds, aliases expanded."""
+    open_nodes: list[list[Any]] = []
+    """Per open collection: [values so far, its anchor]."""
+    total = 0
+
+    def add(count: int, line: int, into_parent: bool = True) -> None:
+        nonlocal total
+        if open_nodes and into_parent:
+            open_nodes[-1][0] += count
+        total += count
+        if total > MAX_VALUES:
+            raise _error(config, line, f"the document expands to more than {MAX_VALUES} "
+                                       "values (YAML aliases repeating aliases); refused")
+
+    for event in events:
+        line = event.start_mark.line + 1 if event.start_mark is not None else 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(open_nodes) >= MAX_DEPTH:
+                raise _error(config, line, f"nested deeper than {MAX_DEPTH} levels")
+            add(1, line, into_parent=False)
+            open_nodes.append([1, event.anchor])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            count, anchor = open_nodes.pop()
+            if anchor is not None:
+                sizes[anchor] = count
+            if open_nodes:
+                open_nodes[-1][0] += count
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+            add(1, line)
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in sizes:
+                raise _error(config, line, f"alias *{event.anchor} has no complete anchor "
+                                           "before it (undefined, or it refers to itself)")
+            add(sizes[event.anchor], line)
+
+
+def _no_duplicate_keys(config: Path, node: yaml.Node, seen: set[int]) -> None:
+    """YAML keeps the last of two equal keys and drops the first block silently: refuse."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        first: dict[tuple[str, str], int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                line = _line(key)
+                if (key.tag, key.value) in first:
+                    raise _error(config, line, f"key {key.value!r} is given twice in one "
+                                               f"mapping (first at line "
+                                               f"{first[(key.tag, key.value)]}); YAML would "
+                                               "keep only this one")
+                first[(key.tag, key.value)] = line
+            _no_duplicate_keys(config, value, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _no_duplicate_keys(config, item, seen)
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1 if node.start_mark is not None else 1
+
+
+def _yaml_error(config: Path, error: yaml.YAMLError) -> SpecError:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line = mark.line + 1 if mark is not None else 1
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return _error(config, line, f"invalid YAML: {problem}")
 
 
 def _yaml_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
@@ -269,8 +388,15 @@ def _fields_at(path: KeyPath) -> list[str]:
     return [] if pending is not None else list(model.model_fields)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """The parsed TOML and its text; an error at the line tomllib names when it is invalid."""
+    text = _text(path)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as error:
+        where = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        line = int(where.group(1)) if where else max(1, text.count("\n"))
+        message = re.sub(r" \(at (line \d+, column \d+|end of document)\)", "", str(error))
+        raise _error(path, line, f"invalid TOML: {message}") from None
+    except RecursionError:
+        raise _error(path, 1, "invalid TOML: nested too deeply") from None
