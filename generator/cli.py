@@ -49,6 +49,7 @@ def _project(config_path: Path | None, profile: str | None, specs_dir: Path | No
         project = dataclasses.replace(project, specs_dir=specs_dir)
     if out_dir is not None:
         project = dataclasses.replace(project, out_dir=out_dir)
+    project.check_paths(out_given=out_dir is not None, specs_given=specs_dir is not None)
     return project
 
 
@@ -90,25 +91,57 @@ def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
 
     if all_profiles and (profile or out_dir):
         raise click.UsageError("--all-profiles builds every tree; drop --profile and --out")
-    stale = False
     try:
         base = _project(config_path, profile, specs_dir, out_dir)
-        profiles = [None, *base.profiles] if all_profiles else [profile]
-        for name in profiles:
-            project = base if name == profile else _project(config_path, name, specs_dir, None)
-            files = build_project(project)
-            if check:
-                stale = not _show_drift(project.out_dir, files, name) or stale
-                continue
-            write_tree(project.out_dir, files)
-            click.echo(f"wrote {len(files)} files to {project.out_dir}", err=True)
+        names = [None, *base.profiles] if all_profiles else [profile]
+        projects = {name: base if name == profile else
+                    _project(config_path, name, specs_dir, None) for name in names}
+        _one_tree_each(projects)
+        builds, findings = {}, []
+        for name, project in projects.items():  # every tree is built before any is written
+            try:
+                builds[name] = build_project(project)
+            except SpecError as error:
+                findings += [f for f in error.findings if f not in findings]
+        if findings:
+            raise SpecError(findings)
+        if check:
+            fresh = [_show_drift(projects[name].out_dir, files, name)
+                     for name, files in builds.items()]
+            sys.exit(0 if all(fresh) else 1)
+        for name, files in builds.items():
+            done = write_tree(projects[name].out_dir, files)
+            click.echo(f"{projects[name].out_dir}: {done}", err=True)
     except SpecError as error:
         _report(error)
-    except OutputError as error:
+    except (OutputError, OSError) as error:
+        _fail(error)
+
+
+def _one_tree_each(projects: dict[str | None, Project]) -> None:
+    """Two profiles writing one directory would overwrite each other: refuse."""
+    from generator.findings import Finding, Level, SpecError
+    from generator.project import CODE
+
+    seen: dict[Path, str] = {}
+    for name, project in projects.items():
+        out = project.out_dir.resolve()
+        label = f"profile {name}" if name else "the base settings"
+        if out in seen:
+            where = project.locate("out") or project.locate()
+            raise SpecError([Finding.at(where, Level.ERROR, CODE,
+                                        f"{label} writes {project.out_dir}, as {seen[out]} "
+                                        "does; give each tree its own `out`")])
+        seen[out] = label
+
+
+def _fail(error: Exception) -> NoReturn:
+    """An output or file-system error: one line naming the path."""
+    if isinstance(error, OSError) and error.filename:
+        click.echo(f"error: {error.filename}: {error.strerror}", err=True)
+    else:
         click.echo(f"error: {error}", err=True)
-        sys.exit(1)
-    if stale:
-        sys.exit(1)
+    sys.exit(1)
 
 
 @main.command()
@@ -124,6 +157,8 @@ def diff(config_path: Path | None, profile: str | None, specs_dir: Path | None,
         _show_drift(project.out_dir, build_project(project), profile)
     except SpecError as error:
         _report(error)
+    except OSError as error:
+        _fail(error)
 
 
 def _show_drift(out_dir: Path, files: dict[str, bytes], profile: str | None) -> bool:
@@ -172,6 +207,8 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
             findings = sorted(findings + external.run(files))
     except SpecError as error:
         findings = error.findings
+    except OSError as error:
+        _fail(error)
     if output_format == "json":
         click.echo(json.dumps([dataclasses.asdict(f) for f in findings], indent=2))
     else:

@@ -114,6 +114,25 @@ class Project:
                 return Location(str(self.source), line)
         return Location(str(self.source), 1)
 
+    def check_paths(self, out_given: bool = False, specs_given: bool = False) -> None:
+        """Refuse an output directory that holds the specs or the project (kgen replaces its
+        tree as a whole), and a configured specs directory that is not there."""
+        out, specs = self.out_dir.resolve(), self.specs_dir.resolve()
+        project = [self.source.resolve().parent] if self.source is not None else []
+        problem = ""
+        if out == specs or out in specs.parents or out in project:
+            problem = f"out: {self.out_dir} holds the specs or the project config"
+        elif specs in out.parents:
+            problem = f"out: {self.out_dir} is inside the specs directory {self.specs_dir}"
+        if problem:
+            where = None if out_given else self.locate("out")
+            raise SpecError([Finding("--out", 0, Level.ERROR, CODE, problem) if where is None
+                             else Finding.at(where, Level.ERROR, CODE, problem)])
+        if self.source is not None and not specs_given and not self.specs_dir.is_dir():
+            where = self.locate("specs")
+            raise SpecError([Finding.at(where, Level.ERROR, CODE,
+                                        f"specs: {self.specs_dir} is not a directory")])
+
     def values(self) -> dict[str, dict[str, Any]]:
         """Per-integration values for the spec Config models."""
         return {name: dict(s.config) for name, s in self.integrations.items()}
