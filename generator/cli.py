@@ -56,14 +56,33 @@ def _project(config_path: Path | None, profile: str | None, specs_dir: Path | No
 def run() -> None:
     """The console script. kgen is a short-lived batch process that makes many small objects
     and frees few: collect rarely while it works (as mypy does), and skip the collection of
-    everything at exit, which otherwise costs a quarter of a build."""
+    everything at exit, which otherwise costs a quarter of a build.
+
+    An exception nothing turned into a finding is a bug in kgen: it ends in one line too
+    (KGEN_DEBUG=1 shows the traceback)."""
     import gc
+    import os
 
     gc.set_threshold(100_000, 50, 100)
     try:
         main()
+    except Exception as error:
+        if os.environ.get("KGEN_DEBUG"):
+            raise
+        _internal_error(error)
     finally:
         gc.freeze()
+
+
+def _internal_error(error: Exception) -> NoReturn:
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    message = f"{type(error).__name__}: {error}".replace("\n", " ")
+    click.echo(f"kgen: internal error{where}: {message} (a bug in kgen; KGEN_DEBUG=1 shows "
+               "the traceback)", err=True)
+    sys.exit(1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -233,6 +252,8 @@ def list_integrations(config_path: Path | None, profile: str | None, specs_dir: 
         specs = load_specs(project)
     except SpecError as error:
         _report(error)
+    except OSError as error:
+        _fail(error)
     click.echo(f"targets: {', '.join(project.targets)} -> {project.out_dir}")
     for spec in specs:
         i = spec.integration
@@ -259,6 +280,8 @@ def new(name: str, specs_dir: Path, tests_dir: Path) -> None:
         written = scaffold(name, specs_dir, tests_dir)
     except ScaffoldError as error:
         raise click.UsageError(str(error)) from None
+    except OSError as error:
+        _fail(error)
     for path in written:
         click.echo(f"created {path}", err=True)
 

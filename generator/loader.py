@@ -5,7 +5,8 @@ model of its knobs with defaults, and `integration(config) -> Integration`.
 
 Specs are compiled from their source on every load, never from bytecode: a spec saved twice in
 one second at the same size would otherwise be built from the stale `.pyc`. What a spec prints
-and a `sys.exit()` it calls are caught and reported against the spec's line.
+and a `sys.exit()` it calls are caught and reported against the spec's line; a spec that
+changes directory is put back.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import io
+import os
 import sys
 import traceback
 import types
@@ -157,11 +159,14 @@ def _captured(name: str, path: Path, specs_dir: Path) -> Iterator[list[Finding]]
     found: list[Finding] = []
     streams = {"stdout": _Output(str(specs_dir.resolve())),
                "stderr": _Output(str(specs_dir.resolve()))}
+    cwd = os.getcwd()
     try:
         with contextlib.redirect_stdout(streams["stdout"]), \
                 contextlib.redirect_stderr(streams["stderr"]):
             yield found
     finally:
+        if os.getcwd() != cwd:  # relative paths (out/, specs/) must keep their meaning
+            os.chdir(cwd)
         for stream, output in streams.items():
             text = output.getvalue()
             if text.strip():

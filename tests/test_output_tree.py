@@ -132,3 +132,30 @@ def test_a_printing_spec_keeps_json_output_valid(tmp_path: Path) -> None:
     assert {"path": "specs/demo.py", "line": 20, "level": "warning", "code": "KG006",
             "message": "spec demo wrote to stdout (kgen keeps it out of its own output): "
                        "'hello'"} in findings
+
+
+def test_a_spec_that_changes_directory_does_not_move_the_output(tmp_path: Path) -> None:
+    root = demo(tmp_path / "project")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / "specs" / "demo.py").write_text(
+        f"import os\nos.chdir({str(elsewhere)!r})\n" + BASE)
+    done = kgen(root, "build")
+    assert done.returncode == 0, done.stderr
+    assert (root / RULES).is_file()
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_bug_in_kgen_ends_in_one_line_not_a_traceback(tmp_path: Path) -> None:
+    script = ("import generator.cli as cli\n"
+              "def broken():\n    raise LookupError('no such thing')\n"
+              "cli.main = broken\ncli.run()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=False, cwd=tmp_path, env={**os.environ, "KGEN_DEBUG": ""})
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "kgen: internal error at <string>:3: LookupError: no such thing (a bug in kgen; "
+        "KGEN_DEBUG=1 shows the traceback)"]
+    debug = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=False, cwd=tmp_path, env={**os.environ, "KGEN_DEBUG": "1"})
+    assert "Traceback" in debug.stderr
