@@ -132,6 +132,8 @@ def _target(out_dir: Path) -> Path:
 
 
 def _write_tree(out_dir: Path, files: dict[str, bytes]) -> Written:
+    if out_dir.parent.is_dir():
+        remove_stale_staging(out_dir.parent)
     owned = owned_files(out_dir)
     foreign = _foreign_files(out_dir, owned)
     clashes = sorted(set(files) & foreign)
@@ -145,7 +147,6 @@ def _write_tree(out_dir: Path, files: dict[str, bytes]) -> Written:
     if not done.written and not done.removed:
         return done
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(out_dir.parent)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-{out_dir.name}-",
                                     dir=out_dir.parent))
     try:

@@ -73,6 +73,7 @@ def test_a_killed_run_leaves_nothing_git_sees_and_the_next_run_cleans_up(
     """kill -9 mid-write: the staging directory is ignored by .gitignore and removed by the
     next run (its process is gone)."""
     root = demo(tmp_path)
+    assert kgen(root, "build").returncode == 0
     shutil.copy(ROOT / ".gitignore", root / ".gitignore")
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -83,7 +84,8 @@ def test_a_killed_run_leaves_nothing_git_sees_and_the_next_run_cleans_up(
     status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"],
                             cwd=root, capture_output=True, text=True, check=True).stdout
     assert STAGING not in status and "half-written" not in status, status
-    assert kgen(root, "build").returncode == 0
+    nothing_to_do = kgen(root, "build")
+    assert nothing_to_do.stderr.splitlines()[-1] == "out: wrote 0, removed 0, unchanged 4"
     assert not stale.exists()
     assert [p.name for p in root.iterdir() if p.name.startswith(STAGING)] == []
 
