@@ -115,6 +115,8 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> Written:
     except OSError as error:
         where = error.filename or out_dir
         raise OutputError(f"{where}: {error.strerror or error}") from None
+    except RuntimeError as error:  # a symlink loop
+        raise OutputError(f"{out_dir}: {error}") from None
 
 
 def _target(out_dir: Path) -> Path:

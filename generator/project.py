@@ -108,13 +108,7 @@ class Project:
     def check_paths(self, out_given: bool = False, specs_given: bool = False) -> None:
         """Refuse an output directory that holds the specs or the project (kgen replaces its
         tree as a whole), and a configured specs directory that is not there."""
-        out, specs = self.out_dir.resolve(), self.specs_dir.resolve()
-        project = [self.source.resolve().parent] if self.source is not None else []
-        problem = ""
-        if out == specs or out in specs.parents or out in project:
-            problem = f"out: {self.out_dir} holds the specs or the project config"
-        elif specs in out.parents:
-            problem = f"out: {self.out_dir} is inside the specs directory {self.specs_dir}"
+        problem = _out_problem(self.out_dir, self.specs_dir, self.source)
         if problem:
             where = None if out_given else self.locate("out")
             raise SpecError([Finding("--out", 0, Level.ERROR, CODE, problem) if where is None
@@ -127,6 +121,19 @@ class Project:
     def values(self) -> dict[str, dict[str, Any]]:
         """Per-integration values for the spec Config models."""
         return {name: dict(s.config) for name, s in self.integrations.items()}
+
+
+def _out_problem(out_dir: Path, specs_dir: Path, source: Path | None) -> str:
+    try:
+        out, specs = out_dir.resolve(), specs_dir.resolve()
+        project = [source.resolve().parent] if source is not None else []
+    except (OSError, RuntimeError) as error:  # a symlink loop
+        return f"out: {out_dir} cannot be resolved: {error}"
+    if out == specs or out in specs.parents or out in project:
+        return f"out: {out_dir} holds the specs or the project config"
+    if specs in out.parents:
+        return f"out: {out_dir} is inside the specs directory {specs_dir}"
+    return ""
 
 
 def find_config(directory: Path) -> Path | None:

@@ -317,6 +317,13 @@ OUTPUT_CASES = [
          files={"out/prometheus/rules/demo.yaml/notes.txt": "mine\n"}),
     Case("out-parent-is-a-file", r"error: .*build/out: Not a directory|error: build: ",
          files={"kgen.yaml": config("out: out", "out: build/out"), "build": "a file\n"}),
+    Case("out-symlink-loop", r"kgen\.yaml:2: error KG005 out: loop cannot be resolved: Symlink "
+         r"loop", files={"kgen.yaml": config("out: out", "out: loop")}, links={"loop": "loop"}),
+    Case("out-option-symlink-loop", r"--out:0: error KG005 out: loop cannot be resolved",
+         links={"loop": "loop"}, args=("build", "--out", "loop")),
+    Case("config-symlink-loop", r"kgen\.yaml:0: error KG005 cannot read the project config: "
+         r"Too many levels of symbolic links", remove=("kgen.yaml",),
+         links={"kgen.yaml": "kgen.yaml"}),
     Case("out-option-is-specs", r"--out:0: error KG005 out: .*specs holds the specs",
          args=("build", "--out", "specs")),
     Case("out-option-is-project", r"--out:0: error KG005 out: \. holds the specs",
