@@ -81,6 +81,9 @@ def load(
     if not specs_dir.is_dir():
         raise SpecError([Finding(shown, 0, Level.ERROR, "KG001", "specs directory not found")])
     found = discover(specs_dir)
+    unusable = _unusable(specs_dir, found)
+    if unusable:
+        raise SpecError(unusable)
     if not found:
         raise SpecError([Finding(shown, 0, Level.ERROR, "KG001",
                                  "no specs here (a spec is NAME.py or NAME/__init__.py); "
@@ -99,6 +102,23 @@ def load(
     if any(f.level is Level.ERROR for f in findings):
         raise SpecError(findings)
     return specs
+
+
+def _unusable(specs_dir: Path, found: list[tuple[str, Path]]) -> list[Finding]:
+    """Spec files kgen would otherwise skip or mix up: dangling symlinks, a name defined both
+    as `x.py` and as `x/`."""
+    findings = [Finding(display_path(str(entry)), 0, Level.ERROR, "KG001",
+                        f"a symlink to {os.readlink(entry)}, which does not exist")
+                for entry in sorted(specs_dir.iterdir())
+                if entry.suffix == ".py" and entry.is_symlink() and not entry.exists()]
+    seen: dict[str, Path] = {}
+    for name, path in found:
+        if name in seen:
+            findings.append(Finding(display_path(str(path)), 1, Level.ERROR, "KG001",
+                                    f"integration {name} is also defined by "
+                                    f"{display_path(str(seen[name]))}; keep one"))
+        seen.setdefault(name, path)
+    return findings
 
 
 def _fresh_package(specs_dir: Path) -> None:

@@ -291,6 +291,10 @@ SPEC_CASES = [
     _spec("metric-typo", spec('"demo_queue_depth > {', '"demo_queue_dept > {'),
           rf"specs/demo\.py:{line(SPEC, A2)}: error KG203 alert DemoQueueFull uses "
           r"demo_queue_dept"),
+    Case("spec-defined-twice", r"specs/demo\.py:1: error KG001 integration demo is also defined "
+         r"by specs/demo/__init__\.py; keep one", files={"specs/demo/__init__.py": SPEC}),
+    Case("spec-dangling-symlink", r"specs/other\.py:0: error KG001 a symlink to gone\.py, which "
+         r"does not exist", links={"specs/other.py": "gone.py"}),
     Case("specs-option-is-a-file", r"Error: Invalid value for '--specs'",
          args=("build", "--specs", "kgen.yaml"), exit=2),
     Case("config-option-missing", r"Error: Invalid value for '--config'",
