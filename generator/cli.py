@@ -108,20 +108,40 @@ def _project(config_path: Path | None, profile: str | None, specs_dir: Path | No
         project = dataclasses.replace(project, specs_dir=specs_dir)
     if out_dir is not None:
         project = dataclasses.replace(project, out_dir=out_dir)
+    project.check_paths(out_given=out_dir is not None, specs_given=specs_dir is not None)
     return project
 
 
 def run() -> None:
     """The console script. kgen is a short-lived batch process that makes many small objects
     and frees few: collect rarely while it works (as mypy does), and skip the collection of
-    everything at exit, which otherwise costs a quarter of a build."""
+    everything at exit, which otherwise costs a quarter of a build.
+
+    An exception nothing turned into a finding is a bug in kgen: it ends in one line too
+    (KGEN_DEBUG=1 shows the traceback)."""
     import gc
+    import os
 
     gc.set_threshold(100_000, 50, 100)
     try:
         main()
+    except Exception as error:
+        if os.environ.get("KGEN_DEBUG"):
+            raise
+        _internal_error(error)
     finally:
         gc.freeze()
+
+
+def _internal_error(error: Exception) -> NoReturn:
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    message = f"{type(error).__name__}: {error}".replace("\n", " ")
+    click.echo(f"kgen: internal error{where}: {message} (a bug in kgen; KGEN_DEBUG=1 shows "
+               "the traceback)", err=True)
+    sys.exit(1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -149,25 +169,57 @@ def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
 
     if all_profiles and (profile or out_dir):
         raise click.UsageError("--all-profiles builds every tree; drop --profile and --out")
-    stale = False
     try:
         base = _project(config_path, profile, specs_dir, out_dir)
-        profiles = [None, *base.profiles] if all_profiles else [profile]
-        for name in profiles:
-            project = base if name == profile else _project(config_path, name, specs_dir, None)
-            files = build_project(project)
-            if check:
-                stale = not _show_drift(project.out_dir, files, name) or stale
-                continue
-            write_tree(project.out_dir, files)
-            click.echo(f"wrote {len(files)} files to {project.out_dir}", err=True)
+        names = [None, *base.profiles] if all_profiles else [profile]
+        projects = {name: base if name == profile else
+                    _project(config_path, name, specs_dir, None) for name in names}
+        _one_tree_each(projects)
+        builds, findings = {}, []
+        for name, project in projects.items():  # every tree is built before any is written
+            try:
+                builds[name] = build_project(project)
+            except SpecError as error:
+                findings += [f for f in error.findings if f not in findings]
+        if findings:
+            raise SpecError(findings)
+        if check:
+            fresh = [_show_drift(projects[name].out_dir, files, name)
+                     for name, files in builds.items()]
+            sys.exit(0 if all(fresh) else 1)
+        for name, files in builds.items():
+            done = write_tree(projects[name].out_dir, files)
+            click.echo(f"{projects[name].out_dir}: {done}", err=True)
     except SpecError as error:
         _report(error)
-    except OutputError as error:
+    except (OutputError, OSError) as error:
+        _fail(error)
+
+
+def _one_tree_each(projects: dict[str | None, Project]) -> None:
+    """Two profiles writing one directory would overwrite each other: refuse."""
+    from generator.findings import Finding, Level, SpecError
+    from generator.project import CODE
+
+    seen: dict[Path, str] = {}
+    for name, project in projects.items():
+        out = project.out_dir.resolve()
+        label = f"profile {name}" if name else "the base settings"
+        if out in seen:
+            where = project.locate("out") or project.locate()
+            raise SpecError([Finding.at(where, Level.ERROR, CODE,
+                                        f"{label} writes {project.out_dir}, as {seen[out]} "
+                                        "does; give each tree its own `out`")])
+        seen[out] = label
+
+
+def _fail(error: Exception) -> NoReturn:
+    """An output or file-system error: one line naming the path."""
+    if isinstance(error, OSError) and error.filename:
+        click.echo(f"error: {error.filename}: {error.strerror}", err=True)
+    else:
         click.echo(f"error: {error}", err=True)
-        sys.exit(1)
-    if stale:
-        sys.exit(1)
+    sys.exit(1)
 
 
 @main.command()
@@ -183,6 +235,8 @@ def diff(config_path: Path | None, profile: str | None, specs_dir: Path | None,
         _show_drift(project.out_dir, build_project(project), profile)
     except SpecError as error:
         _report(error)
+    except OSError as error:
+        _fail(error)
 
 
 def _show_drift(out_dir: Path, files: dict[str, bytes], profile: str | None) -> bool:
@@ -239,6 +293,8 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
                 findings = sorted(findings + _online(specs, connection))
     except SpecError as error:
         findings = error.findings
+    except OSError as error:
+        _fail(error)
     if output_format == "json":
         click.echo(json.dumps({"findings": [dataclasses.asdict(f) | {"metric": f.metric or None}
                                             for f in findings]}, indent=2))
@@ -262,7 +318,7 @@ def _online(specs: list[Spec], connection: Connection) -> list[Finding]:
             types = api.metadata()
             return [f for spec in specs for f in online.check(spec, observe(spec, api, types))]
     except APIError as error:
-        _fail(str(error))
+        _fail(error)
 
 
 @main.command()
@@ -293,7 +349,7 @@ def cost(config_path: Path | None, profile: str | None, specs_dir: Path | None,
             types = api.metadata()
             bills = [billing.bill(spec, *series(spec, api), types) for spec in specs]
     except APIError as error:
-        _fail(str(error))
+        _fail(error)
     bills.sort(key=lambda b: (-b.series, b.integration))
     click.echo(billing.as_json(bills) if output_format == "json" else billing.as_text(bills))
 
@@ -311,6 +367,8 @@ def list_integrations(config_path: Path | None, profile: str | None, specs_dir: 
         specs = load_specs(project)
     except SpecError as error:
         _report(error)
+    except OSError as error:
+        _fail(error)
     click.echo(f"targets: {', '.join(project.targets)} -> {project.out_dir}")
     for spec in specs:
         i = spec.integration
@@ -337,13 +395,10 @@ def new(name: str, specs_dir: Path, tests_dir: Path) -> None:
         written = scaffold(name, specs_dir, tests_dir)
     except ScaffoldError as error:
         raise click.UsageError(str(error)) from None
+    except OSError as error:
+        _fail(error)
     for path in written:
         click.echo(f"created {path}", err=True)
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
 
 
 def _report(error: Exception) -> NoReturn:

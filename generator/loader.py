@@ -2,16 +2,26 @@
 
 A spec is a module `specs/<name>.py` (or a package `specs/<name>/`) exposing `Config`, a pydantic
 model of its knobs with defaults, and `integration(config) -> Integration`.
+
+Specs are compiled from their source on every load, never from bytecode: a spec saved twice in
+one second at the same size would otherwise be built from the stale `.pyc`. What a spec prints
+and a `sys.exit()` it calls are caught and reported against the spec's line; a spec that
+changes directory is put back.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import importlib
-import importlib.util
+import importlib.abc
+import importlib.machinery
+import io
+import os
 import sys
 import traceback
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +33,7 @@ from generator.model import Integration
 from generator.model.base import Location, display_path
 
 PACKAGE = "kgen_specs"
+CODE_OUTPUT = "KG006"
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,8 @@ class Spec:
     integration: Integration
     build: Callable[[Any], Integration]
     """The spec's `integration(config)`, for targets that build it again with other values."""
+    notes: tuple[Finding, ...] = ()
+    """Warnings from loading it (what it printed), reported with the checks' findings."""
 
 
 def discover(specs_dir: Path) -> list[tuple[str, Path]]:
@@ -66,20 +79,48 @@ def load(
     A config value the spec's Config model rejects is reported where `origin` says it was
     written (the project config), else at the spec.
     """
+    shown = display_path(str(specs_dir))
     if not specs_dir.is_dir():
-        raise SpecError([Finding(display_path(str(specs_dir)), 0, Level.ERROR, "KG001",
-                                 "specs directory not found")])
+        raise SpecError([Finding(shown, 0, Level.ERROR, "KG001", "specs directory not found")])
+    found = discover(specs_dir)
+    unusable = _unusable(specs_dir, found)
+    if unusable:
+        raise SpecError(unusable)
+    if not found:
+        raise SpecError([Finding(shown, 0, Level.ERROR, "KG001",
+                                 "no specs here (a spec is NAME.py or NAME/__init__.py); "
+                                 "refusing to build nothing")])
     _fresh_package(specs_dir)
     specs: list[Spec] = []
     findings: list[Finding] = []
-    for name, path in discover(specs_dir):
+    for name, path in found:
         try:
-            specs.append(_load_one(name, path, specs_dir, (values or {}).get(name, {}), origin))
+            with _captured(name, path, specs_dir) as printed:
+                spec = _load_one(name, path, specs_dir, (values or {}).get(name, {}), origin)
+            specs.append(dataclasses.replace(spec, notes=tuple(printed)))
         except SpecError as error:
             findings.extend(error.findings)
-    if findings:
+        findings.extend(printed)
+    if any(f.level is Level.ERROR for f in findings):
         raise SpecError(findings)
     return specs
+
+
+def _unusable(specs_dir: Path, found: list[tuple[str, Path]]) -> list[Finding]:
+    """Spec files kgen would otherwise skip or mix up: dangling symlinks, a name defined both
+    as `x.py` and as `x/`."""
+    findings = [Finding(display_path(str(entry)), 0, Level.ERROR, "KG001",
+                        f"a symlink to {os.readlink(entry)}, which does not exist")
+                for entry in sorted(specs_dir.iterdir())
+                if entry.suffix == ".py" and entry.is_symlink() and not entry.exists()]
+    seen: dict[str, Path] = {}
+    for name, path in found:
+        if name in seen:
+            findings.append(Finding(display_path(str(path)), 1, Level.ERROR, "KG001",
+                                    f"integration {name} is also defined by "
+                                    f"{display_path(str(seen[name]))}; keep one"))
+        seen.setdefault(name, path)
+    return findings
 
 
 def _fresh_package(specs_dir: Path) -> None:
@@ -89,6 +130,73 @@ def _fresh_package(specs_dir: Path) -> None:
     package = types.ModuleType(PACKAGE)
     package.__path__ = [str(specs_dir.resolve())]
     sys.modules[PACKAGE] = package
+    if not any(isinstance(finder, _SourceFinder) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _SourceFinder())
+
+
+class _SourceLoader(importlib.machinery.SourceFileLoader):
+    """Compiles the module from its source every time: no .pyc is read or written."""
+
+    def get_code(self, fullname: str) -> types.CodeType:
+        path = self.get_filename(fullname)
+        return self.source_to_code(self.get_data(path), path)
+
+
+class _SourceFinder(importlib.abc.MetaPathFinder):
+    """Finds the spec package's modules with _SourceLoader."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+        if not fullname.startswith(PACKAGE + ".") or not path:
+            return None
+        for entry in path:
+            finder = importlib.machinery.FileFinder(entry, (_SourceLoader, [".py"]))
+            spec = finder.find_spec(fullname)
+            if spec is not None:
+                return spec
+        return None
+
+
+class _Output(io.StringIO):
+    """A stream that remembers the spec line of each write."""
+
+    def __init__(self, root: str) -> None:
+        super().__init__()
+        self.root = root
+        self.lines: list[int] = []
+
+    def write(self, text: str) -> int:
+        frame = sys._getframe(1)
+        while frame is not None and not frame.f_code.co_filename.startswith(self.root):
+            frame = frame.f_back  # type: ignore[assignment]
+        if frame is not None:
+            self.lines.append(frame.f_lineno)
+        return super().write(text)
+
+
+@contextlib.contextmanager
+def _captured(name: str, path: Path, specs_dir: Path) -> Iterator[list[Finding]]:
+    """Run a spec's import and build with stdout and stderr captured; what it wrote becomes a
+    warning at the line that wrote it (it would corrupt `kgen check --format json`)."""
+    found: list[Finding] = []
+    streams = {"stdout": _Output(str(specs_dir.resolve())),
+               "stderr": _Output(str(specs_dir.resolve()))}
+    cwd = os.getcwd()
+    try:
+        with contextlib.redirect_stdout(streams["stdout"]), \
+                contextlib.redirect_stderr(streams["stderr"]):
+            yield found
+    finally:
+        if os.getcwd() != cwd:  # relative paths (out/, specs/) must keep their meaning
+            os.chdir(cwd)
+        for stream, output in streams.items():
+            text = output.getvalue()
+            if text.strip():
+                line = output.lines[0] if output.lines else 1
+                first = text.strip().splitlines()[0][:120]
+                found.append(Finding(display_path(str(path)), line, Level.WARNING, CODE_OUTPUT,
+                                     f"spec {name} wrote to {stream} (kgen keeps it out of "
+                                     f"its own output): {first!r}"))
 
 
 def _load_one(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
@@ -96,9 +204,9 @@ def _load_one(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
     shown = display_path(str(path))
     try:
         module = importlib.import_module(f"{PACKAGE}.{name}")
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         finding = _from_exception(error, specs_dir, shown, "KG001", "import failed")
-        raise SpecError([finding]) from error
+        raise SpecError([finding]) from None
 
     config_model = getattr(module, "Config", None)
     build = getattr(module, "integration", None)
@@ -115,9 +223,9 @@ def _load_one(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
         raise SpecError([_config_finding(error, shown, name, config_model, origin)]) from None
     try:
         built = build(config)
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         finding = _from_exception(error, specs_dir, shown, "KG002", "spec failed")
-        raise SpecError([finding]) from error
+        raise SpecError([finding]) from None
     if not isinstance(built, Integration):
         returned = type(built).__name__
         raise SpecError([Finding(shown, 1, Level.ERROR, "KG003",
@@ -132,7 +240,8 @@ def _load_one(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
                 build=build)
 
 
-def _from_exception(error: Exception, specs_dir: Path, shown: str, code: str, what: str) -> Finding:
+def _from_exception(error: BaseException, specs_dir: Path, shown: str, code: str,
+                    what: str) -> Finding:
     """A finding at the innermost spec line on the traceback (or the syntax error's line)."""
     path, line = shown, 1
     root = str(specs_dir.resolve())
@@ -144,6 +253,10 @@ def _from_exception(error: Exception, specs_dir: Path, shown: str, code: str, wh
                 path, line = display_path(frame.filename), frame.lineno or 1
     if isinstance(error, ValidationError):
         return Finding(path, line, Level.ERROR, code, _validation_message(error))
+    if isinstance(error, SystemExit):
+        return Finding(path, line, Level.ERROR, code,
+                       f"{what}: the spec called sys.exit({error.code!r}); a spec only builds "
+                       "its integration")
     message = f"{what}: {type(error).__name__}: {error}".replace("\n", " ")
     return Finding(path, line, Level.ERROR, code, message)
 

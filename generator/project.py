@@ -8,13 +8,11 @@ config file, the line, and the key path, like a spec error does.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -25,15 +23,15 @@ from pydantic import (
 )
 
 from generator import links
+from generator.configfile import CODE as CODE
+from generator.configfile import KeyPath as KeyPath
+from generator.configfile import read, read_toml
 from generator.findings import Finding, Level, SpecError, did_you_mean
 from generator.model import Flavor, Severity
-from generator.model.base import Location, display_path
+from generator.model.base import Location
 from generator.model.types import LabelName
 from generator.targets import DEFAULT_TARGETS, TARGETS
 from generator.targets.kubernetes import MANAGED_BY, PART_OF, LabelKey, LabelValue, Namespace
-
-CODE = "KG005"
-KeyPath = tuple[str | int, ...]
 
 
 class _Strict(BaseModel):
@@ -192,18 +190,50 @@ class Project:
         return links.runbook_url(self.runbook_url or links.DEFAULT_PATTERN,
                                  self.docs_page(integration), integration, alert)
 
+    def check_paths(self, out_given: bool = False, specs_given: bool = False) -> None:
+        """Refuse an output directory that holds the specs or the project (kgen replaces its
+        tree as a whole), and a configured specs directory that is not there."""
+        problem = _out_problem(self.out_dir, self.specs_dir, self.source)
+        if problem:
+            where = None if out_given else self.locate("out")
+            raise SpecError([Finding("--out", 0, Level.ERROR, CODE, problem) if where is None
+                             else Finding.at(where, Level.ERROR, CODE, problem)])
+        if self.source is not None and not specs_given and not self.specs_dir.is_dir():
+            where = self.locate("specs")
+            raise SpecError([Finding.at(where, Level.ERROR, CODE,
+                                        f"specs: {self.specs_dir} is not a directory")])
+
     def values(self) -> dict[str, dict[str, Any]]:
         """Per-integration values for the spec Config models."""
         return {name: dict(s.config) for name, s in self.integrations.items()}
 
 
+def _out_problem(out_dir: Path, specs_dir: Path, source: Path | None) -> str:
+    try:
+        out, specs = out_dir.resolve(), specs_dir.resolve()
+        project = [source.resolve().parent] if source is not None else []
+    except (OSError, RuntimeError) as error:  # a symlink loop
+        return f"out: {out_dir} cannot be resolved: {error}"
+    if out == specs or out in specs.parents or out in project:
+        return f"out: {out_dir} holds the specs or the project config"
+    if specs in out.parents:
+        return f"out: {out_dir} is inside the specs directory {specs_dir}"
+    return ""
+
+
 def find_config(directory: Path) -> Path | None:
-    """`kgen.yaml` in the directory, else a pyproject.toml that has a `[tool.kgen]` table."""
-    if (directory / "kgen.yaml").is_file():
+    """`kgen.yaml` in the directory, else a pyproject.toml that has a `[tool.kgen]` table.
+
+    A pyproject.toml that cannot be read might have been the config: that is an error, not a
+    build on defaults.
+    """
+    if os.path.lexists(directory / "kgen.yaml"):
         return directory / "kgen.yaml"
     pyproject = directory / "pyproject.toml"
-    if pyproject.is_file() and "kgen" in _read_toml(pyproject).get("tool", {}):
-        return pyproject
+    if os.path.lexists(pyproject):
+        tool = read_toml(pyproject)[0].get("tool", {})
+        if isinstance(tool, dict) and "kgen" in tool:
+            return pyproject
     return None
 
 
@@ -215,7 +245,7 @@ def load_project(config: Path | None, profile: str | None = None) -> Project:
                                      f"profile {profile!r} asked for, but there is no kgen.yaml "
                                      "or [tool.kgen] in pyproject.toml")])
         return Project()
-    raw, prefix, lines = _read(config)
+    raw, prefix, lines = read(config)
     located = Project(source=config, prefix=prefix, lines=lines)
     try:
         parsed = ProjectFile.model_validate(raw)
@@ -250,67 +280,6 @@ def load_project(config: Path | None, profile: str | None = None) -> Project:
         profile=profile,
         profiles=tuple(parsed.profiles),
     )
-
-
-def _read(config: Path) -> tuple[dict[str, Any], KeyPath, dict[KeyPath, int]]:
-    """The settings mapping, its key-path prefix in the file, and the line of every key path."""
-    text = config.read_text(encoding="utf-8")
-    shown = display_path(str(config))
-    if config.suffix == ".toml":
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise SpecError([Finding(shown, 1, Level.ERROR, CODE, f"invalid TOML: {error}")]) \
-                from None
-        settings = data.get("tool", {}).get("kgen", {})
-        return settings, ("tool", "kgen"), _toml_lines(text)
-    try:
-        node = yaml.compose(text, Loader=yaml.CSafeLoader)
-        data = yaml.load(text, Loader=yaml.CSafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(error, "problem", None) or str(error)
-        raise SpecError([Finding(shown, line, Level.ERROR, CODE, f"invalid YAML: {problem}")]) \
-            from None
-    if data is None:
-        return {}, (), {}
-    if not isinstance(data, dict):
-        raise SpecError([Finding(shown, 1, Level.ERROR, CODE, "expected a mapping of settings")])
-    lines: dict[KeyPath, int] = {}
-    if node is not None:
-        _yaml_lines(node, (), lines)
-    return data, (), lines
-
-
-def _yaml_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = (*path, key.value)
-            lines[child] = key.start_mark.line + 1
-            _yaml_lines(value, child, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines[(*path, index)] = item.start_mark.line + 1
-            _yaml_lines(item, (*path, index), lines)
-
-
-def _toml_lines(text: str) -> dict[KeyPath, int]:
-    """Lines of tables and keys in a TOML file: `[a.b]` headers and `key =` lines below them.
-
-    Enough to point at a typo; inline tables and dotted keys fall back to their table's line.
-    """
-    lines: dict[KeyPath, int] = {}
-    table: KeyPath = ()
-    for number, raw in enumerate(text.splitlines(), 1):
-        stripped = raw.strip()
-        if stripped.startswith("[") and not stripped.startswith("[["):
-            table = tuple(part.strip().strip('"') for part in stripped.strip("[]").split("."))
-            lines.setdefault(table, number)
-        elif "=" in stripped and not stripped.startswith("#"):
-            key = stripped.split("=", 1)[0].strip().strip('"')
-            lines.setdefault(table + tuple(key.split(".")), number)
-    return lines
 
 
 def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -356,10 +325,3 @@ def _fields_at(path: KeyPath) -> list[str]:
         else:
             return []
     return [] if pending is not None else list(model.model_fields)
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}

@@ -1,27 +1,39 @@
-"""Shared fixtures: the project root, the shipped specs' build, and the real promtool."""
+"""Shared fixtures: an isolated working directory, the project's build, the real promtool, and
+rules built from the specs' own defaults."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
 
-from generator.build import build_project
-from generator.project import load_project
+from generator.build import build, build_project
+from generator.targets import TARGETS
+from tests.support import PROJECT, ROOT, SPECS
 
-ROOT = Path(__file__).resolve().parent.parent
-SPECS = ROOT / "specs"
-OUT = ROOT / "out"
-CONFIG = ROOT / "kgen.yaml"
-SHARED = ROOT.parent / "shared"
+
+@pytest.fixture(autouse=True)
+def _isolated_cwd(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts in an empty directory, so nothing picks up this repository's
+    kgen.yaml by accident: tests name the project they mean."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 
 @pytest.fixture(scope="session")
 def built() -> dict[str, bytes]:
-    """A fresh in-memory build of the shipped specs with the project config (path relative to
-    out/ -> bytes)."""
-    return build_project(load_project(CONFIG))
+    """A fresh in-memory build of the shipped specs with the project config, every target on
+    (path relative to out/ -> bytes)."""
+    return build_project(dataclasses.replace(PROJECT, targets=tuple(TARGETS)))
+
+
+@pytest.fixture(scope="session")
+def default_build() -> dict[str, bytes]:
+    """The shipped specs built with their own defaults and every target: for tests that state
+    what a spec does at its default thresholds and selectors."""
+    return build(SPECS, tuple(TARGETS))
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +41,18 @@ def promtool() -> str:
     path = shutil.which("promtool")
     assert path, "promtool not found: install Debian's `prometheus` package (.ci/run does)"
     return path
+
+
+@pytest.fixture(scope="session")
+def default_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory laid out like the repository, holding the rule files the shipped specs
+    produce with their default config in out/prometheus/rules/ and copies of the hand-written
+    promtool tests in tests/rules/ (which state behaviour at those defaults)."""
+    root = tmp_path_factory.mktemp("defaults")
+    for path, data in build(SPECS, ("prometheus-rules",)).items():
+        if path.startswith("prometheus/rules/"):
+            target = root / "out" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    shutil.copytree(ROOT / "tests" / "rules", root / "tests" / "rules")
+    return root

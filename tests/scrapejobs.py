@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import OUT
+
+from tests.support import OUT
 
 Job = dict[str, Any]
 

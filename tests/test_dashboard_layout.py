@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator import loader
 from generator.checks.dashboards import layout_problems
 from generator.targets.grafana import dashboard_json
-from tests.conftest import SPECS
+from tests.support import SPECS
 
 
 def box(title: str, x: int, y: int, w: int, h: int) -> dict[str, object]:
@@ -31,5 +31,5 @@ def test_shipped_dashboards_have_a_clean_layout() -> None:
     for spec in loader.load(SPECS):
         for board in spec.integration.dashboards:
             panels = dashboard_json(spec.integration, board)["panels"]
-            assert len(panels) > 3
+            assert panels
             assert layout_problems(panels) == []

@@ -7,10 +7,10 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from conftest import SPECS
 
 from generator.build import build, load_specs
 from generator.project import Project
+from tests.support import SPECS
 
 INTEGRATIONS = ("calico", "etcd")
 PARTS = ("Meaning", "Impact", "Diagnosis", "Mitigation")

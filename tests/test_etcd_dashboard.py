@@ -1,4 +1,5 @@
-"""The etcd overview dashboard: valid Grafana 11.6 JSON, the panels it promises, scoped queries."""
+"""The etcd overview dashboard at the spec's defaults: valid Grafana 11.6 JSON, the panels it
+promises, scoped queries."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import jsonschema
 
 from generator import promql
-from generator.checks.external import dashboard_schema
+from generator.checks.external import SCHEMAS, dashboard_schema
 
 SELECTOR = ("job", "=~", ".*etcd.*")
 VARIABLES = {("job", "=~", "$job"), ("instance", "=~", "$instance")}
@@ -26,8 +27,8 @@ PANELS = {
 }
 
 
-def _board(built: dict[str, bytes]) -> dict[str, Any]:
-    board: dict[str, Any] = json.loads(built["grafana/dashboards/etcd-overview.json"])
+def _board(files: dict[str, bytes]) -> dict[str, Any]:
+    board: dict[str, Any] = json.loads(files["grafana/dashboards/etcd-overview.json"])
     return board
 
 
@@ -42,12 +43,15 @@ def _rows(board: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def test_validates_against_the_grafana_schema(built: dict[str, bytes]) -> None:
-    jsonschema.validate(_board(built), dashboard_schema())
+def test_validates_against_the_grafana_schema(default_build: dict[str, bytes]) -> None:
+    schema = dashboard_schema(SCHEMAS / "dashboard.jsonschema.json")
+    jsonschema.validate(_board(default_build), schema)
 
 
-def test_rows_hold_the_promised_panels_with_unit_and_description(built: dict[str, bytes]) -> None:
-    board = _board(built)
+def test_rows_hold_the_promised_panels_with_unit_and_description(
+    default_build: dict[str, bytes],
+) -> None:
+    board = _board(default_build)
     assert board["uid"] == "kgen-etcd-overview"
     assert [v["name"] for v in board["templating"]["list"]] == ["datasource", "job", "instance"]
     rows = _rows(board)
@@ -56,7 +60,7 @@ def test_rows_hold_the_promised_panels_with_unit_and_description(built: dict[str
         assert panel["description"] and panel["fieldConfig"]["defaults"]["unit"], panel["title"]
 
 
-def test_every_query_is_scoped(built: dict[str, bytes]) -> None:
+def test_every_query_is_scoped(default_build: dict[str, bytes]) -> None:
     """Raw series carry the etcd selector; recorded series were scoped when recorded. Both carry
     the template variables."""
     recorded = {"job_instance_grpc_method:grpc_server_handling_seconds:p99_rate5m",
@@ -64,7 +68,7 @@ def test_every_query_is_scoped(built: dict[str, bytes]) -> None:
                 "job_instance:etcd_disk_wal_fsync_duration_seconds:p99_rate5m",
                 "job_instance:etcd_disk_backend_commit_duration_seconds:p99_rate5m"}
     seen_recorded = set()
-    for panel in _board(built)["panels"]:
+    for panel in _board(default_build)["panels"]:
         for target in panel.get("targets", []):
             expr = target["expr"].replace("$__rate_interval", "5m")  # so the parser reads it
             for use in promql.selector_uses(expr):

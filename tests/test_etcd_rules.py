@@ -1,17 +1,27 @@
-"""The etcd rule file passes `promtool check rules` and its unit tests (rules/etcd_test.yaml)."""
+"""The etcd rule file passes `promtool check rules` and its unit tests (rules/etcd_test.yaml),
+which state what the spec does at its default config."""
 
 from __future__ import annotations
 
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
-from conftest import OUT, ROOT, SPECS
 
 from generator.build import build
+from tests.support import SPECS
 
-RULES = OUT / "prometheus" / "rules" / "etcd.yaml"
-UNIT_TESTS = ROOT / "tests" / "rules" / "etcd_test.yaml"
+
+@pytest.fixture
+def rules(default_rules: Path) -> Path:
+    return default_rules / "out" / "prometheus" / "rules" / "etcd.yaml"
+
+
+@pytest.fixture
+def unit_tests(default_rules: Path) -> Path:
+    return default_rules / "tests" / "rules" / "etcd_test.yaml"
+
 UPSTREAM_ALERTS = {
     "etcdMembersDown", "etcdInsufficientMembers", "etcdNoLeader", "etcdHighNumberOfLeaderChanges",
     "etcdHighNumberOfFailedGRPCRequests", "etcdGRPCRequestsSlow", "etcdMemberCommunicationSlow",
@@ -27,30 +37,30 @@ def _promtool(promtool: str, *args: str | Path) -> subprocess.CompletedProcess[s
     return subprocess.run([promtool, *map(str, args)], capture_output=True, text=True, timeout=60)
 
 
-def test_rule_file_passes_promtool_check(promtool: str) -> None:
-    result = _promtool(promtool, "check", "rules", RULES)
+def test_rule_file_passes_promtool_check(promtool: str, rules: Path) -> None:
+    result = _promtool(promtool, "check", "rules", rules)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SUCCESS: 21 rules found" in result.stdout
 
 
-def test_alert_names_are_upstream_plus_seed() -> None:
-    assert _alert_names() == UPSTREAM_ALERTS | SEED_ALERTS
+def test_alert_names_are_upstream_plus_seed(rules: Path) -> None:
+    assert _alert_names(rules) == UPSTREAM_ALERTS | SEED_ALERTS
 
 
-def test_every_alert_has_a_unit_test() -> None:
-    alerts = _alert_names()
-    tests = UNIT_TESTS.read_text()
+def test_every_alert_has_a_unit_test(rules: Path, unit_tests: Path) -> None:
+    alerts = _alert_names(rules)
+    tests = unit_tests.read_text()
     assert not [a for a in alerts if f'alertname="{a}"' not in tests
                 and f"alertname: {a}" not in tests]
 
 
-def test_unit_tests_pass(promtool: str) -> None:
-    result = _promtool(promtool, "test", "rules", UNIT_TESTS)
+def test_unit_tests_pass(promtool: str, unit_tests: Path) -> None:
+    result = _promtool(promtool, "test", "rules", unit_tests)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def _alert_names() -> set[str]:
-    return {line.split(":", 1)[1].strip() for line in RULES.read_text().splitlines()
+def _alert_names(rules: Path) -> set[str]:
+    return {line.split(":", 1)[1].strip() for line in rules.read_text().splitlines()
             if line.startswith("  - alert:")}
 
 

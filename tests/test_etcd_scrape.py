@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SPECS
-from scrapejobs import jobs_in, promtool_ready
 
 from generator.build import build
+from tests.scrapejobs import jobs_in, promtool_ready
+from tests.support import SPECS
 
 FLAVORS = ("prometheus", "sysdig-agent")
 

@@ -4,17 +4,16 @@ that writes nothing, and a tree where kgen replaces only what it owns, atomicall
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SPECS
 
 from generator.cli import main
 from generator.output import MANIFEST, with_manifest, write_tree
+from tests.support import SPECIMENS, temp_project
 
 KGEN = str(Path(sys.executable).parent / "kgen")
 ALL = "targets: [prometheus-rules, scrape-jobs, grafana]\n"
@@ -28,13 +27,10 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def project(root: Path, config: str = ALL, reverse: bool = False) -> Path:
-    """The shipped specs and a config; `reverse` creates the spec files in reverse order, so
+    """The specimen specs and a config; `reverse` creates the spec files in reverse order, so
     the directory lists them in a different order on file systems that keep creation order."""
-    (root / "specs").mkdir(parents=True)
-    for spec in sorted(SPECS.glob("*.py"), reverse=reverse):
-        shutil.copy(spec, root / "specs" / spec.name)
-    (root / "kgen.yaml").write_text(config, encoding="utf-8")
-    return root
+    specs = tuple(sorted(SPECIMENS, reverse=reverse))
+    return temp_project(root, config, specs=specs)
 
 
 def kgen(root: Path, *args: str,

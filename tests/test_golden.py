@@ -6,14 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import CONFIG
 
 from generator.build import build_project
 from generator.output import drift
 from generator.project import load_project
-
-PROFILES = [None, *yaml.safe_load(CONFIG.read_text(encoding="utf-8")).get("profiles", {})]
+from tests.support import CONFIG, PROFILES
 
 
 def _fresh(profile: str | None) -> tuple[Path, dict[str, bytes]]:

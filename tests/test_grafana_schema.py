@@ -13,16 +13,14 @@ from typing import Any
 
 import promql_parser as pp
 import pytest
-from conftest import OUT, ROOT, SPECS
 from jsonschema import Draft7Validator
 
 from generator import promql
 from generator.checks.external import dashboard_schema
 from generator.loader import load
+from tests.support import OUT, SCHEMAS, SPECS
 
-SCHEMAS = ROOT / "generator" / "schemas" / "grafana" / "v11.6"
 DASHBOARDS = sorted((OUT / "grafana" / "dashboards").glob("*.json"))
-CALICO = OUT / "grafana" / "dashboards" / "calico-overview.json"
 DATASOURCE = "${datasource}"
 
 
@@ -183,10 +181,12 @@ def test_panels_do_not_overlap(path: Path) -> None:
     assert all(g["x"] + g["w"] <= 24 for _, g in boxes)
 
 
-def test_calico_dashboard_is_scoped_and_stable() -> None:
+def test_calico_dashboard_is_scoped_and_stable(default_build: dict[str, bytes]) -> None:
+    """At the spec's defaults."""
     (calico,) = [s for s in load(SPECS) if s.name == "calico"]
-    board = _load(CALICO)
+    board = json.loads(default_build["grafana/dashboards/calico-overview.json"])
     assert board["uid"] == "kgen-calico-overview"
     assert calico.integration.selector == 'job=~"calico-node.*|calico-(kube-)?controllers?.*"'
-    for query in _queries(board) + _queries(_load(CALICO.with_name("calico-ipam.json"))):
+    ipam = json.loads(default_build["grafana/dashboards/calico-ipam.json"])
+    for query in _queries(board) + _queries(ipam):
         assert calico.integration.selector in query, query

@@ -12,10 +12,11 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
-from operator_model import snake
 
 from generator.cli import main
 from tests.broken._base import BASE
+from tests.operator_model import snake
+from tests.support import INTEGRATIONS
 
 
 def _objects(built: dict[str, bytes], prefix: str) -> dict[str, list[dict[str, Any]]]:
@@ -28,7 +29,7 @@ def test_prometheusrule_specs_pass_promtool_and_equal_the_rule_files(
 ) -> None:
     rules = _objects(built, "prometheus-operator/")
     paths = []
-    for integration in ("calico", "etcd"):
+    for integration in INTEGRATIONS:
         (rule,) = rules[f"prometheus-operator/{integration}-prometheusrule.yaml"]
         assert (rule["apiVersion"], rule["kind"]) == ("monitoring.coreos.com/v1", "PrometheusRule")
         assert rule["metadata"]["name"] == f"kgen-{integration}"
@@ -105,9 +106,9 @@ def test_what_a_podmonitor_cannot_express_is_an_error_at_the_job(
 
 def test_dashboards_as_configmaps_for_the_sidecar(built: dict[str, bytes]) -> None:
     maps = _objects(built, "grafana/configmaps/")
-    assert sorted(maps) == ["grafana/configmaps/calico-ipam.yaml",
-                            "grafana/configmaps/calico-overview.yaml",
-                            "grafana/configmaps/etcd-overview.yaml"]
+    boards = [path for path in built if path.startswith("grafana/dashboards/")]
+    assert sorted(maps) == sorted(path.replace("/dashboards/", "/configmaps/")
+                                  .replace(".json", ".yaml") for path in boards)
     for path, (configmap,) in maps.items():
         name = Path(path).stem
         assert configmap["kind"] == "ConfigMap"

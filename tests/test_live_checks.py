@@ -203,12 +203,23 @@ def _address(server: ThreadingHTTPServer) -> str:
     return f"127.0.0.1:{server.server_address[1]}"
 
 
+def _config(specs: Path) -> str:
+    """The kgen.yaml of the temporary project whose specs directory is `specs`."""
+    return str(specs.parent / "kgen.yaml")
+
+
+RUNBOOKS = 'runbook_url: "https://runbooks.example/{integration}#{anchor}"\n'
+"""Each temporary project's kgen.yaml: a runbook link pattern, so `--strict` has no warning."""
+
+
 def _project(root: Path, name: str, text: str) -> Path:
-    """A temporary specs directory holding `text` as integration `name`."""
+    """A temporary specs directory holding `text` as integration `name`, with its kgen.yaml
+    beside it."""
     specs = root / name / "specs"
     specs.mkdir(parents=True)
     (specs / f"{name}.py").write_text(text.replace("shop", name)
                                       .replace("Shop", name.capitalize()), encoding="utf-8")
+    (root / name / "kgen.yaml").write_text(RUNBOOKS, encoding="utf-8")
     return specs
 
 
@@ -371,7 +382,7 @@ def _findings(result: Result) -> list[dict[str, Any]]:
 
 
 def test_exact_exporter_has_no_findings(live: Live) -> None:
-    result = _kgen("check", "--specs", str(live.exact), "--prometheus", live.url, "--strict",
+    result = _kgen("check", "--config", _config(live.exact), "--prometheus", live.url, "--strict",
                    "--format", "json")
     assert result.exit_code == 0, result.output
     assert _findings(result) == []
@@ -392,7 +403,7 @@ def _line(spec: Path, marker: str) -> int:
 
 
 def test_drifted_exporter_findings(live: Live) -> None:
-    result = _kgen("check", "--specs", str(live.drift), "--prometheus", live.url,
+    result = _kgen("check", "--config", _config(live.drift), "--prometheus", live.url,
                    "--format", "json")
     assert result.exit_code == 1, result.output
     path = str(live.drift / "drift.py")
@@ -440,7 +451,8 @@ def test_info_never_fails_even_strict(live: Live) -> None:
     text = (live.exact / "exact.py").read_text(encoding="utf-8")
     (full / "exact.py").write_text(text.replace("exact_queue_depth > 100",
                                                 "exact_queue_depth > 1"), encoding="utf-8")
-    result = _kgen("check", "--specs", str(full), "--prometheus", live.url, "--strict",
+    (full.parent / "kgen.yaml").write_text(RUNBOOKS, encoding="utf-8")
+    result = _kgen("check", "--config", _config(full), "--prometheus", live.url, "--strict",
                    "--format", "json")
     assert result.exit_code == 0, result.output
     assert [(f["level"], f["code"]) for f in _findings(result)] == [("info", "KG606")]
@@ -448,7 +460,7 @@ def test_info_never_fails_even_strict(live: Live) -> None:
 
 
 def test_cost_counts_are_prometheus_own(live: Live) -> None:
-    result = _kgen("cost", "--specs", str(live.drift), "--prometheus", live.url,
+    result = _kgen("cost", "--config", _config(live.drift), "--prometheus", live.url,
                    "--format", "json")
     assert result.exit_code == 0, result.output
     (bill,) = json.loads(result.stdout)["integrations"]
@@ -507,7 +519,7 @@ def test_credentials_and_tenant_reach_the_server(live: Live, tmp_path: Path,
     else:
         auth = ["--basic-auth-file", _secret(tmp_path, "basic", ":".join(BASIC))]
         expected = _basic(*BASIC)
-    result = _kgen("check", "--specs", str(live.exact), "--prometheus", live.proxy, *auth,
+    result = _kgen("check", "--config", _config(live.exact), "--prometheus", live.proxy, *auth,
                    "--header", f"X-Scope-OrgID: {TENANT}", "--strict", "--format", "json")
     assert result.exit_code == 0, result.output
     assert _findings(result) == []
@@ -518,7 +530,7 @@ def test_credentials_and_tenant_reach_the_server(live: Live, tmp_path: Path,
 
 def test_refused_credentials_are_one_line(live: Live, tmp_path: Path) -> None:
     token = _secret(tmp_path, "token", "wrong")
-    result = _kgen("check", "--specs", str(live.exact), "--prometheus", live.proxy,
+    result = _kgen("check", "--config", _config(live.exact), "--prometheus", live.proxy,
                    "--bearer-token-file", token, "--header", f"X-Scope-OrgID: {TENANT}")
     assert result.exit_code == 1
     assert result.stderr == (f"error: {live.proxy}/api/v1/metadata: HTTP 401 Unauthorized "
@@ -528,7 +540,7 @@ def test_refused_credentials_are_one_line(live: Live, tmp_path: Path) -> None:
 @pytest.mark.parametrize("header", ["Authorization: Bearer x", "X-Scope-OrgID", "Cookie: a=b"])
 def test_inline_credentials_and_malformed_headers_are_usage_errors(live: Live,
                                                                    header: str) -> None:
-    result = _kgen("check", "--specs", str(live.exact), "--prometheus", live.proxy,
+    result = _kgen("check", "--config", _config(live.exact), "--prometheus", live.proxy,
                    "--header", header)
     assert result.exit_code == 2
     assert "--header" in result.stderr
@@ -537,13 +549,13 @@ def test_inline_credentials_and_malformed_headers_are_usage_errors(live: Live,
 def test_unreachable_server_is_one_line_without_traceback(live: Live) -> None:
     url = f"http://127.0.0.1:{_free_port()}"
     kgen = str(Path(sys.executable).parent / "kgen")
-    done = subprocess.run([kgen, "check", "--specs", str(live.exact), "--prometheus", url],
+    done = subprocess.run([kgen, "check", "--config", _config(live.exact), "--prometheus", url],
                           capture_output=True, text=True, check=False, timeout=60)
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr == (f"error: cannot reach {url}/api/v1/metadata: "
                            "[Errno 111] Connection refused\n")
-    result = _kgen("cost", "--specs", str(live.exact), "--prometheus", url)
+    result = _kgen("cost", "--config", _config(live.exact), "--prometheus", url)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == done.stderr
 
@@ -562,7 +574,7 @@ def test_silent_server_times_out_in_one_line(live: Live) -> None:
     try:
         url = f"http://{_address(server)}"
         started = time.monotonic()
-        result = _kgen("cost", "--specs", str(live.exact), "--prometheus", url,
+        result = _kgen("cost", "--config", _config(live.exact), "--prometheus", url,
                        "--timeout", "0.5")
         assert time.monotonic() - started < 5
     finally:
@@ -586,9 +598,9 @@ def test_tls_server_is_verified_with_the_ca_file(live: Live, tmp_path: Path) -> 
     access = ["--bearer-token-file", _secret(tmp_path, "token", TOKEN),
               "--header", f"X-Scope-OrgID: {TENANT}"]
     try:
-        trusted = _kgen("cost", "--specs", str(live.exact), "--prometheus", url, *access,
+        trusted = _kgen("cost", "--config", _config(live.exact), "--prometheus", url, *access,
                         "--ca-file", str(cert))
-        untrusted = _kgen("cost", "--specs", str(live.exact), "--prometheus", url, *access)
+        untrusted = _kgen("cost", "--config", _config(live.exact), "--prometheus", url, *access)
     finally:
         server.shutdown()
         server.server_close()
@@ -605,7 +617,9 @@ def test_selector_matching_nothing_is_one_finding(live: Live) -> None:
     text = (live.exact / "exact.py").read_text(encoding="utf-8")
     (gone / "exact.py").write_text(text.replace("selector='job=\"exact\"'",
                                                 "selector='job=\"gone\"'"), encoding="utf-8")
-    result = _kgen("check", "--specs", str(gone), "--prometheus", live.url, "--format", "json")
+    (gone.parent / "kgen.yaml").write_text(RUNBOOKS, encoding="utf-8")
+    result = _kgen("check", "--config", _config(gone), "--prometheus", live.url,
+                   "--format", "json")
     assert result.exit_code == 1, result.output
     assert _findings(result) == [{
         "path": str(gone / "exact.py"), "line": _line(gone / "exact.py", "return Integration("),
@@ -619,7 +633,7 @@ def test_offline_findings_name_their_metric_in_json(tmp_path: Path) -> None:
         '    Metric(name="shop_wait_seconds"',
         '    Metric(name="shop_idle", type=MetricType.GAUGE, unit="x", help="Unread."),\n'
         '    Metric(name="shop_wait_seconds"'))
-    result = _kgen("check", "--specs", str(specs), "--format", "json")
+    result = _kgen("check", "--config", _config(specs), "--format", "json")
     assert result.exit_code == 0, result.output
     assert [(f["code"], f["metric"]) for f in _findings(result)] == [("KG202", "idle_idle")]
 

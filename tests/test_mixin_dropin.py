@@ -21,15 +21,15 @@ import promql_parser
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import SPECS
-from mixtool_lint import lint_alerts
-from test_mixin import normalised
 
 from generator.build import build_project
 from generator.cli import main
 from generator.findings import SpecError
 from generator.project import Project, load_project
 from tests.broken._base import BASE
+from tests.mixtool_lint import lint_alerts
+from tests.support import SPECS
+from tests.test_mixin import normalised
 
 INTEGRATIONS = ("calico", "etcd")
 TARGETS = ("prometheus-rules", "grafana", "mixin")

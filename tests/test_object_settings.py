@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import CONFIG
 
 from generator.build import build_project
 from generator.findings import SpecError
 from generator.project import load_project
 from tests.broken._base import BASE
+from tests.support import CONFIG
 
 KINDS = {"prometheus-operator/": ("PrometheusRule", "PodMonitor"),
          "grafana/configmaps/": ("ConfigMap",)}

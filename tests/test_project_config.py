@@ -3,23 +3,20 @@ over the base settings end to end, and no fork needed to change a selector or a 
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import SPECS
 
 from generator.cli import main
+from tests.support import temp_project
 
 
 def project(tmp_path: Path, config: str, name: str = "kgen.yaml") -> Path:
-    """A project directory: the shipped specs and the given config file."""
-    shutil.copytree(SPECS, tmp_path / "specs", ignore=shutil.ignore_patterns("__pycache__"))
-    (tmp_path / name).write_text(config, encoding="utf-8")
-    return tmp_path
+    """A project directory: the specimen specs and the given config file."""
+    return temp_project(tmp_path, config, name)
 
 
 def kgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -29,12 +29,12 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import OUT, SPECS
-from operator_model import scrape_config
-from scrapejobs import Job, load_jobs, with_static_targets
 
 from generator.loader import load
 from generator.model import Metric, MetricType
+from tests.operator_model import scrape_config
+from tests.scrapejobs import Job, jobs_in, with_static_targets
+from tests.support import SPECS
 
 HOST_IP = "10.1.2.3"
 OTHER_HOST_IP = "10.9.9.9"
@@ -162,14 +162,17 @@ def _wait(what: str, ready: Callable[[], bool], log: Path) -> None:
     pytest.fail(f"timed out waiting for {what}; prometheus log:\n{log.read_text()[-3000:]}")
 
 
-def _generated_jobs(form: str) -> tuple[list[Job], dict[str, str]]:
-    """The Calico jobs as Prometheus runs them, and scrape pool -> job label."""
-    sysdig = load_jobs(OUT / "scrape-jobs" / "sysdig-agent" / "calico.yaml")
+def _generated_jobs(form: str, files: dict[str, bytes]) -> tuple[list[Job], dict[str, str]]:
+    """The Calico jobs (at the spec's defaults) as Prometheus runs them, and scrape pool -> job
+    label."""
+    def jobs_of(path: str) -> list[Job]:
+        return jobs_in(files[path])
+
+    sysdig = jobs_of("scrape-jobs/sysdig-agent/calico.yaml")
     if form == "scrape_configs":
-        jobs = load_jobs(OUT / "scrape-jobs" / "prometheus" / "calico.yaml") + sysdig
+        jobs = jobs_of("scrape-jobs/prometheus/calico.yaml") + sysdig
         return jobs, {job["job_name"]: job["job_name"] for job in jobs}
-    monitors = list(yaml.safe_load_all(
-        (OUT / "prometheus-operator" / "calico-podmonitors.yaml").read_text(encoding="utf-8")))
+    monitors = list(yaml.safe_load_all(files["prometheus-operator/calico-podmonitors.yaml"]))
     operated = [scrape_config(monitor) for monitor in monitors]
     pools = {job["job_name"]: m["metadata"]["name"].removeprefix("kgen-")
              for job, m in zip(operated, monitors, strict=True)}
@@ -177,13 +180,13 @@ def _generated_jobs(form: str) -> tuple[list[Job], dict[str, str]]:
 
 
 @pytest.fixture(scope="module", params=["scrape_configs", "podmonitors"])
-def live(request: pytest.FixtureRequest,
-         tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+         default_build: dict[str, bytes]) -> Iterator[Live]:
     felix = _fake_felix(_exposition(_catalog()))
     threading.Thread(target=felix.serve_forever, daemon=True).start()
     port = felix.server_address[1]
     assert isinstance(port, int)
-    generated, pools = _generated_jobs(request.param)
+    generated, pools = _generated_jobs(request.param, default_build)
     jobs = [_for_test(job, port) for job in generated]
     tmp = tmp_path_factory.mktemp("prometheus")
     config = tmp / "prometheus.yml"

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import CONFIG, ROOT
-from test_docs import anchors
 
 from generator.build import build_project
 from generator.cli import main
 from generator.findings import SpecError
 from generator.project import load_project
 from tests.broken._base import BASE
+from tests.support import CONFIG, ROOT
+from tests.test_docs import anchors
 
 ALERTS = ("DemoErrors", "DemoQueueFull", "DemoSlow")
 

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import ROOT
 
 from generator.cli import main
+from tests.support import ROOT
 
 KGEN = str(Path(sys.executable).parent / "kgen")
 
@@ -18,7 +18,8 @@ KGEN = str(Path(sys.executable).parent / "kgen")
 def test_scaffold_builds_checks_and_its_test_passes(tmp_path: Path) -> None:
     (tmp_path / "specs").mkdir()
     (tmp_path / "tests").mkdir()
-    shutil.copy(ROOT / "tests" / "conftest.py", tmp_path / "tests" / "conftest.py")
+    for support in ("__init__.py", "conftest.py", "support.py"):
+        shutil.copy(ROOT / "tests" / support, tmp_path / "tests" / support)
     done = subprocess.run([KGEN, "new", "kube-proxy"], cwd=tmp_path, capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0, done.stderr

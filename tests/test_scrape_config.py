@@ -1,4 +1,5 @@
-"""Generated scrape jobs load in real Prometheus and reproduce the Sysdig seed's agent jobs."""
+"""Generated scrape jobs load in real Prometheus, and at its defaults the Calico spec reproduces
+the Sysdig agent's own Calico jobs (vendored in tests/vendor/sysdig-calico/)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import OUT, SHARED, SPECS
-from scrapejobs import SCRAPE_FILES, Job, load_jobs, promtool_ready
 
 from generator.loader import load
+from tests.scrapejobs import SCRAPE_FILES, Job, jobs_in, load_jobs, promtool_ready
+from tests.support import OUT, SPECS, VENDOR
 
-SEED = next((SHARED / "seeds").glob("001_*.txt"))
-SYSDIG = OUT / "scrape-jobs" / "sysdig-agent" / "calico.yaml"
-PROMETHEUS = OUT / "scrape-jobs" / "prometheus" / "calico.yaml"
+SEED = VENDOR / "sysdig-calico"
+SYSDIG = "scrape-jobs/sysdig-agent/calico.yaml"
+PROMETHEUS = "scrape-jobs/prometheus/calico.yaml"
 # Prometheus' relabel defaults, so a step that spells one out equals one that leaves it implicit.
 DEFAULTS = {"action": "replace", "separator": ";", "regex": "(.*)", "replacement": "$1"}
 
@@ -32,15 +33,16 @@ def test_promtool_accepts_scrape_jobs(promtool: str, path: Path, tmp_path: Path)
 
 
 def _seed_jobs() -> list[Job]:
-    text = SEED.read_text(encoding="utf-8")
-    jobs: list[Job] = yaml.safe_load(text.split("are as follows:", 1)[1])
+    jobs: list[Job] = yaml.safe_load((SEED / "agent-jobs.yaml").read_text(encoding="utf-8"))
     return jobs
 
 
 def _seed_metrics() -> list[str]:
-    text = SEED.read_text(encoding="utf-8")
-    block = text.split("Metric name\n", 1)[1].split("\n\n", 1)[0]
-    return block.split()
+    return (SEED / "metrics.txt").read_text(encoding="utf-8").split()
+
+
+def _jobs(files: dict[str, bytes], path: str) -> list[Job]:
+    return jobs_in(files[path])
 
 
 def _normalised(steps: list[dict[str, Any]]) -> list[dict[str, str | list[str]]]:
@@ -59,8 +61,8 @@ def _catalog() -> list[str]:
     return [m.name for m in calico.integration.metrics if m.name.startswith("felix_")]
 
 
-def test_sysdig_jobs_reproduce_the_seed() -> None:
-    seed, ours = _seed_jobs(), load_jobs(SYSDIG)
+def test_sysdig_jobs_reproduce_the_seed(default_build: dict[str, bytes]) -> None:
+    seed, ours = _seed_jobs(), _jobs(default_build, SYSDIG)
     assert [j["job_name"] for j in ours] == ["calico-node-default", "calico-controller-default"]
     assert [j["job_name"] for j in ours] == [j["job_name"] for j in seed]
     for mine, theirs in zip(ours, seed, strict=True):
@@ -73,8 +75,10 @@ def test_sysdig_jobs_reproduce_the_seed() -> None:
 @pytest.mark.parametrize(("job", "integration_type", "port"),
                          [("calico-node-default", "calico", 9091),
                           ("calico-controller-default", "calico-controller", 9094)])
-def test_sysdig_job_steps(job: str, integration_type: str, port: int) -> None:
-    (steps,) = [j["relabel_configs"] for j in load_jobs(SYSDIG) if j["job_name"] == job]
+def test_sysdig_job_steps(default_build: dict[str, bytes], job: str, integration_type: str,
+                         port: int) -> None:
+    (steps,) = [j["relabel_configs"] for j in _jobs(default_build, SYSDIG)
+                if j["job_name"] == job]
     annotation = "__meta_kubernetes_pod_annotation_promcat_sysdig_com_integration_type"
     assert steps[0] == {"action": "keep", "source_labels": ["__meta_kubernetes_pod_host_ip"],
                         "regex": "__HOSTIPS__"}
@@ -88,8 +92,10 @@ def test_sysdig_job_steps(job: str, integration_type: str, port: int) -> None:
 
 @pytest.mark.parametrize(("path", "job"), [(PROMETHEUS, "calico-node"),
                                            (SYSDIG, "calico-node-default")])
-def test_node_keep_list_is_exactly_the_catalog(path: Path, job: str) -> None:
-    (keep,) = [j["metric_relabel_configs"] for j in load_jobs(path) if j["job_name"] == job]
+def test_node_keep_list_is_exactly_the_catalog(default_build: dict[str, bytes], path: str,
+                                               job: str) -> None:
+    (keep,) = [j["metric_relabel_configs"] for j in _jobs(default_build, path)
+               if j["job_name"] == job]
     assert len(keep) == 1 and keep[0]["action"] == "keep"
     assert keep[0]["source_labels"] == ["__name__"]
     match = re.fullmatch(r"\(([a-z0-9_|]+)\)", keep[0]["regex"])

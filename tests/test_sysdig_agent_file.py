@@ -9,11 +9,11 @@ import subprocess
 from pathlib import Path
 
 import yaml
-from conftest import ROOT, SPECS
-from scrapejobs import promtool_ready
 
 from generator.build import build
 from generator.checks import external
+from tests.scrapejobs import promtool_ready
+from tests.support import ROOT, SPECS
 
 SYSDIG = "scrape-jobs/sysdig-agent/"
 

@@ -40,7 +40,7 @@ def modules() -> list[ModuleType]:
 
 def run(specs: list[Spec]) -> list[Finding]:
     """Every finding, sorted by file and line. Later checks run only on queries that parse."""
-    findings: list[Finding] = []
+    findings: list[Finding] = [note for spec in specs for note in spec.notes]
     for module in modules():
         found: list[Finding] = module.check(specs)
         findings.extend(found)

@@ -1,5 +1,6 @@
-"""Validators outside kgen, run by `kgen check` over the rendered output: promtool and the
-Grafana dashboard JSON Schema. A missing tool or schema is a finding, not a crash."""
+"""Validators outside kgen, run by `kgen check` over the rendered output: promtool and Grafana's
+JSON Schemas (the dashboard, and each panel's options against its panel type's schema). A missing
+tool or schema is a finding, not a crash."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +22,15 @@ CODE_RULES = "KG902"
 CODE_CONFIG = "KG903"
 CODE_SCHEMA_MISSING = "KG904"
 CODE_SCHEMA = "KG905"
-SCHEMA = Path(__file__).parent.parent / "schemas/grafana/v11.6/dashboard.jsonschema.json"
-"""Grafana's own dashboard schema for 11.6, shipped with kgen (Apache-2.0, see its LICENSE)."""
+SCHEMAS = Path(__file__).parent.parent / "schemas" / "grafana" / "v11.6"
+"""Grafana's own 11.6 dashboard and panel schemas, shipped with kgen (Apache-2.0, see LICENSE)."""
+PANEL_PARTS = (("options", "Options"), ("fieldConfig.defaults.custom", "FieldConfig"))
+"""What of a panel its type's schema describes: (where in the panel, schema definition)."""
 
 
-def run(files: dict[str, bytes], schema: Path = SCHEMA) -> list[Finding]:
-    """Findings from promtool (rules, scrape config) and the dashboard schema over `files`."""
-    return [*_promtool(files), *_dashboards(files, schema)]
+def run(files: dict[str, bytes], schemas: Path = SCHEMAS) -> list[Finding]:
+    """Findings from promtool (rules, scrape config) and Grafana's schemas over `files`."""
+    return [*_promtool(files), *_dashboards(files, schemas)]
 
 
 def _promtool(files: dict[str, bytes]) -> list[Finding]:
@@ -97,7 +101,7 @@ def _tool(promtool: str, args: list[str], code: str, what: str) -> list[Finding]
     return [Finding("<promtool>", 0, Level.ERROR, code, f"promtool rejects {what}: {output}")]
 
 
-def dashboard_schema(path: Path = SCHEMA) -> dict[str, Any]:
+def dashboard_schema(path: Path) -> dict[str, Any]:
     """The dashboard schema, with a threshold step's value allowed to be null.
 
     Grafana writes the base step of every thresholds list as `"value": null` (its -Infinity
@@ -111,19 +115,78 @@ def dashboard_schema(path: Path = SCHEMA) -> dict[str, Any]:
     return schema
 
 
-def _dashboards(files: dict[str, bytes], schema_path: Path) -> list[Finding]:
+def _dashboards(files: dict[str, bytes], schemas: Path) -> list[Finding]:
     boards = {p: d for p, d in sorted(files.items()) if p.startswith("grafana/dashboards/")}
     if not boards:
         return []
-    if not schema_path.is_file():
-        return [Finding(str(schema_path), 0, Level.ERROR, CODE_SCHEMA_MISSING,
+    dashboard = schemas / "dashboard.jsonschema.json"
+    if not dashboard.is_file():
+        return [Finding(str(dashboard), 0, Level.ERROR, CODE_SCHEMA_MISSING,
                         "Grafana dashboard schema not found; cannot validate dashboards")]
-    validator = jsonschema.Draft7Validator(dashboard_schema(schema_path))
+    validator = jsonschema.Draft7Validator(dashboard_schema(dashboard))
     findings = []
     for path, data in boards.items():
-        for error in sorted(validator.iter_errors(json.loads(data)), key=str)[:5]:
-            where = "/".join(str(part) for part in error.absolute_path) or "(root)"
+        board = json.loads(data)
+        for error in sorted(validator.iter_errors(board), key=str)[:5]:
             findings.append(Finding(path, 0, Level.ERROR, CODE_SCHEMA,
-                                    f"dashboard fails the v11.6 schema at {where}: "
+                                    f"dashboard fails the v11.6 schema at {_where(error)}: "
                                     f"{error.message}"))
+        for panel in _panels(board):
+            findings += _panel(path, panel, schemas)
     return findings
+
+
+def _panels(board: dict[str, Any]) -> list[dict[str, Any]]:
+    """The panels that show data: rows left out, a collapsed row's own panels included."""
+    found: list[dict[str, Any]] = []
+    for panel in board.get("panels") or []:
+        if not isinstance(panel, dict):
+            continue
+        found += panel.get("panels") or [] if panel.get("type") == "row" else [panel]
+    return found
+
+
+def _panel(path: str, panel: dict[str, Any], schemas: Path) -> list[Finding]:
+    """A panel's options and custom field config against its panel type's schema."""
+    kind, title = panel.get("type"), panel.get("title")
+    schema = schemas / f"{kind}.jsonschema.json"
+    if not isinstance(kind, str) or not schema.is_file():
+        return [Finding(path, 0, Level.ERROR, CODE_SCHEMA,
+                        f"panel {title!r} has type {kind}, which Grafana 11.6 has no schema for")]
+    findings = []
+    for where, definition in PANEL_PARTS:
+        value: Any = panel
+        for key in where.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is None:  # absent: Grafana applies the panel type's defaults
+            continue
+        if definition not in _definitions(schema):
+            findings.append(Finding(path, 0, Level.ERROR, CODE_SCHEMA,
+                                    f"panel {title!r} ({kind}) sets {where}, which its panel "
+                                    "type does not take"))
+            continue
+        for error in sorted(_validator(schema, definition).iter_errors(value), key=str)[:5]:
+            findings.append(Finding(path, 0, Level.ERROR, CODE_SCHEMA,
+                                    f"panel {title!r} ({kind}) fails its {where} schema at "
+                                    f"{_where(error)}: {error.message}"))
+    return findings
+
+
+def _where(error: jsonschema.ValidationError) -> str:
+    return "/".join(str(part) for part in error.absolute_path) or "(root)"
+
+
+@cache
+def _definitions(schema: Path) -> frozenset[str]:
+    return frozenset(json.loads(schema.read_text(encoding="utf-8")).get("definitions", {}))
+
+
+@cache
+def _validator(schema: Path, definition: str) -> jsonschema.Draft7Validator:
+    """A validator for a schema file, or for one of its definitions (whose `#/definitions/...`
+    references resolve inside the same file)."""
+    document = json.loads(schema.read_text(encoding="utf-8"))
+    if definition:
+        document = {"$schema": document.get("$schema"), "definitions": document["definitions"],
+                    "$ref": f"#/definitions/{definition}"}
+    return jsonschema.Draft7Validator(document)

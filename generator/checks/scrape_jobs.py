@@ -1,9 +1,12 @@
-"""Scrape job names are unique across integrations and no secret is written inline."""
+"""Scrape job names are unique across integrations and no secret is written inline: not in a
+field, not in the query string of `metrics_path`, not in a URL parameter a relabel step sets
+(`__param_<name>`)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from generator.findings import Finding, Level
 from generator.loader import Spec
@@ -15,6 +18,9 @@ DOC = "a job name used twice, or an inline secret (only *_file references are al
 
 SECRET = re.compile(r"-----BEGIN|(?i:password|passwd|bearer_token|authorization|api[_-]?key)"
                     r"\s*[:=]|(?i:bearer)\s+[A-Za-z0-9._~+/-]{8,}")
+SECRET_PARAM = re.compile(r"(?i)token|secret|passw|api[_-]?key|apikey|auth|signature|sig$|"
+                          r"credential|session")
+"""URL parameter names that carry a credential (`access_token`, `api_key`, `X-Amz-Signature`)."""
 
 
 def strings(value: Any) -> list[str]:
@@ -42,4 +48,24 @@ def check(specs: list[Spec]) -> list[Finding]:
                 findings.append(Finding.at(job.location, Level.ERROR, CODE,
                                            f"job {job.job_name} carries an inline secret; "
                                            f"reference it with a *_file field"))
+            for param in secret_params(job.metrics_path, job.relabel_configs):
+                findings.append(Finding.at(job.location, Level.ERROR, CODE,
+                                           f"job {job.job_name} sends {param} as a URL "
+                                           "parameter, so the secret ships in the output; "
+                                           "use credentials_file or a *_file field"))
     return findings
+
+
+def secret_params(metrics_path: str | None, steps: Any) -> list[str]:
+    """Credential-like URL parameters set in the metrics path or by a relabel step."""
+    found = []
+    if metrics_path:
+        found += [f"metrics_path parameter {name!r}"
+                  for name, _ in parse_qsl(urlsplit(metrics_path).query, keep_blank_values=True)
+                  if SECRET_PARAM.search(name)]
+    for step in steps:
+        name = (step.target_label or "").removeprefix("__param_")
+        if step.target_label and step.target_label.startswith("__param_") \
+                and SECRET_PARAM.search(name):
+            found.append(f"relabelled parameter {name!r}")
+    return found

@@ -1,0 +1,55 @@
+"""What the tests share: where this repository's content is, what its project config says, and
+temporary projects for tests of kgen itself.
+
+Tests of the shipped content follow the project config (a user who changes a threshold in
+kgen.yaml or adds an integration still gets a green suite after `kgen build`); tests of the
+generator run in temporary projects and never read this repository's kgen.yaml.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.loader import discover
+from generator.project import Project, find_config, load_project
+
+ROOT = Path(__file__).resolve().parent.parent
+VENDOR = ROOT / "tests" / "vendor"
+"""Reference material the tests compare with (see its README for sources and licences)."""
+SCHEMAS = ROOT / "generator" / "schemas" / "grafana" / "v11.6"
+KGEN = str(Path(sys.executable).parent / "kgen")
+
+CONFIG = find_config(ROOT)
+"""This repository's project config (kgen.yaml, or [tool.kgen] in pyproject.toml), if any."""
+PROJECT = (load_project(CONFIG) if CONFIG
+           else Project(specs_dir=ROOT / "specs", out_dir=ROOT / "out"))
+SPECS = PROJECT.specs_dir
+OUT = PROJECT.out_dir
+PROFILES: tuple[str | None, ...] = (None, *PROJECT.profiles)
+INTEGRATIONS = tuple(name for name, _ in discover(SPECS))
+"""The integrations this repository ships, whatever they are."""
+
+SPECIMENS = ("calico", "etcd")
+"""The specs tests of the generator copy into their temporary projects."""
+
+
+def temp_project(root: Path, config: str | None = None, name: str = "kgen.yaml",
+                 specs: tuple[str, ...] = SPECIMENS) -> Path:
+    """A project directory at `root`: copies of the specimen specs and, when given, a config."""
+    (root / "specs").mkdir(parents=True, exist_ok=True)
+    for spec in specs:
+        shutil.copy(ROOT / "specs" / f"{spec}.py", root / "specs" / f"{spec}.py")
+    if config is not None:
+        (root / name).write_text(config, encoding="utf-8")
+    return root
+
+
+def kgen(root: Path, *args: str, env: dict[str, str] | None = None,
+         timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The real console script, run in `root` as a user would."""
+    return subprocess.run([KGEN, *args], cwd=root, capture_output=True, text=True, check=False,
+                          env={**os.environ, **(env or {})}, timeout=timeout)
