@@ -19,7 +19,7 @@ from tests.support import ROOT, kgen, temp_project
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
 CONFIG = """\
-targets: [prometheus-rules, scrape-jobs, grafana]
+targets: [prometheus-rules, scrape-jobs, grafana, docs]
 runbook_url: "https://git.example.com/org/monitoring/blob/main/{docs}#{anchor}"
 profiles:
   prod:
