@@ -6,6 +6,8 @@ FelixConfiguration: calico-node on port 9091, calico-kube-controllers on 9094.
 
 from __future__ import annotations
 
+import math
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator import relabel
@@ -25,10 +27,21 @@ from generator.model import (
     Row,
     Runbook,
     ScrapeJob,
+    Series,
     Severity,
     Signal,
     Variable,
     keep_metrics,
+)
+from generator.model.examples import (
+    Example,
+    counter,
+    fires_when,
+    hold,
+    jump,
+    minutes,
+    quantile,
+    silent_on,
 )
 from generator.model.types import Duration
 
@@ -295,6 +308,32 @@ RUNBOOKS = {
 }
 
 
+FAILING, HEALTHY, BLIPPING = "10.0.0.1:9091", "10.0.0.2:9091", "10.0.0.3:9091"
+"""The Felix nodes of the examples: one failing, one healthy (a near miss), one with a blip."""
+
+
+def _error_examples(config: Config, metric: str, what: str) -> tuple[Example, ...]:
+    """Failing: twice the threshold's errors per window (at least one), which fires once `for`
+    has passed. A near miss: half the threshold. An isolated burst of the failing count stays
+    silent: it leaves the window before `for` is over (we look while it is still in it)."""
+    window, for_ = minutes(config.error_window), minutes(config.error_for)
+    per_window = max(2 * config.error_threshold, 1)
+    end = window + for_ + 5
+
+    def errors(per: float, instance: str) -> tuple[Series, ...]:
+        return (counter(metric, per / (window * 60), end, instance=instance),)
+
+    burst = (jump(metric, 0, math.ceil(per_window), 10, end, instance=BLIPPING),)
+    return (
+        fires_when(f"Felix records {per_window:g} {what} every {config.error_window}",
+                   errors(per_window, FAILING), window + for_ + 2, instance=FAILING),
+        silent_on(f"{config.error_threshold / 2:g} {what} every {config.error_window} "
+                  "(under the threshold)", errors(config.error_threshold / 2, HEALTHY), end - 1),
+        silent_on(f"one burst of {math.ceil(per_window)} {what}", burst,
+                  10 + min(window, for_) - 1),
+    )
+
+
 def _error_alert(config: Config, name: str, metric: str, summary: str, what: str) -> Alert:
     window = config.error_window
     return Alert(
@@ -309,6 +348,27 @@ def _error_alert(config: Config, name: str, metric: str, summary: str, what: str
         ),
         runbook_url=_runbook(config, name),
         runbook=RUNBOOKS[name],
+        examples=_error_examples(config, metric, what),
+    )
+
+
+def _latency_examples(config: Config, metric: str, threshold: float) -> tuple[Example, ...]:
+    """p99 at twice the threshold fires after `for`; half of it is a near miss; a slow spell
+    that keeps p99 high for less than `for` (the summary's 10-minute window included) does not."""
+    for_ = minutes(config.latency_for)
+    end = for_ + 10
+    slow, fast = 2 * threshold, threshold / 2
+    spell = max(for_ - 2, 1)
+    return (
+        fires_when(f"p99 stays at {slow:g} for {end} minutes",
+                   (quantile(metric, "0.99", hold(slow, end), instance=FAILING),),
+                   for_ + 2, instance=FAILING),
+        silent_on(f"p99 at {fast:g}, half the threshold",
+                  (quantile(metric, "0.99", hold(fast, end), instance=HEALTHY),), end - 1),
+        silent_on(f"p99 at {slow:g} for {spell} minutes",
+                  (quantile(metric, "0.99", hold(fast, 4), hold(slow, spell),
+                            hold(fast, end - 4 - spell), instance=BLIPPING),),
+                  4 + spell - 1),
     )
 
 
@@ -330,6 +390,7 @@ def _latency_alert(
         ),
         runbook_url=_runbook(config, name),
         runbook=RUNBOOKS[name],
+        examples=_latency_examples(config, metric, threshold * scale),
     )
 
 

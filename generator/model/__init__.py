@@ -2,6 +2,7 @@
 
 from generator.model.base import Location, SpecModel
 from generator.model.dashboard import Dashboard, Panel, PanelKind, Query, Row, Variable
+from generator.model.examples import Example, Fires, Records, Series, Silent
 from generator.model.integration import Integration, Metric, MetricType, Signal
 from generator.model.rules import Alert, Recording, Runbook, Severity
 from generator.model.scrape import (
@@ -21,6 +22,8 @@ __all__ = [
     "Action",
     "Alert",
     "Dashboard",
+    "Example",
+    "Fires",
     "Flavor",
     "Integration",
     "KubernetesSD",
@@ -31,14 +34,17 @@ __all__ = [
     "PanelKind",
     "Query",
     "Recording",
+    "Records",
     "Relabel",
     "Role",
     "Row",
     "Runbook",
     "Scheme",
     "ScrapeJob",
+    "Series",
     "Severity",
     "Signal",
+    "Silent",
     "SpecModel",
     "Variable",
     "keep_metrics",
