@@ -183,6 +183,84 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
     sys.exit(1 if failing else 0)
 
 
+@main.command(name="test")
+@project_options
+@click.option("--all-profiles", is_flag=True,
+              help="The base settings and then every profile.")
+def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path | None,
+                  out_dir: Path | None, all_profiles: bool) -> None:
+    """Run every rule's examples through promtool on rules built in memory; write nothing.
+
+    Exit 0 when every example holds, 1 when one fails (or the specs have errors), 2 when
+    promtool is missing.
+    """
+    import shutil
+
+    from generator.findings import SpecError
+
+    if all_profiles and profile:
+        raise click.UsageError("--all-profiles tests every profile; drop --profile")
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        click.echo("error: promtool is not on PATH; install Prometheus' promtool", err=True)
+        sys.exit(2)
+    failed = False
+    try:
+        base = _project(config_path, profile, specs_dir, out_dir)
+        for name in [None, *base.profiles] if all_profiles else [profile]:
+            project = base if name == profile else _project(config_path, name, specs_dir, None)
+            failed = not _run_examples(project, name, promtool) or failed
+    except SpecError as error:
+        _report(error)
+    sys.exit(1 if failed else 0)
+
+
+def _run_examples(project: Project, profile: str | None, promtool: str) -> bool:
+    """Report each rule's examples under `project`; True when all of them hold."""
+    import subprocess
+    import tempfile
+
+    from generator import checks, rule_tests
+    from generator.build import load_specs, render
+    from generator.findings import Level, SpecError
+    from generator.scoping import scope_rules
+
+    specs = load_specs(project)
+    errors = [f for f in checks.run(specs) if f.level is Level.ERROR]
+    if errors:
+        raise SpecError(errors)
+    files = render(specs, ("prometheus-rules",))
+    tests = sorted(p.removeprefix("prometheus/tests/") for p in files
+                   if p.startswith("prometheus/tests/"))
+    tag = f"[{profile}] " if profile else ""
+    if not tests:
+        click.echo(f"{tag}no examples to run", err=True)
+        return True
+    with tempfile.TemporaryDirectory(prefix="kgen-test-") as tmp:
+        for path, data in files.items():
+            if path.startswith("prometheus/"):
+                (Path(tmp) / path).parent.mkdir(parents=True, exist_ok=True)
+                (Path(tmp) / path).write_bytes(data)
+        done = subprocess.run([promtool, "test", "rules", *tests], cwd=Path(tmp, "prometheus",
+                              "tests"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, check=False)
+    found, other = rule_tests.failures(done.stdout)
+    outcomes = rule_tests.outcomes([scope_rules(s.integration) for s in specs], found)
+    for outcome in outcomes:
+        verdict = "FAIL" if outcome.failed else "ok  "
+        click.echo(f"{tag}{verdict} {outcome.integration} {rule_tests.rule_key(outcome.rule)}"
+                   f" ({outcome.examples} examples)")
+        for index, example, failure in outcome.failed:
+            click.echo(f"    {rule_tests.explain(index, example, failure)}")
+    if other or (done.returncode != 0 and not found):
+        click.echo(f"{tag}promtool: {other or done.stdout.strip()}", err=True)
+        return False
+    failing = sum(len(o.failed) for o in outcomes)
+    total = sum(o.examples for o in outcomes)
+    click.echo(f"{tag}{total - failing} of {total} examples hold", err=True)
+    return failing == 0 and done.returncode == 0
+
+
 @main.command(name="list")
 @project_options
 def list_integrations(config_path: Path | None, profile: str | None, specs_dir: Path | None,

@@ -179,3 +179,54 @@ def failures(output: str) -> tuple[list[Failure], str]:
     rest = "\n".join(line for line in rest.splitlines()
                      if line.strip() and line.strip() not in ("FAILED:", "SUCCESS"))
     return found, "\n".join([*other, rest]).strip()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One rule's examples after a promtool run: which failed, and how."""
+
+    integration: str
+    rule: Alert | Recording
+    examples: int
+    failed: tuple[tuple[int, Example, Failure], ...]
+
+
+def outcomes(integrations: list[Integration], found: list[Failure]) -> list[Outcome]:
+    """Per rule with examples, in spec order, the failures promtool reported for it."""
+    by_place = {(f.test_file.removesuffix(".yaml"), f.rule, f.index): f for f in found}
+    result = []
+    for integration in integrations:
+        rules: list[Alert | Recording] = [*integration.recording_rules, *integration.alerts]
+        for rule in rules:
+            if not rule.examples:
+                continue
+            failed = tuple(
+                (index, example, by_place[integration.name, rule_key(rule), index])
+                for index, example in enumerate(rule.examples, 1)
+                if (integration.name, rule_key(rule), index) in by_place)
+            result.append(Outcome(integration.name, rule, len(rule.examples), failed))
+    return result
+
+
+def explain(index: int, example: Example, failure: Failure) -> str:
+    """`specs/etcd.py:540: etcdNoLeader/critical example 2 (silent on ...) at 13m: expected
+    nothing firing, got {...}`."""
+    expect = example.expect
+    if isinstance(expect, Fires):
+        wanted = f"{expect.count} firing"
+    elif isinstance(expect, Silent):
+        wanted = "nothing firing"
+    else:
+        wanted = f"the recorded series summing to {number(expect.value)}"
+    where = f"{example.location}: " if example.location else ""
+    return (f"{where}{failure.rule} example {index} ({example.words()}): at {failure.at} "
+            f"expected {wanted}, got {_got(failure.got)}")
+
+
+def _got(got: str) -> str:
+    """promtool's `nil` and `{} 2E+00` (a count) in words; series as promtool printed them."""
+    if got == "nil":
+        return "nothing"
+    if got.startswith("{} "):
+        return f"{number(float(got[3:]))} (count or ratio)"
+    return got

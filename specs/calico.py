@@ -312,7 +312,7 @@ FAILING, HEALTHY, BLIPPING = "10.0.0.1:9091", "10.0.0.2:9091", "10.0.0.3:9091"
 """The Felix nodes of the examples: one failing, one healthy (a near miss), one with a blip."""
 
 
-def _error_examples(config: Config, metric: str, what: str) -> tuple[Example, ...]:
+def error_examples(config: Config, metric: str, what: str) -> tuple[Example, ...]:
     """Failing: twice the threshold's errors per window (at least one), which fires once `for`
     has passed. A near miss: half the threshold. An isolated burst of the failing count stays
     silent: it leaves the window before `for` is over (we look while it is still in it)."""
@@ -348,11 +348,11 @@ def _error_alert(config: Config, name: str, metric: str, summary: str, what: str
         ),
         runbook_url=_runbook(config, name),
         runbook=RUNBOOKS[name],
-        examples=_error_examples(config, metric, what),
+        examples=error_examples(config, metric, what),
     )
 
 
-def _latency_examples(config: Config, metric: str, threshold: float) -> tuple[Example, ...]:
+def latency_examples(config: Config, metric: str, threshold: float) -> tuple[Example, ...]:
     """p99 at twice the threshold fires after `for`; half of it is a near miss; a slow spell
     that keeps p99 high for less than `for` (the summary's 10-minute window included) does not."""
     for_ = minutes(config.latency_for)
@@ -390,7 +390,7 @@ def _latency_alert(
         ),
         runbook_url=_runbook(config, name),
         runbook=RUNBOOKS[name],
-        examples=_latency_examples(config, metric, threshold * scale),
+        examples=latency_examples(config, metric, threshold * scale),
     )
 
 

@@ -514,7 +514,7 @@ def _targets(*members: tuple[Phase, ...]) -> tuple[Series, ...]:
     return tuple(target(*phases, **_member(index)) for index, phases in enumerate(members))
 
 
-def _members_down_examples(config: Config) -> tuple[Example, ...]:
+def members_down_examples(config: Config) -> tuple[Example, ...]:
     for_ = minutes(config.members_down_for)
     end, restart, rate = for_ + 10, max(for_ // 2, 1), config.peer_failure_rate
     up = (hold(1, end),)
@@ -536,7 +536,7 @@ def _members_down_examples(config: Config) -> tuple[Example, ...]:
     )
 
 
-def _quorum_examples(config: Config) -> tuple[Example, ...]:
+def quorum_examples(config: Config) -> tuple[Example, ...]:
     for_ = minutes(config.insufficient_members_for)
     end, outage = for_ + 10, max(for_ - 1, 1)
     up, down = (hold(1, end),), (hold(0, end),)
@@ -549,7 +549,7 @@ def _quorum_examples(config: Config) -> tuple[Example, ...]:
     )
 
 
-def _no_leader_examples(config: Config) -> tuple[Example, ...]:
+def no_leader_examples(config: Config) -> tuple[Example, ...]:
     for_ = minutes(config.no_leader_for)
     end, election = for_ + 10, max(for_ - 1, 1)
     metric = "etcd_server_has_leader"
@@ -564,7 +564,7 @@ def _no_leader_examples(config: Config) -> tuple[Example, ...]:
     )
 
 
-def _absent_examples(config: Config) -> tuple[Example, ...]:
+def absent_examples(config: Config) -> tuple[Example, ...]:
     for_ = minutes(config.absent_for)
     end = for_ + 10
     others = (elsewhere("up", end),)
@@ -575,7 +575,7 @@ def _absent_examples(config: Config) -> tuple[Example, ...]:
     )
 
 
-def _leader_changes_examples(config: Config) -> tuple[Example, ...]:
+def leader_changes_examples(config: Config) -> tuple[Example, ...]:
     window, for_ = minutes(config.leader_changes_window), minutes(config.leader_changes_for)
     threshold = config.leader_changes_threshold
     end, near = window + for_ + 10, threshold - 1
@@ -596,7 +596,7 @@ def _leader_changes_examples(config: Config) -> tuple[Example, ...]:
     )
 
 
-def _failed_proposals_examples(config: Config) -> tuple[Example, ...]:
+def failed_proposals_examples(config: Config) -> tuple[Example, ...]:
     for_, limit = minutes(config.failed_proposals_for), config.failed_proposals_per_second
     end, failing = 15 + for_ + 5, 2 * limit or 1
 
@@ -614,7 +614,7 @@ def _failed_proposals_examples(config: Config) -> tuple[Example, ...]:
     )
 
 
-def _grpc_error_examples(percent: float, for_duration: str) -> tuple[Example, ...]:
+def grpc_error_examples(percent: float, for_duration: str) -> tuple[Example, ...]:
     """Failed Range calls answer Unavailable, a server-side code every version counts."""
     for_ = minutes(for_duration)
     end, failing = for_ + 10, min(2 * percent, (100 + percent) / 2) or 1
@@ -641,7 +641,7 @@ def _grpc_error_examples(percent: float, for_duration: str) -> tuple[Example, ..
     )
 
 
-def _slow_examples(config: Config, histogram_name: str, seconds: float,
+def slow_examples(config: Config, histogram_name: str, seconds: float,
                    **labels: str) -> tuple[Example, ...]:
     """Observations at twice the threshold fire; at half of it they do not; a burst that keeps
     the 5-minute p99 high for less than `for` does not either."""
@@ -677,25 +677,25 @@ def availability_alerts(config: Config) -> tuple[Alert, ...]:
                "An etcd member is down or its peers cannot reach it.",
                f"Cluster {CLUSTER} has {{{{ $value }}}} member(s) down or unreachable for "
                f"{config.members_down_for}. One more loss may cost the cluster its quorum.",
-               _members_down_examples(config)),
+               members_down_examples(config)),
         _alert(config, "etcdInsufficientMembers", CRITICAL, config.insufficient_members_for,
                f"sum by ({cluster}) (up == bool 1) < (count by ({cluster}) (up) + 1) / 2",
                "An etcd cluster has lost its quorum.",
                f"Only {{{{ $value }}}} member(s) of cluster {CLUSTER} are up, fewer than a "
                "majority: the cluster accepts no writes, and the Kubernetes API stalls.",
-               _quorum_examples(config)),
+               quorum_examples(config)),
         _alert(config, "etcdNoLeader", CRITICAL, config.no_leader_for,
                "etcd_server_has_leader == 0",
                "An etcd member has no leader.",
                f"Member {MEMBER} of cluster {CLUSTER} has seen no leader for "
                f"{config.no_leader_for}; it cannot serve writes or linearizable reads.",
-               _no_leader_examples(config)),
+               no_leader_examples(config)),
         _alert(config, "etcdMetricsAbsent", CRITICAL, config.absent_for, "absent(up)",
                "No etcd target is being scraped.",
                f"No target matching {config.selector} has been discovered for "
                f"{config.absent_for}: etcd is gone from service discovery, or the scrape job is "
                "broken, and every other etcd alert is blind.",
-               _absent_examples(config),
+               absent_examples(config),
                suppress={"KG302": "absent() of a regex selector returns no labels and a value "
                                   "of 1, so there is nothing to template"}),
     )
@@ -717,7 +717,7 @@ def raft_alerts(config: Config) -> tuple[Alert, ...]:
                f"Cluster {CLUSTER} changed leader {{{{ $value | humanize }}}} times in the last "
                f"{window}. Frequent elections stall writes; look for slow disks, CPU starvation "
                "or a flaky network between members.",
-               _leader_changes_examples(config)),
+               leader_changes_examples(config)),
         _alert(config, "etcdHighNumberOfFailedProposals", WARNING, config.failed_proposals_for,
                f"rate(etcd_server_proposals_failed_total[15m]) > "
                f"{config.failed_proposals_per_second:g}",
@@ -725,7 +725,7 @@ def raft_alerts(config: Config) -> tuple[Alert, ...]:
                f"Member {MEMBER} of cluster {CLUSTER} failed {{{{ $value | humanize }}}} "
                "proposals per second over the last 15 minutes, usually during leader elections "
                "or while quorum is lost.",
-               _failed_proposals_examples(config)),
+               failed_proposals_examples(config)),
     )
 
 
@@ -742,7 +742,7 @@ def _grpc_errors(config: Config, severity: Severity, percent: float, for_: str) 
         "An etcd member fails many gRPC requests.",
         f"{{{{ $value | humanize }}}}% of {{{{ $labels.grpc_method }}}} requests on member "
         f"{MEMBER} of cluster {CLUSTER} failed over the last 5 minutes (threshold {percent:g}%).",
-        _grpc_error_examples(percent, for_),
+        grpc_error_examples(percent, for_),
     )
 
 
@@ -773,24 +773,24 @@ def performance_alerts(config: Config) -> tuple[Alert, ...]:
         _slow(config, "etcdGRPCRequestsSlow", CRITICAL, GRPC_P99, config.grpc_p99_seconds,
               "etcd answers gRPC requests slowly.",
               "{{ $labels.grpc_method }} request time",
-              (*_slow_examples(config, grpc, config.grpc_p99_seconds, **range_calls),
+              (*slow_examples(config, grpc, config.grpc_p99_seconds, **range_calls),
                silent_on("Defragment, slow by design, takes ten times the threshold",
                          defragment, minutes(config.latency_for) + 14))),
         _slow(config, "etcdMemberCommunicationSlow", WARNING, PEER_RTT_P99,
               config.peer_rtt_p99_seconds, "etcd members are slow to reach each other.",
               "the round trip to peer {{ $labels.To }}",
-              _slow_examples(config, "etcd_network_peer_round_trip_time_seconds",
+              slow_examples(config, "etcd_network_peer_round_trip_time_seconds",
                              config.peer_rtt_p99_seconds, To="m1")),
         _slow(config, "etcdHighFsyncDurations", WARNING, FSYNC_P99,
               config.fsync_warning_p99_seconds, "etcd's write-ahead log is slow to sync to disk.",
-              "WAL fsync time", _slow_examples(config, fsync, config.fsync_warning_p99_seconds)),
+              "WAL fsync time", slow_examples(config, fsync, config.fsync_warning_p99_seconds)),
         _slow(config, "etcdHighFsyncDurations", CRITICAL, FSYNC_P99,
               config.fsync_critical_p99_seconds,
               "etcd's write-ahead log is very slow to sync to disk.", "WAL fsync time",
-              _slow_examples(config, fsync, config.fsync_critical_p99_seconds)),
+              slow_examples(config, fsync, config.fsync_critical_p99_seconds)),
         _slow(config, "etcdHighCommitDurations", WARNING, COMMIT_P99, config.commit_p99_seconds,
               "etcd is slow to commit to its backend database.", "backend commit time",
-              _slow_examples(config, commit, config.commit_p99_seconds)),
+              slow_examples(config, commit, config.commit_p99_seconds)),
     )
 
 
@@ -798,7 +798,7 @@ QUOTA = 8 * 1024**3
 """The backend quota of the storage examples (etcd's suggested maximum, 8 GiB)."""
 
 
-def _quota_examples(config: Config) -> tuple[Example, ...]:
+def quota_examples(config: Config) -> tuple[Example, ...]:
     for_, limit = minutes(config.quota_for), config.quota_percent
     end, full = for_ + 10, (100 + limit) / 2
 
@@ -817,7 +817,7 @@ def _quota_examples(config: Config) -> tuple[Example, ...]:
     )
 
 
-def _growth_examples(config: Config) -> tuple[Example, ...]:
+def growth_examples(config: Config) -> tuple[Example, ...]:
     for_, horizon = minutes(config.growth_for), minutes(config.growth_horizon)
     end = for_ + 10
     size = "etcd_mvcc_db_total_size_in_bytes"
@@ -838,7 +838,7 @@ def _growth_examples(config: Config) -> tuple[Example, ...]:
     )
 
 
-def _fragmentation_examples(config: Config) -> tuple[Example, ...]:
+def fragmentation_examples(config: Config) -> tuple[Example, ...]:
     for_, ratio = minutes(config.fragmentation_for), config.fragmentation_ratio
     end, large = for_ + 10, 3 * config.fragmentation_min_bytes or 3 * 1024**3
 
@@ -873,14 +873,14 @@ def storage_alerts(config: Config) -> tuple[Alert, ...]:
                f"The database of member {MEMBER} of cluster {CLUSTER} fills "
                "{{ $value | humanize }}% of its quota. At the quota etcd refuses every write "
                "until it is compacted, defragmented and the NOSPACE alarm disarmed.",
-               _quota_examples(config)),
+               quota_examples(config)),
         _alert(config, "etcdExcessiveDatabaseGrowth", WARNING, config.growth_for,
                f"predict_linear({size}[{horizon}], {_seconds(horizon)}) > {quota}",
                "An etcd database is growing towards its quota.",
                f"At the pace of the last {horizon}, the database of member {MEMBER} of cluster "
                f"{CLUSTER} reaches its quota within {horizon}. Look for a client writing "
                "unusually much, or for a compaction that no longer runs.",
-               _growth_examples(config)),
+               growth_examples(config)),
         _alert(config, "etcdDatabaseHighFragmentationRatio", WARNING, config.fragmentation_for,
                f"last_over_time({in_use}[5m]) / last_over_time({size}[5m]) "
                f"< {config.fragmentation_ratio:g} and {in_use} > {config.fragmentation_min_bytes}",
@@ -888,7 +888,7 @@ def storage_alerts(config: Config) -> tuple[Alert, ...]:
                "Only {{ $value | humanizePercentage }} of the database file of member "
                f"{MEMBER} of cluster {CLUSTER} holds live data. A defragmentation of this "
                "member would give the rest back to the disk.",
-               _fragmentation_examples(config)),
+               fragmentation_examples(config)),
     )
 
 
@@ -896,7 +896,7 @@ def _seconds(duration: str) -> int:
     return int(duration_seconds(duration))
 
 
-def _request_rate_examples(config: Config) -> tuple[Example, ...]:
+def request_rate_examples(config: Config) -> tuple[Example, ...]:
     for_, limit = minutes(config.request_rate_for), config.request_rate_per_second
     end, started = for_ + 10, "grpc_server_started_total"
 
@@ -935,7 +935,7 @@ def load_alerts(config: Config) -> tuple[Alert, ...]:
                f"DeleteRange, Txn) per second, averaged over {window}, for "
                f"{config.request_rate_for}. Heavy rollouts and node drains cause this; "
                "so do controllers stuck in an update loop.",
-               _request_rate_examples(config)),
+               request_rate_examples(config)),
     )
 
 

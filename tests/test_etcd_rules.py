@@ -1,4 +1,5 @@
-"""The etcd rule file passes `promtool check rules` and its unit tests (rules/etcd_test.yaml)."""
+"""The etcd rule file passes `promtool check rules`, keeps the mixin's alert names and takes
+its knobs; the examples in specs/etcd.py prove its behaviour (tests/test_rule_examples.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,11 @@ import subprocess
 from pathlib import Path
 
 import yaml
-from conftest import OUT, ROOT, SPECS
+from conftest import OUT, SPECS
 
 from generator.build import build
 
 RULES = OUT / "prometheus" / "rules" / "etcd.yaml"
-UNIT_TESTS = ROOT / "tests" / "rules" / "etcd_test.yaml"
 UPSTREAM_ALERTS = {
     "etcdMembersDown", "etcdInsufficientMembers", "etcdNoLeader", "etcdHighNumberOfLeaderChanges",
     "etcdHighNumberOfFailedGRPCRequests", "etcdGRPCRequestsSlow", "etcdMemberCommunicationSlow",
@@ -35,18 +35,6 @@ def test_rule_file_passes_promtool_check(promtool: str) -> None:
 
 def test_alert_names_are_upstream_plus_seed() -> None:
     assert _alert_names() == UPSTREAM_ALERTS | SEED_ALERTS
-
-
-def test_every_alert_has_a_unit_test() -> None:
-    alerts = _alert_names()
-    tests = UNIT_TESTS.read_text()
-    assert not [a for a in alerts if f'alertname="{a}"' not in tests
-                and f"alertname: {a}" not in tests]
-
-
-def test_unit_tests_pass(promtool: str) -> None:
-    result = _promtool(promtool, "test", "rules", UNIT_TESTS)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def _alert_names() -> set[str]:
