@@ -52,7 +52,7 @@ def group(integration: Integration, rule: Alert | Recording, index: int,
           example: Example) -> dict[str, Any]:
     expect = example.expect
     query, samples = _assertion(rule, expect)
-    verb = {"fires": "fires when", "silent": "silent on", "records": "records when"}[expect.kind]
+    verb = {"fires": "fires when", "silent": "silent when", "records": "records when"}[expect.kind]
     return {
         "name": f"{rule_key(rule)}: {verb} {example.name}",
         "interval": STEP,
@@ -209,7 +209,7 @@ def outcomes(integrations: list[Integration], found: list[Failure]) -> list[Outc
 
 
 def explain(index: int, example: Example, failure: Failure) -> str:
-    """`specs/etcd.py:540: etcdNoLeader/critical example 2 (silent on ...) at 13m: expected
+    """`specs/etcd.py:540: etcdNoLeader/critical example 2 (silent when ...) at 13m: expected
     nothing firing, got {...}`."""
     expect = example.expect
     if isinstance(expect, Fires):

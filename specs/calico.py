@@ -327,9 +327,9 @@ def error_examples(config: Config, metric: str, what: str) -> tuple[Example, ...
     return (
         fires_when(f"Felix records {per_window:g} {what} every {config.error_window}",
                    errors(per_window, FAILING), window + for_ + 2, instance=FAILING),
-        silent_on(f"{config.error_threshold / 2:g} {what} every {config.error_window} "
-                  "(under the threshold)", errors(config.error_threshold / 2, HEALTHY), end - 1),
-        silent_on(f"one burst of {math.ceil(per_window)} {what}", burst,
+        silent_on(f"Felix records {config.error_threshold / 2:g} {what} every "
+                  f"{config.error_window}", errors(config.error_threshold / 2, HEALTHY), end - 1),
+        silent_on(f"Felix records {math.ceil(per_window)} {what} at once, then no more", burst,
                   10 + min(window, for_) - 1),
     )
 
@@ -352,7 +352,8 @@ def _error_alert(config: Config, name: str, metric: str, summary: str, what: str
     )
 
 
-def latency_examples(config: Config, metric: str, threshold: float) -> tuple[Example, ...]:
+def latency_examples(config: Config, metric: str, threshold: float,
+                     unit: str) -> tuple[Example, ...]:
     """p99 at twice the threshold fires after `for`; half of it is a near miss; a slow spell
     that keeps p99 high for less than `for` (the summary's 10-minute window included) does not."""
     for_ = minutes(config.latency_for)
@@ -360,12 +361,12 @@ def latency_examples(config: Config, metric: str, threshold: float) -> tuple[Exa
     slow, fast = 2 * threshold, threshold / 2
     spell = max(for_ - 2, 1)
     return (
-        fires_when(f"p99 stays at {slow:g} for {end} minutes",
+        fires_when(f"p99 stays at {slow:g}{unit} for {end} minutes",
                    (quantile(metric, "0.99", hold(slow, end), instance=FAILING),),
                    for_ + 2, instance=FAILING),
-        silent_on(f"p99 at {fast:g}, half the threshold",
+        silent_on(f"p99 stays at {fast:g}{unit}, half the threshold",
                   (quantile(metric, "0.99", hold(fast, end), instance=HEALTHY),), end - 1),
-        silent_on(f"p99 at {slow:g} for {spell} minutes",
+        silent_on(f"p99 rises to {slow:g}{unit} for {spell} minutes",
                   (quantile(metric, "0.99", hold(fast, 4), hold(slow, spell),
                             hold(fast, end - 4 - spell), instance=BLIPPING),),
                   4 + spell - 1),
@@ -390,7 +391,8 @@ def _latency_alert(
         ),
         runbook_url=_runbook(config, name),
         runbook=RUNBOOKS[name],
-        examples=latency_examples(config, metric, threshold * scale),
+        examples=latency_examples(config, metric, threshold * scale,
+                                  "µs" if scale == 1e6 else "s"),
     )
 
 

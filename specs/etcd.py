@@ -526,7 +526,7 @@ def members_down_examples(config: Config) -> tuple[Example, ...]:
 
     return (
         fires_when("1 of 3 members is down", _targets(up, up, (hold(0, end),)), for_ + 2),
-        silent_on(f"one member restarting for {restart} minutes",
+        silent_on(f"one member restarts for {restart} minutes",
                   _targets(up, up, (hold(1, 5), hold(0, restart), hold(1, end - 5 - restart))),
                   5 + restart - 1),
         fires_when(f"2 members fail {rate:g} sends a second each to the third",
@@ -544,7 +544,7 @@ def quorum_examples(config: Config) -> tuple[Example, ...]:
     return (
         fires_when("2 of 3 members are down", _targets(up, down, down), for_ + 2),
         silent_on("1 of 3 members is down (quorum kept)", _targets(up, up, down), end - 1),
-        silent_on(f"2 of 3 members down for {outage} minute(s)", _targets(up, brief, brief),
+        silent_on(f"2 of 3 members are down for {outage} minute(s)", _targets(up, brief, brief),
                   2 + outage - 1),
     )
 
@@ -559,7 +559,7 @@ def no_leader_examples(config: Config) -> tuple[Example, ...]:
                    for_ + 3, instance="m0"),
         silent_on("every member has a leader", (gauge(metric, 1, end, **_member(0)), leader),
                   end - 1),
-        silent_on(f"an election of {election} minute(s)",
+        silent_on(f"an election takes {election} minute(s)",
                   (blip(metric, 1, 0, 3, election, end, **_member(0)), leader), 3 + election - 1),
     )
 
@@ -571,7 +571,8 @@ def absent_examples(config: Config) -> tuple[Example, ...]:
     return (
         fires_when("no etcd target is scraped, only other jobs", others, for_ + 2),
         silent_on("an etcd member is scraped", _targets((hold(1, end),)), end - 1),
-        silent_on(f"no etcd target for {max(for_ - 1, 0)} minutes", others, max(for_ - 1, 0)),
+        silent_on(f"no etcd target has been scraped for {max(for_ - 1, 0)} minutes", others,
+                  max(for_ - 1, 0)),
     )
 
 
@@ -590,8 +591,8 @@ def leader_changes_examples(config: Config) -> tuple[Example, ...]:
         fires_when(f"the cluster changes leader {2 * threshold} times every "
                    f"{config.leader_changes_window}",
                    seen(rise(2 * threshold / (window * 60), end)), window + for_ + 2),
-        silent_on(f"{near} leader changes, seen by all three members", seen(*few), window),
-        silent_on(f"{threshold} leader changes at once, {max(for_ - 2, 0)} minutes ago",
+        silent_on(f"all three members see the same {near} leader changes", seen(*few), window),
+        silent_on(f"{threshold} leader changes happened at once {max(for_ - 2, 0)} minutes ago",
                   seen(hold(0, 2), hold(threshold, end - 2)), 2 + max(for_ - 2, 0)),
     )
 
@@ -609,8 +610,8 @@ def failed_proposals_examples(config: Config) -> tuple[Example, ...]:
                    15 + for_ + 2, instance="m0"),
         silent_on(f"a member fails {limit / 2:g} proposals a second", failed(limit / 2, 1),
                   end - 1),
-        silent_on(f"a member fails {failing:g} proposals a second for {max(for_ - 1, 0)} "
-                  "minutes", failed(failing, 0), max(for_ - 1, 0)),
+        silent_on(f"a member has failed {failing:g} proposals a second for "
+                  f"{max(for_ - 1, 0)} minutes", failed(failing, 0), max(for_ - 1, 0)),
     )
 
 
@@ -636,7 +637,7 @@ def grpc_error_examples(percent: float, for_duration: str) -> tuple[Example, ...
         silent_on(f"{percent / 2:g}% of a member's Range calls fail", failed(percent / 2),
                   end - 1),
         silent_on("every watch ends cancelled as its client leaves", watches, end - 1),
-        silent_on(f"{failing:g}% of Range calls fail for {max(for_ - 1, 0)} minutes",
+        silent_on(f"{failing:g}% of Range calls have failed for {max(for_ - 1, 0)} minutes",
                   failed(failing), max(for_ - 1, 0)),
     )
 
@@ -812,7 +813,7 @@ def quota_examples(config: Config) -> tuple[Example, ...]:
                    instance="m0"),
         silent_on(f"a database fills {limit / 2:g}% of its quota", database(limit / 2, 1),
                   end - 1),
-        silent_on(f"a database fills {full:g}% of its quota for {max(for_ - 1, 0)} minutes",
+        silent_on(f"a database has filled {full:g}% of its quota for {max(for_ - 1, 0)} minutes",
                   database(full, 0), max(for_ - 1, 0)),
     )
 
@@ -833,8 +834,8 @@ def growth_examples(config: Config) -> tuple[Example, ...]:
                    for_ + 2, instance="m0"),
         silent_on("a database stays at half its quota", database(hold(QUOTA // 2, end)),
                   end - 1),
-        silent_on(f"a database grows by its quota every {config.growth_horizon}, for "
-                  f"{max(for_ - 1, 0)} minutes", growing, max(for_ - 1, 0)),
+        silent_on(f"a database has grown by its quota every {config.growth_horizon} "
+                  f"for {max(for_ - 1, 0)} minutes", growing, max(for_ - 1, 0)),
     )
 
 
@@ -856,7 +857,7 @@ def fragmentation_examples(config: Config) -> tuple[Example, ...]:
         silent_on(f"a database of {config.fragmentation_min_bytes // 2} bytes in use is "
                   f"{ratio / 2:.0%} live data",
                   database(config.fragmentation_min_bytes // 2, ratio / 2, 2), end - 1),
-        silent_on(f"a mostly free database for {max(for_ - 1, 0)} minutes", mostly_free,
+        silent_on(f"a database has been mostly free for {max(for_ - 1, 0)} minutes", mostly_free,
                   max(for_ - 1, 0)),
     )
 
@@ -911,8 +912,8 @@ def request_rate_examples(config: Config) -> tuple[Example, ...]:
         fires_when(f"the cluster takes {2 * limit:g} writes a second", load(2 * limit), for_ + 3),
         silent_on(f"the cluster takes {limit / 2:g} writes a second and many reads",
                   load(limit / 2), end - 1),
-        silent_on(f"the cluster takes {2 * limit:g} writes a second for {max(for_ - 1, 0)} "
-                  "minutes", load(2 * limit), max(for_ - 1, 0)),
+        silent_on(f"the cluster has taken {2 * limit:g} writes a second for "
+                  f"{max(for_ - 1, 0)} minutes", load(2 * limit), max(for_ - 1, 0)),
     )
 
 

@@ -127,8 +127,9 @@ Expectation = Fires | Silent | Records
 
 
 class Example(SpecModel):
-    """A scenario and what the rule does in it. `name` reads after "fires when" or "silent on"
-    (the docs page prints it so): "a member has been down for 25m", "a 10-minute restart"."""
+    """A scenario and what the rule does in it. `name` is a clause read after "fires when" or
+    "silent when" (the docs page prints it so): "1 of 3 members is down", "one member restarts
+    for 10 minutes"."""
 
     name: str = Field(min_length=1)
     series: tuple[Series, ...]
@@ -142,7 +143,7 @@ class Example(SpecModel):
         if isinstance(expect, Fires):
             return f"fires when {self.name}: firing at {expect.at}m{where}"
         if isinstance(expect, Silent):
-            return f"silent on {self.name}: nothing firing at {expect.at}m{where}"
+            return f"silent when {self.name}: nothing firing at {expect.at}m{where}"
         return f"records {number(expect.value)} when {self.name}, at {expect.at}m{where}"
 
 
