@@ -45,9 +45,9 @@ def _hooks() -> list[dict[str, str]]:
     return hooks
 
 
-def test_hooks_are_the_two_gates() -> None:
+def test_hooks_are_the_three_gates() -> None:
     hooks = _hooks()
-    assert [h["id"] for h in hooks] == ["kgen-build-check", "kgen-check"]
+    assert [h["id"] for h in hooks] == ["kgen-build-check", "kgen-check", "kgen-test"]
     assert all(h["language"] == "python" and h["pass_filenames"] is False for h in hooks)
     assert all(re.search(h["files"], "specs/calico.py") for h in hooks)
     assert re.search(hooks[0]["files"], "out/prometheus/rules/etcd.yaml")
