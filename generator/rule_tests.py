@@ -136,10 +136,12 @@ def selector_values(selector: str, given: dict[str, str]) -> dict[str, str]:
 
 
 def _candidates(regex: str) -> list[str]:
-    """Plausible literal values for a regex: its alternatives with wildcards removed."""
+    """Plausible literal values for a regex: each alternative with `.+` as one character and
+    other wildcards dropped (`calico-node.*` -> `calico-node`, `etcd-.+` -> `etcd-x`)."""
     found = []
     for alternative in regex.split("|"):
-        literal = re.sub(r"\.[*+?]|[()^$]", "", alternative).replace("\\", "")
+        literal = re.sub(r"\.[*?]|[()^$]", "", alternative.replace(".+", "x"))
+        literal = literal.replace("\\", "")
         if literal:
             found.append(literal)
     return found

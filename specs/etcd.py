@@ -504,14 +504,18 @@ CLUSTER = "{{ $labels.job }}"
 # members are m0, m1 and m2; cluster-level expectations state no labels, so they hold however
 # the cluster is told apart (job, cluster label).
 
-def _member(index: int) -> dict[str, str]:
-    """Labels of example member m<index>, as our prometheus-flavor job sets them."""
-    return {"instance": f"m{index}", "pod": f"etcd-m{index}"}
+def _member(config: Config, index: int) -> dict[str, str]:
+    """Labels of example member m<index>: `instance` (every target has it) and the other
+    `instance_labels`, as our prometheus-flavor job sets `pod`."""
+    others = {label: f"etcd-m{index}" if label == "pod" else f"{label}-m{index}"
+              for label in config.instance_labels if label != "instance"}
+    return {"instance": f"m{index}", **others}
 
 
-def _targets(*members: tuple[Phase, ...]) -> tuple[Series, ...]:
+def _targets(config: Config, *members: tuple[Phase, ...]) -> tuple[Series, ...]:
     """`up` of members m0, m1, ..., each with its own phases."""
-    return tuple(target(*phases, **_member(index)) for index, phases in enumerate(members))
+    return tuple(target(*phases, **_member(config, index))
+                 for index, phases in enumerate(members))
 
 
 def members_down_examples(config: Config) -> tuple[Example, ...]:
@@ -520,14 +524,16 @@ def members_down_examples(config: Config) -> tuple[Example, ...]:
     up = (hold(1, end),)
 
     def failing_sends(per_member: float) -> tuple[Series, ...]:
-        return (*_targets(up, up, up), *(
+        return (*_targets(config, up, up, up), *(
             counter("etcd_network_peer_sent_failures_total", per_member, end, To="m2",
-                    **_member(index)) for index in (0, 1)))
+                    **_member(config, index)) for index in (0, 1)))
 
     return (
-        fires_when("1 of 3 members is down", _targets(up, up, (hold(0, end),)), for_ + 2),
+        fires_when("1 of 3 members is down", _targets(config, up, up, (hold(0, end),)),
+                   for_ + 2),
         silent_on(f"one member restarts for {restart} minutes",
-                  _targets(up, up, (hold(1, 5), hold(0, restart), hold(1, end - 5 - restart))),
+                  _targets(config, up, up,
+                           (hold(1, 5), hold(0, restart), hold(1, end - 5 - restart))),
                   5 + restart - 1),
         fires_when(f"2 members fail {rate:g} sends a second each to the third",
                    failing_sends(rate), for_ + 4),
@@ -542,10 +548,10 @@ def quorum_examples(config: Config) -> tuple[Example, ...]:
     up, down = (hold(1, end),), (hold(0, end),)
     brief = (hold(1, 2), hold(0, outage), hold(1, end - 2 - outage))
     return (
-        fires_when("2 of 3 members are down", _targets(up, down, down), for_ + 2),
-        silent_on("1 of 3 members is down (quorum kept)", _targets(up, up, down), end - 1),
-        silent_on(f"2 of 3 members are down for {outage} minute(s)", _targets(up, brief, brief),
-                  2 + outage - 1),
+        fires_when("2 of 3 members are down", _targets(config, up, down, down), for_ + 2),
+        silent_on("1 of 3 members is down (quorum kept)", _targets(config, up, up, down), end - 1),
+        silent_on(f"2 of 3 members are down for {outage} minute(s)",
+                  _targets(config, up, brief, brief), 2 + outage - 1),
     )
 
 
@@ -553,14 +559,13 @@ def no_leader_examples(config: Config) -> tuple[Example, ...]:
     for_ = minutes(config.no_leader_for)
     end, election = for_ + 10, max(for_ - 1, 1)
     metric = "etcd_server_has_leader"
-    leader = gauge(metric, 1, end, **_member(1))
+    m0, leader = _member(config, 0), gauge(metric, 1, end, **_member(config, 1))
     return (
-        fires_when("member m0 has no leader", (jump(metric, 1, 0, 1, end, **_member(0)), leader),
+        fires_when("member m0 has no leader", (jump(metric, 1, 0, 1, end, **m0), leader),
                    for_ + 3, instance="m0"),
-        silent_on("every member has a leader", (gauge(metric, 1, end, **_member(0)), leader),
-                  end - 1),
+        silent_on("every member has a leader", (gauge(metric, 1, end, **m0), leader), end - 1),
         silent_on(f"an election takes {election} minute(s)",
-                  (blip(metric, 1, 0, 3, election, end, **_member(0)), leader), 3 + election - 1),
+                  (blip(metric, 1, 0, 3, election, end, **m0), leader), 3 + election - 1),
     )
 
 
@@ -570,7 +575,7 @@ def absent_examples(config: Config) -> tuple[Example, ...]:
     others = (elsewhere("up", end),)
     return (
         fires_when("no etcd target is scraped, only other jobs", others, for_ + 2),
-        silent_on("an etcd member is scraped", _targets((hold(1, end),)), end - 1),
+        silent_on("an etcd member is scraped", _targets(config, (hold(1, end),)), end - 1),
         silent_on(f"no etcd target has been scraped for {max(for_ - 1, 0)} minutes", others,
                   max(for_ - 1, 0)),
     )
@@ -583,8 +588,8 @@ def leader_changes_examples(config: Config) -> tuple[Example, ...]:
 
     def seen(*phases: Phase) -> tuple[Series, ...]:
         """Every member sees the same changes."""
-        return tuple(series("etcd_server_leader_changes_seen_total", *phases, **_member(index))
-                     for index in range(3))
+        return tuple(series("etcd_server_leader_changes_seen_total", *phases,
+                            **_member(config, index)) for index in range(3))
 
     few = (hold(0, 2), rise(1 / 60, near), hold(near, end - 2 - near)) if near else (hold(0, end),)
     return (
@@ -603,7 +608,7 @@ def failed_proposals_examples(config: Config) -> tuple[Example, ...]:
 
     def failed(per_second: float, member: int) -> tuple[Series, ...]:
         return (counter("etcd_server_proposals_failed_total", per_second, end,
-                        **_member(member)),)
+                        **_member(config, member)),)
 
     return (
         fires_when(f"a member fails {failing:g} proposals a second", failed(failing, 0),
@@ -615,12 +620,12 @@ def failed_proposals_examples(config: Config) -> tuple[Example, ...]:
     )
 
 
-def grpc_error_examples(percent: float, for_duration: str) -> tuple[Example, ...]:
+def grpc_error_examples(config: Config, percent: float, for_duration: str) -> tuple[Example, ...]:
     """Failed Range calls answer Unavailable, a server-side code every version counts."""
     for_ = minutes(for_duration)
     end, failing = for_ + 10, min(2 * percent, (100 + percent) / 2) or 1
     handled = "grpc_server_handled_total"
-    kv = {"grpc_service": "etcdserverpb.KV", "grpc_method": "Range", **_member(0)}
+    kv = {"grpc_service": "etcdserverpb.KV", "grpc_method": "Range", **_member(config, 0)}
 
     def failed(share: float) -> tuple[Series, ...]:
         """100 good Range calls a second, and failures making `share` percent of all."""
@@ -630,7 +635,8 @@ def grpc_error_examples(percent: float, for_duration: str) -> tuple[Example, ...
 
     watches = (counter(handled, 100, end, grpc_type="unary", grpc_code="OK", **kv),
                counter(handled, 100, end, grpc_type="bidi_stream", grpc_code="Canceled",
-                       grpc_service="etcdserverpb.Watch", grpc_method="Watch", **_member(0)))
+                       grpc_service="etcdserverpb.Watch", grpc_method="Watch",
+                       **_member(config, 0)))
     return (
         fires_when(f"{failing:g}% of a member's Range calls fail", failed(failing), for_ + 3,
                    grpc_method="Range"),
@@ -651,7 +657,7 @@ def slow_examples(config: Config, histogram_name: str, seconds: float,
     slow, fast = 2 * seconds, seconds / 2
 
     def observed(*latencies: tuple[int, float]) -> tuple[Series, ...]:
-        return histogram(histogram_name, 10, latencies, **labels, **_member(0))
+        return histogram(histogram_name, 10, latencies, **labels, **_member(config, 0))
 
     return (
         fires_when(f"every observation takes {slow:g}s", observed((end, slow)), for_ + 5,
@@ -743,7 +749,7 @@ def _grpc_errors(config: Config, severity: Severity, percent: float, for_: str) 
         "An etcd member fails many gRPC requests.",
         f"{{{{ $value | humanize }}}}% of {{{{ $labels.grpc_method }}}} requests on member "
         f"{MEMBER} of cluster {CLUSTER} failed over the last 5 minutes (threshold {percent:g}%).",
-        grpc_error_examples(percent, for_),
+        grpc_error_examples(config, percent, for_),
     )
 
 
@@ -763,7 +769,7 @@ def performance_alerts(config: Config) -> tuple[Alert, ...]:
     defragment = histogram(grpc, 1, ((minutes(config.latency_for) + 15,
                                       10 * config.grpc_p99_seconds),),
                            grpc_type="unary", grpc_service="etcdserverpb.Maintenance",
-                           grpc_method="Defragment", **_member(0))
+                           grpc_method="Defragment", **_member(config, 0))
     fsync = "etcd_disk_wal_fsync_duration_seconds"
     commit = "etcd_disk_backend_commit_duration_seconds"
     return (
@@ -805,8 +811,8 @@ def quota_examples(config: Config) -> tuple[Example, ...]:
 
     def database(percent: float, member: int) -> tuple[Series, ...]:
         return (gauge("etcd_mvcc_db_total_size_in_bytes", int(QUOTA * percent / 100), end,
-                      **_member(member)),
-                gauge("etcd_server_quota_backend_bytes", QUOTA, end, **_member(member)))
+                      **_member(config, member)),
+                gauge("etcd_server_quota_backend_bytes", QUOTA, end, **_member(config, member)))
 
     return (
         fires_when(f"a database fills {full:g}% of its quota", database(full, 0), for_ + 2,
@@ -824,8 +830,8 @@ def growth_examples(config: Config) -> tuple[Example, ...]:
     size = "etcd_mvcc_db_total_size_in_bytes"
 
     def database(*phases: Phase) -> tuple[Series, ...]:
-        return (series(size, *phases, **_member(0)),
-                gauge("etcd_server_quota_backend_bytes", QUOTA, end, **_member(0)))
+        return (series(size, *phases, **_member(config, 0)),
+                gauge("etcd_server_quota_backend_bytes", QUOTA, end, **_member(config, 0)))
 
     # From a tenth of the quota, growing by a whole quota per horizon.
     growing = database(hold(QUOTA // 10, 1), rise(QUOTA / (horizon * 60), end - 1))
@@ -844,9 +850,10 @@ def fragmentation_examples(config: Config) -> tuple[Example, ...]:
     end, large = for_ + 10, 3 * config.fragmentation_min_bytes or 3 * 1024**3
 
     def database(in_use: int, used: float, member: int = 0) -> tuple[Series, ...]:
-        return (gauge("etcd_mvcc_db_total_size_in_use_in_bytes", in_use, end, **_member(member)),
+        return (gauge("etcd_mvcc_db_total_size_in_use_in_bytes", in_use, end,
+                      **_member(config, member)),
                 gauge("etcd_mvcc_db_total_size_in_bytes", int(in_use / used), end,
-                      **_member(member)))
+                      **_member(config, member)))
 
     mostly_free = database(large, ratio / 2)
     return (
@@ -904,9 +911,10 @@ def request_rate_examples(config: Config) -> tuple[Example, ...]:
     def load(writes: float) -> tuple[Series, ...]:
         """`writes` a second spread over the three members, and a hundred times that in reads."""
         kv = {"grpc_type": "unary", "grpc_service": "etcdserverpb.KV"}
-        return (*(counter(started, writes / 3, end, grpc_method=method, **kv, **_member(index))
+        return (*(counter(started, writes / 3, end, grpc_method=method, **kv,
+                          **_member(config, index))
                   for index, method in enumerate(("Txn", "Put", "DeleteRange"))),
-                counter(started, 100 * limit, end, grpc_method="Range", **kv, **_member(0)))
+                counter(started, 100 * limit, end, grpc_method="Range", **kv, **_member(config, 0)))
 
     return (
         fires_when(f"the cluster takes {2 * limit:g} writes a second", load(2 * limit), for_ + 3),
