@@ -222,13 +222,17 @@ def explain(index: int, example: Example, failure: Failure) -> str:
         wanted = f"the recorded series summing to {number(expect.value)}"
     where = f"{example.location}: " if example.location else ""
     return (f"{where}{failure.rule} example {index} ({example.words()}): at {failure.at} "
-            f"expected {wanted}, got {_got(failure.got)}")
+            f"expected {wanted}, got {_got(failure.got, expect)}")
 
 
-def _got(got: str) -> str:
-    """promtool's `nil` and `{} 2E+00` (a count) in words; series as promtool printed them."""
+def _got(got: str, expect: Fires | Silent | Records) -> str:
+    """promtool's `nil`, a count (`{} 2E+00`) and a Records ratio in words; alerts as promtool
+    printed them."""
     if got == "nil":
         return "nothing"
-    if got.startswith("{} "):
-        return f"{number(float(got[3:]))} (count or ratio)"
-    return got
+    if not got.startswith("{} "):
+        return got
+    value = float(got[3:])
+    if isinstance(expect, Records):
+        return f"about {number(round(value * expect.value, 6))}"
+    return f"{number(value)} firing"

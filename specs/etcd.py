@@ -49,6 +49,7 @@ from generator.model.examples import (
     hold,
     jump,
     minutes,
+    records,
     rise,
     series,
     silent_on,
@@ -258,13 +259,26 @@ def recording_rules(config: Config) -> tuple[Recording, ...]:
         # rewrites the whole database and is slow by design.
         Recording(record=GRPC_P99, expr=p99(
             "grpc_server_handling_seconds_bucket", "grpc_service, grpc_method",
-            '{grpc_type="unary", grpc_method!="Defragment"}')),
+            '{grpc_type="unary", grpc_method!="Defragment"}'),
+            examples=p99_examples(config, "grpc_server_handling_seconds", grpc_type="unary",
+                                  grpc_service="etcdserverpb.KV", grpc_method="Range")),
         Recording(record=PEER_RTT_P99,
-                  expr=p99("etcd_network_peer_round_trip_time_seconds_bucket", "To")),
-        Recording(record=FSYNC_P99, expr=p99("etcd_disk_wal_fsync_duration_seconds_bucket")),
+                  expr=p99("etcd_network_peer_round_trip_time_seconds_bucket", "To"),
+                  examples=p99_examples(config, "etcd_network_peer_round_trip_time_seconds",
+                                        To="m1")),
+        Recording(record=FSYNC_P99, expr=p99("etcd_disk_wal_fsync_duration_seconds_bucket"),
+                  examples=p99_examples(config, "etcd_disk_wal_fsync_duration_seconds")),
         Recording(record=COMMIT_P99,
-                  expr=p99("etcd_disk_backend_commit_duration_seconds_bucket")),
+                  expr=p99("etcd_disk_backend_commit_duration_seconds_bucket"),
+                  examples=p99_examples(config, "etcd_disk_backend_commit_duration_seconds")),
     )
+
+
+def p99_examples(config: Config, histogram_name: str, **labels: str) -> tuple[Example, ...]:
+    """Every observation in the (0.2s, 0.4s] bucket: the p99 interpolates to 0.398s."""
+    return (records("member m0's observations all take 0.4s",
+                    histogram(histogram_name, 10, ((20, 0.4),), **labels, **_member(config, 0)),
+                    10, 0.398, instance="m0"),)
 
 
 # Setup and runbooks: rendered into the generated docs page (out/docs/etcd.md).
