@@ -357,7 +357,7 @@ def latency_examples(config: Config, metric: str, threshold: float,
     """p99 at twice the threshold fires after `for`; half of it is a near miss; a slow spell
     that keeps p99 high for less than `for` (the summary's 10-minute window included) does not."""
     for_ = minutes(config.latency_for)
-    end = for_ + 10
+    end = for_ + 4
     slow, fast = 2 * threshold, threshold / 2
     spell = max(for_ - 2, 1)
     return (

@@ -534,7 +534,7 @@ def _targets(config: Config, *members: tuple[Phase, ...]) -> tuple[Series, ...]:
 
 def members_down_examples(config: Config) -> tuple[Example, ...]:
     for_ = minutes(config.members_down_for)
-    end, restart, rate = for_ + 10, max(for_ // 2, 1), config.peer_failure_rate
+    end, restart, rate = for_ + 6, max(for_ // 2, 1), config.peer_failure_rate
     up = (hold(1, end),)
 
     def failing_sends(per_member: float) -> tuple[Series, ...]:
@@ -558,7 +558,7 @@ def members_down_examples(config: Config) -> tuple[Example, ...]:
 
 def quorum_examples(config: Config) -> tuple[Example, ...]:
     for_ = minutes(config.insufficient_members_for)
-    end, outage = for_ + 10, max(for_ - 1, 1)
+    end, outage = for_ + 4, max(for_ - 1, 1)
     up, down = (hold(1, end),), (hold(0, end),)
     brief = (hold(1, 2), hold(0, outage), hold(1, end - 2 - outage))
     return (
@@ -571,7 +571,7 @@ def quorum_examples(config: Config) -> tuple[Example, ...]:
 
 def no_leader_examples(config: Config) -> tuple[Example, ...]:
     for_ = minutes(config.no_leader_for)
-    end, election = for_ + 10, max(for_ - 1, 1)
+    end, election = for_ + 5, max(for_ - 1, 1)
     metric = "etcd_server_has_leader"
     m0, leader = _member(config, 0), gauge(metric, 1, end, **_member(config, 1))
     return (
@@ -585,7 +585,7 @@ def no_leader_examples(config: Config) -> tuple[Example, ...]:
 
 def absent_examples(config: Config) -> tuple[Example, ...]:
     for_ = minutes(config.absent_for)
-    end = for_ + 10
+    end = for_ + 4
     others = (elsewhere("up", end),)
     return (
         fires_when("no etcd target is scraped, only other jobs", others, for_ + 2),
@@ -598,7 +598,7 @@ def absent_examples(config: Config) -> tuple[Example, ...]:
 def leader_changes_examples(config: Config) -> tuple[Example, ...]:
     window, for_ = minutes(config.leader_changes_window), minutes(config.leader_changes_for)
     threshold = config.leader_changes_threshold
-    end, near = window + for_ + 10, threshold - 1
+    end, near = window + for_ + 4, threshold - 1
 
     def seen(*phases: Phase) -> tuple[Series, ...]:
         """Every member sees the same changes."""
@@ -618,7 +618,7 @@ def leader_changes_examples(config: Config) -> tuple[Example, ...]:
 
 def failed_proposals_examples(config: Config) -> tuple[Example, ...]:
     for_, limit = minutes(config.failed_proposals_for), config.failed_proposals_per_second
-    end, failing = 15 + for_ + 5, 2 * limit or 1
+    end, failing = 15 + for_ + 3, 2 * limit or 1
 
     def failed(per_second: float, member: int) -> tuple[Series, ...]:
         return (counter("etcd_server_proposals_failed_total", per_second, end,
@@ -637,7 +637,7 @@ def failed_proposals_examples(config: Config) -> tuple[Example, ...]:
 def grpc_error_examples(config: Config, percent: float, for_duration: str) -> tuple[Example, ...]:
     """Failed Range calls answer Unavailable, a server-side code every version counts."""
     for_ = minutes(for_duration)
-    end, failing = for_ + 10, min(2 * percent, (100 + percent) / 2) or 1
+    end, failing = for_ + 5, min(2 * percent, (100 + percent) / 2) or 1
     handled = "grpc_server_handled_total"
     kv = {"grpc_service": "etcdserverpb.KV", "grpc_method": "Range", **_member(config, 0)}
 
@@ -667,7 +667,7 @@ def slow_examples(config: Config, histogram_name: str, seconds: float,
     """Observations at twice the threshold fire; at half of it they do not; a burst that keeps
     the 5-minute p99 high for less than `for` does not either."""
     for_ = minutes(config.latency_for)
-    end, burst = for_ + 15, max(for_ - 7, 1)
+    end, burst = for_ + 8, max(for_ - 7, 1)
     slow, fast = 2 * seconds, seconds / 2
 
     def observed(*latencies: tuple[int, float]) -> tuple[Series, ...]:
@@ -780,7 +780,7 @@ def _slow(config: Config, name: str, severity: Severity, recorded: str, seconds:
 def performance_alerts(config: Config) -> tuple[Alert, ...]:
     grpc = "grpc_server_handling_seconds"
     range_calls = {"grpc_type": "unary", "grpc_service": "etcdserverpb.KV", "grpc_method": "Range"}
-    defragment = histogram(grpc, 1, ((minutes(config.latency_for) + 15,
+    defragment = histogram(grpc, 1, ((minutes(config.latency_for) + 8,
                                       10 * config.grpc_p99_seconds),),
                            grpc_type="unary", grpc_service="etcdserverpb.Maintenance",
                            grpc_method="Defragment", **_member(config, 0))
@@ -796,7 +796,7 @@ def performance_alerts(config: Config) -> tuple[Alert, ...]:
               "{{ $labels.grpc_method }} request time",
               (*slow_examples(config, grpc, config.grpc_p99_seconds, **range_calls),
                silent_on("Defragment, slow by design, takes ten times the threshold",
-                         defragment, minutes(config.latency_for) + 14))),
+                         defragment, minutes(config.latency_for) + 7))),
         _slow(config, "etcdMemberCommunicationSlow", WARNING, PEER_RTT_P99,
               config.peer_rtt_p99_seconds, "etcd members are slow to reach each other.",
               "the round trip to peer {{ $labels.To }}",
@@ -821,7 +821,7 @@ QUOTA = 8 * 1024**3
 
 def quota_examples(config: Config) -> tuple[Example, ...]:
     for_, limit = minutes(config.quota_for), config.quota_percent
-    end, full = for_ + 10, (100 + limit) / 2
+    end, full = for_ + 4, (100 + limit) / 2
 
     def database(percent: float, member: int) -> tuple[Series, ...]:
         return (gauge("etcd_mvcc_db_total_size_in_bytes", int(QUOTA * percent / 100), end,
@@ -840,7 +840,7 @@ def quota_examples(config: Config) -> tuple[Example, ...]:
 
 def growth_examples(config: Config) -> tuple[Example, ...]:
     for_, horizon = minutes(config.growth_for), minutes(config.growth_horizon)
-    end = for_ + 10
+    end = for_ + 4
     size = "etcd_mvcc_db_total_size_in_bytes"
 
     def database(*phases: Phase) -> tuple[Series, ...]:
@@ -861,7 +861,7 @@ def growth_examples(config: Config) -> tuple[Example, ...]:
 
 def fragmentation_examples(config: Config) -> tuple[Example, ...]:
     for_, ratio = minutes(config.fragmentation_for), config.fragmentation_ratio
-    end, large = for_ + 10, 3 * config.fragmentation_min_bytes or 3 * 1024**3
+    end, large = for_ + 4, 3 * config.fragmentation_min_bytes or 3 * 1024**3
 
     def database(in_use: int, used: float, member: int = 0) -> tuple[Series, ...]:
         return (gauge("etcd_mvcc_db_total_size_in_use_in_bytes", in_use, end,
@@ -920,7 +920,7 @@ def _seconds(duration: str) -> int:
 
 def request_rate_examples(config: Config) -> tuple[Example, ...]:
     for_, limit = minutes(config.request_rate_for), config.request_rate_per_second
-    end, started = for_ + 10, "grpc_server_started_total"
+    end, started = for_ + 5, "grpc_server_started_total"
 
     def load(writes: float) -> tuple[Series, ...]:
         """`writes` a second spread over the three members, and a hundred times that in reads."""
