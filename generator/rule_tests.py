@@ -38,7 +38,7 @@ def examples(integration: Integration) -> Iterator[tuple[Alert | Recording, int,
             yield rule, index, example
 
 
-def test_file(integration: Integration, rule_file: str) -> dict[str, Any] | None:
+def promtool_tests(integration: Integration, rule_file: str) -> dict[str, Any] | None:
     """The promtool test document for an integration (None without examples); `rule_file` is
     the rule file's path relative to the test file."""
     groups = [group(integration, rule, index, example)
@@ -74,7 +74,9 @@ def _assertion(rule: Alert | Recording, expect: Fires | Silent | Records,
     if isinstance(rule, Recording):
         assert isinstance(expect, Records)
         selected = _selector(rule.record, expect.labels)
-        # The value within 0.1%: promtool compares floats exactly.
+        if expect.value == 0:
+            return f"sum({selected})", [{"labels": "{}", "value": 0}]
+        # The value to 0.1% (promtool compares floats exactly): their ratio, rounded.
         return (f"round(sum({selected}) / {number(expect.value)}, 0.001)",
                 [{"labels": "{}", "value": 1}])
     alerts = _selector("ALERTS", {"alertname": rule.name, "alertstate": "firing",
@@ -233,6 +235,6 @@ def _got(got: str, expect: Fires | Silent | Records) -> str:
     if not got.startswith("{} "):
         return got
     value = float(got[3:])
-    if isinstance(expect, Records):
+    if isinstance(expect, Records) and expect.value != 0:
         return f"about {number(round(value * expect.value, 6))}"
     return f"{number(value)} firing"

@@ -18,7 +18,7 @@ def render(spec: Spec) -> dict[str, bytes]:
     if not (integration.recording_rules or integration.alerts):
         return {}
     files = {f"prometheus/rules/{spec.name}.yaml": to_yaml(rule_file(integration), spec.source)}
-    tests = rule_tests.test_file(integration, f"../rules/{spec.name}.yaml")
+    tests = rule_tests.promtool_tests(integration, f"../rules/{spec.name}.yaml")
     if tests is not None:
         files[f"prometheus/tests/{spec.name}.yaml"] = to_yaml(tests, spec.source)
     return files
