@@ -14,6 +14,7 @@ from generator.build import build_project
 from generator.cli import main
 from generator.model.examples import blip, counter, histogram, hold, jump, rise, series
 from generator.project import AlertSettings, IntegrationSettings, Project
+from generator.rule_tests import Failure, failures
 from tests.broken._base import BASE
 from tests.test_broken_specs import line_of, write_spec
 
@@ -118,3 +119,15 @@ def test_examples_follow_thresholds_durations_selector_and_labels(promtool: str,
                           cwd=tmp_path / "prometheus" / "tests", stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, check=False)
     assert done.returncode == 0, done.stdout
+
+
+def test_promtool_report_is_mapped_back_to_examples() -> None:
+    output = (
+        "Unit Testing:  demo.yaml\n  FAILED:\n"
+        '    expr: "count(ALERTS{alertname=\\"DemoSlow\\"}) # kgen example DemoSlow/warning 2",'
+        " time: 12m,\n        exp: {} 1E+00\n        got: nil\n"
+        "Unit Testing:  other.yaml\n  FAILED:\n    1:1: group \"x\", rule 1: bad template\n"
+    )
+    found, rest = failures(output)
+    assert found == [Failure("demo.yaml", "DemoSlow/warning", 2, "12m", "{} 1E+00", "nil")]
+    assert rest == '1:1: group "x", rule 1: bad template'
