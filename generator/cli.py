@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def project_options(func: F) -> F:
-    """--config, --profile, --specs and --out: which settings, specs and output tree to use."""
+def spec_options(func: F) -> F:
+    """--config, --profile and --specs: which settings and specs to use."""
     options = (
         click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False,
                                                                 exists=True),
@@ -29,13 +29,18 @@ def project_options(func: F) -> F:
                                        "settings; it has its own output tree."),
         click.option("--specs", "specs_dir", type=click.Path(path_type=Path, file_okay=False),
                      help="Directory of integration spec modules (default: specs)."),
-        click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-                     help="Output directory (default: out, or out-<profile>); kgen only touches "
-                          "the files it generated."),
     )
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def project_options(func: F) -> F:
+    """The spec options and --out: which settings, specs and output tree to use."""
+    func = click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+                        help="Output directory (default: out, or out-<profile>); kgen only "
+                             "touches the files it generated.")(func)
+    return spec_options(func)
 
 
 def _project(config_path: Path | None, profile: str | None, specs_dir: Path | None,
@@ -184,11 +189,11 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
 
 
 @main.command(name="test")
-@project_options
+@spec_options
 @click.option("--all-profiles", is_flag=True,
               help="The base settings and then every profile.")
 def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path | None,
-                  out_dir: Path | None, all_profiles: bool) -> None:
+                  all_profiles: bool) -> None:
     """Run every rule's examples through promtool on rules built in memory; write nothing.
 
     Exit 0 when every example holds, 1 when one fails (or the specs have errors), 2 when
@@ -206,7 +211,7 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
         sys.exit(2)
     failed = False
     try:
-        base = _project(config_path, profile, specs_dir, out_dir)
+        base = _project(config_path, profile, specs_dir, None)
         for name in [None, *base.profiles] if all_profiles else [profile]:
             project = base if name == profile else _project(config_path, name, specs_dir, None)
             failed = not _run_examples(project, name, promtool) or failed
