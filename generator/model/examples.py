@@ -22,8 +22,11 @@ Config, so a threshold or `for` changed in kgen.yaml moves the example with it.
   a project adds (`alerts.labels: {team: x}`), different per profile. So the generated test
   never states full label sets: it asks promtool's `promql_expr_test` for
   `count(ALERTS{alertname, alertstate="firing", severity, <subset>})`, whose result has no
-  labels; the subset is a selector and the count is compared exactly. The cost: annotations
-  are not asserted by examples (their templates are checked by KG302 and the suite).
+  labels; the subset is a selector and the count is compared exactly. Rejected: computing the
+  full set (the author's subset plus the alert's labels plus whatever the expression keeps:
+  the cluster label, `absent()`'s equality matchers... a second PromQL evaluator), and running
+  promtool twice to copy the labels it got (slow, and it would bless whatever the rule does).
+  The cost: annotations are not asserted by examples (KG302 and the suite check them).
 - Times are whole minutes from the start of the scenario (`at=25` is promtool's `25m`).
 """
 
