@@ -1,10 +1,11 @@
 """The generated promtool tests pass on every tree, and they are strong: weaken any alert and
 its examples fail.
 
-Weakenings (mutants), for every alert of the project's build: each comparison flipped (`>` to
-`<=`), each comparison's threshold moved ten times up and ten times down (a zero threshold has
-no such move), and `for` dropped. Every mutant must make promtool fail the alert's examples.
-All mutants run in one promtool call, each as its own test file next to its own rule file.
+Weakenings (mutants), for every alert of the project's build and of each of its profiles:
+each comparison flipped (`>` to `<=`), each comparison's threshold moved ten times up and ten
+times down (a zero threshold has no such move), and `for` dropped. Every mutant must make
+promtool fail the alert's examples. All mutants of a build run in one promtool call, each as
+its own test file next to its own rule file.
 """
 
 from __future__ import annotations
@@ -137,8 +138,10 @@ def test_mutate_flips_and_scales() -> None:
     assert comparisons("sum(up == bool 0) > 0 or count(rate(y[2m]) > 0.01)") == 2
 
 
-def test_every_weakened_alert_fails_its_examples(promtool: str, tmp_path: Path) -> None:
-    files = build_project(load_project(CONFIG))
+@pytest.mark.parametrize("profile", [None, *load_project(CONFIG).profiles])
+def test_every_weakened_alert_fails_its_examples(promtool: str, tmp_path: Path,
+                                                 profile: str | None) -> None:
+    files = build_project(load_project(CONFIG, profile))
     runs: dict[str, str] = {}
     for path in sorted(files):
         match = re.fullmatch(r"prometheus/rules/(.+)\.yaml", path)
@@ -171,10 +174,11 @@ def test_every_weakened_alert_fails_its_examples(promtool: str, tmp_path: Path) 
 
 def _write_mutant(where: Path, name: str, rules: dict[str, Any], at: tuple[int, int],
                   weakened: dict[str, Any], tests: dict[str, Any]) -> None:
-    """The weakened alert alone with the recording rules (which alerts may read), so promtool
-    evaluates no other alert in the mutant's examples."""
-    recording = [group for group in rules["groups"]
-                 if all("record" in rule for rule in group["rules"])]
+    """The weakened alert alone with the recording rules it reads, so promtool evaluates
+    nothing else in the mutant's examples."""
+    recording = [{**group, "rules": read} for group in rules["groups"]
+                 if (read := [rule for rule in group["rules"]
+                              if "record" in rule and rule["record"] in weakened["expr"]])]
     alone = {"name": rules["groups"][at[0]]["name"], "rules": [weakened]}
     (where / "rules").mkdir(parents=True)
     (where / "tests").mkdir()
