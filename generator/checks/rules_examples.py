@@ -25,8 +25,8 @@ def check(specs: list[Spec]) -> list[Finding]:
                 findings.append(Finding.at(
                     alert.location, Level.ERROR, CODE,
                     f"alert {alert.name} has no example where it {' or '.join(missing)}; add "
-                    "examples=(Example(..., expect=Fires(...)), Example(..., "
-                    "expect=Silent(...)))"))
+                    "examples=(fires_when(...), silent_on(...)) from "
+                    "generator.model.examples"))
         for rule, index, example in examples(integration):
             for series in example.series:
                 try:
