@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def project_options(func: F) -> F:
-    """--config, --profile, --specs and --out: which settings, specs and output tree to use."""
+def spec_options(func: F) -> F:
+    """--config, --profile and --specs: which settings and specs to use."""
     options = (
         click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False,
                                                                 exists=True),
@@ -33,9 +33,6 @@ def project_options(func: F) -> F:
                                        "settings; it has its own output tree."),
         click.option("--specs", "specs_dir", type=click.Path(path_type=Path, file_okay=False),
                      help="Directory of integration spec modules (default: specs)."),
-        click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-                     help="Output directory (default: out, or out-<profile>); kgen only touches "
-                          "the files it generated."),
     )
     for option in reversed(options):
         func = option(func)
@@ -95,6 +92,14 @@ def _connection(url: str, bearer_token_file: Path | None, basic_auth_file: Path 
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--header") from None
     return Connection(url, bearer_token_file, basic_auth_file, ca_file, parsed, timeout)
+
+
+def project_options(func: F) -> F:
+    """The spec options and --out: which settings, specs and output tree to use."""
+    func = click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+                        help="Output directory (default: out, or out-<profile>); kgen only "
+                             "touches the files it generated.")(func)
+    return spec_options(func)
 
 
 def _project(config_path: Path | None, profile: str | None, specs_dir: Path | None,
@@ -352,6 +357,85 @@ def cost(config_path: Path | None, profile: str | None, specs_dir: Path | None,
         _fail(error)
     bills.sort(key=lambda b: (-b.series, b.integration))
     click.echo(billing.as_json(bills) if output_format == "json" else billing.as_text(bills))
+
+
+@main.command(name="test")
+@spec_options
+@click.option("--all-profiles", is_flag=True,
+              help="The base settings and then every profile.")
+def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path | None,
+                  all_profiles: bool) -> None:
+    """Run every rule's examples through promtool on rules built in memory; write nothing.
+
+    Exit 0 when every example holds, 1 when one fails (or the specs have errors), 2 when
+    promtool is missing.
+    """
+    import shutil
+
+    from generator.findings import SpecError
+
+    if all_profiles and profile:
+        raise click.UsageError("--all-profiles tests every profile; drop --profile")
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        click.echo("error: promtool is not on PATH; install Prometheus' promtool", err=True)
+        sys.exit(2)
+    failed = False
+    try:
+        base = _project(config_path, profile, specs_dir, None)
+        for name in [None, *base.profiles] if all_profiles else [profile]:
+            project = base if name == profile else _project(config_path, name, specs_dir, None)
+            failed = not _run_examples(project, name, promtool) or failed
+    except SpecError as error:
+        _report(error)
+    sys.exit(1 if failed else 0)
+
+
+def _run_examples(project: Project, profile: str | None, promtool: str) -> bool:
+    """Report each rule's examples under `project`; True when all of them hold."""
+    import dataclasses
+    import subprocess
+    import tempfile
+
+    from generator import checks, rule_tests
+    from generator.build import load_specs, render
+    from generator.findings import Level, SpecError
+    from generator.scoping import scope_rules
+
+    specs = load_specs(project)
+    errors = [f for f in checks.run(specs) if f.level is Level.ERROR]
+    if errors:
+        raise SpecError(errors)
+    files = render(specs, dataclasses.replace(project, targets=("prometheus-rules",)))
+    tests = sorted(p.removeprefix("prometheus/tests/") for p in files
+                   if p.startswith("prometheus/tests/"))
+    tag = f"[{profile}] " if profile else ""
+    if not tests:
+        click.echo(f"{tag}no examples to run", err=True)
+        return True
+    with tempfile.TemporaryDirectory(prefix="kgen-test-") as tmp:
+        for path, data in files.items():
+            if path.startswith("prometheus/"):
+                (Path(tmp) / path).parent.mkdir(parents=True, exist_ok=True)
+                (Path(tmp) / path).write_bytes(data)
+        done = subprocess.run([promtool, "test", "rules", *tests], cwd=Path(tmp, "prometheus",
+                              "tests"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, check=False)
+    found, other = rule_tests.failures(done.stdout)
+    outcomes = rule_tests.outcomes([scope_rules(s.integration) for s in specs], found)
+    for outcome in outcomes:
+        verdict = "FAIL" if outcome.failed else "ok  "
+        click.echo(f"{tag}{verdict} {outcome.integration} {rule_tests.rule_key(outcome.rule)}"
+                   f" ({outcome.examples} examples)")
+        for index, example, failure in outcome.failed:
+            click.echo(f"    {rule_tests.explain(index, example, failure)}")
+    if other or (done.returncode != 0 and not found):
+        click.echo(f"{tag}promtool: {other or done.stdout.strip()}", err=True)
+        return False
+    failing = sum(len(o.failed) for o in outcomes)
+    total = sum(o.examples for o in outcomes)
+    click.echo(f"{tag}{total - failing} of {total} examples hold", err=True)
+    return failing == 0 and done.returncode == 0
 
 
 @main.command(name="list")

@@ -9,6 +9,8 @@ Calico v3.23.3 through v3.32.1.
 
 from __future__ import annotations
 
+import math
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator import relabel
@@ -29,11 +31,26 @@ from generator.model import (
     Row,
     Runbook,
     ScrapeJob,
+    Series,
     Severity,
     Signal,
     Threshold,
     Variable,
     keep_metrics,
+)
+from generator.model.examples import (
+    Example,
+    counter,
+    elsewhere,
+    fires_when,
+    gauge,
+    hold,
+    jump,
+    minutes,
+    quantile,
+    series,
+    silent_on,
+    target,
 )
 from generator.model.types import Duration
 
@@ -414,6 +431,32 @@ RUNBOOKS = {
 }
 
 
+FAILING, HEALTHY, BLIPPING = "10.0.0.1:9091", "10.0.0.2:9091", "10.0.0.3:9091"
+"""The Felix nodes of the examples: one failing, one healthy (a near miss), one with a blip."""
+
+
+def error_examples(config: Config, metric: str, what: str) -> tuple[Example, ...]:
+    """Failing: twice the threshold's errors per window (at least one), which fires once `for`
+    has passed. A near miss: half the threshold. An isolated burst of the failing count stays
+    silent: it leaves the window before `for` is over (we look while it is still in it)."""
+    window, for_ = minutes(config.error_window), minutes(config.error_for)
+    per_window = max(2 * config.error_threshold, 1)
+    end = window + for_ + 5
+
+    def errors(per: float, instance: str) -> tuple[Series, ...]:
+        return (counter(metric, per / (window * 60), end, instance=instance),)
+
+    burst = (jump(metric, 0, math.ceil(per_window), 10, end, instance=BLIPPING),)
+    return (
+        fires_when(f"Felix records {per_window:g} {what} every {config.error_window}",
+                   errors(per_window, FAILING), window + for_ + 2, instance=FAILING),
+        silent_on(f"Felix records {config.error_threshold / 2:g} {what} every "
+                  f"{config.error_window}", errors(config.error_threshold / 2, HEALTHY), end - 1),
+        silent_on(f"Felix records {math.ceil(per_window)} {what} at once, then no more", burst,
+                  10 + min(window, for_) - 1),
+    )
+
+
 def _error_alert(config: Config, name: str, metric: str, summary: str, what: str) -> Alert:
     window = config.error_window
     return Alert(
@@ -427,6 +470,28 @@ def _error_alert(config: Config, name: str, metric: str, summary: str, what: str
             f"in the last {window}, and has kept failing for {config.error_for}."
         ),
         runbook=RUNBOOKS[name],
+        examples=error_examples(config, metric, what),
+    )
+
+
+def latency_examples(config: Config, metric: str, threshold: float,
+                     unit: str) -> tuple[Example, ...]:
+    """p99 at twice the threshold fires after `for`; half of it is a near miss; a slow spell
+    that keeps p99 high for less than `for` (the summary's 10-minute window included) does not."""
+    for_ = minutes(config.latency_for)
+    end = for_ + 4
+    slow, fast = 2 * threshold, threshold / 2
+    spell = max(for_ - 2, 1)
+    return (
+        fires_when(f"p99 stays at {slow:g}{unit} for {end} minutes",
+                   (quantile(metric, "0.99", hold(slow, end), instance=FAILING),),
+                   for_ + 2, instance=FAILING),
+        silent_on(f"p99 stays at {fast:g}{unit}, half the threshold",
+                  (quantile(metric, "0.99", hold(fast, end), instance=HEALTHY),), end - 1),
+        silent_on(f"p99 rises to {slow:g}{unit} for {spell} minutes",
+                  (quantile(metric, "0.99", hold(fast, 4), hold(slow, spell),
+                            hold(fast, end - 4 - spell), instance=BLIPPING),),
+                  4 + spell - 1),
     )
 
 
@@ -447,6 +512,8 @@ def _latency_alert(
             f"{'µs' if scale == 1e6 else 's'})."
         ),
         runbook=RUNBOOKS[name],
+        examples=latency_examples(config, metric, threshold * scale,
+                                  "µs" if scale == 1e6 else "s"),
     )
 
 
@@ -454,6 +521,40 @@ def _target(port: int) -> str:
     """`up` of one component's targets: every scrape job we generate puts the port it scrapes
     in `instance`, whatever the job is called."""
     return f'up{{instance=~".+:{port}"}}'
+
+
+def down_examples(config: Config, port: int, other_port: int) -> tuple[Example, ...]:
+    """One target of the component down for good fires, once, for that target; a restart
+    shorter than `for` does not; a target of the other component (another port) never counts."""
+    for_ = minutes(config.down_for)
+    end, restart = for_ + 6, max(for_ - 2, 1)
+    down, up = f"10.0.0.1:{port}", f"10.0.0.2:{port}"
+    healthy = target(hold(1, end), instance=up, node="node-2")
+    return (
+        fires_when(f"the target on node-1 stays down for {end} minutes",
+                   (target(hold(0, end), instance=down, node="node-1"), healthy), for_ + 2,
+                   instance=down, node="node-1"),
+        silent_on(f"the target on node-1 restarts for {restart} minute(s)",
+                  (target(hold(1, 5), hold(0, restart), hold(1, end - 5 - restart),
+                          instance=down, node="node-1"), healthy), 5 + restart - 1),
+        silent_on("a target on another port is down",
+                  (target(hold(0, end), instance=f"10.1.0.9:{other_port}"), healthy), end - 1),
+    )
+
+
+def absent_examples(config: Config, port: int, other_port: int) -> tuple[Example, ...]:
+    """No target of the component fires after `for`, whatever else is scraped; one target is
+    enough to stay silent."""
+    for_ = minutes(config.absent_for)
+    end = for_ + 4
+    others = (elsewhere("up", end), target(hold(1, end), instance=f"10.1.0.9:{other_port}"))
+    return (
+        fires_when("only other targets are scraped", others, for_ + 2),
+        silent_on("one target of the component is scraped",
+                  (*others, target(hold(1, end), instance=f"10.0.0.1:{port}")), end - 1),
+        silent_on(f"no target of the component for {max(for_ - 1, 0)} minutes", others,
+                  max(for_ - 1, 0)),
+    )
 
 
 def scrape_alerts(config: Config) -> tuple[Alert, ...]:
@@ -465,25 +566,58 @@ def scrape_alerts(config: Config) -> tuple[Alert, ...]:
         _alert("CalicoFelixDown", Severity.WARNING, config.down_for, f"{felix} == 0",
                "Felix on a Calico node cannot be scraped.",
                f"Scraping Felix on {{{{ $labels.instance }}}} has failed for {config.down_for}: "
-               "calico-node on that node is down, or its metrics port is unreachable."),
+               "calico-node on that node is down, or its metrics port is unreachable.",
+               down_examples(config, config.node_port, config.controllers_port)),
         _alert("CalicoMetricsAbsent", Severity.WARNING, config.absent_for,
                targets_gone(felix, config.absent_lookback),
                "No Felix target is being scraped.",
                f"No calico-node target matching {config.selector} on port {config.node_port} "
                f"has been discovered for {config.absent_for}; every Felix alert is blind.",
+               absent_examples(config, config.node_port, config.controllers_port),
                suppress=gone),
         _alert("CalicoKubeControllersDown", Severity.WARNING, config.down_for,
                f"{controllers} == 0",
                "The Calico kube-controllers cannot be scraped.",
                f"Scraping calico-kube-controllers on {{{{ $labels.instance }}}} has failed for "
-               f"{config.down_for}: the controllers are down, or their metrics port is off."),
+               f"{config.down_for}: the controllers are down, or their metrics port is off.",
+               down_examples(config, config.controllers_port, config.node_port)),
         _alert("CalicoKubeControllersMetricsAbsent", Severity.WARNING, config.absent_for,
                targets_gone(controllers, config.absent_lookback),
                "No Calico kube-controllers target is being scraped.",
                f"No calico-kube-controllers target matching {config.selector} on port "
                f"{config.controllers_port} has been discovered for {config.absent_for}; IP "
                "pool use is not watched.",
+               absent_examples(config, config.controllers_port, config.node_port),
                suppress=gone),
+    )
+
+
+def ippool_examples(config: Config) -> tuple[Example, ...]:
+    """A pool of 256 addresses used past the threshold (half way to full) fires; half the
+    threshold is a near miss; a rollout's surge shorter than `for` does not fire."""
+    for_, limit = minutes(config.ippool_for), config.ippool_usage_percent
+    end, surge = for_ + 4, max(for_ - 2, 1)
+    pool, controllers = "default-ipv4-ippool", f"10.1.0.9:{config.controllers_port}"
+    full, quiet = 256 * (100 + limit) / 200, 256 * limit / 200
+
+    def used(*per_node: Series) -> tuple[Series, ...]:
+        return (gauge("ipam_ippool_size", 256, end, ippool=pool, instance=controllers),
+                *per_node)
+
+    def node(name: str, *phases: tuple[float, int]) -> Series:
+        return series("ipam_allocations_in_use", *(hold(v, n) for v, n in phases),
+                      ippool=pool, node=name, instance=controllers)
+
+    return (
+        fires_when(f"{100 * full / 256:g}% of the pool is in use across two nodes",
+                   used(node("node-1", (full / 2, end)), node("node-2", (full / 2, end))),
+                   for_ + 2, ippool=pool),
+        silent_on(f"{100 * quiet / 256:g}% of the pool is in use",
+                  used(node("node-1", (quiet / 2, end)), node("node-2", (quiet / 2, end))),
+                  end - 1),
+        silent_on(f"a rollout fills {100 * full / 256:g}% of the pool for {surge} minute(s)",
+                  used(node("node-1", (quiet, 3), (full, surge), (quiet, end - 3 - surge))),
+                  3 + surge - 1),
     )
 
 
@@ -496,14 +630,16 @@ def ipam_alerts(config: Config) -> tuple[Alert, ...]:
                "A Calico IP pool is running out of addresses.",
                f"IP pool {{{{ $labels.ippool }}}} has {{{{ $value | humanize }}}}% of its "
                f"addresses in use (threshold {percent:g}%); when it runs out, new pods get "
-               "no address."),
+               "no address.", ippool_examples(config)),
     )
 
 
 def _alert(name: str, severity: Severity, for_: str, expr: str, summary: str,
-           description: str, suppress: dict[str, str] | None = None) -> Alert:
+           description: str, examples: tuple[Example, ...],
+           suppress: dict[str, str] | None = None) -> Alert:
     return Alert(name=name, expr=expr, for_=for_, severity=severity, summary=summary,
-                 description=description, runbook=RUNBOOKS[name], suppress=suppress or {})
+                 description=description, runbook=RUNBOOKS[name], examples=examples,
+                 suppress=suppress or {})
 
 
 def alerts(config: Config) -> tuple[Alert, ...]:

@@ -39,6 +39,25 @@ from generator.model import (
     Variable,
     keep_metrics,
 )
+from generator.model.examples import (
+    Example,
+    Phase,
+    Series,
+    blip,
+    counter,
+    elsewhere,
+    fires_when,
+    gauge,
+    histogram,
+    hold,
+    jump,
+    minutes,
+    records,
+    rise,
+    series,
+    silent_on,
+    target,
+)
 from generator.model.types import Duration, LabelName, duration_seconds
 
 COUNTER, GAUGE, HISTOGRAM = MetricType.COUNTER, MetricType.GAUGE, MetricType.HISTOGRAM
@@ -247,7 +266,7 @@ FSYNC_P99 = "job_instance:etcd_disk_wal_fsync_duration_seconds:p99_rate5m"
 COMMIT_P99 = "job_instance:etcd_disk_backend_commit_duration_seconds:p99_rate5m"
 
 
-def recording_rules() -> tuple[Recording, ...]:
+def recording_rules(config: Config) -> tuple[Recording, ...]:
     def p99(bucket: str, matchers: str = "") -> str:
         return f"histogram_quantile(0.99, rate({bucket}{matchers}[5m]))"
 
@@ -256,13 +275,26 @@ def recording_rules() -> tuple[Recording, ...]:
         # rewrites the whole database and is slow by design.
         Recording(record=GRPC_P99, expr=p99(
             "grpc_server_handling_seconds_bucket",
-            '{grpc_type="unary", grpc_method!="Defragment"}')),
+            '{grpc_type="unary", grpc_method!="Defragment"}'),
+            examples=p99_examples(config, "grpc_server_handling_seconds", grpc_type="unary",
+                                  grpc_service="etcdserverpb.KV", grpc_method="Range")),
         Recording(record=PEER_RTT_P99,
-                  expr=p99("etcd_network_peer_round_trip_time_seconds_bucket")),
-        Recording(record=FSYNC_P99, expr=p99("etcd_disk_wal_fsync_duration_seconds_bucket")),
+                  expr=p99("etcd_network_peer_round_trip_time_seconds_bucket"),
+                  examples=p99_examples(config, "etcd_network_peer_round_trip_time_seconds",
+                                        To="m1")),
+        Recording(record=FSYNC_P99, expr=p99("etcd_disk_wal_fsync_duration_seconds_bucket"),
+                  examples=p99_examples(config, "etcd_disk_wal_fsync_duration_seconds")),
         Recording(record=COMMIT_P99,
-                  expr=p99("etcd_disk_backend_commit_duration_seconds_bucket")),
+                  expr=p99("etcd_disk_backend_commit_duration_seconds_bucket"),
+                  examples=p99_examples(config, "etcd_disk_backend_commit_duration_seconds")),
     )
+
+
+def p99_examples(config: Config, histogram_name: str, **labels: str) -> tuple[Example, ...]:
+    """Every observation in the (0.2s, 0.4s] bucket: the p99 interpolates to 0.398s."""
+    return (records("member m0's observations all take 0.4s",
+                    histogram(histogram_name, 10, ((20, 0.4),), **labels, **_member(config, 0)),
+                    10, 0.398, instance="m0"),)
 
 
 # Setup and runbooks: rendered into the generated docs page (out/docs/etcd.md).
@@ -488,9 +520,11 @@ RUNBOOKS = {
 
 
 def _alert(config: Config, name: str, severity: Severity, for_: str, expr: str, summary: str,
-           description: str, suppress: dict[str, str] | None = None) -> Alert:
+           description: str, examples: tuple[Example, ...],
+           suppress: dict[str, str] | None = None) -> Alert:
     return Alert(name=name, expr=expr, for_=for_, severity=severity, summary=summary,
-                 description=description, runbook=RUNBOOKS[name], suppress=suppress or {})
+                 description=description, runbook=RUNBOOKS[name], examples=examples,
+                 suppress=suppress or {})
 
 
 SYSDIG_MEMBER_LABELS = ("sysdig_k8s_pod_uid",)
@@ -513,6 +547,176 @@ def _cluster(config: Config) -> str:
     return f"{{{{ $labels.{config.cluster_name_label} }}}}"
 
 
+# Examples: every alert's behaviour, built from the Config (see generator.model.examples). The
+# members are m0, m1 and m2; cluster-level expectations state no labels, so they hold however
+# the cluster is told apart (job, cluster label).
+
+def _member(config: Config, index: int) -> dict[str, str]:
+    """Labels of example member m<index>: `instance` (every target has it) and the other
+    `instance_labels`, as our prometheus-flavor job sets `pod`."""
+    others = {label: f"etcd-m{index}" if label == "pod" else f"{label}-m{index}"
+              for label in config.instance_labels if label != "instance"}
+    return {"instance": f"m{index}", **others}
+
+
+def _targets(config: Config, *members: tuple[Phase, ...]) -> tuple[Series, ...]:
+    """`up` of members m0, m1, ..., each with its own phases."""
+    return tuple(target(*phases, **_member(config, index))
+                 for index, phases in enumerate(members))
+
+
+def members_down_examples(config: Config) -> tuple[Example, ...]:
+    for_ = minutes(config.members_down_for)
+    end, restart, rate = for_ + 6, max(for_ // 2, 1), config.peer_failure_rate
+    up = (hold(1, end),)
+
+    def failing_sends(per_member: float) -> tuple[Series, ...]:
+        return (*_targets(config, up, up, up), *(
+            counter("etcd_network_peer_sent_failures_total", per_member, end, To="m2",
+                    **_member(config, index)) for index in (0, 1)))
+
+    return (
+        fires_when("1 of 3 members is down", _targets(config, up, up, (hold(0, end),)),
+                   for_ + 2),
+        silent_on(f"one member restarts for {restart} minutes",
+                  _targets(config, up, up,
+                           (hold(1, 5), hold(0, restart), hold(1, end - 5 - restart))),
+                  5 + restart - 1),
+        fires_when(f"2 members fail {rate:g} sends a second each to the third",
+                   failing_sends(rate), for_ + 4),
+        silent_on(f"2 members fail {rate / 4:g} sends a second each to the third",
+                  failing_sends(rate / 4), end - 1),
+    )
+
+
+def quorum_examples(config: Config) -> tuple[Example, ...]:
+    for_ = minutes(config.insufficient_members_for)
+    end, outage = for_ + 4, max(for_ - 1, 1)
+    up, down = (hold(1, end),), (hold(0, end),)
+    brief = (hold(1, 2), hold(0, outage), hold(1, end - 2 - outage))
+    return (
+        fires_when("2 of 3 members are down", _targets(config, up, down, down), for_ + 2),
+        silent_on("1 of 3 members is down (quorum kept)", _targets(config, up, up, down), end - 1),
+        silent_on(f"2 of 3 members are down for {outage} minute(s)",
+                  _targets(config, up, brief, brief), 2 + outage - 1),
+    )
+
+
+def no_leader_examples(config: Config) -> tuple[Example, ...]:
+    for_ = minutes(config.no_leader_for)
+    end, election = for_ + 5, max(for_ - 1, 1)
+    metric = "etcd_server_has_leader"
+    m0, leader = _member(config, 0), gauge(metric, 1, end, **_member(config, 1))
+    return (
+        fires_when("member m0 has no leader", (jump(metric, 1, 0, 1, end, **m0), leader),
+                   for_ + 3, instance="m0"),
+        silent_on("every member has a leader", (gauge(metric, 1, end, **m0), leader), end - 1),
+        silent_on(f"an election takes {election} minute(s)",
+                  (blip(metric, 1, 0, 3, election, end, **m0), leader), 3 + election - 1),
+    )
+
+
+def absent_examples(config: Config) -> tuple[Example, ...]:
+    for_ = minutes(config.absent_for)
+    end = for_ + 4
+    others = (elsewhere("up", end),)
+    return (
+        fires_when("no etcd target is scraped, only other jobs", others, for_ + 2),
+        silent_on("an etcd member is scraped", _targets(config, (hold(1, end),)), end - 1),
+        silent_on(f"no etcd target has been scraped for {max(for_ - 1, 0)} minutes", others,
+                  max(for_ - 1, 0)),
+    )
+
+
+def leader_changes_examples(config: Config) -> tuple[Example, ...]:
+    window, for_ = minutes(config.leader_changes_window), minutes(config.leader_changes_for)
+    threshold = config.leader_changes_threshold
+    end, near = window + for_ + 4, threshold - 1
+
+    def seen(*phases: Phase) -> tuple[Series, ...]:
+        """Every member sees the same changes."""
+        return tuple(series("etcd_server_leader_changes_seen_total", *phases,
+                            **_member(config, index)) for index in range(3))
+
+    few = (hold(0, 2), rise(1 / 60, near), hold(near, end - 2 - near)) if near else (hold(0, end),)
+    return (
+        fires_when(f"the cluster changes leader {2 * threshold} times every "
+                   f"{config.leader_changes_window}",
+                   seen(rise(2 * threshold / (window * 60), end)), window + for_ + 2),
+        silent_on(f"all three members see the same {near} leader changes", seen(*few), window),
+        silent_on(f"{threshold} leader changes happened at once {max(for_ - 2, 0)} minutes ago",
+                  seen(hold(0, 2), hold(threshold, end - 2)), 2 + max(for_ - 2, 0)),
+    )
+
+
+def failed_proposals_examples(config: Config) -> tuple[Example, ...]:
+    for_, limit = minutes(config.failed_proposals_for), config.failed_proposals_per_second
+    end, failing = 15 + for_ + 3, 2 * limit or 1
+
+    def failed(per_second: float, member: int) -> tuple[Series, ...]:
+        return (counter("etcd_server_proposals_failed_total", per_second, end,
+                        **_member(config, member)),)
+
+    return (
+        fires_when(f"a member fails {failing:g} proposals a second", failed(failing, 0),
+                   15 + for_ + 2, instance="m0"),
+        silent_on(f"a member fails {limit / 2:g} proposals a second", failed(limit / 2, 1),
+                  end - 1),
+        silent_on(f"a member has failed {failing:g} proposals a second for "
+                  f"{max(for_ - 1, 0)} minutes", failed(failing, 0), max(for_ - 1, 0)),
+    )
+
+
+def grpc_error_examples(config: Config, percent: float, for_duration: str) -> tuple[Example, ...]:
+    """Failed Range calls answer Unavailable, a server-side code every version counts."""
+    for_ = minutes(for_duration)
+    end, failing = for_ + 5, min(2 * percent, (100 + percent) / 2) or 1
+    handled = "grpc_server_handled_total"
+    kv = {"grpc_service": "etcdserverpb.KV", "grpc_method": "Range", **_member(config, 0)}
+
+    def failed(share: float) -> tuple[Series, ...]:
+        """100 good Range calls a second, and failures making `share` percent of all."""
+        return (counter(handled, 100, end, grpc_type="unary", grpc_code="OK", **kv),
+                counter(handled, 100 * share / (100 - share), end, grpc_type="unary",
+                        grpc_code="Unavailable", **kv))
+
+    watches = (counter(handled, 100, end, grpc_type="unary", grpc_code="OK", **kv),
+               counter(handled, 100, end, grpc_type="bidi_stream", grpc_code="Canceled",
+                       grpc_service="etcdserverpb.Watch", grpc_method="Watch",
+                       **_member(config, 0)))
+    return (
+        fires_when(f"{failing:g}% of a member's Range calls fail", failed(failing), for_ + 3,
+                   grpc_method="Range"),
+        silent_on(f"{percent / 2:g}% of a member's Range calls fail", failed(percent / 2),
+                  end - 1),
+        silent_on("every watch ends cancelled as its client leaves", watches, end - 1),
+        silent_on(f"{failing:g}% of Range calls have failed for {max(for_ - 1, 0)} minutes",
+                  failed(failing), max(for_ - 1, 0)),
+    )
+
+
+def slow_examples(config: Config, histogram_name: str, seconds: float,
+                   **labels: str) -> tuple[Example, ...]:
+    """Observations at twice the threshold fire; at half of it they do not; a burst that keeps
+    the 5-minute p99 high for less than `for` does not either."""
+    for_ = minutes(config.latency_for)
+    burst = max(for_ - 7, 1)
+    end = max(for_ + 8, 10 + burst + 3)
+    slow, fast = 2 * seconds, seconds / 2
+
+    def observed(*latencies: tuple[int, float]) -> tuple[Series, ...]:
+        return histogram(histogram_name, 10, latencies, **labels, **_member(config, 0))
+
+    return (
+        fires_when(f"every observation takes {slow:g}s", observed((end, slow)), for_ + 5,
+                   instance="m0", **{k: v for k, v in labels.items() if k != "grpc_service"
+                                     and k != "grpc_type"}),
+        silent_on(f"every observation takes {fast:g}s", observed((end, fast)), end - 1),
+        silent_on(f"observations take {slow:g}s for {burst} minute(s)",
+                  observed((10, fast), (burst, slow), (end - 10 - burst, fast)), 10 + burst + 2),
+    )
+
+
 def availability_alerts(config: Config) -> tuple[Alert, ...]:
     members = _members(config)
     # Members down by their own targets, or peers the others keep failing to send to; each side
@@ -532,6 +736,7 @@ def availability_alerts(config: Config) -> tuple[Alert, ...]:
                "An etcd member is down or its peers cannot reach it.",
                f"Cluster {_cluster(config)} has {{{{ $value }}}} member(s) down or unreachable for "
                f"{config.members_down_for}. One more loss may cost the cluster its quorum.",
+               members_down_examples(config),
                suppress={"KG205": "`endpoint` is the port-name label the Prometheus Operator "
                                   "adds, dropping it is a no-op where it is absent; "
                                   + SYSDIG_ONLY}),
@@ -540,18 +745,20 @@ def availability_alerts(config: Config) -> tuple[Alert, ...]:
                "An etcd cluster has lost its quorum.",
                f"Only {{{{ $value }}}} member(s) of cluster {_cluster(config)} are up, fewer "
                "than a majority: the cluster accepts no writes, and the Kubernetes API stalls.",
-               suppress={"KG205": SYSDIG_ONLY}),
+               quorum_examples(config), suppress={"KG205": SYSDIG_ONLY}),
         _alert(config, "etcdNoLeader", CRITICAL, config.no_leader_for,
                "etcd_server_has_leader == 0",
                "An etcd member has no leader.",
                f"Member {MEMBER} of cluster {_cluster(config)} has seen no leader for "
-               f"{config.no_leader_for}; it cannot serve writes or linearizable reads."),
+               f"{config.no_leader_for}; it cannot serve writes or linearizable reads.",
+               no_leader_examples(config)),
         _alert(config, "etcdMetricsAbsent", CRITICAL, config.absent_for,
                targets_gone("up", config.absent_lookback),
                "No etcd target is being scraped.",
                f"No target matching {config.selector} has been discovered for "
                f"{config.absent_for}: etcd is gone from service discovery, or the scrape job is "
                "broken, and every other etcd alert is blind.",
+               absent_examples(config),
                suppress={"KG302": "the alert carries at most the cluster label, whose name "
                                   "the spec does not know, so there is nothing to template"}),
     )
@@ -572,14 +779,16 @@ def raft_alerts(config: Config) -> tuple[Alert, ...]:
                "An etcd cluster keeps electing new leaders.",
                f"Cluster {_cluster(config)} changed leader {{{{ $value | humanize }}}} times in "
                f"the last {window}. Frequent elections stall writes; look for slow disks, CPU "
-               "starvation or a flaky network between members.", suppress={"KG205": SYSDIG_ONLY}),
+               "starvation or a flaky network between members.",
+               leader_changes_examples(config), suppress={"KG205": SYSDIG_ONLY}),
         _alert(config, "etcdHighNumberOfFailedProposals", WARNING, config.failed_proposals_for,
                f"rate(etcd_server_proposals_failed_total[15m]) > "
                f"{config.failed_proposals_per_second:g}",
                "An etcd member keeps failing Raft proposals.",
                f"Member {MEMBER} of cluster {_cluster(config)} failed {{{{ $value | humanize }}}} "
                "proposals per second over the last 15 minutes, usually during leader elections "
-               "or while quorum is lost."),
+               "or while quorum is lost.",
+               failed_proposals_examples(config)),
     )
 
 
@@ -593,20 +802,30 @@ def _grpc_errors(config: Config, severity: Severity, percent: float, for_: str) 
         f"{{{{ $value | humanize }}}}% of {{{{ $labels.grpc_method }}}} calls on member "
         f"{MEMBER} of cluster {_cluster(config)} failed on the server's side over the last "
         f"5 minutes (threshold {percent:g}%).",
+        grpc_error_examples(config, percent, for_),
     )
 
 
-def _slow(config: Config, name: str, severity: Severity, series: str, seconds: float,
-          summary: str, what: str) -> Alert:
+def _slow(config: Config, name: str, severity: Severity, recorded: str, seconds: float,
+          summary: str, what: str, examples: tuple[Example, ...]) -> Alert:
     return _alert(
-        config, name, severity, config.latency_for, f"{series} > {seconds:g}", summary,
+        config, name, severity, config.latency_for, f"{recorded} > {seconds:g}", summary,
         f"The 99th percentile of {what} on member {MEMBER} of cluster {_cluster(config)} has "
         f"been above {seconds:g}s for {config.latency_for} "
         "(now {{ $value | humanizeDuration }}).",
+        examples,
     )
 
 
 def performance_alerts(config: Config) -> tuple[Alert, ...]:
+    grpc = "grpc_server_handling_seconds"
+    range_calls = {"grpc_type": "unary", "grpc_service": "etcdserverpb.KV", "grpc_method": "Range"}
+    defragment = histogram(grpc, 1, ((minutes(config.latency_for) + 8,
+                                      10 * config.grpc_p99_seconds),),
+                           grpc_type="unary", grpc_service="etcdserverpb.Maintenance",
+                           grpc_method="Defragment", **_member(config, 0))
+    fsync = "etcd_disk_wal_fsync_duration_seconds"
+    commit = "etcd_disk_backend_commit_duration_seconds"
     return (
         _grpc_errors(config, WARNING, config.grpc_error_warning_percent,
                      config.grpc_error_warning_for),
@@ -614,18 +833,93 @@ def performance_alerts(config: Config) -> tuple[Alert, ...]:
                      config.grpc_error_critical_for),
         _slow(config, "etcdGRPCRequestsSlow", CRITICAL, GRPC_P99, config.grpc_p99_seconds,
               "etcd answers gRPC requests slowly.",
-              "{{ $labels.grpc_method }} request time"),
+              "{{ $labels.grpc_method }} request time",
+              (*slow_examples(config, grpc, config.grpc_p99_seconds, **range_calls),
+               silent_on("Defragment, slow by design, takes ten times the threshold",
+                         defragment, minutes(config.latency_for) + 7))),
         _slow(config, "etcdMemberCommunicationSlow", WARNING, PEER_RTT_P99,
               config.peer_rtt_p99_seconds, "etcd members are slow to reach each other.",
-              "the round trip to peer {{ $labels.To }}"),
+              "the round trip to peer {{ $labels.To }}",
+              slow_examples(config, "etcd_network_peer_round_trip_time_seconds",
+                             config.peer_rtt_p99_seconds, To="m1")),
         _slow(config, "etcdHighFsyncDurations", WARNING, FSYNC_P99,
               config.fsync_warning_p99_seconds, "etcd's write-ahead log is slow to sync to disk.",
-              "WAL fsync time"),
+              "WAL fsync time", slow_examples(config, fsync, config.fsync_warning_p99_seconds)),
         _slow(config, "etcdHighFsyncDurations", CRITICAL, FSYNC_P99,
               config.fsync_critical_p99_seconds,
-              "etcd's write-ahead log is very slow to sync to disk.", "WAL fsync time"),
+              "etcd's write-ahead log is very slow to sync to disk.", "WAL fsync time",
+              slow_examples(config, fsync, config.fsync_critical_p99_seconds)),
         _slow(config, "etcdHighCommitDurations", WARNING, COMMIT_P99, config.commit_p99_seconds,
-              "etcd is slow to commit to its backend database.", "backend commit time"),
+              "etcd is slow to commit to its backend database.", "backend commit time",
+              slow_examples(config, commit, config.commit_p99_seconds)),
+    )
+
+
+QUOTA = 8 * 1024**3
+"""The backend quota of the storage examples (etcd's suggested maximum, 8 GiB)."""
+
+
+def quota_examples(config: Config) -> tuple[Example, ...]:
+    for_, limit = minutes(config.quota_for), config.quota_percent
+    end, full = for_ + 4, (100 + limit) / 2
+
+    def database(percent: float, member: int) -> tuple[Series, ...]:
+        return (gauge("etcd_mvcc_db_total_size_in_bytes", int(QUOTA * percent / 100), end,
+                      **_member(config, member)),
+                gauge("etcd_server_quota_backend_bytes", QUOTA, end, **_member(config, member)))
+
+    return (
+        fires_when(f"a database fills {full:g}% of its quota", database(full, 0), for_ + 2,
+                   instance="m0"),
+        silent_on(f"a database fills {limit / 2:g}% of its quota", database(limit / 2, 1),
+                  end - 1),
+        silent_on(f"a database has filled {full:g}% of its quota for {max(for_ - 1, 0)} minutes",
+                  database(full, 0), max(for_ - 1, 0)),
+    )
+
+
+def growth_examples(config: Config) -> tuple[Example, ...]:
+    for_, horizon = minutes(config.growth_for), minutes(config.growth_horizon)
+    end = for_ + 4
+    size = "etcd_mvcc_db_total_size_in_bytes"
+
+    def database(*phases: Phase) -> tuple[Series, ...]:
+        return (series(size, *phases, **_member(config, 0)),
+                gauge("etcd_server_quota_backend_bytes", QUOTA, end, **_member(config, 0)))
+
+    # From a tenth of the quota, growing by a whole quota per horizon.
+    growing = database(hold(QUOTA // 10, 1), rise(QUOTA / (horizon * 60), end - 1))
+    return (
+        fires_when(f"a database grows by its quota every {config.growth_horizon}", growing,
+                   for_ + 2, instance="m0"),
+        silent_on("a database stays at half its quota", database(hold(QUOTA // 2, end)),
+                  end - 1),
+        silent_on(f"a database has grown by its quota every {config.growth_horizon} "
+                  f"for {max(for_ - 1, 0)} minutes", growing, max(for_ - 1, 0)),
+    )
+
+
+def fragmentation_examples(config: Config) -> tuple[Example, ...]:
+    for_, ratio = minutes(config.fragmentation_for), config.fragmentation_ratio
+    end, large = for_ + 4, 3 * config.fragmentation_min_bytes or 3 * 1024**3
+
+    def database(in_use: int, used: float, member: int = 0) -> tuple[Series, ...]:
+        return (gauge("etcd_mvcc_db_total_size_in_use_in_bytes", in_use, end,
+                      **_member(config, member)),
+                gauge("etcd_mvcc_db_total_size_in_bytes", int(in_use / used), end,
+                      **_member(config, member)))
+
+    mostly_free = database(large, ratio / 2)
+    return (
+        fires_when(f"a database of {large} bytes in use is {ratio / 2:.0%} live data",
+                   mostly_free, for_ + 2, instance="m0"),
+        silent_on(f"a database of {large} bytes in use is {(1 + ratio) / 2:.0%} live data",
+                  database(large, (1 + ratio) / 2, 1), end - 1),
+        silent_on(f"a database of {config.fragmentation_min_bytes // 2} bytes in use is "
+                  f"{ratio / 2:.0%} live data",
+                  database(config.fragmentation_min_bytes // 2, ratio / 2, 2), end - 1),
+        silent_on(f"a database has been mostly free for {max(for_ - 1, 0)} minutes", mostly_free,
+                  max(for_ - 1, 0)),
     )
 
 
@@ -640,25 +934,49 @@ def storage_alerts(config: Config) -> tuple[Alert, ...]:
                "An etcd database is about to hit its quota.",
                f"The database of member {MEMBER} of cluster {_cluster(config)} fills "
                "{{ $value | humanize }}% of its quota. At the quota etcd refuses every write "
-               "until it is compacted, defragmented and the NOSPACE alarm disarmed."),
+               "until it is compacted, defragmented and the NOSPACE alarm disarmed.",
+               quota_examples(config)),
         _alert(config, "etcdExcessiveDatabaseGrowth", WARNING, config.growth_for,
                f"predict_linear({size}[{horizon}], {_seconds(horizon)}) > {quota}",
                "An etcd database is growing towards its quota.",
                f"At the pace of the last {horizon}, the database of member {MEMBER} of cluster "
                f"{_cluster(config)} reaches its quota within {horizon}. Look for a client writing "
-               "unusually much, or for a compaction that no longer runs."),
+               "unusually much, or for a compaction that no longer runs.",
+               growth_examples(config)),
         _alert(config, "etcdDatabaseHighFragmentationRatio", WARNING, config.fragmentation_for,
                f"last_over_time({in_use}[5m]) / last_over_time({size}[5m]) "
                f"< {config.fragmentation_ratio:g} and {in_use} > {config.fragmentation_min_bytes}",
                "An etcd database file is mostly free space.",
                "Only {{ $value | humanizePercentage }} of the database file of member "
                f"{MEMBER} of cluster {_cluster(config)} holds live data. A defragmentation of this "
-               "member would give the rest back to the disk."),
+               "member would give the rest back to the disk.",
+               fragmentation_examples(config)),
     )
 
 
 def _seconds(duration: str) -> int:
     return int(duration_seconds(duration))
+
+
+def request_rate_examples(config: Config) -> tuple[Example, ...]:
+    for_, limit = minutes(config.request_rate_for), config.request_rate_per_second
+    end, started = for_ + 5, "grpc_server_started_total"
+
+    def load(writes: float) -> tuple[Series, ...]:
+        """`writes` a second spread over the three members, and a hundred times that in reads."""
+        kv = {"grpc_type": "unary", "grpc_service": "etcdserverpb.KV"}
+        return (*(counter(started, writes / 3, end, grpc_method=method, **kv,
+                          **_member(config, index))
+                  for index, method in enumerate(("Txn", "Put", "DeleteRange"))),
+                counter(started, 100 * limit, end, grpc_method="Range", **kv, **_member(config, 0)))
+
+    return (
+        fires_when(f"the cluster takes {2 * limit:g} writes a second", load(2 * limit), for_ + 3),
+        silent_on(f"the cluster takes {limit / 2:g} writes a second and many reads",
+                  load(limit / 2), end - 1),
+        silent_on(f"the cluster has taken {2 * limit:g} writes a second for "
+                  f"{max(for_ - 1, 0)} minutes", load(2 * limit), max(for_ - 1, 0)),
+    )
 
 
 def load_alerts(config: Config) -> tuple[Alert, ...]:
@@ -680,7 +998,8 @@ def load_alerts(config: Config) -> tuple[Alert, ...]:
                f"Cluster {_cluster(config)} has received {{{{ $value | humanize }}}} writes (Put, "
                f"DeleteRange, Txn) per second, averaged over {window}, for "
                f"{config.request_rate_for}. Heavy rollouts and node drains cause this; "
-               "so do controllers stuck in an update loop.", suppress={"KG205": SYSDIG_ONLY}),
+               "so do controllers stuck in an update loop.",
+               request_rate_examples(config), suppress={"KG205": SYSDIG_ONLY}),
     )
 
 
@@ -877,7 +1196,7 @@ def integration(config: Config) -> Integration:
         setup=SETUP,
         selector=config.selector,
         metrics=METRICS,
-        recording_rules=recording_rules(),
+        recording_rules=recording_rules(config),
         alerts=alerts(config),
         scrape_jobs=scrape_jobs(config),
         dashboards=(dashboard(config),),

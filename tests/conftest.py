@@ -11,7 +11,7 @@ import pytest
 
 from generator.build import build, build_project
 from generator.targets import TARGETS
-from tests.support import PROJECT, ROOT, SPECS
+from tests.support import PROJECT, SPECS
 
 
 @pytest.fixture(autouse=True)
@@ -46,13 +46,12 @@ def promtool() -> str:
 @pytest.fixture(scope="session")
 def default_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory laid out like the repository, holding the rule files the shipped specs
-    produce with their default config in out/prometheus/rules/ and copies of the hand-written
-    promtool tests in tests/rules/ (which state behaviour at those defaults)."""
+    produce with their default config in out/prometheus/rules/ (the upstream mixin's scenarios
+    and the seed state behaviour at those defaults)."""
     root = tmp_path_factory.mktemp("defaults")
     for path, data in build(SPECS, ("prometheus-rules",)).items():
         if path.startswith("prometheus/rules/"):
             target = root / "out" / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-    shutil.copytree(ROOT / "tests" / "rules", root / "tests" / "rules")
     return root

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,9 +32,8 @@ profiles:
 
 @pytest.fixture(scope="module")
 def repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project as the workflow expects it: specs, kgen.yaml, tests/rules, every tree built."""
+    """A project as the workflow expects it: specs, kgen.yaml, every tree built."""
     root = temp_project(tmp_path_factory.mktemp("repository"), CONFIG)
-    shutil.copytree(ROOT / "tests" / "rules", root / "tests" / "rules")
     done = kgen(root, "build", "--all-profiles")
     assert done.returncode == 0, done.stderr
     return root
@@ -69,9 +67,9 @@ def _hooks() -> list[dict[str, str]]:
     return hooks
 
 
-def test_hooks_are_the_two_gates() -> None:
+def test_hooks_are_the_three_gates() -> None:
     hooks = _hooks()
-    assert [h["id"] for h in hooks] == ["kgen-build-check", "kgen-check"]
+    assert [h["id"] for h in hooks] == ["kgen-build-check", "kgen-check", "kgen-test"]
     assert all(h["language"] == "python" and h["pass_filenames"] is False for h in hooks)
     assert all(re.search(h["files"], "specs/calico.py") for h in hooks)
     assert re.search(hooks[0]["files"], "out/prometheus/rules/etcd.yaml")

@@ -96,7 +96,8 @@ def test_files_no_longer_produced_go_and_foreign_files_stay(tmp_path: Path) -> N
     assert kgen(root, "build").returncode == 0
     left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert left == ["README.md", "grafana/custom.json", MANIFEST,
-                    "prometheus/rules/calico.yaml", "prometheus/rules/etcd.yaml"]
+                    "prometheus/rules/calico.yaml", "prometheus/rules/etcd.yaml",
+                    "prometheus/tests/calico.yaml", "prometheus/tests/etcd.yaml"]
     assert (out / "README.md").read_text() == "ours\n"
 
 

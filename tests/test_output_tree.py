@@ -37,21 +37,21 @@ def test_build_says_what_it_did_and_keeps_unchanged_files(tmp_path: Path) -> Non
     root = demo(tmp_path)
     first = kgen(root, "build")
     assert first.returncode == 0, first.stderr
-    assert first.stderr.splitlines()[-1] == "out: wrote 4, removed 0, unchanged 0"
+    assert first.stderr.splitlines()[-1] == "out: wrote 5, removed 0, unchanged 0"
     before = mtimes(root / "out")
     again = kgen(root, "build")
-    assert again.stderr.splitlines()[-1] == "out: wrote 0, removed 0, unchanged 4"
+    assert again.stderr.splitlines()[-1] == "out: wrote 0, removed 0, unchanged 5"
     assert mtimes(root / "out") == before
     spec = root / "specs" / "demo.py"
     spec.write_text(BASE.replace('summary="Queue full."', 'summary="Queue is full."'))
     changed = kgen(root, "build")
-    assert changed.stderr.splitlines()[-1] == "out: wrote 2, removed 0, unchanged 2"
+    assert changed.stderr.splitlines()[-1] == "out: wrote 2, removed 0, unchanged 3"
     after = mtimes(root / "out")
     assert {p for p in after if after[p] != before[p]} == {
         "kgen-manifest.json", "prometheus/rules/demo.yaml"}
     (root / "kgen.yaml").write_text("targets: [prometheus-rules]\n")
     fewer = kgen(root, "build")
-    assert fewer.stderr.splitlines()[-1] == "out: wrote 1, removed 2, unchanged 1"
+    assert fewer.stderr.splitlines()[-1] == "out: wrote 1, removed 2, unchanged 2"
 
 
 def test_a_symlinked_out_is_written_through(tmp_path: Path) -> None:
@@ -85,7 +85,7 @@ def test_a_killed_run_leaves_nothing_git_sees_and_the_next_run_cleans_up(
                             cwd=root, capture_output=True, text=True, check=True).stdout
     assert STAGING not in status and "half-written" not in status, status
     nothing_to_do = kgen(root, "build")
-    assert nothing_to_do.stderr.splitlines()[-1] == "out: wrote 0, removed 0, unchanged 4"
+    assert nothing_to_do.stderr.splitlines()[-1] == "out: wrote 0, removed 0, unchanged 5"
     assert not stale.exists()
     assert [p.name for p in root.iterdir() if p.name.startswith(STAGING)] == []
 

@@ -138,7 +138,9 @@ def test_pyproject_tool_kgen_is_read(tmp_path: Path) -> None:
     text = (root / "pyproject.toml").read_text().replace("latency_fro", "latency_for")
     (root / "pyproject.toml").write_text(text)
     assert kgen(root, "build").returncode == 0
-    assert sorted(p.name for p in (root / "out").rglob("*.yaml")) == ["calico.yaml", "etcd.yaml"]
+    assert sorted(p.relative_to(root / "out").as_posix() for p in (root / "out").rglob("*.yaml")
+                  ) == ["prometheus/rules/calico.yaml", "prometheus/rules/etcd.yaml",
+                        "prometheus/tests/calico.yaml", "prometheus/tests/etcd.yaml"]
     text = (root / "out/prometheus/rules/etcd.yaml").read_text()
     assert 'job="etcd-a"' in text and ".*etcd.*" not in text
 
@@ -164,6 +166,7 @@ def test_profile_overlays_alerts_flavors_and_targets(tmp_path: Path) -> None:
     out = root / "deploy" / "quiet"
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.yaml")) == [
         "prometheus/rules/calico.yaml", "prometheus/rules/etcd.yaml",
+        "prometheus/tests/calico.yaml", "prometheus/tests/etcd.yaml",
         "scrape-jobs/sysdig-agent/calico.yaml", "scrape-jobs/sysdig-agent/etcd.yaml"]
     etcd = [r for r in rules(root, "deploy/quiet", "etcd") if "alert" in r]
     names = {r["alert"] for r in etcd}

@@ -34,6 +34,10 @@ def test_scaffold_builds_checks_and_its_test_passes(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     rules = (tmp_path / "out" / "prometheus" / "rules" / "kube-proxy.yaml").read_text()
     assert "alert: KubeProxyHighErrorRate" in rules and 'job="kube-proxy"' in rules
+    examples = subprocess.run([KGEN, "test"], cwd=tmp_path, capture_output=True, text=True,
+                              check=False)
+    assert examples.returncode == 0, examples.stdout + examples.stderr
+    assert "3 of 3 examples hold" in examples.stderr
     tested = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                              "tests/test_kube_proxy.py"], cwd=tmp_path, capture_output=True,
                             text=True, check=False)

@@ -27,6 +27,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "generator.checks.rules_names",
     "generator.checks.rules_annotations",
     "generator.checks.rules_runbook",
+    "generator.checks.rules_examples",
     "generator.checks.scrape_relabel",
     "generator.checks.scrape_jobs",
     "generator.checks.dashboards",

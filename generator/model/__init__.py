@@ -10,6 +10,7 @@ from generator.model.dashboard import (
     Threshold,
     Variable,
 )
+from generator.model.examples import Example, Fires, Records, Series, Silent
 from generator.model.integration import Integration, Metric, MetricType, Signal
 from generator.model.mixin import MixinKnob
 from generator.model.rules import Alert, Recording, Runbook, Severity
@@ -30,6 +31,8 @@ __all__ = [
     "Action",
     "Alert",
     "Dashboard",
+    "Example",
+    "Fires",
     "Flavor",
     "Integration",
     "KubernetesSD",
@@ -41,14 +44,17 @@ __all__ = [
     "PanelKind",
     "Query",
     "Recording",
+    "Records",
     "Relabel",
     "Role",
     "Row",
     "Runbook",
     "Scheme",
     "ScrapeJob",
+    "Series",
     "Severity",
     "Signal",
+    "Silent",
     "SpecModel",
     "Threshold",
     "Variable",

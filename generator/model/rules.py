@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import Field, field_validator
 
 from generator.model.base import SpecModel
+from generator.model.examples import Example, Records
 from generator.model.types import Duration, LabelName, MetricName
 
 
@@ -22,6 +23,16 @@ class Recording(SpecModel):
     record: MetricName
     expr: str = Field(min_length=1)
     labels: dict[LabelName, str] = Field(default_factory=dict)
+    examples: tuple[Example, ...] = Field(
+        default=(), description="Scenarios with the value recorded (Records), run by promtool",
+    )
+
+    @field_validator("examples")
+    @classmethod
+    def _records_only(cls, examples: tuple[Example, ...]) -> tuple[Example, ...]:
+        if any(not isinstance(example.expect, Records) for example in examples):
+            raise ValueError("a recording rule's examples expect Records(...), not Fires/Silent")
+        return examples
 
 
 class Runbook(SpecModel):
@@ -51,6 +62,18 @@ class Alert(SpecModel):
     """Derived, never written in a spec: the project's `runbook_url` pattern filled in for this
     alert (its docs page and section anchor) when the project settings are laid over it."""
     labels: dict[LabelName, str] = Field(default_factory=dict)
+    examples: tuple[Example, ...] = Field(
+        default=(),
+        description="Scenarios where it fires and where it stays silent, run by promtool "
+                    "(KG304 wants at least one of each)",
+    )
+
+    @field_validator("examples")
+    @classmethod
+    def _fires_or_silent(cls, examples: tuple[Example, ...]) -> tuple[Example, ...]:
+        if any(isinstance(example.expect, Records) for example in examples):
+            raise ValueError("an alert's examples expect Fires(...) or Silent(...), not Records")
+        return examples
 
     @field_validator("runbook_url")
     @classmethod

@@ -1,10 +1,12 @@
-"""Prometheus rule files: one per integration, recording rules first, then alerts."""
+"""Prometheus rule files: one per integration, recording rules first, then alerts; and beside
+them the promtool unit tests built from the rules' examples (`prometheus/tests/<name>.yaml`,
+whose `rule_files` entry is relative, so `promtool test rules` runs them where they lie)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from generator import promql
+from generator import promql, rule_tests
 from generator.loader import Spec
 from generator.model import Alert, Integration, Recording
 from generator.render import to_yaml
@@ -18,7 +20,11 @@ def render(spec: Spec, project: Project) -> dict[str, bytes]:
     integration = scope_rules(spec.integration)
     if not (integration.recording_rules or integration.alerts):
         return {}
-    return {f"prometheus/rules/{spec.name}.yaml": to_yaml(rule_file(integration), spec.source)}
+    files = {f"prometheus/rules/{spec.name}.yaml": to_yaml(rule_file(integration), spec.source)}
+    tests = rule_tests.promtool_tests(integration, f"../rules/{spec.name}.yaml")
+    if tests is not None:
+        files[f"prometheus/tests/{spec.name}.yaml"] = to_yaml(tests, spec.source)
+    return files
 
 
 def rule_file(integration: Integration) -> dict[str, Any]:

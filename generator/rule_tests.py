@@ -1,0 +1,240 @@
+"""promtool unit tests from the examples in the specs, and promtool's verdict mapped back to them.
+
+One test group per example (its own series, so scenarios never mix), each with one
+`promql_expr_test`. Why expressions over ALERTS and not `alert_rule_test`: see
+generator.model.examples. Every expression ends in a PromQL comment naming its rule and example
+(`# kgen example etcdNoLeader/critical 2`), which promtool prints back when it fails, so
+`kgen test` can point at the example's spec line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from generator import promql
+from generator.model import Alert, Example, Fires, Integration, Recording, Records, Series, Silent
+from generator.model.examples import STEP, number
+
+EXTERNAL_VALUE = "example"
+"""The value every example series gets for each external label (the cluster label)."""
+
+MARKER = re.compile(r"# kgen example (\S+) (\d+)$")
+
+
+def rule_key(rule: Alert | Recording) -> str:
+    """What names a rule in a test file: `etcdHighFsyncDurations/critical`, or a record name."""
+    return f"{rule.name}/{rule.severity}" if isinstance(rule, Alert) else rule.record
+
+
+def examples(integration: Integration) -> Iterator[tuple[Alert | Recording, int, Example]]:
+    """Every (rule, 1-based index, example) of an integration, recording rules first."""
+    rules: list[Alert | Recording] = [*integration.recording_rules, *integration.alerts]
+    for rule in rules:
+        for index, example in enumerate(rule.examples, 1):
+            yield rule, index, example
+
+
+def promtool_tests(integration: Integration, rule_file: str) -> dict[str, Any] | None:
+    """The promtool test document for an integration (None without examples); `rule_file` is
+    the rule file's path relative to the test file."""
+    groups = [group(integration, rule, index, example)
+              for rule, index, example in examples(integration)]
+    if not groups:
+        return None
+    return {"rule_files": [rule_file], "evaluation_interval": STEP, "tests": groups}
+
+
+def group(integration: Integration, rule: Alert | Recording, index: int,
+          example: Example) -> dict[str, Any]:
+    expect = example.expect
+    query, samples = _assertion(rule, expect)
+    verb = {"fires": "fires when", "silent": "silent when", "records": "records when"}[expect.kind]
+    return {
+        "name": f"{rule_key(rule)}: {verb} {example.name}",
+        "interval": STEP,
+        "input_series": [
+            {"series": _series_text(s.metric, series_labels(integration, s)),
+             "values": s.values()}
+            for s in example.series
+        ],
+        "promql_expr_test": [{
+            "expr": f"{query} # kgen example {rule_key(rule)} {index}",
+            "eval_time": f"{expect.at}m",
+            "exp_samples": samples,
+        }],
+    }
+
+
+def _assertion(rule: Alert | Recording, expect: Fires | Silent | Records,
+               ) -> tuple[str, list[dict[str, Any]]]:
+    if isinstance(rule, Recording):
+        assert isinstance(expect, Records)
+        selected = _selector(rule.record, expect.labels)
+        if expect.value == 0:
+            return f"sum({selected})", [{"labels": "{}", "value": 0}]
+        # The value to 0.1% (promtool compares floats exactly): their ratio, rounded.
+        return (f"round(sum({selected}) / {number(expect.value)}, 0.001)",
+                [{"labels": "{}", "value": 1}])
+    alerts = _selector("ALERTS", {"alertname": rule.name, "alertstate": "firing",
+                                  "severity": str(rule.severity), **expect.labels})
+    if isinstance(expect, Fires):
+        return f"count({alerts})", [{"labels": "{}", "value": expect.count}]
+    return alerts, []
+
+
+def _selector(metric: str, labels: dict[str, str]) -> str:
+    return metric + "{" + ", ".join(f"{k}={json.dumps(v)}" for k, v in labels.items()) + "}"
+
+
+def _series_text(metric: str, labels: dict[str, str]) -> str:
+    return _selector(metric, dict(sorted(labels.items())))
+
+
+def series_labels(integration: Integration, series: Series) -> dict[str, str]:
+    """The series' labels plus what the integration's queries select on: a value for every
+    matcher of its selector, and its external labels (such as the cluster label)."""
+    labels = dict(series.labels)
+    if not series.scoped:
+        return labels
+    for name, value in selector_values(integration.selector, labels).items():
+        labels[name] = value
+    for name in integration.external_labels:
+        labels.setdefault(name, EXTERNAL_VALUE)
+    return labels
+
+
+class UnmatchableSelector(ValueError):
+    """No label value the example could carry is selected by the integration's selector."""
+
+
+def selector_values(selector: str, given: dict[str, str]) -> dict[str, str]:
+    """Label values that satisfy every matcher of `selector`, keeping those `given` that do."""
+    import re2
+
+    chosen: dict[str, str] = {}
+    for use in promql.selector_uses("{" + selector + "}"):
+        for name, op, value in use.matchers:
+            current = given.get(name, "")
+            if op == "=":
+                chosen[name] = value
+            elif op == "=~":
+                pattern = re2.compile(f"^(?:{value})$")
+                fits = [c for c in (current, *_candidates(value)) if pattern.match(c)]
+                if not fits:
+                    raise UnmatchableSelector(
+                        f"no value of {name} for the example's series matches {name}=~"
+                        f"{json.dumps(value)}; give the series a {name} label that does")
+                chosen[name] = fits[0]
+            elif (op == "!=" and current == value) or (
+                    op == "!~" and re2.compile(f"^(?:{value})$").match(current)):
+                raise UnmatchableSelector(
+                    f"the example's {name}={json.dumps(current)} is excluded by the selector "
+                    f"({name}{op}{json.dumps(value)})")
+    return chosen
+
+
+def _candidates(regex: str) -> list[str]:
+    """Plausible literal values for a regex: each alternative with `.+` as one character and
+    other wildcards dropped (`calico-node.*` -> `calico-node`, `etcd-.+` -> `etcd-x`)."""
+    found = []
+    for alternative in regex.split("|"):
+        literal = re.sub(r"\.[*?]|[()^$]", "", alternative.replace(".+", "x"))
+        literal = literal.replace("\\", "")
+        if literal:
+            found.append(literal)
+    return found
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed expectation as promtool printed it."""
+
+    test_file: str
+    rule: str
+    index: int
+    at: str
+    expected: str
+    got: str
+
+
+_FAILED = re.compile(r'^\s*expr: (".*"), time: (\S+),\n\s*exp: (.*)\n\s*got: (.*)$', re.M)
+_FILE = re.compile(r"^Unit Testing:\s+(\S+)$", re.M)
+
+
+def failures(output: str) -> tuple[list[Failure], str]:
+    """The failed expectations in promtool's output, and whatever else it complained about
+    (a rule file that does not load, a test file it cannot read)."""
+    found: list[Failure] = []
+    other: list[str] = []
+    files = [(m.start(), m.group(1)) for m in _FILE.finditer(output)]
+    for match in _FAILED.finditer(output):
+        test_file = next((name for start, name in reversed(files) if start < match.start()), "")
+        marker = MARKER.search(json.loads(match.group(1)))
+        if marker is None:
+            other.append(match.group(0).strip())
+            continue
+        found.append(Failure(test_file, marker.group(1), int(marker.group(2)), match.group(2),
+                             match.group(3).strip(), match.group(4).strip()))
+    rest = _FAILED.sub("", _FILE.sub("", output))
+    rest = "\n".join(line for line in rest.splitlines()
+                     if line.strip() and line.strip() not in ("FAILED:", "SUCCESS"))
+    return found, "\n".join([*other, rest]).strip()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One rule's examples after a promtool run: which failed, and how."""
+
+    integration: str
+    rule: Alert | Recording
+    examples: int
+    failed: tuple[tuple[int, Example, Failure], ...]
+
+
+def outcomes(integrations: list[Integration], found: list[Failure]) -> list[Outcome]:
+    """Per rule with examples, in spec order, the failures promtool reported for it."""
+    by_place = {(f.test_file.removesuffix(".yaml"), f.rule, f.index): f for f in found}
+    result = []
+    for integration in integrations:
+        rules: list[Alert | Recording] = [*integration.recording_rules, *integration.alerts]
+        for rule in rules:
+            if not rule.examples:
+                continue
+            failed = tuple(
+                (index, example, by_place[integration.name, rule_key(rule), index])
+                for index, example in enumerate(rule.examples, 1)
+                if (integration.name, rule_key(rule), index) in by_place)
+            result.append(Outcome(integration.name, rule, len(rule.examples), failed))
+    return result
+
+
+def explain(index: int, example: Example, failure: Failure) -> str:
+    """`specs/etcd.py:540: etcdNoLeader/critical example 2 (silent when ...) at 13m: expected
+    nothing firing, got {...}`."""
+    expect = example.expect
+    if isinstance(expect, Fires):
+        wanted = f"{expect.count} firing"
+    elif isinstance(expect, Silent):
+        wanted = "nothing firing"
+    else:
+        wanted = f"the recorded series summing to {number(expect.value)}"
+    where = f"{example.location}: " if example.location else ""
+    return (f"{where}{failure.rule} example {index} ({example.words()}): at {failure.at} "
+            f"expected {wanted}, got {_got(failure.got, expect)}")
+
+
+def _got(got: str, expect: Fires | Silent | Records) -> str:
+    """promtool's `nil`, a count (`{} 2E+00`) and a Records ratio in words; alerts as promtool
+    printed them."""
+    if got == "nil":
+        return "nothing"
+    if not got.startswith("{} "):
+        return got
+    value = float(got[3:])
+    if isinstance(expect, Records) and expect.value != 0:
+        return f"about {number(round(value * expect.value, 6))}"
+    return f"{number(value)} firing"
