@@ -6,6 +6,7 @@ Exit codes: 0 done, 1 the specs have errors or out/ is stale (nothing written), 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -84,6 +85,14 @@ def main() -> None:
 def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
           out_dir: Path | None, check: bool, all_profiles: bool) -> None:
     """Regenerate the output directory from the specs."""
+    from generator import fastpath
+
+    started_ns = time.time_ns()
+    invocation = fastpath.Invocation.of(config_path, profile, specs_dir, out_dir, all_profiles)
+    if (unchanged := fastpath.up_to_date(invocation)) is not None:
+        for tree, count in unchanged:
+            click.echo(f"{tree} is up to date ({count} files; no input changed)", err=True)
+        return
     from generator.build import build_project
     from generator.findings import SpecError
     from generator.output import OutputError, write_tree
@@ -91,12 +100,14 @@ def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
     if all_profiles and (profile or out_dir):
         raise click.UsageError("--all-profiles builds every tree; drop --profile and --out")
     stale = False
+    trees: list[tuple[Path, Path]] = []
     try:
         base = _project(config_path, profile, specs_dir, out_dir)
         profiles = [None, *base.profiles] if all_profiles else [profile]
         for name in profiles:
             project = base if name == profile else _project(config_path, name, specs_dir, None)
             files = build_project(project)
+            trees.append((project.specs_dir, project.out_dir))
             if check:
                 stale = not _show_drift(project.out_dir, files, name) or stale
                 continue
@@ -109,6 +120,7 @@ def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
         sys.exit(1)
     if stale:
         sys.exit(1)
+    fastpath.record(invocation, trees, started_ns)
 
 
 @main.command()
