@@ -65,10 +65,11 @@ def load_specs(project: Project) -> list[Spec]:
 
 
 def render(specs: Sequence[Spec], targets: Sequence[str]) -> dict[str, bytes]:
+    """Spec by spec, each through every target, so what targets share is fresh in the caches."""
     files: dict[str, bytes] = {}
-    for target in targets:
-        render_target = renderer(target)
-        for spec in specs:
+    renderers = [renderer(target) for target in targets]
+    for spec in specs:
+        for render_target in renderers:
             for path, data in render_target(spec).items():
                 if path in files:
                     raise OutputError(f"two targets both produce {path}")

@@ -73,7 +73,7 @@ def scope(expr: str, selector: str, skip_metrics: frozenset[str] = frozenset()) 
         node.matchers = pp.Matchers(
             list(node.matchers.matchers) + [m for m in extra if str(m) not in present]
         )
-        return pp.parse(str(node))
+        return _parse_cached(str(node))
 
     return str(pp.transform(parse(expr), pre_visit=add_matchers).prettify())
 
@@ -88,7 +88,7 @@ def with_rate_interval(expr: str) -> str:
         if not isinstance(matrix, pp.MatrixSelector):
             return None
         matrix.range = _RATE_INTERVAL_SENTINEL
-        return pp.parse(f"{node.func.name}({matrix})")
+        return _parse_cached(f"{node.func.name}({matrix})")
 
     rendered = str(pp.transform(parse(expr), post_visit=widen).prettify())
     sentinel = f"[{pp.display_duration(_RATE_INTERVAL_SENTINEL)}]"

@@ -15,7 +15,7 @@ from typing import Any
 
 from generator.loader import Spec
 from generator.model import Integration
-from generator.render import header
+from generator.render import header, json_text
 from generator.scoping import scope_rules
 from generator.targets.grafana import dashboard_json, file_name
 from generator.targets.prometheus_rules import alerting_groups, recording_groups
@@ -76,7 +76,7 @@ def _dashboards(spec: Spec, integration: Integration) -> dict[str, Any]:
 
 def _literal(value: Any) -> str:
     """JSON is valid jsonnet: a canonical, sorted literal."""
-    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    return json_text(value)
 
 
 def _jsonnet_string(text: str) -> str:
