@@ -17,6 +17,7 @@ RATE_FUNCTIONS = frozenset({"rate", "irate", "increase", "delta", "idelta", "der
 """Functions whose range Grafana's `$__rate_interval` is meant for."""
 
 _RATE_INTERVAL_SENTINEL = timedelta(days=4321)
+_RATE_INTERVAL_TEXT = f"[{pp.display_duration(_RATE_INTERVAL_SENTINEL)}]"
 
 
 class PromQLError(ValueError):
@@ -78,21 +79,38 @@ def scope(expr: str, selector: str, skip_metrics: frozenset[str] = frozenset()) 
     return str(pp.transform(parse(expr), pre_visit=add_matchers).prettify())
 
 
-def with_rate_interval(expr: str) -> str:
-    """Replace the range of every rate-like call's range vector with `$__rate_interval`."""
+def scope_panel_query(expr: str, selector: str, skip_metrics: frozenset[str],
+                      variables: str) -> str:
+    """A dashboard query: `scope(expr, selector, skip_metrics)`, then the variables' matchers
+    on every selector, then `$__rate_interval` as the range of every rate-like call, in one
+    pass over the AST."""
+    first, then = parse_matchers(selector), parse_matchers(variables)
 
-    def widen(node: Any) -> Any:
-        if not (isinstance(node, pp.Call) and node.func.name in RATE_FUNCTIONS):
+    def add_matchers(node: Any) -> Any:
+        if not isinstance(node, pp.VectorSelector):
             return None
-        matrix = node.args[0]
-        if not isinstance(matrix, pp.MatrixSelector):
+        matchers = list(node.matchers.matchers)
+        for extra in ([] if node.name in skip_metrics else first), then:
+            present = {str(m) for m in matchers}
+            matchers += [m for m in extra if str(m) not in present]
+        if len(matchers) == len(node.matchers.matchers):
             return None
-        matrix.range = _RATE_INTERVAL_SENTINEL
-        return _parse_cached(f"{node.func.name}({matrix})")
+        node.matchers = pp.Matchers(matchers)
+        return _parse_cached(str(node))
 
-    rendered = str(pp.transform(parse(expr), post_visit=widen).prettify())
-    sentinel = f"[{pp.display_duration(_RATE_INTERVAL_SENTINEL)}]"
-    return rendered.replace(sentinel, "[$__rate_interval]")
+    rendered = str(pp.transform(parse(expr), pre_visit=add_matchers, post_visit=_widen).prettify())
+    return rendered.replace(_RATE_INTERVAL_TEXT, "[$__rate_interval]")
+
+
+def _widen(node: Any) -> Any:
+    """A rate-like call over a range vector, with the range set to the sentinel."""
+    if not (isinstance(node, pp.Call) and node.func.name in RATE_FUNCTIONS):
+        return None
+    matrix = node.args[0]
+    if not isinstance(matrix, pp.MatrixSelector):
+        return None
+    matrix.range = _RATE_INTERVAL_SENTINEL
+    return _parse_cached(f"{node.func.name}({matrix})")
 
 
 def keep_label(expr: str, label: str) -> str:

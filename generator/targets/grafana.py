@@ -149,9 +149,7 @@ class _Scope:
         self.variables = ", ".join(_matcher(v) for v in variables)
 
     def __call__(self, expr: str) -> str:
-        scoped = promql.scope(expr, self.selector, self.recorded)
-        scoped = promql.scope(scoped, self.variables)
-        return promql.with_rate_interval(scoped)
+        return promql.scope_panel_query(expr, self.selector, self.recorded, self.variables)
 
 
 def _panel(panel: Panel, panel_id: int, position: GridPos, scope: _Scope) -> Any:
