@@ -40,8 +40,10 @@ def parse(expr: str) -> Any:
         raise PromQLError(str(error)) from None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _parse_cached(expr: str) -> Any:
+    """A parsed query takes about 25 KiB: a larger cache costs more memory than it saves time
+    (the checks walk every integration's queries once per check, so no size fits them all)."""
     return pp.parse(expr)
 
 
