@@ -153,6 +153,8 @@ def _files(paths: list[str]) -> dict[str, str | None]:
 
 def _tree(root: Path, seen: list[str] | None = None) -> dict[str, str]:
     """sha256 of every file below root (bytecode caches aside), by relative path."""
+    if not root.is_dir():
+        raise FileNotFoundError(root)
     listing = {}
     for directory, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")

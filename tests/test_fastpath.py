@@ -176,3 +176,11 @@ def test_kgen_source_change_rebuilds(project: Path, tmp_path_factory: pytest.Tem
     assert UP_TO_DATE not in kgen_build()
     assert "# Built by kgen from specs/calico.py" in (
         project / "out/prometheus/rules/calico.yaml").read_text()
+
+
+def test_missing_specs_directory_is_a_full_build(project: Path) -> None:
+    full_then_noop()
+    shutil.rmtree(project / "specs")
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert "specs directory not found" in result.output
