@@ -156,7 +156,7 @@ def _tree(root: Path, seen: list[str] | None = None) -> dict[str, str]:
     if not root.is_dir():
         raise FileNotFoundError(root)
     listing = {}
-    for directory, dirs, files in os.walk(root):
+    for directory, dirs, files in os.walk(root, followlinks=True):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             full = os.path.join(directory, name)
