@@ -1,61 +1,184 @@
-"""Time `kgen build` over the shipped specs as a whole process, next to a bare interpreter.
+"""Time `kgen build` as a whole process, next to a bare interpreter and go-jsonnet.
 
-Usage: .venv/bin/python benchmarks/bench_build.py [--runs N]
+Usage: .venv/bin/python benchmarks/bench_build.py [--runs N] [--sizes 10,100,300,1000]
+       [--curve-runs M]   (needs the `bench` extra: pip install -e '.[dev,bench]')
 
-Each command runs N times (default 9) after one warm-up; the median wall-clock time is reported,
-with the build's ratio to bare interpreter start-up. Nothing here is asserted by the test suite.
-Bytecode caching is on (PYTHONDONTWRITEBYTECODE is dropped), as for any installed package: the
-warm-up run writes the caches a `pip install` would have compiled.
+Part one runs its commands in rounds (each command once per round, so a busy machine slows them
+alike), N rounds (default 9) after one warm-up, and reports medians:
+
+- `python -c pass`: interpreter start-up;
+- go-jsonnet rendering the upstream etcd mixin's alerts and dashboard (vendored in
+  benchmarks/etcd-mixin/), as a process and as the evaluation alone (the anchor);
+- `kgen build` of the repository's specs and kgen.yaml (seven targets): a no-op (nothing changed
+  since the last build) and a rebuild after a kgen.yaml change (one threshold flips each round).
+
+Part two builds synthetic sets (benchmarks/synth.py, seven targets) of each size, M rounds
+(default 3): a cold build (no output tree), a no-op build, a build after one spec changed, and
+the cold build's peak memory (max RSS). Bytecode caching is on (PYTHONDONTWRITEBYTECODE is
+dropped), as for any installed package. Nothing here is asserted by the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import synth  # noqa: E402
 
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+TARGETS = ("prometheus-rules, scrape-jobs, grafana, docs, prometheus-operator, "
+           "grafana-provisioning, mixin")
 
 
-def median_seconds(command: list[str], runs: int) -> float:
-    subprocess.run(command, check=True, cwd=ROOT, capture_output=True, env=ENV)
-    timings = []
-    for _ in range(runs):
+class Timing(NamedTuple):
+    wall: float
+    cpu: float
+    """User plus system time: what the machine's other work does not inflate."""
+
+
+def run(command: list[str], cwd: Path = ROOT) -> tuple[Timing, int, str]:
+    """Wall-clock and CPU seconds, peak RSS (KiB, from the process's own rusage) and stdout of
+    one process; a failure stops the benchmark."""
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
-        subprocess.run(command, check=True, cwd=ROOT, capture_output=True, env=ENV)
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
+        process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=stdout, stderr=stderr)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        stdout.seek(0)
+        stderr.seek(0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{' '.join(command)} failed:\n{stderr.read().decode()}")
+        cpu = usage.ru_utime + usage.ru_stime
+        return Timing(seconds, cpu), usage.ru_maxrss, stdout.read().decode()
+
+
+def rounds(steps: dict[str, Callable[[], Timing]], runs: int,
+           warm_up: bool) -> dict[str, Timing]:
+    """Median wall-clock and CPU seconds of each step, run in rounds."""
+    if warm_up:
+        for step in steps.values():
+            step()
+    timings: dict[str, list[Timing]] = {name: [] for name in steps}
+    for _ in range(runs):
+        for name, step in steps.items():
+            timings[name].append(step())
+    return {name: Timing(statistics.median(t.wall for t in values),
+                         statistics.median(t.cpu for t in values))
+            for name, values in timings.items()}
+
+
+def repository(runs: int, kgen: str, tmp: Path) -> dict[str, Timing]:
+    config = tmp / "kgen.yaml"
+    flip = iter(range(1 << 30))
+
+    def project(error_for: str) -> None:
+        config.write_text(f"specs: {ROOT / 'specs'}\nout: {tmp / 'out-rebuild'}\n"
+                          f"targets: [{TARGETS}]\n"
+                          f"integrations: {{calico: {{config: {{error_for: {error_for}}}}}}}\n",
+                          encoding="utf-8")
+
+    def rebuild() -> Timing:
+        project("11m" if next(flip) % 2 else "12m")
+        return run([kgen, "build", "--config", str(config)])[0]
+
+    go_eval: list[float] = []
+
+    def go_process() -> Timing:
+        timing, _, stdout = run([sys.executable, str(ROOT / "benchmarks/gojsonnet_etcd.py")])
+        go_eval.append(float(stdout))
+        return timing
+
+    steps = {
+        "python -c pass": lambda: run([sys.executable, "-c", "pass"])[0],
+        "go-jsonnet etcd mixin (process)": go_process,
+        "kgen build, no-op": lambda: run([kgen, "build", "--out",
+                                                   str(tmp / "out-noop")])[0],
+        "kgen build after a kgen.yaml change": rebuild,
+    }
+    results = rounds(steps, runs, warm_up=True)
+    anchor = statistics.median(go_eval[1:])  # the warm-up's evaluation is not counted
+    return {"go-jsonnet etcd mixin (evaluation)": Timing(anchor, anchor), **results}
+
+
+def curve(size: int, runs: int, kgen: str, tmp: Path) -> tuple[dict[str, Timing], float]:
+    project = tmp / f"synthetic-{size}"
+    synth.write(size, project / "specs")
+    (project / "kgen.yaml").write_text(f"specs: specs\nout: out\ntargets: [{TARGETS}]\n",
+                                       encoding="utf-8")
+    past = time.time() - 60  # written a while ago: kgen trusts no input written just before
+    for path in project.rglob("*"):
+        os.utime(path, (past, past))
+    changed = project / "specs" / sorted(os.listdir(project / "specs"))[0]
+    original = changed.read_text(encoding="utf-8")
+    flip = iter(range(1 << 30))
+    peaks: list[int] = []
+
+    def cold() -> Timing:
+        shutil.rmtree(project / "out", ignore_errors=True)
+        timing, peak, _ = run([kgen, "build"], cwd=project)
+        peaks.append(peak)
+        return timing
+
+    def one_spec() -> Timing:
+        changed.write_text(original + f"# edit {next(flip)}\n", encoding="utf-8")
+        timing = run([kgen, "build"], cwd=project)[0]
+        past = time.time() - 60  # as if a person had edited it a while before the next build
+        os.utime(changed, (past, past))
+        return timing
+
+    steps = {
+        "cold": cold,
+        "no-op": lambda: run([kgen, "build"], cwd=project)[0],
+        "one spec changed": one_spec,
+    }
+    results = rounds(steps, runs, warm_up=False)
+    shutil.rmtree(project)
+    return results, statistics.median(peaks) / 1024
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--curve-runs", type=int, default=3)
+    parser.add_argument("--sizes", default="10,100,300,1000",
+                        help="synthetic set sizes, comma-separated ('' for none)")
     args = parser.parse_args()
     kgen = str(Path(sys.executable).with_name("kgen"))
-    with tempfile.TemporaryDirectory() as tmp:
-        defaults = Path(tmp) / "kgen.yaml"
-        defaults.write_text(f"specs: {ROOT / 'specs'}\nout: {Path(tmp) / 'out-defaults'}\n",
-                            encoding="utf-8")
-        commands = {
-            "python -c pass": [sys.executable, "-c", "pass"],
-            "kgen --help": [kgen, "--help"],
-            "kgen build (3 default targets)": [kgen, "build", "--config", str(defaults)],
-            "kgen build (kgen.yaml: 7 targets)": [kgen, "build", "--out", f"{tmp}/out"],
-            "kgen build --check (7 targets)": [kgen, "build", "--check"],
-        }
-        results = {name: median_seconds(cmd, args.runs) for name, cmd in commands.items()}
-    bare = results["python -c pass"]
-    print(f"median of {args.runs} runs (after one warm-up)")
-    for name, seconds in results.items():
-        print(f"  {name:<36} {seconds * 1000:8.1f} ms  {seconds / bare:5.1f}x bare")
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        results = repository(args.runs, kgen, tmp)
+        anchor = results["go-jsonnet etcd mixin (evaluation)"].wall
+        print(f"median of {args.runs} rounds (after one warm-up); ratio of wall-clock time to "
+              "go-jsonnet's evaluation of the etcd mixin")
+        print(f"  {'':<40} {'wall ms':>8} {'ratio':>6} {'CPU ms':>8}")
+        for label, timing in results.items():
+            print(f"  {label:<40} {timing.wall * 1000:8.1f} {timing.wall / anchor:5.2f}x "
+                  f"{timing.cpu * 1000:8.1f}")
+        sizes = [int(size) for size in args.sizes.split(",") if size]
+        if sizes:
+            print(f"synthetic integrations, seven targets, median of {args.curve_runs} rounds: "
+                  "wall-clock (CPU) seconds")
+            print(f"  {'N':>5} {'cold':>15} {'ms/integration':>15} {'no-op':>13} "
+                  f"{'one spec changed':>17} {'peak MiB':>9}")
+        for size in sizes:
+            r, peak = curve(size, args.curve_runs, kgen, tmp)
+            cold, noop, changed = r["cold"], r["no-op"], r["one spec changed"]
+            print(f"  {size:>5} {cold.wall:7.2f} ({cold.cpu:5.2f}) "
+                  f"{cold.wall / size * 1000:6.1f} ({cold.cpu / size * 1000:5.1f}) "
+                  f"{noop.wall:5.2f} ({noop.cpu:5.2f}) "
+                  f"{changed.wall:8.2f} ({changed.cpu:6.2f}) {peak:9.0f}", flush=True)
 
 
 if __name__ == "__main__":

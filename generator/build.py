@@ -65,11 +65,12 @@ def load_specs(project: Project) -> list[Spec]:
 
 
 def render(specs: Sequence[Spec], project: Project) -> dict[str, bytes]:
-    """Every file the project's targets make of the (laid-over) specs, plus the manifest."""
+    """Every file the project's targets make of the (laid-over) specs, plus the manifest; spec
+    by spec, each through every target, so what targets share is fresh in the caches."""
     files: dict[str, bytes] = {}
-    for target in project.targets:
-        render_target = renderer(target)
-        for spec in specs:
+    renderers = [renderer(target) for target in project.targets]
+    for spec in specs:
+        for render_target in renderers:
             for path, data in render_target(spec, project).items():
                 if path in files:
                     raise OutputError(f"two targets both produce {path}")

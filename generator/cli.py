@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -168,6 +169,14 @@ def main() -> None:
 def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
           out_dir: Path | None, check: bool, all_profiles: bool) -> None:
     """Regenerate the output directory from the specs."""
+    from generator import fastpath
+
+    started_ns = time.time_ns()
+    invocation = fastpath.Invocation.of(config_path, profile, specs_dir, out_dir, all_profiles)
+    if (unchanged := fastpath.up_to_date(invocation)) is not None:
+        for tree, count in unchanged:
+            click.echo(f"{tree} is up to date ({count} files; no input changed)", err=True)
+        return
     from generator.build import build_project
     from generator.findings import SpecError
     from generator.output import OutputError, write_tree
@@ -195,6 +204,8 @@ def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
         for name, files in builds.items():
             done = write_tree(projects[name].out_dir, files)
             click.echo(f"{projects[name].out_dir}: {done}", err=True)
+        fastpath.record(invocation, [(p.specs_dir, p.out_dir) for p in projects.values()],
+                        started_ns)
     except SpecError as error:
         _report(error)
     except (OutputError, OSError) as error:

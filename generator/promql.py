@@ -65,8 +65,10 @@ def parse(expr: str) -> pp.Expr:
         raise PromQLError(str(error)) from None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _parse_cached(expr: str) -> pp.Expr:
+    """A parsed query takes about 25 KiB: a larger cache costs more memory than it saves time
+    (the checks walk every integration's queries once per check, so no size fits them all)."""
     return pp.parse(expr)
 
 
@@ -108,7 +110,7 @@ def rewrite(expr: str, change: Rewrite) -> str:
             if change.rate_interval and isinstance(parent, pp.Call) \
                     and parent.func.name in RATE_FUNCTIONS:
                 node.range = _RATE_INTERVAL_SENTINEL
-                return pp.parse(str(node))
+                return _parse_cached(str(node))
             return None
         if change.keep_label is not None:
             if isinstance(node, pp.AggregateExpr):

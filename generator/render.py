@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from typing import Any
 
 import yaml
@@ -47,4 +48,64 @@ def to_yaml_documents(documents: list[Any], source: str | None = None) -> bytes:
 
 def to_json(data: Any) -> bytes:
     """JSON with sorted keys and two-space indent; JSON has no comments, so no header."""
-    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json_text(data) + "\n").encode("utf-8")
+
+
+def json_text(data: Any) -> str:
+    """`json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)`, byte for byte, in about
+    half the time: the standard library indents in pure Python, one generator per level."""
+    chunks: list[str] = []
+    try:
+        _encode(data, "\n", chunks)
+    except _Unusual:
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+    return "".join(chunks)
+
+
+class _Unusual(Exception):
+    """A value the fast encoder leaves to the standard library (a non-string key, say)."""
+
+
+_SPECIAL_FLOATS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
+def _encode(value: Any, newline: str, chunks: list[str]) -> None:
+    if isinstance(value, str):
+        chunks.append(encode_basestring(value))
+    elif isinstance(value, dict):
+        if not value:
+            chunks.append("{}")
+            return
+        inner = newline + "  "
+        opener = "{"
+        for key in sorted(value):
+            if not isinstance(key, str):
+                raise _Unusual
+            chunks.append(f"{opener}{inner}{encode_basestring(key)}: ")
+            opener = ","
+            _encode(value[key], inner, chunks)
+        chunks.append(newline + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            chunks.append("[]")
+            return
+        inner = newline + "  "
+        opener = "["
+        for item in value:
+            chunks.append(opener + inner)
+            opener = ","
+            _encode(item, inner, chunks)
+        chunks.append(newline + "]")
+    elif value is None:
+        chunks.append("null")
+    elif value is True:
+        chunks.append("true")
+    elif value is False:
+        chunks.append("false")
+    elif isinstance(value, int):
+        chunks.append(int.__repr__(value))
+    elif isinstance(value, float):
+        text = float.__repr__(value)
+        chunks.append(_SPECIAL_FLOATS.get(text, text))
+    else:
+        raise _Unusual

@@ -56,7 +56,7 @@ def suppressions(specs: list[Spec]) -> set[tuple[str, int, str]]:
     found: set[tuple[str, int, str]] = set()
     for spec in specs:
         for item in _items(spec.integration):
-            if item.location is not None:
+            if item.suppress and item.location is not None:
                 path = display_path(item.location.path)
                 found.update((path, item.location.line, code) for code in item.suppress)
     return found

@@ -30,7 +30,7 @@ from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
 from generator.model import Integration, MixinKnob
 from generator.model.base import display_path
-from generator.render import header, to_yaml
+from generator.render import header, json_text, to_yaml
 from generator.scoping import scope_rules
 from generator.targets.grafana import dashboard_json, file_name
 from generator.targets.prometheus_rules import alerting_groups, recording_groups
@@ -338,7 +338,7 @@ def _config_line(spec: Spec) -> int:
 
 def _literal(value: Any) -> str:
     """JSON is valid jsonnet: a canonical, sorted literal."""
-    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    return json_text(value)
 
 
 def _string(text: str) -> str:

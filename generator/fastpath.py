@@ -1,0 +1,198 @@
+"""A no-op build: skip `kgen build` when nothing that shapes its output changed since the last one.
+
+After a build that wrote (or checked clean) its trees, `record` keeps an input manifest in
+`.kgen-cache/` beside the project config: the sha256 of the project config, of every file below
+the specs directories and kgen's own package (templates and schemas too), kgen's installed
+distribution, the interpreter, the size and mtime of every other module the build imported, and
+the sha256 of each output manifest. `up_to_date` checks all of it, and every output file against
+its manifest, before anything heavy is imported. Any difference or doubt (a missing, unreadable
+or foreign record, `KGEN_NO_FASTPATH` set) means a full build.
+
+An input modified within `RACY_NS` of the build's start, or during it, may not be what the build
+read: then no record is written, and the next build is a full one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".kgen-cache"
+FORMAT = 1
+RACY_NS = 1_000_000_000
+DISABLE = "KGEN_NO_FASTPATH"
+PACKAGE_DIR = Path(__file__).resolve().parent
+MANIFEST = "kgen-manifest.json"  # generator.output.MANIFEST, without importing it
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """What `kgen build` was asked to do, as given on the command line."""
+
+    config: str | None
+    profile: str | None
+    specs: str | None
+    out: str | None
+    all_profiles: bool
+    cwd: str = ""
+
+    @classmethod
+    def of(cls, config: Path | None, profile: str | None, specs: Path | None, out: Path | None,
+           all_profiles: bool) -> Invocation:
+        def absolute(path: Path | None) -> str | None:
+            return None if path is None else os.path.abspath(path)
+
+        return cls(absolute(config), profile, absolute(specs), absolute(out), all_profiles,
+                   os.getcwd())
+
+    def record_path(self) -> Path:
+        root = Path(self.config).parent if self.config else Path(self.cwd)
+        key = hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()
+        return root / CACHE_DIR / f"build-{key[:20]}.json"
+
+    def config_files(self) -> list[str]:
+        """The files the project config is read from (their absence counts too)."""
+        if self.config:
+            return [self.config]
+        return [os.path.join(self.cwd, "kgen.yaml"), os.path.join(self.cwd, "pyproject.toml")]
+
+
+def up_to_date(invocation: Invocation) -> list[tuple[str, int]] | None:
+    """Each output tree and its file count when the last build's record still holds; else None."""
+    if os.environ.get(DISABLE):
+        return None
+    try:
+        record = json.loads(invocation.record_path().read_bytes())
+        if record["format"] != FORMAT or record["invocation"] != asdict(invocation):
+            return None
+        if record["interpreter"] != _interpreter() or record["config"] != _files(
+                invocation.config_files()):
+            return None
+        if any(_tree(Path(root)) != listing for root, listing in record["sources"].items()):
+            return None
+        if any(_signature(path) != signature for path, signature in record["modules"].items()):
+            return None
+        return [(_shown(out), _verified(Path(out), digest))
+                for out, digest in record["outputs"].items()]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _verified(out_dir: Path, manifest_sha256: str) -> int:
+    """The number of files in out_dir, each checked against the manifest; raises when stale."""
+    data = (out_dir / MANIFEST).read_bytes()
+    if hashlib.sha256(data).hexdigest() != manifest_sha256:
+        raise ValueError(f"{out_dir / MANIFEST} changed")
+    files: dict[str, str] = json.loads(data)["files"]
+    for path, digest in files.items():
+        if _sha256(out_dir / path) != digest:
+            raise ValueError(f"{out_dir / path} changed")
+    return len(files) + 1
+
+
+def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: int) -> None:
+    """Record what the build that just finished read and wrote: (specs dir, out dir) per tree."""
+    path = invocation.record_path()
+    try:
+        roots = sorted({os.path.abspath(specs) for specs, _ in trees} | {str(PACKAGE_DIR)})
+        inputs = [*invocation.config_files()]
+        sources = {root: _tree(Path(root), inputs) for root in roots}
+        if any(_mtime_ns(file) >= started_ns - RACY_NS for file in inputs):
+            path.unlink(missing_ok=True)
+            return
+        outputs = {os.path.abspath(out): _sha256(out / MANIFEST) for _, out in trees}
+        content = {
+            "format": FORMAT,
+            "invocation": asdict(invocation),
+            "interpreter": _interpreter(),
+            "config": _files(invocation.config_files()),
+            "sources": sources,
+            "modules": _modules(roots),
+            "outputs": outputs,
+        }
+        path.parent.mkdir(exist_ok=True)
+        (path.parent / ".gitignore").write_text("# kgen's build records; never commit\n*\n",
+                                                encoding="utf-8")
+        staged = path.with_suffix(".tmp")
+        staged.write_text(json.dumps(content, sort_keys=True), encoding="utf-8")
+        os.replace(staged, path)
+    except OSError:
+        path.unlink(missing_ok=True)
+
+
+def _shown(path: str) -> str:
+    """The path relative to the working directory when it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def _interpreter() -> dict[str, Any]:
+    """The interpreter and kgen's installed distribution(s), as far as they shape a build."""
+    dists = {}
+    for entry in sys.path:
+        try:
+            names = [n for n in os.listdir(entry or ".")
+                     if n.startswith("kgen-") and n.endswith(".dist-info")]
+        except OSError:
+            continue
+        for name in names:
+            dists[os.path.join(entry, name)] = _sha256(Path(entry, name, "METADATA"))
+    return {"version": sys.version, "executable": sys.executable, "prefix": sys.prefix,
+            "kgen": dists}
+
+
+def _files(paths: list[str]) -> dict[str, str | None]:
+    """sha256 of each file; None for one that does not exist."""
+    return {path: _sha256(Path(path)) if os.path.exists(path) else None for path in paths}
+
+
+def _tree(root: Path, seen: list[str] | None = None) -> dict[str, str]:
+    """sha256 of every file below root (bytecode caches aside), by relative path."""
+    if not root.is_dir():
+        raise FileNotFoundError(root)
+    listing = {}
+    for directory, dirs, files in os.walk(root, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            full = os.path.join(directory, name)
+            listing[os.path.relpath(full, root)] = _sha256(Path(full))
+            if seen is not None:
+                seen.append(full)
+    return listing
+
+
+def _modules(hashed_roots: list[str]) -> dict[str, list[int]]:
+    """Size and mtime of the file behind every imported module outside the hashed roots."""
+    found = {}
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if not isinstance(path, str) or any(path.startswith(r + os.sep) for r in hashed_roots):
+            continue
+        signature = _signature(path)
+        if signature is not None:
+            found[path] = signature
+    return found
+
+
+def _signature(path: str) -> list[int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _mtime_ns(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

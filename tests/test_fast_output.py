@@ -1,0 +1,108 @@
+"""The speed-ups change no byte: the fast JSON writer matches the standard library's, and a
+no-op build leaves exactly what a full build writes, for the shipped specs with every profile
+and for a synthetic set of integrations (benchmarks/synth.py)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from benchmarks import synth
+from generator import checks, loader
+from generator.cli import main
+from generator.findings import Level
+from generator.render import json_text
+from tests.support import CONFIG, ROOT, SPECS
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+def reference(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+@given(JSON)
+def test_json_text_is_the_standard_librarys(data: Any) -> None:
+    assert json_text(data) == reference(data)
+
+
+def test_json_text_edge_values() -> None:
+    for data in ({}, [], {"a": {}}, [[]], math.inf, -math.inf, 1e-05, 10**30, "é\u2028\x00",
+                 {"b": (1, 2)}, {2: "non-string key"}, {"k": True, "j": None}):
+        assert json_text(data) == reference(data)
+
+
+def test_json_text_on_every_generated_json_file(built: dict[str, bytes]) -> None:
+    documents = [json.loads(data) for path, data in built.items() if path.endswith(".json")]
+    assert documents
+    for document in documents:
+        assert json_text(document) == reference(document)
+
+
+def _settle(root: Path) -> None:
+    past = time.time() - 30
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, (past, past))
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def _builds(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> list[str]:
+    """A full build, a no-op build and a build with the fast path off, each leaving the same
+    trees; their reports."""
+    monkeypatch.chdir(root)
+    reports, trees = [], []
+    for disabled in ("", "", "1"):
+        monkeypatch.setenv("KGEN_NO_FASTPATH", disabled)
+        result = CliRunner().invoke(main, ["build", *args])
+        assert result.exit_code == 0, result.output
+        reports.append(result.output)
+        trees.append({p.name: _tree(p) for p in root.iterdir() if p.name.startswith("out")})
+    assert trees[0] == trees[1] == trees[2]
+    return reports
+
+
+def test_shipped_specs_every_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(SPECS, tmp_path / "specs", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(CONFIG, tmp_path / "kgen.yaml")
+    _settle(tmp_path)
+    full, noop, _ = _builds(tmp_path, monkeypatch, "--all-profiles")
+    assert "is up to date" not in full
+    assert "is up to date" in noop
+    trees = sorted(p.name for p in tmp_path.iterdir() if (p / "kgen-manifest.json").is_file())
+    assert trees == sorted(p.name for p in ROOT.iterdir() if (p / "kgen-manifest.json").is_file())
+    for name in trees:
+        assert _tree(tmp_path / name) == _tree(ROOT / name)
+
+
+def test_synthetic_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    written = synth.write(12, tmp_path / "specs")
+    specs = loader.load(tmp_path / "specs")
+    assert len(specs) == len(written) == 12
+    assert not [f for f in checks.run(specs) if f.level is Level.ERROR]
+    (tmp_path / "kgen.yaml").write_text(
+        "targets: [prometheus-rules, scrape-jobs, grafana, docs, prometheus-operator, "
+        "grafana-provisioning, mixin]\n", encoding="utf-8")
+    _settle(tmp_path)
+    full, noop, again = _builds(tmp_path, monkeypatch)
+    assert "is up to date" not in full
+    assert "is up to date" in noop
+    assert "is up to date" not in again
+    assert len(_tree(tmp_path / "out")) > 12 * 7
