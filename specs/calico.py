@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from generator import relabel
 from generator.absence import targets_gone
+from generator.kit import SpecConfig
 from generator.model import (
     Alert,
     Dashboard,
@@ -59,10 +60,8 @@ ERRORS, LATENCY = Signal.ERRORS, Signal.LATENCY
 SATURATION, TRAFFIC = Signal.SATURATION, Signal.TRAFFIC
 
 
-class Config(BaseModel):
+class Config(SpecConfig):
     """Knobs for the Calico integration; every default is explained beside it."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     selector: str = 'job=~"calico-node.*|calico-(kube-)?controllers?.*"'
     """Scopes every query: matches both components' jobs, `calico-node` and

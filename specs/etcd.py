@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from generator import relabel
 from generator.absence import targets_gone
+from generator.kit import SpecConfig
 from generator.model import (
     TLS,
     Alert,
@@ -66,10 +67,8 @@ SATURATION, TRAFFIC = Signal.SATURATION, Signal.TRAFFIC
 CRITICAL, WARNING = Severity.CRITICAL, Severity.WARNING
 
 
-class Config(BaseModel):
+class Config(SpecConfig):
     """Knobs for the etcd integration; every default is explained beside it."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     selector: Annotated[str, MixinKnob("etcd_selector")] = 'job=~".*etcd.*"'
     """Scopes every query: matches `etcd` (prometheus flavor), `etcd-default` (Sysdig agent) and
