@@ -2,7 +2,8 @@
 
 Usage: .venv/bin/python benchmarks/synth.py N DIR [--specs specs] [--check]
 
-Copy i of a shipped spec `calico` is the module `calico0007.py`: every string literal that names
+Copy i of a shipped spec `calico` is the module `calico0007.py` (of a package `etcd/`, the
+package `etcd0007/`, every module of it numbered alike): every string literal that names
 something which must be unique across integrations (the integration, its alerts, recording rules
 and scrape jobs) gets the copy's number, and its default selector gains a matcher of its own
 (`kgen_synth="0007"`), so no two copies share any query text. The names are read from the built
@@ -52,21 +53,31 @@ def _literals(source: str) -> list[tuple[tuple[int, int], tuple[int, int], str]]
 
 def numbered(source: str, names: set[str], selector: str, number: int) -> str:
     """The spec source with each name literal numbered and the default selector made unique."""
-    tag = f"{number:04d}"
-    replacements = {selector: f'{selector}, kgen_synth="{tag}"'}
-    for name in names:
-        replacements[name] = f"{name}_{tag}" if ":" in name else _numbered_name(name, tag)
+    replacements = _replacements(names, selector, number)
     lines = source.splitlines(keepends=True)
     edits = [(start, end, replacements[value]) for start, end, value in _literals(source)
              if value in replacements]
-    missing = set(replacements) - {value for _, _, value in _literals(source)}
-    if missing:
-        raise SystemExit(f"synth: cannot find {sorted(missing)} as literals; update synth.py")
     for (row, col), (end_row, end_col), new in sorted(edits, reverse=True):
         head = lines[row - 1][:col]
         tail = lines[end_row - 1][end_col:]
         lines[row - 1:end_row] = [head + repr(new) + tail]
     return "".join(lines)
+
+
+def _replacements(names: set[str], selector: str, number: int) -> dict[str, str]:
+    tag = f"{number:04d}"
+    replacements = {selector: f'{selector}, kgen_synth="{tag}"'}
+    for name in names:
+        replacements[name] = f"{name}_{tag}" if ":" in name else _numbered_name(name, tag)
+    return replacements
+
+
+def _refuse_missing(sources: list[str], names: set[str], selector: str) -> None:
+    """Every name must be a literal somewhere in the spec, or a copy would clash."""
+    found = {value for source in sources for _, _, value in _literals(source)}
+    missing = set(_replacements(names, selector, 0)) - found
+    if missing:
+        raise SystemExit(f"synth: cannot find {sorted(missing)} as literals; update synth.py")
 
 
 def _numbered_name(name: str, tag: str) -> str:
@@ -86,9 +97,17 @@ def write(count: int, out: Path, specs_dir: Path = ROOT / "specs") -> list[Path]
     written = []
     for index in range(count):
         name, (path, names, selector) = shipped[index % len(shipped)]
-        source = numbered(path.read_text(encoding="utf-8"), names, selector, index)
-        target = out / f"{_numbered_name(name, f'{index:04d}')}.py"
-        target.write_text(source, encoding="utf-8")
+        copy = _numbered_name(name, f"{index:04d}")
+        package = path.name == "__init__.py"
+        modules = sorted(path.parent.glob("*.py")) if package else [path]
+        sources = [module.read_text(encoding="utf-8") for module in modules]
+        _refuse_missing(sources, names, selector)
+        target = out / copy if package else out / f"{copy}.py"
+        if package:
+            target.mkdir()
+        for module, source in zip(modules, sources, strict=True):
+            destination = target / module.name if package else target
+            destination.write_text(numbered(source, names, selector, index), encoding="utf-8")
         written.append(target)
     return written
 

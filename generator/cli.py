@@ -479,11 +479,11 @@ def list_integrations(config_path: Path | None, profile: str | None, specs_dir: 
 @main.command()
 @click.argument("name")
 @click.option("--specs", "specs_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("specs"), show_default=True, help="Where the spec module goes.")
+              default=Path("specs"), show_default=True, help="Where the spec package goes.")
 @click.option("--tests", "tests_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("tests"), show_default=True, help="Where its test goes.")
 def new(name: str, specs_dir: Path, tests_dir: Path) -> None:
-    """Scaffold a spec module specs/NAME.py and its test, ready to fill in."""
+    """Scaffold a spec package specs/NAME/ and its test, ready to fill in."""
     from generator.scaffold import ScaffoldError, scaffold
 
     try:

@@ -1,7 +1,7 @@
 """Find spec modules, import them, configure them, and turn every failure into a finding.
 
-A spec is a module `specs/<name>.py` (or a package `specs/<name>/`) exposing `Config`, a pydantic
-model of its knobs with defaults, and `integration(config) -> Integration`.
+A spec is a module `specs/<name>.py` (or a package `specs/<name>/`) exposing `Config`, a
+`generator.kit.SpecConfig` of its knobs with defaults, and `integration(config) -> Integration`.
 
 Specs are compiled from their source on every load, never from bytecode: a spec saved twice in
 one second at the same size would otherwise be built from the stale `.pyc`. What a spec prints
@@ -11,14 +11,17 @@ changes directory is put back.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import dataclasses
 import importlib
 import importlib.abc
 import importlib.machinery
+import inspect
 import io
 import os
 import sys
+import textwrap
 import traceback
 import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,6 +32,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.findings import Finding, Level, SpecError, did_you_mean
+from generator.kit import SpecConfig
 from generator.model import Integration
 from generator.model.base import Location, display_path
 
@@ -43,7 +47,8 @@ class Spec:
     name: str
     path: Path
     source: str
-    """The spec's path as written in headers: `specs/calico.py`, whatever the working directory."""
+    """The spec as written in headers, whatever the working directory: `specs/calico.py`, or
+    `specs/etcd/` for a package."""
     config: BaseModel
     integration: Integration
     build: Callable[[Any], Integration]
@@ -210,17 +215,24 @@ def _load_one(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
 
     config_model = getattr(module, "Config", None)
     build = getattr(module, "integration", None)
-    if not (isinstance(config_model, type) and issubclass(config_model, BaseModel)):
+    if not isinstance(config_model, type):
         raise SpecError([Finding(shown, 1, Level.ERROR, "KG003",
-                                 "spec module must define `class Config(BaseModel)`")])
+                                 "spec module must define `class Config(SpecConfig)`")])
+    if not issubclass(config_model, SpecConfig):
+        where = _class_location(config_model) or Location(str(path), 1)
+        raise SpecError([Finding.at(where, Level.ERROR, "KG003",
+                                    "Config must derive from generator.kit.SpecConfig (strict: "
+                                    "a typo in kgen.yaml is an error; documented knobs; the "
+                                    "selector)")])
     if not callable(build):
         raise SpecError([Finding(shown, 1, Level.ERROR, "KG003",
                                  "spec module must define `integration(config) -> Integration`")])
 
     try:
-        config = config_model.model_validate(dict(values))
+        config = config_model.from_values(values)
     except ValidationError as error:
-        raise SpecError([_config_finding(error, shown, name, config_model, origin)]) from None
+        raise SpecError([_config_finding(error, shown, name, config_model, origin,
+                                         set(values))]) from None
     try:
         built = build(config)
     except (Exception, SystemExit) as error:
@@ -235,7 +247,8 @@ def _load_one(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
         raise SpecError([Finding(shown, line, Level.ERROR, "KG003",
                                  f"integration name {built.name!r} must match the module "
                                  f"name {name!r}")])
-    source = f"{specs_dir.name}/{path.relative_to(specs_dir).as_posix()}"
+    package = path.name == "__init__.py"
+    source = f"{specs_dir.name}/{name}/" if package else f"{specs_dir.name}/{path.name}"
     return Spec(name=name, path=path, source=source, config=config, integration=built,
                 build=build)
 
@@ -272,10 +285,16 @@ def _validation_message(error: ValidationError) -> str:
 
 
 def _config_finding(error: ValidationError, shown: str, name: str, model: type[BaseModel],
-                    origin: ConfigOrigin | None) -> Finding:
-    """A rejected config value, at the line that set it, naming its key (and the key meant)."""
+                    origin: ConfigOrigin | None, given: set[str]) -> Finding:
+    """A rejected config value, at the line that set it, naming its key (and the key meant);
+    a rejected default (a key the project config does not set) at its line in the Config."""
     first = error.errors()[0]
     loc = tuple(first["loc"])
+    unset = bool(loc) and str(loc[0]) not in given
+    default = _field_location(model, str(loc[0])) if unset else None
+    if default is not None:  # the spec's own default is what the model rejects
+        return Finding.at(default, Level.ERROR, "KG004",
+                          "config default " + _validation_message(error))
     where = origin(name, loc) if origin is not None else None
     if where is None:
         return Finding(shown, 1, Level.ERROR, "KG004", "config " + _validation_message(error))
@@ -287,3 +306,32 @@ def _config_finding(error: ValidationError, shown: str, name: str, model: type[B
     if error.error_count() > 1:
         message += f" (and {error.error_count() - 1} more)"
     return Finding.at(where, Level.ERROR, "KG004", message)
+
+
+def _class_location(model: type) -> Location | None:
+    """The line of a class statement (after its decorators)."""
+    try:
+        path = inspect.getsourcefile(model)
+        _, line = inspect.getsourcelines(model)
+    except (OSError, TypeError):
+        return None
+    return Location(path, line) if path else None
+
+
+def _field_location(model: type[BaseModel], field: str) -> Location | None:
+    """The line that declares `field` in the Config class (or the base that declares it)."""
+    for cls in model.__mro__:
+        if field not in getattr(cls, "__annotations__", {}):
+            continue
+        try:
+            path = inspect.getsourcefile(cls)
+            lines, first = inspect.getsourcelines(cls)
+        except (OSError, TypeError):
+            return None
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+                    and node.target.id == field and path):
+                return Location(path, first + node.lineno - 1)
+        return None
+    return None

@@ -1,6 +1,7 @@
 """Relabel steps that Kubernetes pod-discovery jobs share, named for what they do.
 
-Specs compose these instead of spelling the same steps again; the Sysdig agent's promcat
+The spec kit (generator.kit.pod_discovery, sysdig_discovery) composes them into each flavor's
+discovery; a spec with a step of its own uses them directly. The Sysdig agent's promcat
 convention lives here once.
 """
 

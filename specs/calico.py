@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from generator import relabel
+from generator import kit
 from generator.absence import targets_gone
+from generator.kit import SpecConfig, panel
 from generator.model import (
     Alert,
     Dashboard,
@@ -23,10 +24,7 @@ from generator.model import (
     KubernetesSD,
     Metric,
     MetricType,
-    Panel,
     PanelKind,
-    Query,
-    Relabel,
     Role,
     Row,
     Runbook,
@@ -36,7 +34,6 @@ from generator.model import (
     Signal,
     Threshold,
     Variable,
-    keep_metrics,
 )
 from generator.model.examples import (
     Example,
@@ -59,10 +56,8 @@ ERRORS, LATENCY = Signal.ERRORS, Signal.LATENCY
 SATURATION, TRAFFIC = Signal.SATURATION, Signal.TRAFFIC
 
 
-class Config(BaseModel):
+class Config(SpecConfig):
     """Knobs for the Calico integration; every default is explained beside it."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     selector: str = 'job=~"calico-node.*|calico-(kube-)?controllers?.*"'
     """Scopes every query: matches both components' jobs, `calico-node` and
@@ -191,7 +186,8 @@ CONTROLLERS_METRICS = (
 METRICS = FELIX_METRICS + CONTROLLERS_METRICS
 
 
-# Setup and runbooks: rendered into the generated docs page (out/docs/calico.md).
+# Setup steps, rendered into the generated docs page (out/docs/calico.md); each alert carries
+# its runbook, written in the function that builds it.
 NODE_LOGS = ("`kubectl -n calico-system logs <calico-node pod> -c calico-node`, or `-n "
              "kube-system` for manifest installs")
 
@@ -222,213 +218,6 @@ SETUP = (
 CONTROLLERS_LOGS = ("`kubectl -n calico-system logs deploy/calico-kube-controllers`, or `-n "
                     "kube-system` for manifest installs")
 
-RUNBOOKS = {
-    "CalicoFelixDown": Runbook(
-        meaning="Prometheus discovers this node's calico-node pod but cannot scrape Felix's "
-                "metrics port: the scrape has failed for the whole window.",
-        impact="Every Felix alert is blind for this node. If Felix itself is down, policy and "
-               "route changes stop reaching the node: new pods there get no connectivity and "
-               "policy edits do not apply.",
-        diagnosis="Check the pod: `kubectl get pods -A -o wide --field-selector "
-                  "spec.nodeName=<node> | grep calico-node` (restarts, readiness) and its log ("
-                  + NODE_LOGS + "). If the pod is healthy, the scrape is the problem: the "
-                  "target's error on the Prometheus targets page, `curl http://<node IP>:9091"
-                  "/metrics` from the scraper's network, host firewalls on 9091, and "
-                  "`prometheusMetricsEnabled` in the FelixConfiguration (a per-node "
-                  "`node.<name>` FelixConfiguration can turn it off for one node).",
-        mitigation="Restart a failing calico-node pod (`kubectl delete pod`); fix the node "
-                   "(disk, memory, kernel) if it keeps failing. For a scrape-only failure, open "
-                   "port 9091 to the scraper or correct `node_port` in kgen.yaml.",
-    ),
-    "CalicoMetricsAbsent": Runbook(
-        meaning="No Felix target is discovered at all (for this cluster, with a cluster label): "
-                "there is no `up` series for calico-node, so nothing says whether it is "
-                "healthy.",
-        impact="All eleven Felix alerts are silent whatever happens to the dataplane.",
-        diagnosis="Look for the `calico-node` job on the Prometheus targets page and query "
-                  "`up{job=~\"calico-node.*\"}`. Check that the scrape configuration is "
-                  "loaded, that calico-node pods run (`kubectl get ds -A | grep calico-node`) "
-                  "and still have a container named `calico-node`, and that `selector` in "
-                  "kgen.yaml matches the job name you use.",
-        mitigation="Load or fix the scrape job (or the PodMonitor), or correct the selector; if "
-                   "the calico-node DaemonSet is gone, restore the Calico installation.",
-    ),
-    "CalicoKubeControllersDown": Runbook(
-        meaning="The calico-kube-controllers pod is discovered but its metrics port cannot be "
-                "scraped.",
-        impact="The IP pool alert and the IPAM dashboard are blind. If the controllers "
-               "themselves are down, leaked IP addresses are no longer reclaimed and deleted "
-               "nodes keep their blocks, so pools fill up over time.",
-        diagnosis="`kubectl get pods -A -l k8s-app=calico-kube-controllers` and its log ("
-                  + CONTROLLERS_LOGS + "); check `prometheusMetricsPort` in the "
-                  "KubeControllersConfiguration (0 turns the metrics off) against "
-                  "`controllers_port` in kgen.yaml.",
-        mitigation="Restart the deployment (`kubectl rollout restart`), fix its API-server "
-                   "access if the log shows authorization errors, or turn the metrics port "
-                   "back on.",
-    ),
-    "CalicoKubeControllersMetricsAbsent": Runbook(
-        meaning="No calico-kube-controllers target is discovered at all (for this cluster, "
-                "with a cluster label).",
-        impact="IP pool exhaustion goes unnoticed until pods fail to start.",
-        diagnosis="Look for the `calico-kube-controllers` job on the Prometheus targets page; "
-                  "check that the deployment runs with a container named "
-                  "`calico-kube-controllers`, and that `selector` in kgen.yaml matches its job "
-                  "as well as calico-node's.",
-        mitigation="Load or fix the scrape job, or widen the selector to both Calico jobs.",
-    ),
-    "CalicoIPPoolNearlyExhausted": Runbook(
-        meaning="Most of an IP pool's addresses are allocated to pods and tunnel endpoints.",
-        impact="When the pool (or its free blocks) runs out, new pods stay in "
-               "ContainerCreating with `failed to allocate` errors from the CNI plugin, and "
-               "nodes that join get no block.",
-        diagnosis="`calicoctl ipam show --show-blocks` shows each pool's use and its blocks; "
-                  "the IPAM dashboard shows use by pool, blocks by node and leak candidates. "
-                  "Compare with the pod count: far more addresses than pods means leaks "
-                  "(`calicoctl ipam check`); many half-empty blocks mean a block size too "
-                  "large for the pods per node.",
-        mitigation="Release leaked addresses (`calicoctl ipam check -o report.json`, then "
-                   "`calicoctl ipam release --from-report report.json`), remove nodes that no "
-                   "longer exist, or add another IP pool: pods take addresses from any enabled "
-                   "pool their selectors allow. A pool's CIDR cannot grow in place.",
-    ),
-    "CalicoDataplaneUpdateFailures": Runbook(
-        meaning="Felix tried to program a batch of dataplane changes (iptables rules, ipsets, "
-                "routes, interface settings) on this node, failed, and keeps retrying.",
-        impact="Policy and routing changes for pods on the node do not take effect: new pods "
-               "may get no connectivity, deleted policies may keep blocking, new ones may not "
-               "block yet. Existing, unchanged traffic keeps flowing.",
-        diagnosis="Read the failure in the Felix log: " + NODE_LOGS + ", filtered for `error` "
-                  "or `Failed to apply`. The companion alerts (ipset, iptables-restore, "
-                  "iptables-save errors) usually name the failing tool. Check that Felix's "
-                  "iptables backend matches the host's (`iptablesBackend` in the "
-                  "FelixConfiguration against `iptables --version` on the node: nf_tables or "
-                  "legacy), and `calicoctl node status` for the node's BGP sessions.",
-        mitigation="Fix the cause the log names (backend mismatch, missing kernel module, "
-                   "another agent rewriting the same chains). Deleting the node's calico-node "
-                   "pod makes Felix start over with a full resync; cordon and drain the node if "
-                   "failures continue after that.",
-    ),
-    "CalicoIpsetErrors": Runbook(
-        meaning="`ipset` commands that Felix runs to maintain its IP sets (selector and "
-                "named-port members) keep failing on this node.",
-        impact="IP sets drift from the policies: traffic that policy should allow can be "
-               "dropped and traffic it should deny can pass, for the pods on this node.",
-        diagnosis="Look for `ipset` in the Felix log (" + NODE_LOGS + "). On the node, check "
-                  "that the ip_set kernel modules are loaded (`lsmod | grep ip_set`), that "
-                  "`ipset list -n | wc -l` is not near the kernel's set limit, and that no other "
-                  "tool deletes Calico's `cali40`-prefixed sets.",
-        mitigation="Load the missing modules or raise the limit, stop whatever removes Calico's "
-                   "sets, then restart the node's calico-node pod to resync.",
-    ),
-    "CalicoIptablesRestoreErrors": Runbook(
-        meaning="`iptables-restore`, which Felix uses to write its rules, keeps failing on this "
-                "node: Felix's rule updates are not reaching the kernel.",
-        impact="Policy changes and new workload endpoints on this node are not programmed; "
-               "pods may be unreachable or unprotected until the writes succeed.",
-        diagnosis="Find the rejected input in the Felix log (" + NODE_LOGS + ", search "
-                  "`iptables-restore`). Common causes: nf_tables and legacy iptables both in "
-                  "use on the node (compare `iptables-legacy-save | wc -l` with "
-                  "`iptables-nft-save | wc -l`), a chain removed by another agent between "
-                  "Felix's read and write, or a kernel missing a match module the rules use.",
-        mitigation="Pin `iptablesBackend` in the FelixConfiguration to the backend the host "
-                   "uses, stop tools that flush or rewrite `cali-` chains (firewalld, custom "
-                   "scripts), and restart calico-node on the node.",
-    ),
-    "CalicoIptablesSaveErrors": Runbook(
-        meaning="`iptables-save`, which Felix runs to read the rules currently in the kernel, "
-                "keeps failing on this node: Felix cannot see the state it must reconcile.",
-        impact="Without a current view Felix cannot compute its updates, so rule changes stall "
-               "and drift from other writers goes unnoticed.",
-        diagnosis="Run `iptables-save > /dev/null` on the node (for example from "
-                  "`kubectl debug node/<node> -it --image=<an image with iptables>` with "
-                  "`chroot /host`) and read its error. Rules written by a newer iptables than "
-                  "the one Felix bundles, or tables only one backend understands, make the "
-                  "save fail. The Felix log (" + NODE_LOGS + ") shows the same error.",
-        mitigation="Align the iptables versions and backend between the host and Felix "
-                   "(`iptablesBackend`), remove the rules the save cannot parse, then restart "
-                   "calico-node on the node.",
-    ),
-    "CalicoLoggingErrors": Runbook(
-        meaning="Felix keeps failing to write its own log (to a file, or to syslog).",
-        impact="Nothing breaks in the dataplane, but the log needed to diagnose every other "
-               "Calico alert goes missing. A full node disk, the usual cause, soon hurts more "
-               "than Calico.",
-        diagnosis="Check the node's disk (`df -h /var/log`) and the FelixConfiguration's "
-                  "`logFilePath`, `logSeverityFile` and `logSeveritySys`; if syslog is a "
-                  "destination, check that the node's syslog is running.",
-        mitigation="Free disk space on the node, or lower the log volume (`logSeverityScreen: "
-                   "Warning`) or turn file logging off (`logFilePath: none`); the container "
-                   "log stays available through kubectl.",
-    ),
-    "CalicoDatastoreUpdateLatencyHigh": Runbook(
-        meaning="Felix takes too long to fold updates from the datastore (policies, endpoints, "
-                "IP pools) into its calculation graph on this node.",
-        impact="Every change to policy or to pods lags on this node; under sustained churn the "
-               "lag grows, and new pods wait longer for connectivity.",
-        diagnosis="Compare the policy and endpoint counts on the dashboard's overview row with "
-                  "the usual; check calico-node's CPU throttling "
-                  "(`rate(container_cpu_cfs_throttled_periods_total{container=\"calico-node\"}"
-                  "[5m])`) and the churn of policies and pods in the cluster.",
-        mitigation="Give calico-node more CPU (raise or remove its CPU limit), find and calm "
-                   "the controller that churns policies or pods, and in large clusters run "
-                   "Typha so Felix gets batched updates.",
-    ),
-    "CalicoDataplaneApplyLatencyHigh": Runbook(
-        meaning="Programming one batch of changes into the node's dataplane takes Felix too "
-                "long.",
-        impact="Policy and endpoint changes reach the kernel late on this node; new pods can "
-               "start before their rules exist.",
-        diagnosis="Check how big the node's rule set is (`iptables-save | wc -l`), the rate of "
-                  "`felix_iptables_lines_executed` on the dashboard, and the iptables lock "
-                  "wait (CalicoIptablesLockLatencyHigh): kube-proxy in iptables mode often "
-                  "competes for the same lock and CPU.",
-        mitigation="Reduce the rule volume (fewer, broader policies; kube-proxy in IPVS mode or "
-                   "Calico's eBPF dataplane), and give calico-node more CPU.",
-    ),
-    "CalicoIptablesLockLatencyHigh": Runbook(
-        meaning="Felix waits too long for the xtables lock, which every iptables writer on the "
-                "node must hold.",
-        impact="Felix's updates queue behind other writers, so policy changes on the node lag "
-               "and dataplane apply time rises.",
-        diagnosis="Find who holds the lock: `lsof /run/xtables.lock` on the node, usually "
-                  "kube-proxy (check its `--iptables-min-sync-period`), a CNI plugin, Docker "
-                  "or firewalld.",
-        mitigation="Make the other writer sync less often or move it off iptables (kube-proxy "
-                   "in IPVS mode); remove firewalld from Kubernetes nodes.",
-    ),
-    "CalicoInterfaceListLatencyHigh": Runbook(
-        meaning="Listing the node's network interfaces during a route resync (a netlink dump) "
-                "is slow.",
-        impact="Route resyncs take longer, so routes for new or moved pods on this node appear "
-               "late.",
-        diagnosis="Count the interfaces (`ip -o link | wc -l`): thousands of veths, or "
-                  "interfaces leaked by a failing CNI teardown, slow the dump. Check the node's "
-                  "CPU load and softirq time.",
-        mitigation="Clean up leaked interfaces, lower pod density on the node, and give the "
-                   "node or calico-node more CPU.",
-    ),
-    "CalicoInterfaceResyncLatencyHigh": Runbook(
-        meaning="Syncing the routes of a single interface takes Felix too long.",
-        impact="Pod routes on this node are corrected late after changes or drift.",
-        diagnosis="Check the size of the routing tables (`ip route show table all | wc -l`): "
-                  "very large tables, from BGP peers advertising many routes for example, slow "
-                  "every sync. Check node CPU and the netlink error messages in the Felix log "
-                  "(" + NODE_LOGS + ").",
-        mitigation="Aggregate advertised routes (larger IP pool block sizes, BGP route "
-                   "filters), and relieve CPU pressure on the node.",
-    ),
-    "CalicoForkExecLatencyHigh": Runbook(
-        meaning="Starting a child process (ipset, iptables-restore, iptables-save) takes Felix "
-                "too long.",
-        impact="Every dataplane change uses these tools, so all of them slow down on this node.",
-        diagnosis="Fork time grows with the forking process's memory and with memory "
-                  "pressure: check calico-node's memory use, the node's memory pressure and "
-                  "swap, the container's CPU throttling, and the pod's PID limit.",
-        mitigation="Relieve the node's memory pressure, raise calico-node's CPU limit, and "
-                   "restart calico-node if its memory has grown far beyond its usual size.",
-    ),
-}
 
 
 FAILING, HEALTHY, BLIPPING = "10.0.0.1:9091", "10.0.0.2:9091", "10.0.0.3:9091"
@@ -457,7 +246,8 @@ def error_examples(config: Config, metric: str, what: str) -> tuple[Example, ...
     )
 
 
-def _error_alert(config: Config, name: str, metric: str, summary: str, what: str) -> Alert:
+def _error_alert(config: Config, name: str, metric: str, summary: str, what: str, *,
+                 runbook: Runbook) -> Alert:
     window = config.error_window
     return Alert(
         name=name,
@@ -466,10 +256,10 @@ def _error_alert(config: Config, name: str, metric: str, summary: str, what: str
         severity=Severity.WARNING,
         summary=summary,
         description=(
-            f"Felix on {{{{ $labels.instance }}}} recorded {{{{ $value | humanize }}}} {what} "
+            f"Felix on {kit.labels('instance')} recorded {kit.humanize()} {what} "
             f"in the last {window}, and has kept failing for {config.error_for}."
         ),
-        runbook=RUNBOOKS[name],
+        runbook=runbook,
         examples=error_examples(config, metric, what),
     )
 
@@ -497,7 +287,7 @@ def latency_examples(config: Config, metric: str, threshold: float,
 
 def _latency_alert(
     config: Config, name: str, metric: str, threshold: float, summary: str, what: str,
-    scale: float = 1.0,
+    scale: float = 1.0, *, runbook: Runbook,
 ) -> Alert:
     """p99 of a Felix latency summary above `threshold` seconds (`scale` converts the unit)."""
     return Alert(
@@ -507,11 +297,11 @@ def _latency_alert(
         severity=Severity.WARNING,
         summary=summary,
         description=(
-            f"The 99th percentile of {what} on {{{{ $labels.instance }}}} has been above "
-            f"{threshold:g}s for {config.latency_for} (now {{{{ $value | humanize }}}}"
+            f"The 99th percentile of {what} on {kit.labels('instance')} has been above "
+            f"{threshold:g}s for {config.latency_for} (now {kit.humanize()}"
             f"{'µs' if scale == 1e6 else 's'})."
         ),
-        runbook=RUNBOOKS[name],
+        runbook=runbook,
         examples=latency_examples(config, metric, threshold * scale,
                                   "µs" if scale == 1e6 else "s"),
     )
@@ -562,25 +352,82 @@ def scrape_alerts(config: Config) -> tuple[Alert, ...]:
     felix, controllers = _target(config.node_port), _target(config.controllers_port)
     gone = {"KG302": "the alert carries at most the cluster label, whose name the spec does not "
                      "know, so there is nothing to template"}
+    felix_down = Runbook(
+        meaning="Prometheus discovers this node's calico-node pod but cannot scrape Felix's "
+                "metrics port: the scrape has failed for the whole window.",
+        impact="Every Felix alert is blind for this node. If Felix itself is down, policy and "
+               "route changes stop reaching the node: new pods there get no connectivity and "
+               "policy edits do not apply.",
+        diagnosis="Check the pod: `kubectl get pods -A -o wide --field-selector "
+                  "spec.nodeName=<node> | grep calico-node` (restarts, readiness) and its log ("
+                  + NODE_LOGS + "). If the pod is healthy, the scrape is the problem: the "
+                  "target's error on the Prometheus targets page, `curl http://<node IP>:9091"
+                  "/metrics` from the scraper's network, host firewalls on 9091, and "
+                  "`prometheusMetricsEnabled` in the FelixConfiguration (a per-node "
+                  "`node.<name>` FelixConfiguration can turn it off for one node).",
+        mitigation="Restart a failing calico-node pod (`kubectl delete pod`); fix the node "
+                   "(disk, memory, kernel) if it keeps failing. For a scrape-only failure, open "
+                   "port 9091 to the scraper or correct `node_port` in kgen.yaml.",
+    )
+    metrics_absent = Runbook(
+        meaning="No Felix target is discovered at all (for this cluster, with a cluster label): "
+                "there is no `up` series for calico-node, so nothing says whether it is "
+                "healthy.",
+        impact="All eleven Felix alerts are silent whatever happens to the dataplane.",
+        diagnosis="Look for the `calico-node` job on the Prometheus targets page and query "
+                  "`up{job=~\"calico-node.*\"}`. Check that the scrape configuration is "
+                  "loaded, that calico-node pods run (`kubectl get ds -A | grep calico-node`) "
+                  "and still have a container named `calico-node`, and that `selector` in "
+                  "kgen.yaml matches the job name you use.",
+        mitigation="Load or fix the scrape job (or the PodMonitor), or correct the selector; if "
+                   "the calico-node DaemonSet is gone, restore the Calico installation.",
+    )
+    kube_controllers_down = Runbook(
+        meaning="The calico-kube-controllers pod is discovered but its metrics port cannot be "
+                "scraped.",
+        impact="The IP pool alert and the IPAM dashboard are blind. If the controllers "
+               "themselves are down, leaked IP addresses are no longer reclaimed and deleted "
+               "nodes keep their blocks, so pools fill up over time.",
+        diagnosis="`kubectl get pods -A -l k8s-app=calico-kube-controllers` and its log ("
+                  + CONTROLLERS_LOGS + "); check `prometheusMetricsPort` in the "
+                  "KubeControllersConfiguration (0 turns the metrics off) against "
+                  "`controllers_port` in kgen.yaml.",
+        mitigation="Restart the deployment (`kubectl rollout restart`), fix its API-server "
+                   "access if the log shows authorization errors, or turn the metrics port "
+                   "back on.",
+    )
+    kube_controllers_metrics_absent = Runbook(
+        meaning="No calico-kube-controllers target is discovered at all (for this cluster, "
+                "with a cluster label).",
+        impact="IP pool exhaustion goes unnoticed until pods fail to start.",
+        diagnosis="Look for the `calico-kube-controllers` job on the Prometheus targets page; "
+                  "check that the deployment runs with a container named "
+                  "`calico-kube-controllers`, and that `selector` in kgen.yaml matches its job "
+                  "as well as calico-node's.",
+        mitigation="Load or fix the scrape job, or widen the selector to both Calico jobs.",
+    )
     return (
         _alert("CalicoFelixDown", Severity.WARNING, config.down_for, f"{felix} == 0",
                "Felix on a Calico node cannot be scraped.",
-               f"Scraping Felix on {{{{ $labels.instance }}}} has failed for {config.down_for}: "
+               f"Scraping Felix on {kit.labels('instance')} has failed for {config.down_for}: "
                "calico-node on that node is down, or its metrics port is unreachable.",
-               down_examples(config, config.node_port, config.controllers_port)),
+               down_examples(config, config.node_port, config.controllers_port),
+               runbook=felix_down),
         _alert("CalicoMetricsAbsent", Severity.WARNING, config.absent_for,
                targets_gone(felix, config.absent_lookback),
                "No Felix target is being scraped.",
                f"No calico-node target matching {config.selector} on port {config.node_port} "
                f"has been discovered for {config.absent_for}; every Felix alert is blind.",
                absent_examples(config, config.node_port, config.controllers_port),
-               suppress=gone),
+               suppress=gone,
+               runbook=metrics_absent),
         _alert("CalicoKubeControllersDown", Severity.WARNING, config.down_for,
                f"{controllers} == 0",
                "The Calico kube-controllers cannot be scraped.",
-               f"Scraping calico-kube-controllers on {{{{ $labels.instance }}}} has failed for "
+               f"Scraping calico-kube-controllers on {kit.labels('instance')} has failed for "
                f"{config.down_for}: the controllers are down, or their metrics port is off.",
-               down_examples(config, config.controllers_port, config.node_port)),
+               down_examples(config, config.controllers_port, config.node_port),
+               runbook=kube_controllers_down),
         _alert("CalicoKubeControllersMetricsAbsent", Severity.WARNING, config.absent_for,
                targets_gone(controllers, config.absent_lookback),
                "No Calico kube-controllers target is being scraped.",
@@ -588,7 +435,8 @@ def scrape_alerts(config: Config) -> tuple[Alert, ...]:
                f"{config.controllers_port} has been discovered for {config.absent_for}; IP "
                "pool use is not watched.",
                absent_examples(config, config.controllers_port, config.node_port),
-               suppress=gone),
+               suppress=gone,
+               runbook=kube_controllers_metrics_absent),
     )
 
 
@@ -623,22 +471,38 @@ def ippool_examples(config: Config) -> tuple[Example, ...]:
 
 def ipam_alerts(config: Config) -> tuple[Alert, ...]:
     percent = config.ippool_usage_percent
+    ip_pool_nearly_exhausted = Runbook(
+        meaning="Most of an IP pool's addresses are allocated to pods and tunnel endpoints.",
+        impact="When the pool (or its free blocks) runs out, new pods stay in "
+               "ContainerCreating with `failed to allocate` errors from the CNI plugin, and "
+               "nodes that join get no block.",
+        diagnosis="`calicoctl ipam show --show-blocks` shows each pool's use and its blocks; "
+                  "the IPAM dashboard shows use by pool, blocks by node and leak candidates. "
+                  "Compare with the pod count: far more addresses than pods means leaks "
+                  "(`calicoctl ipam check`); many half-empty blocks mean a block size too "
+                  "large for the pods per node.",
+        mitigation="Release leaked addresses (`calicoctl ipam check -o report.json`, then "
+                   "`calicoctl ipam release --from-report report.json`), remove nodes that no "
+                   "longer exist, or add another IP pool: pods take addresses from any enabled "
+                   "pool their selectors allow. A pool's CIDR cannot grow in place.",
+    )
     return (
         _alert("CalicoIPPoolNearlyExhausted", Severity.WARNING, config.ippool_for,
                f"100 * sum without (node) (ipam_allocations_in_use) / ipam_ippool_size "
                f"> {percent:g}",
                "A Calico IP pool is running out of addresses.",
-               f"IP pool {{{{ $labels.ippool }}}} has {{{{ $value | humanize }}}}% of its "
+               f"IP pool {kit.labels('ippool')} has {kit.humanize()}% of its "
                f"addresses in use (threshold {percent:g}%); when it runs out, new pods get "
-               "no address.", ippool_examples(config)),
+               "no address.", ippool_examples(config),
+               runbook=ip_pool_nearly_exhausted),
     )
 
 
 def _alert(name: str, severity: Severity, for_: str, expr: str, summary: str,
-           description: str, examples: tuple[Example, ...],
+           description: str, examples: tuple[Example, ...], *, runbook: Runbook,
            suppress: dict[str, str] | None = None) -> Alert:
     return Alert(name=name, expr=expr, for_=for_, severity=severity, summary=summary,
-                 description=description, runbook=RUNBOOKS[name], examples=examples,
+                 description=description, runbook=runbook, examples=examples,
                  suppress=suppress or {})
 
 
@@ -653,91 +517,219 @@ def alerts(config: Config) -> tuple[Alert, ...]:
 
 
 def felix_alerts(config: Config) -> tuple[Alert, ...]:
+    dataplane_update_failures = Runbook(
+        meaning="Felix tried to program a batch of dataplane changes (iptables rules, ipsets, "
+                "routes, interface settings) on this node, failed, and keeps retrying.",
+        impact="Policy and routing changes for pods on the node do not take effect: new pods "
+               "may get no connectivity, deleted policies may keep blocking, new ones may not "
+               "block yet. Existing, unchanged traffic keeps flowing.",
+        diagnosis="Read the failure in the Felix log: " + NODE_LOGS + ", filtered for `error` "
+                  "or `Failed to apply`. The companion alerts (ipset, iptables-restore, "
+                  "iptables-save errors) usually name the failing tool. Check that Felix's "
+                  "iptables backend matches the host's (`iptablesBackend` in the "
+                  "FelixConfiguration against `iptables --version` on the node: nf_tables or "
+                  "legacy), and `calicoctl node status` for the node's BGP sessions.",
+        mitigation="Fix the cause the log names (backend mismatch, missing kernel module, "
+                   "another agent rewriting the same chains). Deleting the node's calico-node "
+                   "pod makes Felix start over with a full resync; cordon and drain the node if "
+                   "failures continue after that.",
+    )
+    ipset_errors = Runbook(
+        meaning="`ipset` commands that Felix runs to maintain its IP sets (selector and "
+                "named-port members) keep failing on this node.",
+        impact="IP sets drift from the policies: traffic that policy should allow can be "
+               "dropped and traffic it should deny can pass, for the pods on this node.",
+        diagnosis="Look for `ipset` in the Felix log (" + NODE_LOGS + "). On the node, check "
+                  "that the ip_set kernel modules are loaded (`lsmod | grep ip_set`), that "
+                  "`ipset list -n | wc -l` is not near the kernel's set limit, and that no other "
+                  "tool deletes Calico's `cali40`-prefixed sets.",
+        mitigation="Load the missing modules or raise the limit, stop whatever removes Calico's "
+                   "sets, then restart the node's calico-node pod to resync.",
+    )
+    iptables_restore_errors = Runbook(
+        meaning="`iptables-restore`, which Felix uses to write its rules, keeps failing on this "
+                "node: Felix's rule updates are not reaching the kernel.",
+        impact="Policy changes and new workload endpoints on this node are not programmed; "
+               "pods may be unreachable or unprotected until the writes succeed.",
+        diagnosis="Find the rejected input in the Felix log (" + NODE_LOGS + ", search "
+                  "`iptables-restore`). Common causes: nf_tables and legacy iptables both in "
+                  "use on the node (compare `iptables-legacy-save | wc -l` with "
+                  "`iptables-nft-save | wc -l`), a chain removed by another agent between "
+                  "Felix's read and write, or a kernel missing a match module the rules use.",
+        mitigation="Pin `iptablesBackend` in the FelixConfiguration to the backend the host "
+                   "uses, stop tools that flush or rewrite `cali-` chains (firewalld, custom "
+                   "scripts), and restart calico-node on the node.",
+    )
+    iptables_save_errors = Runbook(
+        meaning="`iptables-save`, which Felix runs to read the rules currently in the kernel, "
+                "keeps failing on this node: Felix cannot see the state it must reconcile.",
+        impact="Without a current view Felix cannot compute its updates, so rule changes stall "
+               "and drift from other writers goes unnoticed.",
+        diagnosis="Run `iptables-save > /dev/null` on the node (for example from "
+                  "`kubectl debug node/<node> -it --image=<an image with iptables>` with "
+                  "`chroot /host`) and read its error. Rules written by a newer iptables than "
+                  "the one Felix bundles, or tables only one backend understands, make the "
+                  "save fail. The Felix log (" + NODE_LOGS + ") shows the same error.",
+        mitigation="Align the iptables versions and backend between the host and Felix "
+                   "(`iptablesBackend`), remove the rules the save cannot parse, then restart "
+                   "calico-node on the node.",
+    )
+    logging_errors = Runbook(
+        meaning="Felix keeps failing to write its own log (to a file, or to syslog).",
+        impact="Nothing breaks in the dataplane, but the log needed to diagnose every other "
+               "Calico alert goes missing. A full node disk, the usual cause, soon hurts more "
+               "than Calico.",
+        diagnosis="Check the node's disk (`df -h /var/log`) and the FelixConfiguration's "
+                  "`logFilePath`, `logSeverityFile` and `logSeveritySys`; if syslog is a "
+                  "destination, check that the node's syslog is running.",
+        mitigation="Free disk space on the node, or lower the log volume (`logSeverityScreen: "
+                   "Warning`) or turn file logging off (`logFilePath: none`); the container "
+                   "log stays available through kubectl.",
+    )
+    datastore_update_latency_high = Runbook(
+        meaning="Felix takes too long to fold updates from the datastore (policies, endpoints, "
+                "IP pools) into its calculation graph on this node.",
+        impact="Every change to policy or to pods lags on this node; under sustained churn the "
+               "lag grows, and new pods wait longer for connectivity.",
+        diagnosis="Compare the policy and endpoint counts on the dashboard's overview row with "
+                  "the usual; check calico-node's CPU throttling "
+                  "(`rate(container_cpu_cfs_throttled_periods_total{container=\"calico-node\"}"
+                  "[5m])`) and the churn of policies and pods in the cluster.",
+        mitigation="Give calico-node more CPU (raise or remove its CPU limit), find and calm "
+                   "the controller that churns policies or pods, and in large clusters run "
+                   "Typha so Felix gets batched updates.",
+    )
+    dataplane_apply_latency_high = Runbook(
+        meaning="Programming one batch of changes into the node's dataplane takes Felix too "
+                "long.",
+        impact="Policy and endpoint changes reach the kernel late on this node; new pods can "
+               "start before their rules exist.",
+        diagnosis="Check how big the node's rule set is (`iptables-save | wc -l`), the rate of "
+                  "`felix_iptables_lines_executed` on the dashboard, and the iptables lock "
+                  "wait (CalicoIptablesLockLatencyHigh): kube-proxy in iptables mode often "
+                  "competes for the same lock and CPU.",
+        mitigation="Reduce the rule volume (fewer, broader policies; kube-proxy in IPVS mode or "
+                   "Calico's eBPF dataplane), and give calico-node more CPU.",
+    )
+    iptables_lock_latency_high = Runbook(
+        meaning="Felix waits too long for the xtables lock, which every iptables writer on the "
+                "node must hold.",
+        impact="Felix's updates queue behind other writers, so policy changes on the node lag "
+               "and dataplane apply time rises.",
+        diagnosis="Find who holds the lock: `lsof /run/xtables.lock` on the node, usually "
+                  "kube-proxy (check its `--iptables-min-sync-period`), a CNI plugin, Docker "
+                  "or firewalld.",
+        mitigation="Make the other writer sync less often or move it off iptables (kube-proxy "
+                   "in IPVS mode); remove firewalld from Kubernetes nodes.",
+    )
+    interface_list_latency_high = Runbook(
+        meaning="Listing the node's network interfaces during a route resync (a netlink dump) "
+                "is slow.",
+        impact="Route resyncs take longer, so routes for new or moved pods on this node appear "
+               "late.",
+        diagnosis="Count the interfaces (`ip -o link | wc -l`): thousands of veths, or "
+                  "interfaces leaked by a failing CNI teardown, slow the dump. Check the node's "
+                  "CPU load and softirq time.",
+        mitigation="Clean up leaked interfaces, lower pod density on the node, and give the "
+                   "node or calico-node more CPU.",
+    )
+    interface_resync_latency_high = Runbook(
+        meaning="Syncing the routes of a single interface takes Felix too long.",
+        impact="Pod routes on this node are corrected late after changes or drift.",
+        diagnosis="Check the size of the routing tables (`ip route show table all | wc -l`): "
+                  "very large tables, from BGP peers advertising many routes for example, slow "
+                  "every sync. Check node CPU and the netlink error messages in the Felix log "
+                  "(" + NODE_LOGS + ").",
+        mitigation="Aggregate advertised routes (larger IP pool block sizes, BGP route "
+                   "filters), and relieve CPU pressure on the node.",
+    )
+    fork_exec_latency_high = Runbook(
+        meaning="Starting a child process (ipset, iptables-restore, iptables-save) takes Felix "
+                "too long.",
+        impact="Every dataplane change uses these tools, so all of them slow down on this node.",
+        diagnosis="Fork time grows with the forking process's memory and with memory "
+                  "pressure: check calico-node's memory use, the node's memory pressure and "
+                  "swap, the container's CPU throttling, and the pod's PID limit.",
+        mitigation="Relieve the node's memory pressure, raise calico-node's CPU limit, and "
+                   "restart calico-node if its memory has grown far beyond its usual size.",
+    )
     return (
         _error_alert(config, "CalicoDataplaneUpdateFailures", "felix_int_dataplane_failures",
                      "Calico dataplane updates keep failing and being retried.",
-                     "failed dataplane updates"),
+                     "failed dataplane updates",
+                     runbook=dataplane_update_failures),
         _error_alert(config, "CalicoIpsetErrors", "felix_ipset_errors",
-                     "Calico ipset commands keep failing.", "failed ipset commands"),
+                     "Calico ipset commands keep failing.", "failed ipset commands",
+                     runbook=ipset_errors),
         _error_alert(config, "CalicoIptablesRestoreErrors", "felix_iptables_restore_errors",
-                     "Calico iptables-restore runs keep failing.", "failed iptables-restore runs"),
+                     "Calico iptables-restore runs keep failing.", "failed iptables-restore runs",
+                     runbook=iptables_restore_errors),
         _error_alert(config, "CalicoIptablesSaveErrors", "felix_iptables_save_errors",
-                     "Calico iptables-save runs keep failing.", "failed iptables-save runs"),
+                     "Calico iptables-save runs keep failing.", "failed iptables-save runs",
+                     runbook=iptables_save_errors),
         _error_alert(config, "CalicoLoggingErrors", "felix_log_errors",
-                     "Felix keeps failing to write its log.", "logging errors"),
+                     "Felix keeps failing to write its log.", "logging errors",
+                     runbook=logging_errors),
         _latency_alert(config, "CalicoDatastoreUpdateLatencyHigh",
                        "felix_calc_graph_update_time_seconds", config.datastore_update_p99_seconds,
                        "Felix is slow to process datastore updates.",
-                       "calculation-graph update time"),
+                       "calculation-graph update time",
+                       runbook=datastore_update_latency_high),
         _latency_alert(config, "CalicoDataplaneApplyLatencyHigh",
                        "felix_int_dataplane_apply_time_seconds", config.dataplane_apply_p99_seconds,
-                       "Felix is slow to apply dataplane updates.", "dataplane apply time"),
+                       "Felix is slow to apply dataplane updates.", "dataplane apply time",
+                       runbook=dataplane_apply_latency_high),
         _latency_alert(config, "CalicoIptablesLockLatencyHigh",
                        "felix_iptables_lock_acquire_secs", config.iptables_lock_p99_seconds,
-                       "Felix waits long for the iptables lock.", "iptables lock wait"),
+                       "Felix waits long for the iptables lock.", "iptables lock wait",
+                       runbook=iptables_lock_latency_high),
         _latency_alert(config, "CalicoInterfaceListLatencyHigh",
                        "felix_route_table_list_seconds", config.interface_list_p99_seconds,
                        "Felix is slow to list interfaces during route resyncs.",
-                       "interface listing time"),
+                       "interface listing time",
+                       runbook=interface_list_latency_high),
         _latency_alert(config, "CalicoInterfaceResyncLatencyHigh",
                        "felix_route_table_per_iface_sync_seconds",
                        config.interface_resync_p99_seconds,
                        "Felix is slow to resync interface routes.",
-                       "per-interface route sync time"),
+                       "per-interface route sync time",
+                       runbook=interface_resync_latency_high),
         _latency_alert(config, "CalicoForkExecLatencyHigh", "felix_exec_time_micros",
                        config.fork_exec_p99_seconds,
-                       "Felix is slow to start child processes.", "fork/exec time", scale=1e6),
+                       "Felix is slow to start child processes.", "fork/exec time", scale=1e6,
+                       runbook=fork_exec_latency_high),
     )
-
-
-def _pod_steps(container: str, port: int, node_label: bool) -> tuple[Relabel, ...]:
-    """Plain Prometheus pod discovery: running pods of one container, scraped on `port`; with
-    `node_label`, the pod's node as `node` (the kube-controllers' IPAM metrics carry a `node` of
-    their own, which a target label would overwrite)."""
-    node = (relabel.copy(f"{relabel.POD}node_name", "node"),) if node_label else ()
-    return (
-        relabel.keep(f"{relabel.POD}container_name", container),
-        relabel.keep_running(),
-        relabel.scrape_port(port),
-        relabel.copy("__meta_kubernetes_namespace", "namespace"),
-        relabel.copy(f"{relabel.POD}name", "pod"),
-        *node,
-    )
-
-
-def _sysdig_steps(container: str, integration_type: str, port: int) -> tuple[Relabel, ...]:
-    """The Sysdig agent's promcat steps: this host's running pods, tagged by integration type."""
-    return relabel.sysdig_promcat(f"{relabel.POD}container_name", container, integration_type,
-                                  port, scheme_annotation=True)
 
 
 def scrape_jobs(config: Config) -> tuple[ScrapeJob, ...]:
-    keep = (keep_metrics(m.name for m in FELIX_METRICS),)
+    """Running pods picked by container name. Felix's keep-list keeps the summaries' quantiles
+    only (no `_sum`/`_count`: nothing reads them). Felix's pods carry their node as `node`; the
+    kube-controllers' do not, as their IPAM metrics carry a `node` label of their own, which a
+    target label would overwrite."""
+    keep = kit.keep_list(FELIX_METRICS, names_only=True)
     pods = KubernetesSD(role=Role.POD)
+    container = "__meta_kubernetes_pod_container_name"
     return (
         ScrapeJob(job_name="calico-node", flavor=Flavor.PROMETHEUS, discovery=pods,
-                  relabel_configs=_pod_steps("calico-node", config.node_port, True),
+                  relabel_configs=kit.pod_discovery(container, "calico-node", config.node_port,
+                                                    node_label=True),
                   metric_relabel_configs=keep),
         ScrapeJob(job_name="calico-kube-controllers", flavor=Flavor.PROMETHEUS, discovery=pods,
-                  relabel_configs=_pod_steps("calico-kube-controllers", config.controllers_port,
-                                             False)),
+                  relabel_configs=kit.pod_discovery(container, "calico-kube-controllers",
+                                                    config.controllers_port)),
         ScrapeJob(job_name="calico-node-default", flavor=Flavor.SYSDIG_AGENT, discovery=pods,
-                  relabel_configs=_sysdig_steps("calico-node", "calico", config.node_port),
+                  relabel_configs=kit.sysdig_discovery(container, "calico-node", "calico",
+                                                       config.node_port, scheme_annotation=True),
                   metric_relabel_configs=keep),
         ScrapeJob(job_name="calico-controller-default", flavor=Flavor.SYSDIG_AGENT, discovery=pods,
-                  relabel_configs=_sysdig_steps("calico-kube-controllers", "calico-controller",
-                                                config.controllers_port)),
+                  relabel_configs=kit.sysdig_discovery(container, "calico-kube-controllers",
+                                                       "calico-controller",
+                                                       config.controllers_port,
+                                                       scheme_annotation=True)),
     )
 
 
-def _series(title: str, unit: str, description: str, expr: str, legend: str = "{{instance}}",
-            kind: PanelKind = PanelKind.TIMESERIES, width: int = 12,
-            thresholds: tuple[Threshold, ...] = (), sparkline: bool = False,
-            **limits: float) -> Panel:
-    return Panel(kind=kind, title=title, unit=unit, description=description, width=width,
-                 queries=(Query(expr=expr, legend=legend),), thresholds=thresholds,
-                 sparkline=sparkline, **limits)
-
+INSTANCE = kit.legend("instance")
 
 NEUTRAL = (Threshold(color="text"),)
 """For a count with no bad value: one neutral step."""
@@ -754,68 +746,77 @@ def _p99(metric: str) -> str:
 def dashboard(config: Config) -> Dashboard:
     stat = PanelKind.STAT
     overview = Row(title="Cluster overview", panels=(
-        _series("Felix targets down", "short",
-                "Nodes whose Felix fails its scrape right now (CalicoFelixDown after "
-                f"{config.down_for}).",
-                f"count({_target(config.node_port)} == 0) or vector(0)", "down", stat, 6,
-                _bad_from(1)),
-        _series("Hosts", "short", "Calico hosts in the cluster.",
-                "max(felix_cluster_num_hosts)", "hosts", stat, 6, NEUTRAL),
-        _series("Policies", "short", "Active network policies.",
-                "max(felix_cluster_num_policies)", "policies", stat, 6, NEUTRAL),
-        _series("Profiles", "short", "Active profiles.",
-                "max(felix_cluster_num_profiles)", "profiles", stat, 6, NEUTRAL),
+        panel("Felix targets down", f"count({_target(config.node_port)} == 0) or vector(0)",
+              unit="short",
+              description="Nodes whose Felix fails its scrape right now (CalicoFelixDown after "
+                          f"{config.down_for}).", legend="down", kind=stat, width=6,
+              thresholds=_bad_from(1)),
+        panel("Hosts", "max(felix_cluster_num_hosts)", unit="short",
+              description="Calico hosts in the cluster.", legend="hosts", kind=stat, width=6,
+              thresholds=NEUTRAL),
+        panel("Policies", "max(felix_cluster_num_policies)", unit="short",
+              description="Active network policies.", legend="policies", kind=stat, width=6,
+              thresholds=NEUTRAL),
+        panel("Profiles", "max(felix_cluster_num_profiles)", unit="short",
+              description="Active profiles.", legend="profiles", kind=stat, width=6,
+              thresholds=NEUTRAL),
     ))
     errors = Row(title="Errors", panels=(
-        _series("Dataplane update failures", "ops", "Failed dataplane updates per second.",
-                "rate(felix_int_dataplane_failures[5m])"),
-        _series("ipset command failures", "ops", "Failed ipset commands per second.",
-                "rate(felix_ipset_errors[5m])"),
-        _series("iptables-restore failures", "ops", "Failed iptables-restore runs per second.",
-                "rate(felix_iptables_restore_errors[5m])"),
-        _series("iptables-save failures", "ops", "Failed iptables-save runs per second.",
-                "rate(felix_iptables_save_errors[5m])"),
-        _series("Logging errors", "ops", "Errors writing Felix's log, per second.",
-                "rate(felix_log_errors[5m])", width=24),
+        panel("Dataplane update failures", "rate(felix_int_dataplane_failures[5m])", unit="ops",
+              description="Failed dataplane updates per second.", legend=INSTANCE),
+        panel("ipset command failures", "rate(felix_ipset_errors[5m])", unit="ops",
+              description="Failed ipset commands per second.", legend=INSTANCE),
+        panel("iptables-restore failures", "rate(felix_iptables_restore_errors[5m])", unit="ops",
+              description="Failed iptables-restore runs per second.", legend=INSTANCE),
+        panel("iptables-save failures", "rate(felix_iptables_save_errors[5m])", unit="ops",
+              description="Failed iptables-save runs per second.", legend=INSTANCE),
+        panel("Logging errors", "rate(felix_log_errors[5m])", unit="ops",
+              description="Errors writing Felix's log, per second.", legend=INSTANCE,
+              width=24),
     ))
     latency = Row(title="Latency (p99)", panels=(
-        _series("Datastore update (calc graph)", "s",
-                "p99 time to apply one datastore update to the calculation graph.",
-                _p99("felix_calc_graph_update_time_seconds")),
-        _series("Dataplane apply", "s", "p99 time to apply one dataplane update.",
-                _p99("felix_int_dataplane_apply_time_seconds")),
-        _series("iptables lock acquire", "s", "p99 wait for the xtables lock.",
-                _p99("felix_iptables_lock_acquire_secs")),
-        _series("Interface list (resync)", "s",
-                "p99 time to list all interfaces during a route resync.",
-                _p99("felix_route_table_list_seconds")),
-        _series("Per-interface route sync", "s", "p99 time to sync one interface's routes.",
-                _p99("felix_route_table_per_iface_sync_seconds")),
-        _series("Fork/exec", "µs", "p99 time to fork and exec a child process.",
-                _p99("felix_exec_time_micros")),
+        panel("Datastore update (calc graph)", _p99("felix_calc_graph_update_time_seconds"),
+              unit="s",
+              description="p99 time to apply one datastore update to the calculation graph.",
+              legend=INSTANCE),
+        panel("Dataplane apply", _p99("felix_int_dataplane_apply_time_seconds"), unit="s",
+              description="p99 time to apply one dataplane update.", legend=INSTANCE),
+        panel("iptables lock acquire", _p99("felix_iptables_lock_acquire_secs"), unit="s",
+              description="p99 wait for the xtables lock.", legend=INSTANCE),
+        panel("Interface list (resync)", _p99("felix_route_table_list_seconds"), unit="s",
+              description="p99 time to list all interfaces during a route resync.",
+              legend=INSTANCE),
+        panel("Per-interface route sync", _p99("felix_route_table_per_iface_sync_seconds"),
+              unit="s", description="p99 time to sync one interface's routes.",
+              legend=INSTANCE),
+        panel("Fork/exec", _p99("felix_exec_time_micros"), unit="µs",
+              description="p99 time to fork and exec a child process.", legend=INSTANCE),
     ))
     saturation = Row(title="Saturation (p99 batch size)", panels=(
-        _series("Dataplane messages per batch", "short", "p99 messages per dataplane batch.",
-                _p99("felix_int_dataplane_msg_batch_size"), width=8),
-        _series("Interface-state messages per batch", "short",
-                "p99 interface-state messages per batch.",
-                _p99("felix_int_dataplane_iface_msg_batch_size"), width=8),
-        _series("Interface-address messages per batch", "short",
-                "p99 interface-address messages per batch.",
-                _p99("felix_int_dataplane_addr_msg_batch_size"), width=8),
+        panel("Dataplane messages per batch", _p99("felix_int_dataplane_msg_batch_size"),
+              unit="short", description="p99 messages per dataplane batch.", legend=INSTANCE,
+              width=8),
+        panel("Interface-state messages per batch",
+              _p99("felix_int_dataplane_iface_msg_batch_size"), unit="short",
+              description="p99 interface-state messages per batch.", legend=INSTANCE, width=8),
+        panel("Interface-address messages per batch",
+              _p99("felix_int_dataplane_addr_msg_batch_size"), unit="short",
+              description="p99 interface-address messages per batch.", legend=INSTANCE,
+              width=8),
     ))
     traffic = Row(title="Traffic", panels=(
-        _series("ipset commands", "ops", "ipset commands run per second.",
-                "rate(felix_ipset_calls[5m])"),
-        _series("ipset operations", "ops", "ipset operations run per second.",
-                "rate(felix_ipset_lines_executed[5m])"),
-        _series("iptables rule updates", "ops", "iptables rule updates run per second.",
-                "sum by (instance, ip_version, table) (rate(felix_iptables_lines_executed[5m]))",
-                "{{instance}} {{table}} v{{ip_version}}"),
-        _series("iptables-restore calls", "ops", "iptables-restore runs per second.",
-                "rate(felix_iptables_restore_calls[5m])"),
-        _series("iptables-save calls", "ops", "iptables-save runs per second.",
-                "rate(felix_iptables_save_calls[5m])", width=24),
+        panel("ipset commands", "rate(felix_ipset_calls[5m])", unit="ops",
+              description="ipset commands run per second.", legend=INSTANCE),
+        panel("ipset operations", "rate(felix_ipset_lines_executed[5m])", unit="ops",
+              description="ipset operations run per second.", legend=INSTANCE),
+        panel("iptables rule updates",
+              "sum by (instance, ip_version, table) (rate(felix_iptables_lines_executed[5m]))",
+              unit="ops", description="iptables rule updates run per second.",
+              legend="{{instance}} {{table}} v{{ip_version}}"),
+        panel("iptables-restore calls", "rate(felix_iptables_restore_calls[5m])", unit="ops",
+              description="iptables-restore runs per second.", legend=INSTANCE),
+        panel("iptables-save calls", "rate(felix_iptables_save_calls[5m])", unit="ops",
+              description="iptables-save runs per second.", legend=INSTANCE, width=24),
     ))
     return Dashboard(
         title="Calico / Felix",
@@ -834,36 +835,39 @@ def ipam_dashboard(config: Config) -> Dashboard:
     usage = "sum without (node) (ipam_allocations_in_use) / ipam_ippool_size"
     limit = config.ippool_usage_percent / 100
     pools = Row(title="IP pools", panels=(
-        _series("Kube-controllers targets down", "short",
-                "calico-kube-controllers targets that fail their scrape right now.",
-                f"count({_target(config.controllers_port)} == 0) or vector(0)", "down",
-                PanelKind.STAT, 6, _bad_from(1)),
-        _series("Fullest pool", "percentunit",
-                "Share of addresses in use in the fullest IP pool; red at the "
-                "CalicoIPPoolNearlyExhausted threshold.",
-                f"max({usage})", "fullest", PanelKind.STAT, 6,
-                (Threshold(color="green"), Threshold(color="orange", value=round(limit * 0.8, 4)),
-                 Threshold(color="red", value=limit)), sparkline=True, min=0, max=1),
-        _series("Pool usage", "percentunit", "Share of each pool's addresses in use.",
-                usage, "{{ippool}}", min=0, max=1),
-        _series("Addresses in use", "short", "Addresses allocated in each pool.",
-                "sum by (ippool) (ipam_allocations_in_use)", "{{ippool}}", width=12),
-        _series("Pool size", "short", "Addresses in each pool, from its CIDR.",
-                "max by (ippool) (ipam_ippool_size)", "{{ippool}}", width=12),
+        panel("Kube-controllers targets down",
+              f"count({_target(config.controllers_port)} == 0) or vector(0)", unit="short",
+              description="calico-kube-controllers targets that fail their scrape right now.",
+              legend="down", kind=PanelKind.STAT, width=6, thresholds=_bad_from(1)),
+        panel("Fullest pool", f"max({usage})", unit="percentunit",
+              description="Share of addresses in use in the fullest IP pool; red at the "
+                          "CalicoIPPoolNearlyExhausted threshold.", legend="fullest",
+              kind=PanelKind.STAT, width=6,
+              thresholds=(Threshold(color="green"),
+                          Threshold(color="orange", value=round(limit * 0.8, 4)),
+                          Threshold(color="red", value=limit)), sparkline=True, min=0, max=1),
+        panel("Pool usage", usage, unit="percentunit",
+              description="Share of each pool's addresses in use.", legend="{{ippool}}", min=0,
+              max=1),
+        panel("Addresses in use", "sum by (ippool) (ipam_allocations_in_use)", unit="short",
+              description="Addresses allocated in each pool.", legend="{{ippool}}", width=12),
+        panel("Pool size", "max by (ippool) (ipam_ippool_size)", unit="short",
+              description="Addresses in each pool, from its CIDR.", legend="{{ippool}}", width=12),
     ))
     blocks = Row(title="Blocks and leaks", panels=(
-        _series("Blocks by node", "short", "IPAM blocks affine to each node.",
-                "sum by (node) (ipam_blocks)", "{{node}}"),
-        _series("Borrowed addresses by node", "short",
-                "Addresses a node took from blocks affine to other nodes: its own blocks were "
-                "full and no new block was free.",
-                "sum by (node) (ipam_allocations_borrowed)", "{{node}}"),
-        _series("Leak candidates", "short",
-                "Allocations the garbage collector suspects leaked, by pool; they should fall "
-                "back to 0.", "sum by (ippool) (ipam_allocations_gc_candidates)", "{{ippool}}"),
-        _series("Leaked addresses reclaimed", "ops",
-                "Leaked allocations the garbage collector reclaims per second, by pool.",
-                "sum by (ippool) (rate(ipam_allocations_gc_reclamations[5m]))", "{{ippool}}"),
+        panel("Blocks by node", "sum by (node) (ipam_blocks)", unit="short",
+              description="IPAM blocks affine to each node.", legend="{{node}}"),
+        panel("Borrowed addresses by node", "sum by (node) (ipam_allocations_borrowed)",
+              unit="short",
+              description="Addresses a node took from blocks affine to other nodes: its own "
+                          "blocks were full and no new block was free.", legend="{{node}}"),
+        panel("Leak candidates", "sum by (ippool) (ipam_allocations_gc_candidates)", unit="short",
+              description="Allocations the garbage collector suspects leaked, by pool; they "
+                          "should fall back to 0.", legend="{{ippool}}"),
+        panel("Leaked addresses reclaimed",
+              "sum by (ippool) (rate(ipam_allocations_gc_reclamations[5m]))", unit="ops",
+              description="Leaked allocations the garbage collector reclaims per second, by pool.",
+              legend="{{ippool}}"),
     ))
     return Dashboard(
         slug="ipam",

@@ -39,10 +39,16 @@ SPECIMENS = ("calico", "etcd")
 
 def temp_project(root: Path, config: str | None = None, name: str = "kgen.yaml",
                  specs: tuple[str, ...] = SPECIMENS) -> Path:
-    """A project directory at `root`: copies of the specimen specs and, when given, a config."""
+    """A project directory at `root`: copies of the specimen specs (modules or packages) and,
+    when given, a config."""
     (root / "specs").mkdir(parents=True, exist_ok=True)
     for spec in specs:
-        shutil.copy(ROOT / "specs" / f"{spec}.py", root / "specs" / f"{spec}.py")
+        package = ROOT / "specs" / spec
+        if package.is_dir():
+            shutil.copytree(package, root / "specs" / spec,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(ROOT / "specs" / f"{spec}.py", root / "specs" / f"{spec}.py")
     if config is not None:
         (root / name).write_text(config, encoding="utf-8")
     return root

@@ -25,11 +25,9 @@ import pytest
 from tests.broken._base import BASE
 from tests.support import KGEN
 
-SPEC = BASE.replace("class Config(BaseModel):\n    pass\n",
-                    "class Config(BaseModel):\n"
-                    "    model_config = ConfigDict(extra=\"forbid\")\n\n"
+SPEC = BASE.replace("class Config(SpecConfig):\n",
+                    "class Config(SpecConfig):\n"
                     "    queue_max: int = 100\n").replace(
-    "from pydantic import BaseModel\n", "from pydantic import BaseModel, ConfigDict\n").replace(
     '"demo_queue_depth > 100"', 'f"demo_queue_depth > {config.queue_max}"')
 CONFIG = """\
 specs: specs
@@ -256,7 +254,15 @@ SPEC_CASES = [
                                     "    return integration(config)"),
           r"specs/demo\.py:\d+: error KG002 spec failed: RecursionError"),
     _spec("no-config-class", re.sub(r"\bConfig\b", "Settings", SPEC),
-          r"specs/demo\.py:1: error KG003 spec module must define `class Config\(BaseModel\)`"),
+          r"specs/demo\.py:1: error KG003 spec module must define `class Config\(SpecConfig\)`"),
+    _spec("config-not-spec-config", spec("class Config(SpecConfig):", "class Config(BaseModel):"),
+          rf"specs/demo\.py:{line(SPEC, 'class Config')}: error KG003 Config must derive from "
+          r"generator\.kit\.SpecConfig"),
+    _spec("config-default-bad-duration",
+          spec("    queue_max: int = 100\n", "    queue_max: int = 100\n"
+                                              "    wait_for: Duration = '5 minutes'\n"),
+          rf"specs/demo\.py:{line(SPEC, 'queue_max: int') + 1}: error KG004 config default "
+          r"Config\.wait_for: Value error, '5 minutes' is not a Prometheus duration"),
     _spec("no-integration-function", spec("def integration(config", "def build(config"),
           r"specs/demo\.py:1: error KG003 spec module must define `integration"),
     _spec("returns-wrong-type", spec("    return Integration(", "    return dict(\n"

@@ -1,5 +1,6 @@
 """The etcd rule file passes `promtool check rules`, keeps the mixin's alert names and takes
-its knobs; the examples in specs/etcd.py prove its behaviour (tests/test_rule_examples.py)."""
+its knobs; the examples in specs/etcd/alerts.py prove its behaviour
+(tests/test_rule_examples.py)."""
 
 from __future__ import annotations
 

@@ -40,16 +40,15 @@ from tests.conftest import SPECS
 TIMEOUT = 30.0
 
 SPEC = '''\
-from pydantic import BaseModel
-
+from generator.kit import SpecConfig
 from generator.model import (
     Alert, Dashboard, Flavor, Integration, Metric, MetricType, Panel, Query, Recording, Row,
     Runbook, ScrapeJob, Severity, Variable,
 )
 
 
-class Config(BaseModel):
-    pass
+class Config(SpecConfig):
+    selector: str = ""
 
 
 RUNBOOK = Runbook(meaning="m.", impact="i.", diagnosis="d.", mitigation="m.")

@@ -175,12 +175,11 @@ def test_empty_upstream_selector_renders_valid_promql(marked: dict[str, bytes],
 DEMO_CONFIG = '''\
 from typing import Annotated
 
-from pydantic import BaseModel
-
+from generator.kit import SpecConfig
 from generator.model import MixinKnob
 
 
-class Config(BaseModel):
+class Config(SpecConfig):
     selector: Annotated[str, MixinKnob("demo_selector")] = 'job="demo"'
     queue_limit: Annotated[float, MixinKnob("queueLimit")] = 100
     slow_for: Annotated[str, MixinKnob()] = "5m"
@@ -188,8 +187,8 @@ class Config(BaseModel):
 
 
 def demo(tmp_path: Path, config: str = DEMO_CONFIG, **replace: str) -> Path:
-    text = BASE.replace("from pydantic import BaseModel\n", "").replace(
-        "class Config(BaseModel):\n    pass\n", config.split("\n\n\n", 1)[1])
+    text = BASE.replace("class Config(SpecConfig):\n    selector: str = 'job=\"demo\"'\n",
+                        config.split("\n\n\n", 1)[1])
     text = config.split("\n\n\n", 1)[0] + "\n" + text
     text = text.replace('"demo_queue_depth > 100"', 'f"demo_queue_depth > {config.queue_limit:g}"')
     text = text.replace('selector=\'job="demo"\'', "selector=config.selector")

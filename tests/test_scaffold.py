@@ -23,7 +23,9 @@ def test_scaffold_builds_checks_and_its_test_passes(tmp_path: Path) -> None:
     done = subprocess.run([KGEN, "new", "kube-proxy"], cwd=tmp_path, capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "specs" / "kube-proxy.py").is_file()
+    package = tmp_path / "specs" / "kube-proxy"
+    assert sorted(p.name for p in package.iterdir()) == [
+        "__init__.py", "alerts.py", "config.py", "dashboard.py", "jobs.py", "metrics.py"]
     assert (tmp_path / "tests" / "test_kube_proxy.py").is_file()
     (tmp_path / "kgen.yaml").write_text("runbook_url: https://wiki.example.com/{integration}#{anchor}\n")
     checked = subprocess.run([KGEN, "check", "--strict"], cwd=tmp_path, capture_output=True,

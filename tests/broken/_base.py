@@ -1,18 +1,21 @@
 # ruff: noqa: E501
-"""A tiny valid spec (module `demo`); each broken case patches one line of it."""
+"""A tiny valid spec (module `demo`); each broken case patches one line of it. (`BaseModel` and
+`Duration` are imported for the cases that use them.)"""
 
 BASE = '''\
 from pydantic import BaseModel
 
+from generator.kit import SpecConfig, legend, panel
 from generator.model import (
     TLS, Action, Alert, Dashboard, Flavor, Integration, Metric, MetricType, Panel, Query,
     Recording, Relabel, Row, ScrapeJob, Severity, Variable,
 )
 from generator.model.examples import counter, fires_when, gauge, hold, quantile, silent_on
+from generator.model.types import Duration
 
 
-class Config(BaseModel):
-    pass
+class Config(SpecConfig):
+    selector: str = 'job="demo"'
 
 
 C, G = MetricType.COUNTER, MetricType.GAUGE
@@ -37,7 +40,8 @@ def integration(config: Config) -> Integration:
     j1 = ScrapeJob(job_name="demo", flavor=Flavor.PROMETHEUS, relabel_configs=(step,), metric_relabel_configs=(keep,))
     p1 = Panel(title="Errors", description="d", unit="ops", queries=(Query(expr="sum by (code) (rate(demo_errors_total[5m]))"),))
     p2 = Panel(title="Latency", description="d", unit="s", queries=(Query(expr="histogram_quantile(0.9, sum by (le) (rate(demo_latency_seconds_bucket[5m])))"),))
-    board = Dashboard(title="Demo", variables=(Variable(name="instance", label="instance", metric="demo_queue_depth"),), rows=(Row(title="All", panels=(p1, p2)),))
+    p3 = panel("Queue", "max by (instance) (demo_queue_depth)", unit="short", description="d", legend=legend("instance"))
+    board = Dashboard(title="Demo", variables=(Variable(name="instance", label="instance", metric="demo_queue_depth"),), rows=(Row(title="All", panels=(p1, p2, p3)),))
     return Integration(
         name="demo", title="Demo", description="d", supported_version="1", selector='job="demo"',
         metrics=(m1, m2, m3, m4), recording_rules=(r1,), alerts=(a1, a2, a3),

@@ -1,0 +1,93 @@
+"""The spec kit (generator/kit.py): what its helpers write, and that errors made through it
+point at the spec line that used it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import kit, loader
+from generator.cli import main
+from generator.findings import SpecError
+from generator.model import Action
+from tests.broken._base import BASE
+
+
+def test_go_template_pieces() -> None:
+    assert kit.labels("instance") == "{{ $labels.instance }}"
+    assert kit.value() == "{{ $value }}"
+    assert kit.humanize() == "{{ $value | humanize }}"
+    assert kit.humanize_percentage() == "{{ $value | humanizePercentage }}"
+    assert kit.value("humanizeDuration") == "{{ $value | humanizeDuration }}"
+    assert kit.legend("instance", "To") == "{{instance}} {{To}}"
+
+
+def test_promql_builders() -> None:
+    assert kit.rate("x_total", "5m") == "rate(x_total[5m])"
+    assert kit.by(("job", "instance"), "x") == "sum by (job, instance) (x)"
+    assert kit.without(("pod",), "x", "max") == "max without (pod) (x)"
+
+
+def test_pod_discovery_and_keep_list(tmp_path: Path) -> None:
+    steps = kit.pod_discovery("__meta_kubernetes_pod_container_name", "app", 9100,
+                              node_label=True)
+    assert [s.target_label for s in steps] == [None, None, "__address__", "namespace", "pod",
+                                               "node"]
+    assert steps[2].replacement == "$1:9100"
+    sysdig = kit.sysdig_discovery("__meta_kubernetes_pod_container_name", "app", "app", 9100)
+    assert sysdig[0].regex == "__HOSTIPS__"
+    specs = loader.load(_project(tmp_path, BASE))
+    metrics = specs[0].integration.metrics
+    (whole,) = kit.keep_list(metrics)
+    (names,) = kit.keep_list(metrics, names_only=True)
+    assert whole.action is Action.KEEP and "demo_latency_seconds_bucket" in whole.regex
+    assert "demo_wait_seconds_sum" in whole.regex and "demo_wait_seconds_sum" not in names.regex
+
+
+def test_config_keeps_its_defaults_as_written(tmp_path: Path) -> None:
+    text = BASE.replace("class Config(SpecConfig):\n",
+                        "class Config(SpecConfig):\n    limit: float = 5\n")
+    (spec,) = loader.load(_project(tmp_path, text))
+    assert repr(spec.config.limit) == "5"  # not 5.0: docs and the mixin print it as written
+
+
+def test_bad_default_in_a_package_is_reported_at_its_line(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    (specs / "demo").mkdir(parents=True)
+    config = ("from generator.kit import SpecConfig\nfrom generator.model.types import "
+              "Duration\n\n\nclass Config(SpecConfig):\n    selector: str = 'job=\"demo\"'\n"
+              "    wait_for: Duration = '2 hours'\n")
+    (specs / "demo" / "config.py").write_text(config, encoding="utf-8")
+    body = BASE.split("class Config(SpecConfig):\n    selector: str = 'job=\"demo\"'\n", 1)
+    (specs / "demo" / "__init__.py").write_text(
+        body[0] + "from .config import Config\n" + body[1], encoding="utf-8")
+    with pytest.raises(SpecError) as raised:
+        loader.load(specs)
+    (finding,) = raised.value.findings
+    assert finding.path.endswith("demo/config.py") and finding.line == 7
+    assert finding.code == "KG004" and "'2 hours' is not a Prometheus duration" in finding.message
+
+
+def test_panel_error_through_a_private_helper_is_at_the_public_call(tmp_path: Path) -> None:
+    text = BASE.replace(
+        "def integration(config: Config) -> Integration:\n",
+        "def _queue_panel():\n"
+        "    return panel('Queue', 'max(demo_queue_depth', unit='short', description='d')\n\n\n"
+        "def integration(config: Config) -> Integration:\n").replace(
+        "    board = Dashboard(", "    p4 = _queue_panel()\n    board = Dashboard(").replace(
+        "panels=(p1, p2, p3)", "panels=(p1, p2, p3, p4)")
+    specs = _project(tmp_path, text)
+    result = CliRunner().invoke(main, ["build", "--specs", str(specs), "--out",
+                                       str(tmp_path / "out")])
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "p4 = _queue_panel()" in row)
+    assert result.exit_code == 1
+    assert f"demo.py:{line}: error KG101 " in result.output, result.output
+
+
+def _project(root: Path, text: str) -> Path:
+    specs = root / "specs"
+    specs.mkdir(exist_ok=True)
+    (specs / "demo.py").write_text(text, encoding="utf-8")
+    return specs
