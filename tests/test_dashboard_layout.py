@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator import loader
 from generator.checks.dashboards import layout_problems
-from generator.targets.grafana import dashboard_json
+from generator.documents.dashboard import dashboard_json
 from tests.support import SPECS
 
 

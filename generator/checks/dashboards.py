@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator import conventions
+from generator.documents.dashboard import GRID_WIDTH, dashboard_json
 from generator.findings import Finding, Level
 from generator.loader import Spec
 from generator.model import Location
-from generator.targets.grafana import GRID_WIDTH, dashboard_json, uid
 
 CODE = "KG501"
 NAME = "dashboards/uid"
@@ -22,7 +23,7 @@ def check(specs: list[Spec]) -> list[Finding]:
     seen: dict[str, Location | None] = {}
     for spec in specs:
         for board in spec.integration.dashboards:
-            board_uid = uid(spec.integration, board)
+            board_uid = conventions.dashboard_uid(spec.name, board.slug)
             if len(board_uid) > MAX_UID:
                 findings.append(Finding.at(board.location, Level.ERROR, CODE,
                                            f"dashboard uid {board_uid} is longer than {MAX_UID} "

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from generator import conventions
+from generator.documents.dashboard import dashboard_json
 from generator.findings import Finding, Level, SpecError
+from generator.kubernetes import object_labels
 from generator.loader import Spec
 from generator.render import to_json, to_yaml
-from generator.targets.grafana import dashboard_json, file_name
-from generator.targets.kubernetes import object_labels
 
 if TYPE_CHECKING:
     from generator.project import GrafanaProvisioningSettings, Project
@@ -38,11 +39,10 @@ def render(spec: Spec, project: Project) -> dict[str, bytes]:
     if not integration.dashboards:
         return {}
     settings = project.grafana_provisioning
-    files = {f"grafana/provisioning/{spec.name}.yaml": to_yaml(provider(spec, settings),
-                                                                spec.source)}
+    files = {conventions.provisioning_path(spec.name): to_yaml(provider(spec, settings),
+                                                            spec.source)}
     findings = []
     for board in integration.dashboards:
-        key = file_name(integration, board)
         data = to_json(dashboard_json(integration, board))
         if len(data) > CONFIGMAP_LIMIT:
             findings.append(Finding.at(
@@ -51,8 +51,8 @@ def render(spec: Spec, project: Project) -> dict[str, bytes]:
                 f"({CONFIGMAP_LIMIT} bytes) a ConfigMap can hold; split it into several "
                 "dashboards"))
             continue
-        files[f"grafana/configmaps/{key.removesuffix('.json')}.yaml"] = to_yaml(
-            configmap(spec, key, data.decode("utf-8"), settings), spec.source)
+        files[conventions.dashboard_configmap_path(spec.name, board.slug)] = to_yaml(
+            configmap(spec, board.slug, data.decode("utf-8"), settings), spec.source)
     if findings:
         raise SpecError(findings)
     return files
@@ -67,11 +67,12 @@ def provider(spec: Spec, settings: GrafanaProvisioningSettings) -> dict[str, Any
     """A Grafana dashboard provider (provisioning/dashboards/*.yaml) for the integration. An
     integration's own folder has a fixed uid; a folder shared by every integration is found by
     its title (one uid for several providers would make them fight over it)."""
-    uid = {} if settings.folder else {"folderUid": f"kgen-{spec.name}"}
+    name = conventions.dashboard_provider(spec.name)
+    uid = {} if settings.folder else {"folderUid": name}
     return {
         "apiVersion": 1,
         "providers": [{
-            "name": f"kgen-{spec.name}",
+            "name": name,
             "orgId": 1,
             "folder": folder(spec, settings),
             **uid,
@@ -84,7 +85,7 @@ def provider(spec: Spec, settings: GrafanaProvisioningSettings) -> dict[str, Any
     }
 
 
-def configmap(spec: Spec, key: str, dashboard: str,
+def configmap(spec: Spec, slug: str, dashboard: str,
               settings: GrafanaProvisioningSettings) -> dict[str, Any]:
     namespace = {"namespace": settings.namespace} if settings.namespace else {}
     sidecar = {settings.sidecar_label: settings.sidecar_label_value}
@@ -92,10 +93,10 @@ def configmap(spec: Spec, key: str, dashboard: str,
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": {
-            "name": f"grafana-dashboard-{key.removesuffix('.json')}",
+            "name": conventions.dashboard_configmap(spec.name, slug),
             **namespace,
             "labels": {**sidecar, **object_labels(spec, settings.labels)},
             "annotations": {settings.folder_annotation: folder(spec, settings)},
         },
-        "data": {key: dashboard},
+        "data": {conventions.dashboard_file(spec.name, slug): dashboard},
     }

@@ -25,15 +25,15 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from generator import overlay
+from generator import conventions, overlay
+from generator.documents.dashboard import dashboard_json
+from generator.documents.rules import alerting_groups, recording_groups
 from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
 from generator.model import Integration, MixinKnob
 from generator.model.base import display_path
 from generator.render import header, json_text, to_yaml
 from generator.scoping import scope_rules
-from generator.targets.grafana import dashboard_json, file_name
-from generator.targets.prometheus_rules import alerting_groups, recording_groups
 
 if TYPE_CHECKING:
     from generator.project import Project
@@ -127,8 +127,9 @@ def render(spec: Spec, project: Project) -> dict[str, bytes]:
         alerting=_literal(rendered["alerting"]),
         dashboards=_literal(rendered["dashboards"]),
     )
-    return {f"mixin/{spec.name}/mixin.libsonnet": text.encode("utf-8"),
-            f"mixin/{spec.name}/.lint": to_yaml(lint_config(spec.integration), spec.source)}
+    return {conventions.mixin_path(spec.name): text.encode("utf-8"),
+            conventions.mixin_lint_path(spec.name): to_yaml(lint_config(spec.integration),
+                                                            spec.source)}
 
 
 def exposed_knobs(spec: Spec) -> list[Exposed]:
@@ -222,7 +223,8 @@ def _parts(integration: Integration) -> dict[str, Any]:
     return {
         "recording": {"groups": recording_groups(scoped)},
         "alerting": {"groups": alerting_groups(scoped)},
-        "dashboards": {file_name(integration, board): dashboard_json(integration, board)
+        "dashboards": {conventions.dashboard_file(integration.name, board.slug):
+                       dashboard_json(integration, board)
                        for board in integration.dashboards},
     }
 

@@ -25,14 +25,15 @@ import re
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from generator import conventions
+from generator.documents.rules import rule_file
+from generator.documents.scrape import relabel_step
 from generator.findings import Finding, Level, SpecError
+from generator.kubernetes import object_labels
 from generator.loader import Spec
 from generator.model import Action, Flavor, Relabel, Role, ScrapeJob
 from generator.render import to_yaml, to_yaml_documents
 from generator.scoping import scope_rules
-from generator.targets.kubernetes import object_labels
-from generator.targets.prometheus_rules import rule_file
-from generator.targets.scrape_jobs import relabel_step
 
 if TYPE_CHECKING:
     from generator.project import Project, PrometheusOperatorSettings
@@ -50,12 +51,12 @@ def render(spec: Spec, project: Project) -> dict[str, bytes]:
     integration = spec.integration
     settings = project.prometheus_operator
     if integration.recording_rules or integration.alerts:
-        files[f"prometheus-operator/{spec.name}-prometheusrule.yaml"] = to_yaml(
+        files[conventions.prometheus_rule_path(spec.name)] = to_yaml(
             prometheus_rule(spec, settings), spec.source)
     jobs = [job for job in integration.scrape_jobs if job.flavor is Flavor.PROMETHEUS]
     if jobs:
         monitors = [pod_monitor(spec, job, settings) for job in jobs]
-        files[f"prometheus-operator/{spec.name}-podmonitors.yaml"] = to_yaml_documents(
+        files[conventions.pod_monitors_path(spec.name)] = to_yaml_documents(
             monitors, spec.source)
     return files
 
@@ -69,7 +70,7 @@ def metadata(spec: Spec, name: str, settings: PrometheusOperatorSettings) -> dic
 def prometheus_rule(spec: Spec, settings: PrometheusOperatorSettings) -> dict[str, Any]:
     """The rule file's groups, unchanged, as a PrometheusRule's spec."""
     return {"apiVersion": API_VERSION, "kind": "PrometheusRule",
-            "metadata": metadata(spec, f"kgen-{spec.name}", settings),
+            "metadata": metadata(spec, conventions.prometheus_rule_object(spec.name), settings),
             "spec": rule_file(scope_rules(spec.integration))}
 
 
@@ -77,8 +78,9 @@ def pod_monitor(spec: Spec, job: ScrapeJob,
                 settings: PrometheusOperatorSettings) -> dict[str, Any]:
     if job.discovery.role is not Role.POD:
         _refuse(job, f"role {job.discovery.role} has no PodMonitor form; use pod discovery")
-    if not OBJECT_NAME.match(f"kgen-{job.job_name}"):
-        _refuse(job, f"kgen-{job.job_name} is not a Kubernetes object name (lower case "
+    name = conventions.pod_monitor_object(job.job_name)
+    if not OBJECT_NAME.match(name):
+        _refuse(job, f"{name} is not a Kubernetes object name (lower case "
                      "letters, digits, '-' and '.')")
     if any(step.regex == "" for step in (*job.relabel_configs, *job.metric_relabel_configs)):
         _refuse(job, "the operator drops an empty regex, which would change the step; match "
@@ -100,7 +102,7 @@ def pod_monitor(spec: Spec, job: ScrapeJob,
     return {
         "apiVersion": API_VERSION,
         "kind": "PodMonitor",
-        "metadata": metadata(spec, f"kgen-{job.job_name}", settings),
+        "metadata": metadata(spec, name, settings),
         "spec": {
             "namespaceSelector": {"matchNames": list(namespaces)} if namespaces
             else {"any": True},
