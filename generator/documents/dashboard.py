@@ -1,12 +1,12 @@
 """Grafana dashboards, built with grafana-foundation-sdk (Grafana 11.6 model, schemaVersion 41).
 
 Conventions: the data source is the first variable and every panel uses it; the spec's
-variables follow; every query carries the integration's selector and the variables' matchers;
-rate-like ranges use `$__rate_interval`; the uid is `kgen-<integration>-<slug>`. Every panel
-sets all the options its type's schema requires, so what it shows never depends on the
-defaults of the Grafana version that loads it: stats reduce to the last non-null value and
-color by the spec's thresholds; time series list their series below the graph and show every
-series in the tooltip, highest first.
+variables follow; every query carries the integration's selector (the scope stage put it
+there) and the variables' matchers; rate-like ranges use `$__rate_interval`; the uid is
+`kgen-<integration>-<slug>`. Every panel sets all the options its type's schema requires, so
+what it shows never depends on the defaults of the Grafana version that loads it: stats reduce
+to the last non-null value and color by the spec's thresholds; time series list their series
+below the graph and show every series in the tooltip, highest first.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ from grafana_foundation_sdk.models.dashboard import (
 
 from generator import conventions, promql
 from generator.model import Dashboard, Integration, Panel, PanelKind, Variable
-from generator.scoping import recorded_series
 
 GRID_WIDTH = 24
 DATASOURCE = DataSourceRef(type_val="prometheus", uid="${datasource}")
@@ -51,19 +50,12 @@ PANEL_BUILDERS: dict[PanelKind, Any] = {
 }
 
 
-_BUILT: dict[tuple[int, int], tuple[Integration, Dashboard, str]] = {}
-"""Dashboards built in this process, by model identity. The models are immutable and held
-here, so an id cannot be reused; the check and three targets that need a dashboard build it
-once."""
-
-
 def dashboard_json(integration: Integration, board: Dashboard) -> dict[str, Any]:
-    """The dashboard as plain JSON data, ready to serialise (a fresh copy on every call)."""
-    key = (id(integration), id(board))
-    if key not in _BUILT:
-        built = _builder(integration, board).build()
-        _BUILT[key] = (integration, board, json.dumps(built, cls=JSONEncoder))
-    plain: dict[str, Any] = json.loads(_BUILT[key][2])
+    """The dashboard of a scoped integration (`generator.scoping`) as plain JSON data, ready to
+    serialise. Only Grafana's own rewriting happens here: every query gains the variables'
+    matchers, and rate-like ranges become `$__rate_interval`."""
+    built = _builder(integration, board).build()
+    plain: dict[str, Any] = json.loads(json.dumps(built, cls=JSONEncoder))
     return plain
 
 
@@ -82,9 +74,9 @@ def _builder(integration: Integration, board: Dashboard) -> Any:
         )
     )
     for index, variable in enumerate(board.variables):
-        builder = builder.with_variable(_variable(integration, variable, board.variables[:index]))
+        builder = builder.with_variable(_variable(variable, board.variables[:index]))
 
-    scope = _Scope(integration, board.variables)
+    scope = _Scope(board.variables)
     panel_id = 0
     y = 0
     for row in board.rows:
@@ -107,9 +99,10 @@ def _builder(integration: Integration, board: Dashboard) -> Any:
     return builder
 
 
-def _variable(integration: Integration, variable: Variable, before: tuple[Variable, ...]) -> Any:
-    matchers = ", ".join(filter(None, [integration.selector, *(_matcher(v) for v in before)]))
-    series = promql.scope(variable.metric, matchers)
+def _variable(variable: Variable, before: tuple[Variable, ...]) -> Any:
+    """A query variable; its `metric` is already scoped, the earlier variables filter it."""
+    filters = ", ".join(_matcher(v) for v in before)
+    series = promql.rewrite(variable.metric, promql.Rewrite(filters=filters))
     query = f"label_values({series}, {variable.label})"
     built = (
         dashboard.QueryVariable(variable.name)
@@ -131,12 +124,11 @@ def _matcher(variable: Variable) -> str:
 
 
 class _Scope:
-    """Scopes a panel query: the integration selector (not on recorded series), then variables."""
+    """A scoped panel query with every variable's matcher and `$__rate_interval`."""
 
-    def __init__(self, integration: Integration, variables: tuple[Variable, ...]) -> None:
-        self.change = promql.Rewrite(
-            scope=integration.selector, recorded=recorded_series(integration),
-            filters=", ".join(_matcher(v) for v in variables), rate_interval=True)
+    def __init__(self, variables: tuple[Variable, ...]) -> None:
+        self.change = promql.Rewrite(filters=", ".join(_matcher(v) for v in variables),
+                                     rate_interval=True)
 
     def __call__(self, expr: str) -> str:
         return promql.rewrite(expr, self.change)

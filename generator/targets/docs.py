@@ -19,10 +19,10 @@ from generator.loader import Spec
 from generator.model import Alert, Integration
 from generator.promql import format_expr
 from generator.render import header
-from generator.scoping import scope_rules
 
 if TYPE_CHECKING:
     from generator.project import Project
+    from generator.scoping import Scoped
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "docs"
 
@@ -64,8 +64,8 @@ def _template() -> Any:
     return environment.get_template("integration.md.j2")
 
 
-def render(spec: Spec, project: Project) -> dict[str, bytes]:
-    integration = scope_rules(spec.integration)
+def render(item: Scoped, project: Project) -> dict[str, bytes]:
+    spec, integration = item.spec, item.integration
     page = _template().render(
         header=header(spec.source),
         integration=integration,

@@ -18,14 +18,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from generator import conventions
-from generator.documents.dashboard import dashboard_json
 from generator.findings import Finding, Level, SpecError
 from generator.kubernetes import object_labels
 from generator.loader import Spec
-from generator.render import to_json, to_yaml
+from generator.render import to_yaml
 
 if TYPE_CHECKING:
     from generator.project import GrafanaProvisioningSettings, Project
+    from generator.scoping import Scoped
 
 CODE = "KG502"
 CONFIGMAP_LIMIT = 1 << 20
@@ -34,7 +34,8 @@ MOUNT = "/var/lib/grafana/dashboards/kgen"
 """Where the provider expects the dashboard files; mount the ConfigMaps (or copy out/) here."""
 
 
-def render(spec: Spec, project: Project) -> dict[str, bytes]:
+def render(item: Scoped, project: Project) -> dict[str, bytes]:
+    spec = item.spec
     integration = spec.integration
     if not integration.dashboards:
         return {}
@@ -43,7 +44,7 @@ def render(spec: Spec, project: Project) -> dict[str, bytes]:
                                                             spec.source)}
     findings = []
     for board in integration.dashboards:
-        data = to_json(dashboard_json(integration, board))
+        data = item.dashboard(board.slug)
         if len(data) > CONFIGMAP_LIMIT:
             findings.append(Finding.at(
                 board.location, Level.ERROR, CODE,

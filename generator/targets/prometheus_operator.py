@@ -33,10 +33,10 @@ from generator.kubernetes import object_labels
 from generator.loader import Spec
 from generator.model import Action, Flavor, Relabel, Role, ScrapeJob
 from generator.render import to_yaml, to_yaml_documents
-from generator.scoping import scope_rules
 
 if TYPE_CHECKING:
     from generator.project import Project, PrometheusOperatorSettings
+    from generator.scoping import Scoped
 
 CODE = "KG403"
 API_VERSION = "monitoring.coreos.com/v1"
@@ -46,13 +46,14 @@ OBJECT_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 CAMEL = {"source_labels": "sourceLabels", "target_label": "targetLabel"}
 
 
-def render(spec: Spec, project: Project) -> dict[str, bytes]:
+def render(item: Scoped, project: Project) -> dict[str, bytes]:
+    spec = item.spec
     files: dict[str, bytes] = {}
     integration = spec.integration
     settings = project.prometheus_operator
     if integration.recording_rules or integration.alerts:
         files[conventions.prometheus_rule_path(spec.name)] = to_yaml(
-            prometheus_rule(spec, settings), spec.source)
+            prometheus_rule(item, settings), spec.source)
     jobs = [job for job in integration.scrape_jobs if job.flavor is Flavor.PROMETHEUS]
     if jobs:
         monitors = [pod_monitor(spec, job, settings) for job in jobs]
@@ -67,11 +68,12 @@ def metadata(spec: Spec, name: str, settings: PrometheusOperatorSettings) -> dic
     return {"name": name, **namespace, "labels": object_labels(spec, settings.labels)}
 
 
-def prometheus_rule(spec: Spec, settings: PrometheusOperatorSettings) -> dict[str, Any]:
+def prometheus_rule(item: Scoped, settings: PrometheusOperatorSettings) -> dict[str, Any]:
     """The rule file's groups, unchanged, as a PrometheusRule's spec."""
+    spec = item.spec
     return {"apiVersion": API_VERSION, "kind": "PrometheusRule",
             "metadata": metadata(spec, conventions.prometheus_rule_object(spec.name), settings),
-            "spec": rule_file(scope_rules(spec.integration))}
+            "spec": rule_file(item.integration)}
 
 
 def pod_monitor(spec: Spec, job: ScrapeJob,

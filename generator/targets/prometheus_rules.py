@@ -8,16 +8,15 @@ from typing import TYPE_CHECKING
 
 from generator import conventions, rule_tests
 from generator.documents.rules import rule_file
-from generator.loader import Spec
 from generator.render import to_yaml
-from generator.scoping import scope_rules
 
 if TYPE_CHECKING:
     from generator.project import Project
+    from generator.scoping import Scoped
 
 
-def render(spec: Spec, project: Project) -> dict[str, bytes]:
-    integration = scope_rules(spec.integration)
+def render(item: Scoped, project: Project) -> dict[str, bytes]:
+    spec, integration = item.spec, item.integration
     if not (integration.recording_rules or integration.alerts):
         return {}
     files = {conventions.rule_file_path(spec.name): to_yaml(rule_file(integration), spec.source)}

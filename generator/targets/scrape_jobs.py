@@ -12,15 +12,16 @@ from typing import TYPE_CHECKING
 
 from generator import conventions
 from generator.documents.scrape import document, scrape_config
-from generator.loader import Spec
 from generator.model import Flavor
 from generator.render import to_yaml
 
 if TYPE_CHECKING:
     from generator.project import Project
+    from generator.scoping import Scoped
 
 
-def render(spec: Spec, project: Project) -> dict[str, bytes]:
+def render(item: Scoped, project: Project) -> dict[str, bytes]:
+    spec = item.spec
     files: dict[str, bytes] = {}
     for flavor in Flavor:
         jobs = [job for job in spec.integration.scrape_jobs if job.flavor is flavor]
