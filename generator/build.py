@@ -97,7 +97,7 @@ def _scope(run: Run) -> None:
 
 
 def _checks(run: Run) -> None:
-    run.findings = checks.run(run.specs)
+    run.findings = checks.run(run.specs, run.scoped, run.project.targets)
     if run.unparsed and not run.errors:  # a query no check reads: never render without it
         run.findings += [Finding(spec.source, 1, Level.ERROR, "KG101",
                                  f"{spec.name}: a query does not parse: {run.unparsed[spec.name]}")
@@ -106,17 +106,27 @@ def _checks(run: Run) -> None:
 
 def _render(run: Run) -> None:
     """Every file the project's targets make, spec by spec, plus the manifest; nothing when a
-    check found an error."""
+    check found an error. A target that refuses an integration (the mixin's KG701) adds its
+    findings and the others go on, so every refusal is reported."""
     if run.errors:
         return
     files: dict[str, bytes] = {}
+    refused: list[Finding] = []
     renderers = [renderer(target) for target in run.project.targets]
     for item in run.scoped:
         for render_target in renderers:
-            for path, data in render_target(item, run.project).items():
+            try:
+                made = render_target(item, run.project)
+            except SpecError as error:
+                refused += error.findings
+                continue
+            for path, data in made.items():
                 if path in files:
                     raise OutputError(f"two targets both produce {path}")
                 files[path] = data
+    if refused:
+        run.findings = sorted(run.findings + refused)
+        return
     run.files = with_manifest(files)
 
 

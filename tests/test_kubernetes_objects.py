@@ -104,6 +104,34 @@ def test_what_a_podmonitor_cannot_express_is_an_error_at_the_job(
     assert not (tmp_path / "out").exists()
 
 
+def test_kgen_check_reports_every_podmonitor_problem_and_keeps_warnings(tmp_path: Path) -> None:
+    text = BASE.replace("flavor=Flavor.PROMETHEUS,", 'flavor=Flavor.PROMETHEUS, credentials_file='
+                        '"/var/run/token", tls=TLS(ca_file="/etc/ca.crt"),', 1)
+    result = CliRunner().invoke(main, ["check", "--config", str(_tiny(tmp_path, text))])
+    assert result.exit_code == 1
+    refusals = [row for row in result.output.splitlines() if " error KG403 job demo: " in row]
+    assert len(refusals) == 2, result.output
+    assert " warning " in result.output
+
+
+def test_podmonitor_problems_are_checked_only_with_the_target_and_can_be_suppressed(
+    tmp_path: Path
+) -> None:
+    token = 'flavor=Flavor.PROMETHEUS, credentials_file="/var/run/token",'
+    config = _tiny(tmp_path, BASE.replace("flavor=Flavor.PROMETHEUS,", token, 1))
+    config.write_text("targets: [scrape-jobs]\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["build", "--config", str(config)]).exit_code == 0
+    exempt = token + ' suppress={"KG403": "the token reaches the pod another way"},'
+    (tmp_path / "specs" / "demo.py").write_text(
+        BASE.replace("flavor=Flavor.PROMETHEUS,", exempt, 1), encoding="utf-8")
+    config.write_text("targets: [prometheus-operator]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    (monitor,) = yaml.safe_load_all((tmp_path / "out" / "prometheus-operator" /
+                                     "demo-podmonitors.yaml").read_text(encoding="utf-8"))
+    assert "authorization" not in monitor["spec"]["podMetricsEndpoints"][0]
+
+
 def test_dashboards_as_configmaps_for_the_sidecar(built: dict[str, bytes]) -> None:
     maps = _objects(built, "grafana/configmaps/")
     boards = [path for path in built if path.startswith("grafana/dashboards/")]

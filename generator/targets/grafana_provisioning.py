@@ -8,9 +8,8 @@ own when the chart's provider sets `foldersFromFilesStructure: true`; kgen.yaml'
 `grafana_provisioning` sets both as the chart is configured, plus namespace, labels and one
 shared folder. The dashboard JSON is byte for byte the `grafana` target's.
 
-Kubernetes refuses a ConfigMap whose data exceeds 1 MiB, so a larger dashboard is an error at
-its spec line. (Client-side `kubectl apply` and Argo CD's default sync also copy the object
-into a 256 KiB annotation; dashboards that large want server-side apply.)
+Kubernetes refuses a ConfigMap whose data exceeds 1 MiB: check KG502
+(`generator/checks/provisioning_configmap.py`) refuses a larger dashboard at its spec line.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from generator import conventions
-from generator.findings import Finding, Level, SpecError
 from generator.kubernetes import object_labels
 from generator.loader import Spec
 from generator.render import to_yaml
@@ -27,9 +25,6 @@ if TYPE_CHECKING:
     from generator.project import GrafanaProvisioningSettings, Project
     from generator.scoping import Scoped
 
-CODE = "KG502"
-CONFIGMAP_LIMIT = 1 << 20
-"""Bytes of data a ConfigMap may hold (Kubernetes' limit)."""
 MOUNT = "/var/lib/grafana/dashboards/kgen"
 """Where the provider expects the dashboard files; mount the ConfigMaps (or copy out/) here."""
 
@@ -42,20 +37,10 @@ def render(item: Scoped, project: Project) -> dict[str, bytes]:
     settings = project.grafana_provisioning
     files = {conventions.provisioning_path(spec.name): to_yaml(provider(spec, settings),
                                                             spec.source)}
-    findings = []
     for board in integration.dashboards:
         data = item.dashboard(board.slug)
-        if len(data) > CONFIGMAP_LIMIT:
-            findings.append(Finding.at(
-                board.location, Level.ERROR, CODE,
-                f"dashboard {board.title!r} is {len(data)} bytes of JSON, over the 1 MiB "
-                f"({CONFIGMAP_LIMIT} bytes) a ConfigMap can hold; split it into several "
-                "dashboards"))
-            continue
         files[conventions.dashboard_configmap_path(spec.name, board.slug)] = to_yaml(
             configmap(spec, board.slug, data.decode("utf-8"), settings), spec.source)
-    if findings:
-        raise SpecError(findings)
     return files
 
 
