@@ -279,9 +279,11 @@ def _show_drift(out_dir: Path, files: dict[str, bytes], profile: str | None) -> 
               show_default=True, help="Findings as text lines, or as JSON: an object whose "
                                       "`findings` list names each finding's metric.")
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (information never).")
+@click.option("--list", "list_checks", is_flag=True,
+              help="Print every check's code, name and what it catches; check nothing.")
 @live_options(required=False)
 def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
-          out_dir: Path | None, output_format: str, strict: bool,
+          out_dir: Path | None, output_format: str, strict: bool, list_checks: bool,
           connection: Connection | None) -> None:
     """Run every check and the external validators (promtool, dashboard schema); write nothing.
 
@@ -292,8 +294,15 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
     import dataclasses
     import json
 
+    if list_checks:
+        from generator.checks import listing
+
+        for code, name, doc in listing():
+            click.echo(f"{code}  {name:<28} {doc}")
+        return
+    from generator import external
     from generator.build import run
-    from generator.checks import external, runbook_links
+    from generator.checks import runbook_links
     from generator.findings import SpecError
 
     try:

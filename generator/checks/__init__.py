@@ -45,8 +45,23 @@ CHECK_MODULES: tuple[str, ...] = (
 """In run order; syntax comes first because later checks read parsed queries."""
 
 
+PROJECT_CHECKS: tuple[str, ...] = ("generator.checks.runbook_links",)
+"""Checks of the project config rather than the specs, run by `kgen check`."""
+
+
 def modules() -> list[ModuleType]:
     return [importlib.import_module(name) for name in CHECK_MODULES]
+
+
+def listing() -> list[tuple[str, str, str]]:
+    """(code, name, doc) of every check, spec and project checks alike, from each module; a
+    target's check says which target enables it."""
+    found = []
+    for module in [*modules(), *(importlib.import_module(n) for n in PROJECT_CHECKS)]:
+        target = getattr(module, "TARGET", None)
+        doc = f"(with the {target} target) {module.DOC}" if target else module.DOC
+        found.append((module.CODE, module.NAME, doc))
+    return found
 
 
 def run(specs: list[Spec], scoped: Sequence[Scoped] = (),

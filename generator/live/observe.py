@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator import promql
-from generator.checks.catalog import all_queries
 from generator.live.client import PrometheusAPI, Sample
 from generator.loader import Spec
 from generator.model import Alert
+from generator.queries import all_queries
 from generator.scoping import scoped as scoped_queries
 
 Matcher = tuple[str, str, str]
