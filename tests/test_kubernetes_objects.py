@@ -4,7 +4,6 @@ dashboards as ConfigMaps for the Grafana sidecar, each equal in content to the p
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -24,22 +23,17 @@ def _objects(built: dict[str, bytes], prefix: str) -> dict[str, list[dict[str, A
             for path, data in sorted(built.items()) if path.startswith(prefix)}
 
 
-def test_prometheusrule_specs_pass_promtool_and_equal_the_rule_files(
-    built: dict[str, bytes], promtool: str, tmp_path: Path
+def test_prometheusrule_specs_equal_the_rule_files_promtool_passed(
+    built: dict[str, bytes], checked_rules: dict[str, str]
 ) -> None:
     rules = _objects(built, "prometheus-operator/")
-    paths = []
     for integration in INTEGRATIONS:
         (rule,) = rules[f"prometheus-operator/{integration}-prometheusrule.yaml"]
         assert (rule["apiVersion"], rule["kind"]) == ("monitoring.coreos.com/v1", "PrometheusRule")
         assert rule["metadata"]["name"] == f"kgen-{integration}"
-        assert rule["spec"] == yaml.safe_load(built[f"prometheus/rules/{integration}.yaml"])
-        path = tmp_path / f"{integration}.yaml"
-        path.write_text(yaml.safe_dump(rule["spec"]), encoding="utf-8")
-        paths.append(str(path))
-    done = subprocess.run([promtool, "check", "rules", *paths], capture_output=True, text=True,
-                          check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
+        rule_file = f"prometheus/rules/{integration}.yaml"
+        assert rule["spec"] == yaml.safe_load(built[rule_file])
+        assert "SUCCESS" in checked_rules[rule_file]
 
 
 @pytest.mark.parametrize("integration", ["calico", "etcd"])
