@@ -1,12 +1,12 @@
-"""Dashboard uids are unique and fit Grafana's 40 characters; the rendered layout has no
-overlapping or overflowing panels."""
+"""Dashboard uids are unique and fit Grafana's 40 characters; the layout the dashboard gets
+(`generator.documents.dashboard.layout`) has no overlapping or overflowing panels."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from generator import conventions
-from generator.documents.dashboard import GRID_WIDTH, dashboard_json
+from generator.documents.dashboard import GRID_WIDTH, layout
 from generator.findings import Finding, Level
 from generator.loader import Spec
 from generator.model import Location
@@ -33,7 +33,7 @@ def check(specs: list[Spec]) -> list[Finding]:
                                            f"dashboard uid {board_uid} is already used at "
                                            f"{seen[board_uid]}"))
             seen.setdefault(board_uid, board.location)
-            panels = dashboard_json(spec.integration, board).get("panels", [])
+            panels = [placed.box for placed in layout(board)]
             findings += [Finding.at(board.location, Level.ERROR, CODE,
                                     f"dashboard {board.title!r}: {problem}")
                          for problem in layout_problems(panels)]

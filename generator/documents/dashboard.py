@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from grafana_foundation_sdk.builders import (
@@ -37,7 +38,7 @@ from grafana_foundation_sdk.models.dashboard import (
 )
 
 from generator import conventions, promql
-from generator.model import Dashboard, Integration, Panel, PanelKind, Variable
+from generator.model import Dashboard, Integration, Panel, PanelKind, Row, Variable
 
 GRID_WIDTH = 24
 DATASOURCE = DataSourceRef(type_val="prometheus", uid="${datasource}")
@@ -77,13 +78,40 @@ def _builder(integration: Integration, board: Dashboard) -> Any:
         builder = builder.with_variable(_variable(variable, board.variables[:index]))
 
     scope = _Scope(board.variables)
+    for placed in layout(board):
+        if isinstance(placed.item, Row):
+            builder = builder.with_row(dashboard.Row(placed.item.title).id(placed.id)
+                                       .grid_pos(placed.position))
+        else:
+            builder = builder.with_panel(_panel(placed.item, placed.id, placed.position, scope))
+    return builder
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A row or panel, its id and where the grid puts it."""
+
+    id: int
+    item: Row | Panel
+    position: GridPos
+
+    @property
+    def box(self) -> dict[str, Any]:
+        """Its title and `gridPos`, as the dashboard JSON has them."""
+        grid = self.position
+        return {"title": self.item.title,
+                "gridPos": {"h": grid.h, "w": grid.w, "x": grid.x, "y": grid.y}}
+
+
+def layout(board: Dashboard) -> list[Placed]:
+    """Every row (full width, one unit high) and panel of the board, in order, placed left to
+    right and wrapped at the grid's width."""
+    placed = []
     panel_id = 0
     y = 0
     for row in board.rows:
         panel_id += 1
-        builder = builder.with_row(
-            dashboard.Row(row.title).id(panel_id).grid_pos(GridPos(h=1, w=GRID_WIDTH, x=0, y=y))
-        )
+        placed.append(Placed(panel_id, row, GridPos(h=1, w=GRID_WIDTH, x=0, y=y)))
         y += 1
         x = 0
         row_height = 0
@@ -91,12 +119,12 @@ def _builder(integration: Integration, board: Dashboard) -> Any:
             if x + panel.width > GRID_WIDTH:
                 x, y, row_height = 0, y + row_height, 0
             panel_id += 1
-            position = GridPos(h=panel.height, w=panel.width, x=x, y=y)
-            builder = builder.with_panel(_panel(panel, panel_id, position, scope))
+            placed.append(Placed(panel_id, panel, GridPos(h=panel.height, w=panel.width, x=x,
+                                                          y=y)))
             x += panel.width
             row_height = max(row_height, panel.height)
         y += row_height
-    return builder
+    return placed
 
 
 def _variable(variable: Variable, before: tuple[Variable, ...]) -> Any:
