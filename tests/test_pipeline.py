@@ -110,3 +110,20 @@ def test_kgen_check_reports_a_target_refusal_beside_the_warnings(tmp_path: Path)
     assert result.exit_code == 1
     assert " error KG701 " in result.output, result.output
     assert " warning KG303 " in result.output, result.output
+
+
+def test_targets_do_not_import_each_other() -> None:
+    """What targets share lives in generator/documents/ and generator/conventions.py."""
+    import ast
+
+    from generator.targets import TARGETS
+    from tests.support import ROOT
+
+    for name, module in TARGETS.items():
+        path = ROOT / (module.replace(".", "/") + ".py")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                     for alias in node.names}
+        assert not any(i.startswith("generator.targets") for i in imported), name
