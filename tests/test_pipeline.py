@@ -4,6 +4,7 @@ the checks that belong to a target run only with it."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -97,10 +98,11 @@ def test_configmap_size_check_measures_the_dashboard_file(demo: Project,
 
 def test_kgen_check_reports_a_target_refusal_beside_the_warnings(tmp_path: Path) -> None:
     """The mixin refuses a knob the spec computes on (KG701); the checks' warnings stay."""
-    text = BASE.replace("class Config(BaseModel):\n    pass", "class Config(BaseModel):\n"
-                        "    queue_limit: Annotated[float, MixinKnob()] = 50", 1)
+    text = re.sub(r"(class Config\(\w+\):\n)(    pass\n)?",
+                  r"\1    queue_limit: Annotated[float, MixinKnob()] = 50\n", BASE, count=1)
     text = text.replace('"demo_queue_depth > 100"',
                         'f"demo_queue_depth > {config.queue_limit * 2:g}"', 1)
+    assert "queue_limit: Annotated" in text and "config.queue_limit * 2" in text
     text = "from typing import Annotated\nfrom generator.model import MixinKnob\n" + text
     (tmp_path / "specs").mkdir()
     (tmp_path / "specs" / "demo.py").write_text(text, encoding="utf-8")
