@@ -279,9 +279,11 @@ def _show_drift(out_dir: Path, files: dict[str, bytes], profile: str | None) -> 
               show_default=True, help="Findings as text lines, or as JSON: an object whose "
                                       "`findings` list names each finding's metric.")
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (information never).")
+@click.option("--list", "list_checks", is_flag=True,
+              help="Print every check's code, name and what it catches; check nothing.")
 @live_options(required=False)
 def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
-          out_dir: Path | None, output_format: str, strict: bool,
+          out_dir: Path | None, output_format: str, strict: bool, list_checks: bool,
           connection: Connection | None) -> None:
     """Run every check and the external validators (promtool, dashboard schema); write nothing.
 
@@ -292,21 +294,26 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
     import dataclasses
     import json
 
-    from generator import checks
-    from generator.build import load_specs, render
-    from generator.checks import external, runbook_links
-    from generator.findings import Level, SpecError
+    if list_checks:
+        from generator.checks import listing
+
+        for code, name, doc in listing():
+            click.echo(f"{code}  {name:<28} {doc}")
+        return
+    from generator import external
+    from generator.build import run
+    from generator.checks import runbook_links
+    from generator.findings import SpecError
 
     try:
         project = _project(config_path, profile, specs_dir, out_dir)
-        specs = load_specs(project)
-        alerting = any(spec.integration.alerts for spec in specs)
-        findings = checks.run(specs) + runbook_links.check(project, alerting)
-        if not any(f.level is Level.ERROR for f in findings):
-            files = render(specs, project)
-            findings = sorted(findings + external.run(files))
+        done = run(project)
+        alerting = any(spec.integration.alerts for spec in done.specs)
+        findings = sorted(done.findings + runbook_links.check(project, alerting))
+        if not done.errors:
+            findings = sorted(findings + external.run(done.files))
             if connection is not None:
-                findings = sorted(findings + _online(specs, connection))
+                findings = sorted(findings + _online(done.specs, connection))
     except SpecError as error:
         findings = error.findings
     except OSError as error:
@@ -346,18 +353,17 @@ def cost(config_path: Path | None, profile: str | None, specs_dir: Path | None,
          out_dir: Path | None, output_format: str, connection: Connection) -> None:
     """Live series per integration and metric, largest first, and what a keep-list of only
     the metrics some rule or panel reads would save."""
-    from generator import checks
-    from generator.build import load_specs
-    from generator.findings import Level, SpecError
+    from generator.build import run
+    from generator.findings import SpecError
     from generator.live import cost as billing
     from generator.live.client import APIError, PrometheusAPI
     from generator.live.observe import series
 
     try:
-        specs = load_specs(_project(config_path, profile, specs_dir, out_dir))
-        errors = [f for f in checks.run(specs) if f.level is Level.ERROR]
-        if errors:
-            raise SpecError(errors)
+        done = run(_project(config_path, profile, specs_dir, out_dir), until="checks")
+        if done.errors:
+            raise SpecError(done.errors)
+        specs = done.specs
     except SpecError as error:
         _report(error)
     try:
@@ -408,16 +414,14 @@ def _run_examples(project: Project, profile: str | None, promtool: str) -> bool:
     import subprocess
     import tempfile
 
-    from generator import checks, rule_tests
-    from generator.build import load_specs, render
-    from generator.findings import Level, SpecError
-    from generator.scoping import scope_rules
+    from generator import rule_tests
+    from generator.build import run
+    from generator.findings import SpecError
 
-    specs = load_specs(project)
-    errors = [f for f in checks.run(specs) if f.level is Level.ERROR]
-    if errors:
-        raise SpecError(errors)
-    files = render(specs, dataclasses.replace(project, targets=("prometheus-rules",)))
+    built = run(dataclasses.replace(project, targets=("prometheus-rules",)))
+    if built.errors:
+        raise SpecError(built.errors)
+    files = built.files
     tests = sorted(p.removeprefix("prometheus/tests/") for p in files
                    if p.startswith("prometheus/tests/"))
     tag = f"[{profile}] " if profile else ""
@@ -433,7 +437,7 @@ def _run_examples(project: Project, profile: str | None, promtool: str) -> bool:
                               "tests"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, check=False)
     found, other = rule_tests.failures(done.stdout)
-    outcomes = rule_tests.outcomes([scope_rules(s.integration) for s in specs], found)
+    outcomes = rule_tests.outcomes([item.integration for item in built.scoped], found)
     for outcome in outcomes:
         verdict = "FAIL" if outcome.failed else "ok  "
         click.echo(f"{tag}{verdict} {outcome.integration} {rule_tests.rule_key(outcome.rule)}"

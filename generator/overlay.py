@@ -16,16 +16,14 @@ from generator.project import CODE, AlertSettings, IntegrationSettings, Project
 
 
 def apply(integration: Integration, project: Project) -> tuple[Integration, list[Finding]]:
-    """The integration as the project wants it, and findings for settings naming nothing."""
+    """The integration as the project wants it, and findings for settings naming nothing.
+    The cluster label is a stage of its own (`keep_cluster_label`)."""
     settings = project.integrations.get(integration.name, IntegrationSettings())
     alerts, findings = _alerts(integration, settings.alerts, project)
     update: dict[str, object] = {"alerts": alerts}
     if project.flavors is not None:
         update["scrape_jobs"] = _flavored(integration, project.flavors)
-    changed = integration.model_copy(update=update)
-    if project.cluster_label:
-        changed = keep_cluster_label(changed, project.cluster_label)
-    return changed, findings
+    return integration.model_copy(update=update), findings
 
 
 def _alerts(integration: Integration, settings: AlertSettings,

@@ -22,16 +22,16 @@ from pydantic import (
     model_validator,
 )
 
-from generator import links
+from generator import conventions
 from generator.configfile import CODE as CODE
 from generator.configfile import KeyPath as KeyPath
 from generator.configfile import read, read_toml
 from generator.findings import Finding, Level, SpecError, did_you_mean
+from generator.kubernetes import MANAGED_BY, PART_OF, LabelKey, LabelValue, Namespace
 from generator.model import Flavor, Severity
 from generator.model.base import Location
 from generator.model.types import LabelName
 from generator.targets import DEFAULT_TARGETS, TARGETS
-from generator.targets.kubernetes import MANAGED_BY, PART_OF, LabelKey, LabelValue, Namespace
 
 
 class _Strict(BaseModel):
@@ -116,7 +116,7 @@ class Settings(_Strict):
     @field_validator("runbook_url")
     @classmethod
     def _fillable(cls, pattern: str | None) -> str | None:
-        return None if pattern is None else links.check_pattern(pattern)
+        return None if pattern is None else conventions.check_pattern(pattern)
 
     @field_validator("targets")
     @classmethod
@@ -143,7 +143,7 @@ class Project:
     flavors: tuple[Flavor, ...] | None = None
     cluster_label: str | None = None
     runbook_url: str | None = None
-    """The runbook_url pattern; None: none set (alerts link `links.DEFAULT_PATTERN`)."""
+    """The runbook_url pattern; None: none set (alerts link `conventions.DEFAULT_PATTERN`)."""
     prometheus_operator: PrometheusOperatorSettings = field(
         default_factory=PrometheusOperatorSettings)
     grafana_provisioning: GrafanaProvisioningSettings = field(
@@ -183,11 +183,11 @@ class Project:
     def docs_page(self, integration: str) -> str:
         """The integration's docs page from the repository root, whether or not the `docs`
         target writes it."""
-        return self.in_repository(links.docs_page(integration))
+        return self.in_repository(conventions.docs_page(integration))
 
     def runbook_link(self, integration: str, alert: str) -> str:
         """An alert's runbook_url: the project's pattern (or the default) filled in."""
-        return links.runbook_url(self.runbook_url or links.DEFAULT_PATTERN,
+        return conventions.runbook_url(self.runbook_url or conventions.DEFAULT_PATTERN,
                                  self.docs_page(integration), integration, alert)
 
     def check_paths(self, out_given: bool = False, specs_given: bool = False) -> None:

@@ -1,53 +1,83 @@
-"""Apply the integration's selector to every rule it carries, through the PromQL AST.
+"""The scope stage: the integration's selector in every query it runs, through one traversal of
+each query (recording rules, alerts, panel queries, dashboard variables), once per build.
 
-Dashboards are scoped by their target, which adds the template-variable matchers too.
+Series the integration's own recording rules produce are left as they are: they were scoped
+when they were recorded. Targets render the scoped integration; only Grafana-specific rewriting
+(the variables' matchers and `$__rate_interval`) is left to the dashboard document.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
 from generator import promql
-from generator.model import Integration
+from generator.model import Dashboard, Integration
+
+if TYPE_CHECKING:
+    from generator.loader import Spec
 
 
 def recorded_series(integration: Integration) -> frozenset[str]:
     return frozenset(rule.record for rule in integration.recording_rules)
 
 
-_RECENT: dict[int, tuple[Integration, Integration]] = {}
-"""The last few integrations scoped, by identity (held, so an id cannot be reused): the rules,
-operator and docs targets of one spec, rendered one after the other, scope its rules once."""
-_RECENT_SIZE = 8
+def scoped(integration: Integration) -> Integration:
+    """The integration with its selector in every query. A dashboard variable's `metric` then
+    holds the scoped series selector the variable lists values of (`metric{selector}`)."""
+    change = promql.Rewrite(scope=integration.selector, recorded=recorded_series(integration))
+
+    def scope(expr: str) -> str:
+        return promql.rewrite(expr, change)
+
+    return integration.model_copy(update={
+        "recording_rules": tuple(r.model_copy(update={"expr": scope(r.expr)})
+                                 for r in integration.recording_rules),
+        "alerts": tuple(a.model_copy(update={"expr": scope(a.expr)})
+                        for a in integration.alerts),
+        "dashboards": tuple(_scoped_board(board, scope) for board in integration.dashboards),
+    })
 
 
-def scope_rules(integration: Integration) -> Integration:
-    """The integration with its selector in every rule expression.
-
-    Series produced by the integration's own recording rules are left as they are: they were
-    scoped when they were recorded.
-    """
-    hit = _RECENT.get(id(integration))
-    if hit is not None and hit[0] is integration:
-        return hit[1]
-    scoped = _scoped_rules(integration)
-    if len(_RECENT) >= _RECENT_SIZE:
-        del _RECENT[next(iter(_RECENT))]
-    _RECENT[id(integration)] = (integration, scoped)
-    return scoped
+def _scoped_board(board: Dashboard, scope: Callable[[str], str]) -> Dashboard:
+    rows = tuple(row.model_copy(update={"panels": tuple(
+        panel.model_copy(update={"queries": tuple(
+            query.model_copy(update={"expr": scope(query.expr)}) for query in panel.queries)})
+        for panel in row.panels)}) for row in board.rows)
+    variables = tuple(v.model_copy(update={"metric": scope(v.metric)}) for v in board.variables)
+    return board.model_copy(update={"rows": rows, "variables": variables})
 
 
-def _scoped_rules(integration: Integration) -> Integration:
-    recorded = recorded_series(integration)
+@dataclass(frozen=True)
+class Scoped:
+    """One integration as the render stage sees it: the spec as configured, with the project's
+    settings laid over it (queries as written, for targets that scope again with another
+    selector, as the mixin does), and the same integration scoped."""
 
-    def scoped(expr: str) -> str:
-        return promql.scope(expr, integration.selector, recorded)
+    spec: Spec
+    integration: Integration
+    _dashboards: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
-    return integration.model_copy(
-        update={
-            "recording_rules": tuple(
-                r.model_copy(update={"expr": scoped(r.expr)}) for r in integration.recording_rules
-            ),
-            "alerts": tuple(
-                a.model_copy(update={"expr": scoped(a.expr)}) for a in integration.alerts
-            ),
-        }
-    )
+    @classmethod
+    def of(cls, spec: Spec) -> Scoped:
+        return cls(spec, scoped(spec.integration))
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def source(self) -> str:
+        return self.spec.source
+
+    def dashboard(self, slug: str) -> bytes:
+        """The JSON file of the scoped dashboard `slug`, built once for every target that
+        writes it (the dashboard file, its ConfigMap)."""
+        from generator.documents.dashboard import dashboard_json
+        from generator.render import to_json
+
+        if slug not in self._dashboards:
+            board = next(b for b in self.integration.dashboards if b.slug == slug)
+            self._dashboards[slug] = to_json(dashboard_json(self.integration, board))
+        return self._dashboards[slug]

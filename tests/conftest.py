@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,30 @@ def promtool() -> str:
     path = shutil.which("promtool")
     assert path, "promtool not found: install Debian's `prometheus` package (.ci/run does)"
     return path
+
+
+@pytest.fixture(scope="session")
+def checked_rules(built: dict[str, bytes], promtool: str,
+                  tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """`promtool check rules` run once, together, over every rule file of the project's build:
+    rule file path -> what promtool said of it. Tests of artefacts that hold the same groups
+    (the PrometheusRule specs) compare with these files instead of running promtool again."""
+    root = tmp_path_factory.mktemp("checked-rules")
+    paths = sorted(path for path in built if path.startswith("prometheus/rules/"))
+    for path in paths:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(built[path])
+    done = subprocess.run([promtool, "check", "rules", *paths], cwd=root, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    said = {path: "" for path in paths}
+    current = None
+    for line in done.stdout.splitlines():
+        if line.startswith("Checking "):
+            current = line.removeprefix("Checking ").strip()
+        elif current in said:
+            said[current] += line + "\n"
+    return said
 
 
 @pytest.fixture(scope="session")

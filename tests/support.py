@@ -8,11 +8,17 @@ generator run in temporary projects and never read this repository's kgen.yaml.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pytest
 
 from generator.loader import discover
 from generator.project import Project, find_config, load_project
@@ -59,3 +65,48 @@ def kgen(root: Path, *args: str, env: dict[str, str] | None = None,
     """The real console script, run in `root` as a user would."""
     return subprocess.run([KGEN, *args], cwd=root, capture_output=True, text=True, check=False,
                           env={**os.environ, **(env or {})}, timeout=timeout)
+
+
+LIVE_TIMEOUT = 30.0
+"""Seconds a live Prometheus may take to start, scrape and evaluate."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def wait_for(what: str, ready: Callable[[], bool], log: Path) -> None:
+    """Poll `ready` until it holds; fail with the end of the Prometheus log when it never does.
+    Errors while the server starts (refused connections, 503s, half-filled answers) count as
+    not ready yet."""
+    import httpx
+
+    deadline = time.monotonic() + LIVE_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            if ready():
+                return
+        except (OSError, httpx.HTTPError, ValueError, KeyError, AssertionError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}; prometheus log:\n{log.read_text()[-3000:]}")
+
+
+@contextlib.contextmanager
+def prometheus(config: Path, root: Path) -> Iterator[tuple[str, Path]]:
+    """The real Prometheus on a free local port, loading `config`, its data and log under
+    `root`: its URL and its log; stopped when the block ends."""
+    web = f"127.0.0.1:{free_port()}"
+    log = root / "prometheus.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={root / 'data'}",
+             f"--web.listen-address={web}"], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield f"http://{web}", log
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator import external
 from generator.build import build
-from generator.checks import external
 from generator.cli import main
 from tests.broken._base import BASE
 from tests.support import CONFIG, SCHEMAS, SPECS

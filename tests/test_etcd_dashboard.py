@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 
 from generator import promql
-from generator.checks.external import SCHEMAS, dashboard_schema
+from generator.external import SCHEMAS, dashboard_schema
 
 SELECTOR = ("job", "=~", ".*etcd.*")
 VARIABLES = {("job", "=~", "$job"), ("instance", "=~", "$instance")}

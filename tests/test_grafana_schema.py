@@ -16,7 +16,7 @@ import pytest
 from jsonschema import Draft7Validator
 
 from generator import promql
-from generator.checks.external import dashboard_schema
+from generator.external import dashboard_schema
 from generator.loader import load
 from tests.support import OUT, SCHEMAS, SPECS
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-import socket
 import ssl
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -36,8 +35,7 @@ from generator.live.observe import Observed
 from generator.loader import load
 from generator.model import Metric, MetricType
 from tests.conftest import SPECS
-
-TIMEOUT = 30.0
+from tests.support import free_port, prometheus, wait_for
 
 SPEC = '''\
 from generator.kit import SpecConfig
@@ -169,13 +167,6 @@ def _exposition(metrics: tuple[Metric, ...], values: dict[str, float] | None = N
     return "\n".join(lines) + "\n"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def _serve(handler: type[BaseHTTPRequestHandler],
            tls: ssl.SSLContext | None = None) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -246,18 +237,6 @@ class Live:
         return sum(int(sample["value"][1]) for sample in self.vector(f"count({query})"))
 
 
-def _wait(what: str, ready: Callable[[], bool], log: Path) -> None:
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            if ready():
-                return
-        except (httpx.HTTPError, ValueError, KeyError, AssertionError):
-            pass  # not ready yet: connection refused, or 503 while it starts
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}; prometheus log:\n{log.read_text()[-3000:]}")
-
-
 TENANT = "team-a"
 TOKEN = "s3cret-token"
 BASIC = ("kgen", "pa:ss")
@@ -323,7 +302,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             "node_port": servers["calico"].server_address[1],
             "controllers_port": servers["calico-controllers"].server_address[1]}}},
     }), encoding="utf-8")
-    closed = _free_port()
+    closed = free_port()
     jobs = [
         ("exact", _address(servers["exact"]), {}),
         ("exact-sidecar", _address(servers["empty"]), {}),
@@ -341,35 +320,28 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
                                                                  "labels": labels}]}
                            for job, target, labels in jobs],
     }), encoding="utf-8")
-    web = f"127.0.0.1:{_free_port()}"
-    log = root / "prometheus.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={root / 'data'}",
-             f"--web.listen-address={web}"], stdout=out, stderr=subprocess.STDOUT)
     requests: list[dict[str, str]] = []
-    proxy = _proxy(f"http://{web}", requests)
-    try:
-        live = Live(f"http://{web}", exact, drift, calico, _address(servers["drift"]),
-                    f"http://{_address(proxy)}", requests)
+    with prometheus(config, root) as (url, log):
+        proxy = _proxy(url, requests)
+        try:
+            live = Live(url, exact, drift, calico, _address(servers["drift"]),
+                        f"http://{_address(proxy)}", requests)
 
-        def scraped() -> bool:
-            targets = httpx.get(f"{live.url}/api/v1/targets", timeout=5).json()["data"]
-            health = [t["health"] for t in targets["activeTargets"]]
-            return len(health) == len(jobs) and "unknown" not in health
+            def scraped() -> bool:
+                targets = httpx.get(f"{live.url}/api/v1/targets", timeout=5).json()["data"]
+                health = [t["health"] for t in targets["activeTargets"]]
+                return len(health) == len(jobs) and "unknown" not in health
 
-        _wait("every target to be scraped", scraped, log)
-        _wait("the exact rules' recorded series and a rate over the drifted counter",
-              lambda: live.count("job:exact_orders:rate1m") == 1
-              and live.count("job:exact_waits:rate1m") == 1
-              and live.count("rate(drift_orders_total[1m])") == 1, log)
-        yield live
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        for running in (*servers.values(), proxy):
-            running.shutdown()
-            running.server_close()
+            wait_for("every target to be scraped", scraped, log)
+            wait_for("the exact rules' recorded series and a rate over the drifted counter",
+                     lambda: live.count("job:exact_orders:rate1m") == 1
+                     and live.count("job:exact_waits:rate1m") == 1
+                     and live.count("rate(drift_orders_total[1m])") == 1, log)
+            yield live
+        finally:
+            for running in (*servers.values(), proxy):
+                running.shutdown()
+                running.server_close()
 
 
 def _kgen(*args: str) -> Result:
@@ -547,7 +519,7 @@ def test_inline_credentials_and_malformed_headers_are_usage_errors(live: Live,
 
 
 def test_unreachable_server_is_one_line_without_traceback(live: Live) -> None:
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     kgen = str(Path(sys.executable).parent / "kgen")
     done = subprocess.run([kgen, "check", "--config", _config(live.exact), "--prometheus", url],
                           capture_output=True, text=True, check=False, timeout=60)

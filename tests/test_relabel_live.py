@@ -15,13 +15,10 @@ forms must keep the same pods, scrape the same URLs and store the same labels an
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
 import threading
-import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -34,7 +31,7 @@ from generator.loader import load
 from generator.model import Metric, MetricType
 from tests.operator_model import scrape_config
 from tests.scrapejobs import Job, jobs_in, with_static_targets
-from tests.support import SPECS
+from tests.support import SPECS, free_port, prometheus, wait_for
 
 HOST_IP = "10.1.2.3"
 OTHER_HOST_IP = "10.9.9.9"
@@ -42,7 +39,6 @@ ANNOTATION = "__meta_kubernetes_pod_annotation_"
 SCRAPE_SERIES = {"up", "scrape_duration_seconds", "scrape_samples_scraped",
                  "scrape_samples_post_metric_relabeling", "scrape_series_added"}
 EXTRA_METRICS = {"go_goroutines", "process_cpu_seconds_total"}
-TIMEOUT = 30.0
 
 
 def _catalog() -> tuple[Metric, ...]:
@@ -63,13 +59,6 @@ def _exposition(metrics: tuple[Metric, ...]) -> bytes:
         else:
             lines.append(f"{m.name}{{{labels}}} 7" if labels else f"{m.name} 7")
     return ("\n".join(lines) + "\n").encode()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _pod(name: str, container: str, address: str = "127.0.0.1", phase: str = "Running",
@@ -128,7 +117,7 @@ def _fake_felix(body: bytes) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: Any) -> None:
             """Keep the test output quiet."""
 
-    return ThreadingHTTPServer(("127.0.0.1", _free_port()), Handler)
+    return ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
 
 
 @dataclass(frozen=True)
@@ -148,18 +137,6 @@ class Live:
 
     def names(self, job: str) -> set[str]:
         return set(self.get("/api/v1/label/__name__/values", **{"match[]": f'{{job="{job}"}}'}))
-
-
-def _wait(what: str, ready: Callable[[], bool], log: Path) -> None:
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            if ready():
-                return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"timed out waiting for {what}; prometheus log:\n{log.read_text()[-3000:]}")
 
 
 def _generated_jobs(form: str, files: dict[str, bytes]) -> tuple[list[Job], dict[str, str]]:
@@ -192,27 +169,20 @@ def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     config = tmp / "prometheus.yml"
     config.write_text(yaml.safe_dump({"global": {"scrape_interval": "1s", "scrape_timeout": "1s"},
                                       "scrape_configs": jobs}), encoding="utf-8")
-    web = f"127.0.0.1:{_free_port()}"
-    log = tmp / "prometheus.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={tmp / 'data'}",
-             f"--web.listen-address={web}"], stdout=out, stderr=subprocess.STDOUT)
     try:
-        live = Live(f"http://{web}", port, log, pools)
-        expected = sum(len(pods) for pods in KEPT.values())
+        with prometheus(config, tmp) as (url, log):
+            live = Live(url, port, log, pools)
+            expected = sum(len(pods) for pods in KEPT.values())
 
-        def all_up() -> bool:
-            active = live.get("/api/v1/targets", state="active")["activeTargets"]
-            return len(active) == expected and all(t["health"] == "up" for t in active)
+            def all_up() -> bool:
+                active = live.get("/api/v1/targets", state="active")["activeTargets"]
+                return len(active) == expected and all(t["health"] == "up" for t in active)
 
-        _wait("every kept target to be scraped", all_up, log)
-        _wait("the node jobs' series",
-              lambda: all(live.names(job) >= {"felix_cluster_num_hosts"} for job in NODE_JOBS), log)
-        yield live
+            wait_for("every kept target to be scraped", all_up, log)
+            wait_for("the node jobs' series", lambda: all(
+                live.names(job) >= {"felix_cluster_num_hosts"} for job in NODE_JOBS), log)
+            yield live
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         felix.shutdown()
         felix.server_close()
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from generator import external
 from generator.build import build
-from generator.checks import external
 from tests.scrapejobs import promtool_ready
 from tests.support import ROOT, SPECS
 

@@ -1,14 +1,15 @@
-"""Dashboard uids are unique and fit Grafana's 40 characters; the rendered layout has no
-overlapping or overflowing panels."""
+"""Dashboard uids are unique and fit Grafana's 40 characters; the layout the dashboard gets
+(`generator.documents.dashboard.layout`) has no overlapping or overflowing panels."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from generator import conventions
+from generator.documents.dashboard import GRID_WIDTH, layout
 from generator.findings import Finding, Level
 from generator.loader import Spec
 from generator.model import Location
-from generator.targets.grafana import GRID_WIDTH, dashboard_json, uid
 
 CODE = "KG501"
 NAME = "dashboards/uid"
@@ -22,7 +23,7 @@ def check(specs: list[Spec]) -> list[Finding]:
     seen: dict[str, Location | None] = {}
     for spec in specs:
         for board in spec.integration.dashboards:
-            board_uid = uid(spec.integration, board)
+            board_uid = conventions.dashboard_uid(spec.name, board.slug)
             if len(board_uid) > MAX_UID:
                 findings.append(Finding.at(board.location, Level.ERROR, CODE,
                                            f"dashboard uid {board_uid} is longer than {MAX_UID} "
@@ -32,7 +33,7 @@ def check(specs: list[Spec]) -> list[Finding]:
                                            f"dashboard uid {board_uid} is already used at "
                                            f"{seen[board_uid]}"))
             seen.setdefault(board_uid, board.location)
-            panels = dashboard_json(spec.integration, board).get("panels", [])
+            panels = [placed.box for placed in layout(board)]
             findings += [Finding.at(board.location, Level.ERROR, CODE,
                                     f"dashboard {board.title!r}: {problem}")
                          for problem in layout_problems(panels)]

@@ -11,11 +11,11 @@ from __future__ import annotations
 import promql_parser as pp
 
 from generator import promql
-from generator.checks.catalog import all_queries, series_owner
-from generator.checks.templates import label_refs
 from generator.findings import Finding, Level
+from generator.gotemplates import label_refs
 from generator.loader import Spec
 from generator.model import Location, MetricType
+from generator.queries import all_queries, series_owner
 
 CODE = "KG205"
 NAME = "labels/unknown"

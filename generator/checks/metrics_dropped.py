@@ -5,10 +5,10 @@ from __future__ import annotations
 import re2
 
 from generator import promql
-from generator.checks.catalog import all_queries, is_synthetic, recorded
 from generator.findings import Finding, Level
 from generator.loader import Spec
 from generator.model import Action, ScrapeJob
+from generator.queries import all_queries, is_synthetic, recorded
 
 CODE = "KG201"
 NAME = "metrics/dropped-by-keep-list"

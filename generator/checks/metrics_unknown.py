@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from generator import promql
-from generator.checks.catalog import all_queries, is_synthetic, recorded, series_owner
 from generator.findings import Finding, Level, did_you_mean
 from generator.loader import Spec
+from generator.queries import all_queries, is_synthetic, recorded, series_owner
 
 CODE = "KG203"
 NAME = "metrics/unknown"

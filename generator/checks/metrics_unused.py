@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from generator import promql
-from generator.checks.catalog import all_queries
 from generator.findings import Finding, Level
 from generator.loader import Spec
+from generator.queries import all_queries
 
 CODE = "KG202"
 NAME = "metrics/unused"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from generator import promql
-from generator.checks.catalog import all_queries, series_owner
 from generator.findings import Finding, Level
 from generator.loader import Spec
 from generator.model import MetricType
+from generator.queries import all_queries, series_owner
 
 CODE = "KG204"
 NAME = "promql/rate-type"

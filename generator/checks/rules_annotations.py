@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.checks.templates import validate
 from generator.findings import Finding, Level
+from generator.gotemplates import validate
 from generator.loader import Spec
 
 CODE = "KG302"

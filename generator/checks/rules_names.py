@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from generator.conventions import alert_prefix
 from generator.findings import Finding, Level
 from generator.loader import Spec
 from generator.model import Location
@@ -19,11 +20,6 @@ NAME = "rules/names"
 DOC = "a duplicate alert or record name, or an alert not named <Integration>CamelCase"
 
 CAMEL = re.compile(r"^[A-Z][a-z0-9]*(?:[A-Z][a-z0-9]*)*$")
-
-
-def prefix(integration_name: str) -> str:
-    """`calico` -> `Calico`, `kube-proxy` -> `KubeProxy`."""
-    return "".join(part.title() for part in integration_name.split("-"))
 
 
 def check(specs: list[Spec]) -> list[Finding]:
@@ -45,7 +41,7 @@ def check(specs: list[Spec]) -> list[Finding]:
             seen.setdefault((name, tier), location)
         if integration.naming_exemption:
             continue
-        want = prefix(integration.name)
+        want = alert_prefix(integration.name)
         first_alert = {a.name: a.location for a in reversed(integration.alerts)}
         for name, location in first_alert.items():
             if not (name.startswith(want) and CAMEL.match(name)):

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from generator.checks.catalog import is_synthetic, recorded, series_owner
 from generator.live.observe import Counts
 from generator.live.online import readers
 from generator.loader import Spec
+from generator.queries import is_synthetic, recorded, series_owner
 
 RULE_SERIES = ("ALERTS", "ALERTS_FOR_STATE")
 FAMILY_SUFFIXES = {"_bucket": ("histogram",), "_sum": ("histogram", "summary"),

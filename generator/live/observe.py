@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator import promql
-from generator.checks.catalog import all_queries
 from generator.live.client import PrometheusAPI, Sample
 from generator.loader import Spec
 from generator.model import Alert
-from generator.scoping import scope_rules
+from generator.queries import all_queries
+from generator.scoping import scoped as scoped_queries
 
 Matcher = tuple[str, str, str]
 Counts = dict[str, dict[str, int]]
@@ -91,7 +91,7 @@ def observe(spec: Spec, api: PrometheusAPI, types: dict[str, frozenset[str]]) ->
     catalog = [name for m in spec.integration.metrics for name in m.series_names()]
     missing = [name for name in catalog if name not in selected]
     elsewhere = _counts(api, selector([("__name__", "=~", any_of(missing))])) if missing else {}
-    scoped = scope_rules(spec.integration)
+    scoped = scoped_queries(spec.integration)
     stored = _recorded(api, [r.record for r in scoped.recording_rules])
     unrecorded = {r.record: len(api.vector(r.expr)) for r in scoped.recording_rules
                   if not stored[r.record]}

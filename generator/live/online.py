@@ -13,15 +13,14 @@ from dataclasses import dataclass
 import re2
 
 from generator import promql
-from generator.checks.catalog import all_queries, series_owner
 from generator.checks.labels import INVENTING, grouping_labels
-from generator.checks.promql_syntax import queries
-from generator.checks.templates import label_refs
 from generator.findings import Finding, Level, did_you_mean
+from generator.gotemplates import label_refs
 from generator.live.client import Sample
 from generator.live.observe import Observed
 from generator.loader import Spec
 from generator.model import Location, Metric, MetricType
+from generator.queries import all_queries, queries, series_owner
 
 NO_SERIES = "KG601"
 TYPE = "KG602"

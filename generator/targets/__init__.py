@@ -1,5 +1,7 @@
-"""Output formats. Each target module exposes `render(spec, project) -> dict[relative path, bytes]`
-(the project's settings say where objects go and how they are labelled and linked).
+"""Output formats. Each target module exposes `render(item, project) -> dict[relative path,
+bytes]`: it renders one scoped integration (`generator.scoping.Scoped`, made by the pipeline's
+scope stage); the project's settings say where objects go and how they are labelled and linked.
+Targets only render: what they cannot express is refused by a check (`TARGET` in its module).
 
 Targets are imported only when used, so `kgen --help` stays light.
 """
@@ -11,10 +13,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from generator.loader import Spec
     from generator.project import Project
+    from generator.scoping import Scoped
 
-Renderer = Callable[["Spec", "Project"], dict[str, bytes]]
+Renderer = Callable[["Scoped", "Project"], dict[str, bytes]]
 
 TARGETS: dict[str, str] = {
     "prometheus-rules": "generator.targets.prometheus_rules",

@@ -2,7 +2,7 @@
 
 Generated, so always true: setup, the metric catalog, every alert with its severity, threshold
 expression and for-duration, and the runbook section its runbook_url points to (the page's path
-and the sections' anchors come from `generator.links`); recording rules, dashboards with their
+and the sections' anchors come from `generator.conventions`); recording rules, dashboards with their
 panels, scrape jobs, and the config knobs with their defaults and this build's values.
 """
 
@@ -14,16 +14,15 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
-from generator import links
+from generator import conventions
 from generator.loader import Spec
 from generator.model import Alert, Integration
 from generator.promql import format_expr
 from generator.render import header
-from generator.scoping import scope_rules
-from generator.targets.grafana import uid
 
 if TYPE_CHECKING:
     from generator.project import Project
+    from generator.scoping import Scoped
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "docs"
 
@@ -58,30 +57,30 @@ def _template() -> Any:
         loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True, autoescape=False, trim_blocks=True, lstrip_blocks=True,
     )
-    environment.filters["anchor"] = links.anchor
+    environment.filters["anchor"] = conventions.anchor
     environment.filters["cell"] = cell
     environment.filters["code"] = code
     environment.filters["promql"] = format_expr
     return environment.get_template("integration.md.j2")
 
 
-def render(spec: Spec, project: Project) -> dict[str, bytes]:
-    integration = scope_rules(spec.integration)
+def render(item: Scoped, project: Project) -> dict[str, bytes]:
+    spec, integration = item.spec, item.integration
     page = _template().render(
         header=header(spec.source),
         integration=integration,
         sections=alert_sections(integration),
         knobs=knobs(spec),
         scrape_files=scrape_files(spec, project),
-        uid=lambda board: uid(integration, board),
+        uid=lambda board: conventions.dashboard_uid(spec.name, board.slug),
     )
-    return {links.docs_page(spec.name): page.encode("utf-8")}
+    return {conventions.docs_page(spec.name): page.encode("utf-8")}
 
 
 def scrape_files(spec: Spec, project: Project) -> dict[str, str]:
     """Flavor -> the integration's scrape-jobs file from the repository root."""
     flavors = sorted({str(job.flavor) for job in spec.integration.scrape_jobs})
-    return {flavor: project.in_repository(f"scrape-jobs/{flavor}/{spec.name}.yaml")
+    return {flavor: project.in_repository(conventions.scrape_jobs_path(flavor, spec.name))
             for flavor in flavors}
 
 

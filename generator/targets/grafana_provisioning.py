@@ -8,53 +8,39 @@ own when the chart's provider sets `foldersFromFilesStructure: true`; kgen.yaml'
 `grafana_provisioning` sets both as the chart is configured, plus namespace, labels and one
 shared folder. The dashboard JSON is byte for byte the `grafana` target's.
 
-Kubernetes refuses a ConfigMap whose data exceeds 1 MiB, so a larger dashboard is an error at
-its spec line. (Client-side `kubectl apply` and Argo CD's default sync also copy the object
-into a 256 KiB annotation; dashboards that large want server-side apply.)
+Kubernetes refuses a ConfigMap whose data exceeds 1 MiB: check KG502
+(`generator/checks/provisioning_configmap.py`) refuses a larger dashboard at its spec line.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from generator.findings import Finding, Level, SpecError
+from generator import conventions
+from generator.kubernetes import object_labels
 from generator.loader import Spec
-from generator.render import to_json, to_yaml
-from generator.targets.grafana import dashboard_json, file_name
-from generator.targets.kubernetes import object_labels
+from generator.render import to_yaml
 
 if TYPE_CHECKING:
     from generator.project import GrafanaProvisioningSettings, Project
+    from generator.scoping import Scoped
 
-CODE = "KG502"
-CONFIGMAP_LIMIT = 1 << 20
-"""Bytes of data a ConfigMap may hold (Kubernetes' limit)."""
 MOUNT = "/var/lib/grafana/dashboards/kgen"
 """Where the provider expects the dashboard files; mount the ConfigMaps (or copy out/) here."""
 
 
-def render(spec: Spec, project: Project) -> dict[str, bytes]:
+def render(item: Scoped, project: Project) -> dict[str, bytes]:
+    spec = item.spec
     integration = spec.integration
     if not integration.dashboards:
         return {}
     settings = project.grafana_provisioning
-    files = {f"grafana/provisioning/{spec.name}.yaml": to_yaml(provider(spec, settings),
-                                                                spec.source)}
-    findings = []
+    files = {conventions.provisioning_path(spec.name): to_yaml(provider(spec, settings),
+                                                            spec.source)}
     for board in integration.dashboards:
-        key = file_name(integration, board)
-        data = to_json(dashboard_json(integration, board))
-        if len(data) > CONFIGMAP_LIMIT:
-            findings.append(Finding.at(
-                board.location, Level.ERROR, CODE,
-                f"dashboard {board.title!r} is {len(data)} bytes of JSON, over the 1 MiB "
-                f"({CONFIGMAP_LIMIT} bytes) a ConfigMap can hold; split it into several "
-                "dashboards"))
-            continue
-        files[f"grafana/configmaps/{key.removesuffix('.json')}.yaml"] = to_yaml(
-            configmap(spec, key, data.decode("utf-8"), settings), spec.source)
-    if findings:
-        raise SpecError(findings)
+        data = item.dashboard(board.slug)
+        files[conventions.dashboard_configmap_path(spec.name, board.slug)] = to_yaml(
+            configmap(spec, board.slug, data.decode("utf-8"), settings), spec.source)
     return files
 
 
@@ -67,11 +53,12 @@ def provider(spec: Spec, settings: GrafanaProvisioningSettings) -> dict[str, Any
     """A Grafana dashboard provider (provisioning/dashboards/*.yaml) for the integration. An
     integration's own folder has a fixed uid; a folder shared by every integration is found by
     its title (one uid for several providers would make them fight over it)."""
-    uid = {} if settings.folder else {"folderUid": f"kgen-{spec.name}"}
+    name = conventions.dashboard_provider(spec.name)
+    uid = {} if settings.folder else {"folderUid": name}
     return {
         "apiVersion": 1,
         "providers": [{
-            "name": f"kgen-{spec.name}",
+            "name": name,
             "orgId": 1,
             "folder": folder(spec, settings),
             **uid,
@@ -84,7 +71,7 @@ def provider(spec: Spec, settings: GrafanaProvisioningSettings) -> dict[str, Any
     }
 
 
-def configmap(spec: Spec, key: str, dashboard: str,
+def configmap(spec: Spec, slug: str, dashboard: str,
               settings: GrafanaProvisioningSettings) -> dict[str, Any]:
     namespace = {"namespace": settings.namespace} if settings.namespace else {}
     sidecar = {settings.sidecar_label: settings.sidecar_label_value}
@@ -92,10 +79,10 @@ def configmap(spec: Spec, key: str, dashboard: str,
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": {
-            "name": f"grafana-dashboard-{key.removesuffix('.json')}",
+            "name": conventions.dashboard_configmap(spec.name, slug),
             **namespace,
             "labels": {**sidecar, **object_labels(spec, settings.labels)},
             "annotations": {settings.folder_annotation: folder(spec, settings)},
         },
-        "data": {key: dashboard},
+        "data": {conventions.dashboard_file(spec.name, slug): dashboard},
     }

@@ -25,18 +25,19 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from generator import overlay
+from generator import conventions
+from generator.documents.dashboard import dashboard_json
+from generator.documents.rules import alerting_groups, recording_groups
 from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
 from generator.model import Integration, MixinKnob
 from generator.model.base import display_path
 from generator.render import header, json_text, to_yaml
-from generator.scoping import scope_rules
-from generator.targets.grafana import dashboard_json, file_name
-from generator.targets.prometheus_rules import alerting_groups, recording_groups
+from generator.scoping import scoped
 
 if TYPE_CHECKING:
     from generator.project import Project
+    from generator.scoping import Scoped
 
 CODE = "KG701"
 PLACEHOLDER = '__kgen_selector__="{name}"'
@@ -106,7 +107,8 @@ def config_key(name: str, knob: str = "selector") -> str:
     return head + "".join(part.title() for part in (*rest, *knob.split("_")))
 
 
-def render(spec: Spec, project: Project) -> dict[str, bytes]:
+def render(item: Scoped, project: Project) -> dict[str, bytes]:
+    spec = item.spec
     exposed = exposed_knobs(spec)
     placeholder = PLACEHOLDER.format(name=spec.name)
     stand_in = _stand_in_build(spec, project, exposed, placeholder)
@@ -127,8 +129,9 @@ def render(spec: Spec, project: Project) -> dict[str, bytes]:
         alerting=_literal(rendered["alerting"]),
         dashboards=_literal(rendered["dashboards"]),
     )
-    return {f"mixin/{spec.name}/mixin.libsonnet": text.encode("utf-8"),
-            f"mixin/{spec.name}/.lint": to_yaml(lint_config(spec.integration), spec.source)}
+    return {conventions.mixin_path(spec.name): text.encode("utf-8"),
+            conventions.mixin_lint_path(spec.name): to_yaml(lint_config(spec.integration),
+                                                            spec.source)}
 
 
 def exposed_knobs(spec: Spec) -> list[Exposed]:
@@ -200,7 +203,9 @@ def _stand_in_build(spec: Spec, project: Project, exposed: list[Exposed],
     except Exception as error:
         _refuse(spec, f"building with the mixin's stand-in values failed ({error}); a knob "
                       "marked MixinKnob() is computed on")
-    laid, _ = overlay.apply(built, project)
+    from generator.build import prepare
+
+    laid = prepare(built, project)
     if "selector" in update:
         return laid
     return laid.model_copy(update={"selector": placeholder})
@@ -218,12 +223,13 @@ def _placeholder_selector(integration: Integration, value: str,
 
 
 def _parts(integration: Integration) -> dict[str, Any]:
-    scoped = scope_rules(integration)
+    """Rules and dashboards of the integration, scoped with its (placeholder) selector."""
+    scope = scoped(integration)
     return {
-        "recording": {"groups": recording_groups(scoped)},
-        "alerting": {"groups": alerting_groups(scoped)},
-        "dashboards": {file_name(integration, board): dashboard_json(integration, board)
-                       for board in integration.dashboards},
+        "recording": {"groups": recording_groups(scope)},
+        "alerting": {"groups": alerting_groups(scope)},
+        "dashboards": {conventions.dashboard_file(scope.name, board.slug):
+                       dashboard_json(scope, board) for board in scope.dashboards},
     }
 
 

@@ -13,49 +13,46 @@ steps. The sysdig-agent flavor has no operator form. kgen.yaml's `prometheus_ope
 objects in a namespace and adds the labels the operator's selectors want (kube-prometheus-stack:
 `release: <release name>`).
 
-What a PodMonitor cannot say is an error at the job's line, never a silent difference: it reads
-no files in the Prometheus pod, so TLS material comes from the Secret named by `TLS.secret`
-(keyed by the files' names) and a bearer token file is refused; the operator drops an empty
-`regex`, which would change a step's meaning; and the object name must be a Kubernetes name.
+What a PodMonitor cannot say is an error at the job's line, never a silent difference: check
+KG403 (`generator/checks/operator_podmonitor.py`) refuses it before this target renders. TLS
+material comes from the Secret named by `TLS.secret`, keyed by the files' names.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
-from generator.findings import Finding, Level, SpecError
+from generator import conventions
+from generator.documents.rules import rule_file
+from generator.documents.scrape import relabel_step
+from generator.kubernetes import object_labels
 from generator.loader import Spec
-from generator.model import Action, Flavor, Relabel, Role, ScrapeJob
+from generator.model import Action, Flavor, Relabel, ScrapeJob
 from generator.render import to_yaml, to_yaml_documents
-from generator.scoping import scope_rules
-from generator.targets.kubernetes import object_labels
-from generator.targets.prometheus_rules import rule_file
-from generator.targets.scrape_jobs import relabel_step
 
 if TYPE_CHECKING:
     from generator.project import Project, PrometheusOperatorSettings
+    from generator.scoping import Scoped
 
-CODE = "KG403"
 API_VERSION = "monitoring.coreos.com/v1"
 OPERATOR_LABELS = ("__tmp_prometheus_job_name", "container", "namespace", "pod")
 """Labels the operator's own relabeling adds to every PodMonitor target."""
-OBJECT_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 CAMEL = {"source_labels": "sourceLabels", "target_label": "targetLabel"}
 
 
-def render(spec: Spec, project: Project) -> dict[str, bytes]:
+def render(item: Scoped, project: Project) -> dict[str, bytes]:
+    spec = item.spec
     files: dict[str, bytes] = {}
     integration = spec.integration
     settings = project.prometheus_operator
     if integration.recording_rules or integration.alerts:
-        files[f"prometheus-operator/{spec.name}-prometheusrule.yaml"] = to_yaml(
-            prometheus_rule(spec, settings), spec.source)
+        files[conventions.prometheus_rule_path(spec.name)] = to_yaml(
+            prometheus_rule(item, settings), spec.source)
     jobs = [job for job in integration.scrape_jobs if job.flavor is Flavor.PROMETHEUS]
     if jobs:
         monitors = [pod_monitor(spec, job, settings) for job in jobs]
-        files[f"prometheus-operator/{spec.name}-podmonitors.yaml"] = to_yaml_documents(
+        files[conventions.pod_monitors_path(spec.name)] = to_yaml_documents(
             monitors, spec.source)
     return files
 
@@ -66,26 +63,17 @@ def metadata(spec: Spec, name: str, settings: PrometheusOperatorSettings) -> dic
     return {"name": name, **namespace, "labels": object_labels(spec, settings.labels)}
 
 
-def prometheus_rule(spec: Spec, settings: PrometheusOperatorSettings) -> dict[str, Any]:
+def prometheus_rule(item: Scoped, settings: PrometheusOperatorSettings) -> dict[str, Any]:
     """The rule file's groups, unchanged, as a PrometheusRule's spec."""
+    spec = item.spec
     return {"apiVersion": API_VERSION, "kind": "PrometheusRule",
-            "metadata": metadata(spec, f"kgen-{spec.name}", settings),
-            "spec": rule_file(scope_rules(spec.integration))}
+            "metadata": metadata(spec, conventions.prometheus_rule_object(spec.name), settings),
+            "spec": rule_file(item.integration)}
 
 
 def pod_monitor(spec: Spec, job: ScrapeJob,
                 settings: PrometheusOperatorSettings) -> dict[str, Any]:
-    if job.discovery.role is not Role.POD:
-        _refuse(job, f"role {job.discovery.role} has no PodMonitor form; use pod discovery")
-    if not OBJECT_NAME.match(f"kgen-{job.job_name}"):
-        _refuse(job, f"kgen-{job.job_name} is not a Kubernetes object name (lower case "
-                     "letters, digits, '-' and '.')")
-    if any(step.regex == "" for step in (*job.relabel_configs, *job.metric_relabel_configs)):
-        _refuse(job, "the operator drops an empty regex, which would change the step; match "
-                     "the empty string with '^$' instead")
-    if job.credentials_file:
-        _refuse(job, "a PodMonitor cannot read a bearer token file; drop credentials_file or "
-                     "leave the prometheus-operator target out")
+    name = conventions.pod_monitor_object(job.job_name)
     endpoint: dict[str, Any] = {"filterRunning": False}
     optional = {"scheme": job.scheme and str(job.scheme), "path": job.metrics_path,
                 "interval": job.scrape_interval, "scrapeTimeout": job.scrape_timeout}
@@ -100,7 +88,7 @@ def pod_monitor(spec: Spec, job: ScrapeJob,
     return {
         "apiVersion": API_VERSION,
         "kind": "PodMonitor",
-        "metadata": metadata(spec, f"kgen-{job.job_name}", settings),
+        "metadata": metadata(spec, name, settings),
         "spec": {
             "namespaceSelector": {"matchNames": list(namespaces)} if namespaces
             else {"any": True},
@@ -124,10 +112,7 @@ def _tls(job: ScrapeJob) -> dict[str, Any]:
     assert tls is not None
     files = {"ca": tls.ca_file, "cert": tls.cert_file, "keySecret": tls.key_file}
     config: dict[str, Any] = {}
-    if any(files.values()):
-        if tls.secret is None:
-            _refuse(job, "a PodMonitor cannot read TLS files from the Prometheus pod; name the "
-                         "Secret holding them with TLS(secret=...)")
+    if any(files.values()) and tls.secret is not None:  # else KG403 refused it, or was told not to
         for field, path in files.items():
             if path is not None:
                 key = {"name": tls.secret, "key": PurePosixPath(path).name}
@@ -143,7 +128,3 @@ def relabeling(step: Relabel) -> dict[str, Any]:
     """A relabel step in the operator's RelabelConfig spelling (camelCase keys)."""
     return {CAMEL.get(key, key): value for key, value in relabel_step(step).items()}
 
-
-def _refuse(job: ScrapeJob, why: str) -> NoReturn:
-    raise SpecError([Finding.at(job.location, Level.ERROR, CODE,
-                                f"job {job.job_name}: {why}")])

@@ -1,10 +1,10 @@
-"""Shared lookups for checks: which series an integration provides and which queries it runs."""
+"""Which series an integration provides and which queries it runs: the lookups the checks and
+the online checks share."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.checks.promql_syntax import queries
 from generator.loader import Spec
 from generator.model import Location, Metric
 
@@ -23,6 +23,20 @@ def series_owner(spec: Spec) -> dict[str, Metric]:
 
 def recorded(spec: Spec) -> set[str]:
     return {rule.record for rule in spec.integration.recording_rules}
+
+
+def queries(spec: Spec) -> Iterator[tuple[str, str, Location | None]]:
+    """(what, expr, location) for every query an integration carries."""
+    integration = spec.integration
+    for rule in integration.recording_rules:
+        yield f"recording rule {rule.record}", rule.expr, rule.location
+    for alert in integration.alerts:
+        yield f"alert {alert.name}", alert.expr, alert.location
+    for board in integration.dashboards:
+        for row in board.rows:
+            for panel in row.panels:
+                for query in panel.queries:
+                    yield f"panel {panel.title!r}", query.expr, query.location or panel.location
 
 
 def all_queries(spec: Spec) -> Iterator[tuple[str, str, Location | None]]:

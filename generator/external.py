@@ -22,7 +22,7 @@ CODE_RULES = "KG902"
 CODE_CONFIG = "KG903"
 CODE_SCHEMA_MISSING = "KG904"
 CODE_SCHEMA = "KG905"
-SCHEMAS = Path(__file__).parent.parent / "schemas" / "grafana" / "v11.6"
+SCHEMAS = Path(__file__).parent / "schemas" / "grafana" / "v11.6"
 """Grafana's own 11.6 dashboard and panel schemas, shipped with kgen (Apache-2.0, see LICENSE)."""
 PANEL_PARTS = (("options", "Options"), ("fieldConfig.defaults.custom", "FieldConfig"))
 """What of a panel its type's schema describes: (where in the panel, schema definition)."""

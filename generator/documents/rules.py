@@ -1,0 +1,50 @@
+"""A Prometheus rule file: recording rules first, then alerts, over already scoped queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator import conventions, promql
+from generator.model import Alert, Integration, Recording
+
+
+def rule_file(integration: Integration) -> dict[str, Any]:
+    """The `groups:` document for an integration whose expressions are already scoped."""
+    return {"groups": [*recording_groups(integration), *alerting_groups(integration)]}
+
+
+def recording_groups(integration: Integration) -> list[dict[str, Any]]:
+    """The recording-rule group, if the integration has recording rules."""
+    if not integration.recording_rules:
+        return []
+    return [{"name": conventions.recording_group(integration.name),
+             "rules": [recording_rule(r) for r in integration.recording_rules]}]
+
+
+def alerting_groups(integration: Integration) -> list[dict[str, Any]]:
+    """The alert group, if the integration has alerts."""
+    if not integration.alerts:
+        return []
+    return [{"name": conventions.alerting_group(integration.name),
+             "rules": [alerting_rule(a) for a in integration.alerts]}]
+
+
+def recording_rule(rule: Recording) -> dict[str, Any]:
+    body: dict[str, Any] = {"record": rule.record, "expr": promql.format_expr(rule.expr)}
+    if rule.labels:
+        body["labels"] = dict(sorted(rule.labels.items()))
+    return body
+
+
+def alerting_rule(alert: Alert) -> dict[str, Any]:
+    return {
+        "alert": alert.name,
+        "expr": promql.format_expr(alert.expr),
+        "for": alert.for_,
+        "labels": {"severity": str(alert.severity), **dict(sorted(alert.labels.items()))},
+        "annotations": {
+            "summary": alert.summary,
+            "description": alert.description,
+            "runbook_url": alert.runbook_url,
+        },
+    }
