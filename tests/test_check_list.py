@@ -24,12 +24,20 @@ def test_kgen_check_list_prints_every_check_module() -> None:
 
 def test_every_check_module_is_registered_once() -> None:
     """A module in generator/checks/ that no registry returns would never run."""
-    registered = [c.__name__ for c in (*spec_checks(), *target_checks(), *project_checks())]
+    registered = [c.__name__  # type: ignore[attr-defined]
+                  for c in (*spec_checks(), *target_checks(), *project_checks())]
     on_disk = sorted(f"generator.checks.{path.stem}"
                      for path in (ROOT / "generator" / "checks").glob("[!_]*.py"))
     assert sorted(registered) == on_disk
     assert len({c.CODE for c in (*spec_checks(), *target_checks(), *project_checks())}) == \
         len(registered)
+
+
+def test_every_check_module_has_its_unit_tests() -> None:
+    """tests/checks/test_<module>.py, as the README says."""
+    for check in (*spec_checks(), *target_checks(), *project_checks()):
+        module = check.__name__.rsplit(".", 1)[1]  # type: ignore[attr-defined]
+        assert (ROOT / "tests" / "checks" / f"test_{module}.py").is_file(), module
 
 
 def test_readme_table_names_every_check_as_its_module_does() -> None:
