@@ -7,7 +7,7 @@ import re
 
 from click.testing import CliRunner
 
-from generator.checks import CHECK_MODULES, PROJECT_CHECKS, listing
+from generator.checks import listing, project_checks, spec_checks, target_checks
 from generator.cli import main
 from tests.support import ROOT
 
@@ -17,9 +17,27 @@ def test_kgen_check_list_prints_every_check_module() -> None:
     assert result.exit_code == 0, result.output
     rows = [row.split(None, 2) for row in result.output.splitlines()]
     assert [(code, name) for code, name, _ in rows] == [(c, n) for c, n, _ in listing()]
-    assert len(rows) == len(CHECK_MODULES) + len(PROJECT_CHECKS)
+    assert len(rows) == len(spec_checks()) + len(target_checks()) + len(project_checks())
     for (_, _, shown), (_, _, doc) in zip(rows, listing(), strict=True):
         assert shown == doc
+
+
+def test_every_check_module_is_registered_once() -> None:
+    """A module in generator/checks/ that no registry returns would never run."""
+    registered = [c.__name__  # type: ignore[attr-defined]
+                  for c in (*spec_checks(), *target_checks(), *project_checks())]
+    on_disk = sorted(f"generator.checks.{path.stem}"
+                     for path in (ROOT / "generator" / "checks").glob("[!_]*.py"))
+    assert sorted(registered) == on_disk
+    assert len({c.CODE for c in (*spec_checks(), *target_checks(), *project_checks())}) == \
+        len(registered)
+
+
+def test_every_check_module_has_its_unit_tests() -> None:
+    """tests/checks/test_<module>.py, as the README says."""
+    for check in (*spec_checks(), *target_checks(), *project_checks()):
+        module = check.__name__.rsplit(".", 1)[1]  # type: ignore[attr-defined]
+        assert (ROOT / "tests" / "checks" / f"test_{module}.py").is_file(), module
 
 
 def test_readme_table_names_every_check_as_its_module_does() -> None:

@@ -6,16 +6,16 @@
   target's name: it runs only when that target is on), `check(items) -> list[Finding]` over
   the scoped integrations the target renders.
 
-Checks see every spec at once, so cross-integration rules (unique names) fit the same shape.
-Every finding can be suppressed by the item it is about, with a reason.
+The Protocols below spell that interface out, and the registries return the modules typed by
+them, so mypy verifies every registered check. Checks see every spec at once, so
+cross-integration rules (unique names) fit the same shape. Every finding can be suppressed by
+the item it is about, with a reason.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Collection, Sequence
-from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from generator.findings import Finding, Level
 from generator.loader import Spec
@@ -23,65 +23,106 @@ from generator.model import SpecModel
 from generator.model.base import display_path
 
 if TYPE_CHECKING:
+    from generator.project import Project
     from generator.scoping import Scoped
 
-CHECK_MODULES: tuple[str, ...] = (
-    "generator.checks.promql_syntax",
-    "generator.checks.metrics_unknown",
-    "generator.checks.metrics_dropped",
-    "generator.checks.metrics_unused",
-    "generator.checks.promql_rate_type",
-    "generator.checks.labels",
-    "generator.checks.rules_names",
-    "generator.checks.rules_annotations",
-    "generator.checks.rules_runbook",
-    "generator.checks.rules_examples",
-    "generator.checks.scrape_relabel",
-    "generator.checks.scrape_jobs",
-    "generator.checks.dashboards",
-    "generator.checks.operator_podmonitor",
-    "generator.checks.provisioning_configmap",
-)
-"""In run order; syntax comes first because later checks read parsed queries."""
+
+class Described(Protocol):
+    """What `kgen check --list` prints of a check."""
+
+    CODE: str
+    NAME: str
+    DOC: str
 
 
-PROJECT_CHECKS: tuple[str, ...] = ("generator.checks.runbook_links",)
-"""Checks of the project config rather than the specs, run by `kgen check`."""
+class SpecCheck(Described, Protocol):
+    """A check of the configured specs, all of them at once."""
+
+    def check(self, specs: list[Spec], /) -> list[Finding]: ...
 
 
-def modules() -> list[ModuleType]:
-    return [importlib.import_module(name) for name in CHECK_MODULES]
+class TargetCheck(Described, Protocol):
+    """A check that runs only when its target is on, over the scoped integrations it renders."""
+
+    TARGET: str
+
+    def check(self, items: list[Scoped], /) -> list[Finding]: ...
+
+
+class ProjectCheck(Described, Protocol):
+    """A check of the project config, given whether any integration has alerts."""
+
+    def check(self, project: Project, alerting: bool, /) -> list[Finding]: ...
+
+
+def spec_checks() -> tuple[SpecCheck, ...]:
+    """In run order; syntax comes first because later checks read parsed queries. (Imported
+    here, not at the top, so `kgen` starts without them.)"""
+    from generator.checks import (
+        dashboards,
+        labels,
+        metrics_dropped,
+        metrics_unknown,
+        metrics_unused,
+        promql_rate_type,
+        promql_syntax,
+        rules_annotations,
+        rules_examples,
+        rules_names,
+        rules_runbook,
+        scrape_jobs,
+        scrape_relabel,
+    )
+
+    return (promql_syntax, metrics_unknown, metrics_dropped, metrics_unused, promql_rate_type,
+            labels, rules_names, rules_annotations, rules_runbook, rules_examples,
+            scrape_relabel, scrape_jobs, dashboards)
+
+
+def target_checks() -> tuple[TargetCheck, ...]:
+    """Run after the spec checks, each only when its target is on."""
+    from generator.checks import operator_podmonitor, provisioning_configmap
+
+    return (operator_podmonitor, provisioning_configmap)
+
+
+def project_checks() -> tuple[ProjectCheck, ...]:
+    """Checks of the project config rather than the specs, run by `kgen check`."""
+    from generator.checks import runbook_links
+
+    return (runbook_links,)
 
 
 def listing() -> list[tuple[str, str, str]]:
-    """(code, name, doc) of every check, spec and project checks alike, from each module; a
-    target's check says which target enables it."""
-    found = []
-    for module in [*modules(), *(importlib.import_module(n) for n in PROJECT_CHECKS)]:
-        target = getattr(module, "TARGET", None)
-        doc = f"(with the {target} target) {module.DOC}" if target else module.DOC
-        found.append((module.CODE, module.NAME, doc))
-    return found
+    """(code, name, doc) of every check, spec, target and project checks alike, from each
+    module; a target's check says which target enables it."""
+    found = [(c.CODE, c.NAME, c.DOC) for c in spec_checks()]
+    found += [(c.CODE, c.NAME, f"(with the {c.TARGET} target) {c.DOC}") for c in target_checks()]
+    return found + [(c.CODE, c.NAME, c.DOC) for c in project_checks()]
 
 
 def run(specs: list[Spec], scoped: Sequence[Scoped] = (),
         targets: Collection[str] = ()) -> list[Finding]:
     """Every finding, sorted by file and line, of the checks of the specs and of the `targets`
     on. Later checks run only on queries that parse."""
-    findings: list[Finding] = [note for spec in specs for note in spec.notes]
-    for module in modules():
-        target: str | None = getattr(module, "TARGET", None)
-        if target is None:
-            found: list[Finding] = module.check(specs)
-        elif target in targets:
-            found = module.check(list(scoped))
-        else:
-            continue
-        findings.extend(found)
-        if module.NAME == "promql/syntax" and any(f.level is Level.ERROR for f in found):
-            break
+    findings = [note for spec in specs for note in spec.notes] + _found(specs, scoped, targets)
     suppressed = suppressions(specs)
     return sorted(f for f in findings if (f.path, f.line, f.code) not in suppressed)
+
+
+def _found(specs: list[Spec], scoped: Sequence[Scoped],
+           targets: Collection[str]) -> list[Finding]:
+    """The checks' findings in run order; none after promql/syntax finds an error."""
+    findings: list[Finding] = []
+    for spec_check in spec_checks():
+        found = spec_check.check(specs)
+        findings += found
+        if spec_check.NAME == "promql/syntax" and any(f.level is Level.ERROR for f in found):
+            return findings
+    for target_check in target_checks():
+        if target_check.TARGET in targets:
+            findings += target_check.check(list(scoped))
+    return findings
 
 
 def suppressions(specs: list[Spec]) -> set[tuple[str, int, str]]:

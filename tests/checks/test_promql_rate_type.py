@@ -1,0 +1,65 @@
+"""KG204 promql/rate-type: rate/increase/irate read counters (or a histogram's or summary's
+_count/_sum/_bucket), and histogram_quantile reads _bucket series."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.checks import promql_rate_type
+from generator.findings import Level
+from generator.model import Alert, Severity
+from tests.checks.conftest import DESC, at, demo, found, reported, where
+
+
+def _alert(expr: str, **fields: object) -> Alert:
+    return Alert(name="DemoCheck", expr=expr, for_="5m", severity=Severity.WARNING,
+                 summary="s", description=DESC, **fields)  # type: ignore[arg-type]
+
+
+def test_the_demo_rates_only_counters() -> None:
+    assert found(promql_rate_type, demo()) == []
+
+
+@pytest.mark.parametrize("expr", [
+    "rate(demo_errors_total[5m]) > 0",
+    "increase(demo_wait_seconds_count[1h]) > 0",
+    "irate(demo_wait_seconds_sum[5m]) > 0",
+    "histogram_quantile(0.99, rate(demo_latency_seconds_bucket[5m])) > 1",
+    "deriv(demo_queue_depth[5m]) > 0",
+])
+def test_fitting_functions_are_fine(expr: str) -> None:
+    assert found(promql_rate_type, demo(alerts=(_alert(expr),))) == []
+
+
+@pytest.mark.parametrize(("expr", "function", "series", "kind"), [
+    ("rate(demo_queue_depth[5m]) > 100", "rate", "demo_queue_depth", "gauge"),
+    ("increase(demo_wait_seconds[1h]) > 1", "increase", "demo_wait_seconds", "summary"),
+    ("sum(irate(demo_queue_depth[5m])) > 1", "irate", "demo_queue_depth", "gauge"),
+])
+def test_a_rate_over_a_gauge_or_quantiles_is_an_error(expr: str, function: str, series: str,
+                                                       kind: str) -> None:
+    bad = _alert(expr)
+    (finding,) = found(promql_rate_type, demo(alerts=(bad,)))
+    assert (finding.code, finding.level, where(finding), finding.metric) == (
+        "KG204", Level.ERROR, at(bad), series)
+    assert finding.message == (f"alert DemoCheck applies {function}() to {series}, a {kind}; "
+                               "rates only make sense over counters")
+
+
+def test_histogram_quantile_over_a_sum_series_is_an_error() -> None:
+    bad = _alert("histogram_quantile(0.9, demo_latency_seconds_sum) > 1")
+    (finding,) = found(promql_rate_type, demo(alerts=(bad,)))
+    assert (where(finding), finding.metric) == (at(bad), "demo_latency_seconds")
+    assert finding.message == ("alert DemoCheck applies histogram_quantile() to "
+                               "demo_latency_seconds_sum, not a _bucket series")
+
+
+def test_series_outside_the_catalog_are_left_to_metrics_unknown() -> None:
+    assert found(promql_rate_type, demo(alerts=(_alert("rate(nothing_here[5m]) > 1"),))) == []
+
+
+def test_a_suppressed_alert_is_not_reported() -> None:
+    bad = _alert("rate(demo_queue_depth[5m]) > 100",
+                 suppress={"KG204": "the exporter mislabels this counter as a gauge"})
+    assert found(promql_rate_type, demo(alerts=(bad,))) != []
+    assert reported("KG204", demo(alerts=(bad,))) == []
