@@ -8,6 +8,8 @@ rule labels); a query with a selector kgen cannot resolve, or one that invents l
 
 from __future__ import annotations
 
+import re
+
 import promql_parser as pp
 
 from generator import promql
@@ -23,7 +25,8 @@ DOC = ("a by/without/on/ignoring label, a label matcher or a {{ $labels.x }} tha
        "series carries")
 
 TARGET_LABELS = frozenset({"job", "instance"})
-INVENTING = ("label_replace", "label_join")
+INVENTING = re.compile(r"\blabel_(?:replace|join)\s*\(")
+"""A call that invents labels (label_replace, label_join); a metric named like one is not."""
 
 
 def grouping_labels(node: pp.Expr) -> list[str]:
@@ -60,7 +63,7 @@ class Labels:
 
     def of(self, expr: str, depth: int = 0) -> set[str] | None:
         """The union of labels the query's selectors carry, or None when unknown."""
-        if depth > 5 or any(name in expr for name in INVENTING):
+        if depth > 5 or INVENTING.search(expr):
             return None
         labels = set(self.common)
         for use in promql.selector_uses(expr):

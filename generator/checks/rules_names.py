@@ -44,7 +44,8 @@ def check(specs: list[Spec]) -> list[Finding]:
         want = alert_prefix(integration.name)
         first_alert = {a.name: a.location for a in reversed(integration.alerts)}
         for name, location in first_alert.items():
-            if not (name.startswith(want) and CAMEL.match(name)):
+            rest = name.removeprefix(want)
+            if not (rest != name and rest[:1].isupper() and CAMEL.match(name)):
                 findings.append(Finding.at(location, Level.ERROR, CODE,
                                            f"alert {name} should be CamelCase and start "
                                            f"with {want}"))

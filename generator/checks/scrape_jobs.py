@@ -18,17 +18,18 @@ DOC = "a job name used twice, or an inline secret (only *_file references are al
 
 SECRET = re.compile(r"-----BEGIN|(?i:password|passwd|bearer_token|authorization|api[_-]?key)"
                     r"\s*[:=]|(?i:bearer)\s+[A-Za-z0-9._~+/-]{8,}")
-SECRET_PARAM = re.compile(r"(?i)token|secret|passw|api[_-]?key|apikey|auth|signature|sig$|"
-                          r"credential|session")
+SECRET_PARAM = re.compile(r"(?i)token|secret|passw|api[_-]?key|apikey|^auth$|auth[_-]|[_-]auth|"
+                          r"authoriz|authent|signature|sig$|credential|session")
 """URL parameter names that carry a credential (`access_token`, `api_key`, `X-Amz-Signature`)."""
 
 
 def strings(value: Any) -> list[str]:
+    """Every string a job writes into its output: not `*_file` paths, not suppression reasons."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        return [s for key, item in value.items() if not str(key).endswith("_file")
-                for s in strings(item)]
+        return [s for key, item in value.items()
+                if not str(key).endswith("_file") and key != "suppress" for s in strings(item)]
     if isinstance(value, list | tuple):
         return [s for item in value for s in strings(item)]
     return []

@@ -14,7 +14,8 @@ CODE = "KG401"
 NAME = "scrape/relabel"
 DOC = "a relabel regex RE2 rejects, a replacement naming a missing group, or a missing field"
 
-GROUP_REF = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+GROUP_REF = re.compile(r"(?<!\$)(?:\$\$)*\$(?:\{(\w+)\}|(\w+))")
+"""A `$1`/`${name}` group reference; `$$` is Go's escaped literal `$`, so `$$x` refers to none."""
 NEEDS_TARGET = (Action.REPLACE, Action.HASHMOD, Action.KEEPEQUAL, Action.DROPEQUAL,
                 Action.LOWERCASE, Action.UPPERCASE)
 

@@ -14,6 +14,8 @@ from generator.model import (
     Alert,
     Dashboard,
     Flavor,
+    Metric,
+    MetricType,
     Panel,
     Query,
     Recording,
@@ -111,3 +113,17 @@ def test_a_suppressed_alert_is_not_reported() -> None:
                  suppress={"KG205": "the label comes from a federation we do not model"})
     assert found(labels, demo(alerts=(bad,))) != []
     assert reported("KG205", demo(alerts=(bad,))) == []
+
+
+def test_a_metric_named_like_label_replace_is_still_checked() -> None:
+    metric = Metric(name="demo_label_replace_total", type=MetricType.COUNTER, unit="calls",
+                    help="h")
+    bad = _alert("sum by (pod) (rate(demo_label_replace_total[5m])) > 0")
+    (finding,) = found(labels, demo(metrics=(*demo().metrics, metric), alerts=(bad,)))
+    assert where(finding) == at(bad) and "uses label 'pod'" in finding.message
+
+
+def test_a_query_that_invents_labels_is_skipped() -> None:
+    good = _alert('sum by (pod) (label_replace(demo_queue_depth, "pod", "$1", "instance", '
+                  '"(.*)")) > 0')
+    assert found(labels, demo(alerts=(good,))) == []

@@ -52,7 +52,8 @@ def test_names_are_unique_across_integrations_whatever_the_severity() -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["QueueFull", "Demo_queue_full", "demoQueueFull"])
+@pytest.mark.parametrize("name", ["QueueFull", "Demo_queue_full", "demoQueueFull",
+                                  "Demonstration"])
 def test_an_alert_not_prefixed_camel_case_is_an_error(name: str) -> None:
     bad = _alert(name)
     (finding,) = found(rules_names, demo(alerts=(bad,)))
@@ -83,3 +84,7 @@ def test_a_suppressed_alert_is_not_reported() -> None:
     bad = _alert("QueueFull", suppress={"KG301": "kept for dashboard links"})
     assert reported("KG301", demo(alerts=(bad,))) == []
     assert reported("KG301", demo(alerts=(_alert("QueueFull"),))) != []
+
+
+def test_capitals_after_the_prefix_are_fine() -> None:
+    assert found(rules_names, demo(alerts=(_alert("DemoIPPoolFull"),))) == []

@@ -69,3 +69,22 @@ def test_a_suppressed_job_is_not_reported() -> None:
                suppress={"KG402": "a public read-only token the exporter requires"})
     assert found(scrape_jobs, demo(scrape_jobs=(bad,))) != []
     assert reported("KG402", demo(scrape_jobs=(bad,))) == []
+
+
+def test_a_suppression_reason_is_not_output_so_not_a_secret() -> None:
+    job = _job(relabel_configs=(Relabel(source_labels=("a",), target_label="t", suppress={
+        "KG401": "the mesh adds bearer authentication: Bearer abcdefghijkl"}),))
+    assert found(scrape_jobs, demo(scrape_jobs=(job,))) == []
+
+
+@pytest.mark.parametrize("name", ["author", "authority_host"])
+def test_a_parameter_that_only_starts_like_auth_is_fine(name: str) -> None:
+    job = _job(relabel_configs=(Relabel(source_labels=("a",), target_label=f"__param_{name}"),))
+    assert found(scrape_jobs, demo(scrape_jobs=(job,))) == []
+
+
+@pytest.mark.parametrize("name", ["auth", "auth_token", "x-auth", "authorization"])
+def test_an_auth_parameter_is_an_error(name: str) -> None:
+    job = _job(relabel_configs=(Relabel(source_labels=("a",), target_label=f"__param_{name}"),))
+    (finding,) = found(scrape_jobs, demo(scrape_jobs=(job,)))
+    assert f"relabelled parameter {name!r}" in finding.message

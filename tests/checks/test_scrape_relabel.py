@@ -34,6 +34,7 @@ def test_the_kit_steps_are_fine() -> None:
     Relabel(action=Action.HASHMOD, source_labels=("a",), modulus=4, target_label="shard"),
     Relabel(action=Action.LABELMAP, regex="__meta_(.+)", replacement="$1"),
     Relabel(action=Action.LABELDROP, regex="tmp_.*"),
+    Relabel(source_labels=("a",), regex="(.+)", replacement="$$literal-$1", target_label="t"),
 ])
 def test_complete_steps_are_fine(step: Relabel) -> None:
     assert scrape_relabel.problems(step) == []
@@ -46,6 +47,8 @@ def test_complete_steps_are_fine(step: Relabel) -> None:
      "replacement '$2' refers to group $2, which regex '(.+)' does not have"),
     (Relabel(source_labels=("a",), regex="(.+)", replacement="${host}", target_label="t"),
      "replacement '${host}' refers to group $host, which regex '(.+)' does not have"),
+    (Relabel(source_labels=("a",), regex="(.+)", replacement="$$$2", target_label="t"),
+     "replacement '$$$2' refers to group $2, which regex '(.+)' does not have"),
     (Relabel(source_labels=("a",), replacement="$1"), "replace needs target_label"),
     (Relabel(action=Action.LOWERCASE, source_labels=("a",)), "lowercase needs target_label"),
     (Relabel(action=Action.HASHMOD, source_labels=("a",), target_label="t"),
