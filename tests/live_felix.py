@@ -160,9 +160,9 @@ class Felix:
     pools: dict[str, dict[str, str]]
     """Form -> scrape pool -> the generated job it runs."""
 
-    def targets(self) -> int:
-        """How many active targets these jobs have."""
-        return len(FORMS) * sum(len(pods) for pods in KEPT.values())
+    def discovered(self) -> int:
+        """How many targets these jobs discover, kept or dropped: every pod, each."""
+        return len(self.jobs) * len(PODS)
 
 
 @contextmanager

@@ -138,6 +138,13 @@ def test_shipped_calico_catalog_exposed_exactly_has_no_findings(live: Live) -> N
     assert _findings(result) == []
 
 
+def test_only_the_calico_exporters_fall_under_the_calico_selector(live: Live) -> None:
+    """The shared server also runs the relabel tests' Calico jobs: none of them falls under the
+    shipped selector, so the Calico findings and costs here are the two exporters' own."""
+    (spec,) = load(live.calico.parent / "specs")
+    assert live.count(f"up{{{spec.integration.selector}}}") == 2
+
+
 def _line(spec: Path, marker: str) -> int:
     lines = spec.read_text(encoding="utf-8").splitlines()
     (number,) = [n for n, line in enumerate(lines, 1) if marker in line]
