@@ -199,7 +199,6 @@ def project(root: Path, name: str, text: str) -> Path:
     return specs
 
 
-
 @dataclass(frozen=True)
 class Exporters:
     """The live checks' scrape jobs and rules, and the projects that describe them."""
