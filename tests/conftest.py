@@ -1,18 +1,23 @@
-"""Shared fixtures: an isolated working directory, the project's build, the real promtool, and
-rules built from the specs' own defaults."""
+"""Shared fixtures: an isolated working directory, the project's build, the real promtool,
+rules built from the specs' own defaults, and the one live Prometheus."""
 
 from __future__ import annotations
 
 import dataclasses
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from generator.build import build, build_project
 from generator.targets import TARGETS
 from tests.support import PROJECT, SPECS
+
+if TYPE_CHECKING:
+    from tests.live_server import LivePrometheus
 
 
 @pytest.fixture(autouse=True)
@@ -80,3 +85,15 @@ def default_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
     return root
+
+
+@pytest.fixture(scope="session")
+def live_prometheus(tmp_path_factory: pytest.TempPathFactory,
+                    default_build: dict[str, bytes]) -> Iterator[LivePrometheus]:
+    """The one real Prometheus the live tests share (tests/live_server.py), stopped when the
+    session ends. Imported here, not at the top: a scaffolded project's tests/ holds this file
+    and support.py alone."""
+    from tests.live_server import started
+
+    with started(tmp_path_factory.mktemp("live"), default_build) as live:
+        yield live

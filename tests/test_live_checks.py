@@ -1,17 +1,17 @@
 """`kgen check --prometheus` and `kgen cost` against a real Prometheus on 127.0.0.1.
 
-One Prometheus (1s scrapes and rule evaluation) scrapes pretend exporters this module serves:
-`exact` exposes its temporary spec's catalog exactly (and Prometheus loads the rules kgen
-generates for it), `drift` exposes the same kind of spec drifted in every way the online
-checks look for, and `calico-node` exposes the shipped Calico catalog. A recording proxy in
-front of Prometheus shows what reaches the server (credentials, tenant header).
+The live Prometheus the live tests share (1s scrapes and rule evaluation) scrapes the pretend
+exporters of tests/live_exporters.py: `exact` exposes its temporary spec's catalog exactly (and
+Prometheus loads the rules kgen generates for it), `drift` exposes the same kind of spec
+drifted in every way the online checks look for, and `calico-node` exposes the shipped Calico
+catalog. A recording proxy in front of Prometheus shows what reaches the server (credentials,
+tenant header).
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import shutil
 import ssl
 import subprocess
 import sys
@@ -25,193 +25,21 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 from click.testing import CliRunner, Result
 
-from generator.build import build
 from generator.cli import main
 from generator.live import cost, online
 from generator.live.observe import Observed
 from generator.loader import load
 from generator.model import Metric, MetricType
-from tests.conftest import SPECS
-from tests.support import free_port, prometheus, wait_for
-
-SPEC = '''\
-from generator.kit import SpecConfig
-from generator.model import (
-    Alert, Dashboard, Flavor, Integration, Metric, MetricType, Panel, Query, Recording, Row,
-    Runbook, ScrapeJob, Severity, Variable,
-)
-
-
-class Config(SpecConfig):
-    selector: str = ""
-
-
-RUNBOOK = Runbook(meaning="m.", impact="i.", diagnosis="d.", mitigation="m.")
-METRICS = (
-    Metric(name="shop_orders_total", type=MetricType.COUNTER, unit="orders", help="Orders.",
-           labels=("status",)),
-    Metric(name="shop_queue_depth", type=MetricType.GAUGE, unit="items", help="Queued items.",
-           labels=("queue",)),
-    Metric(name="shop_request_seconds", type=MetricType.HISTOGRAM, unit="seconds",
-           help="Request time."),
-    Metric(name="shop_wait_seconds", type=MetricType.SUMMARY, unit="seconds", help="Wait time."),
-)
-
-
-def _alert(name: str, expr: str, description: str) -> Alert:
-    return Alert(name=name, expr=expr, for_="5m", severity=Severity.WARNING,
-                 summary="Something is wrong.", description=description, runbook=RUNBOOK,
-                 suppress={"KG304": "a spec for the online checks: a live Prometheus runs it"})
-
-
-def _panel(title: str, expr: str) -> Panel:
-    return Panel(title=title, description="d", unit="short", queries=(Query(expr=expr),))
-
-
-def integration(config: Config) -> Integration:
-    return Integration(
-        name="shop", title="Shop", description="A pretend shop.", supported_version="1",
-        selector='job="shop"',
-        metrics=METRICS,
-        recording_rules=(
-            Recording(record="job:shop_orders:rate1m",
-                      expr="sum by (job) (rate(shop_orders_total[1m]))"),
-            Recording(record="job:shop_waits:rate1m",
-                      expr="sum by (job) (rate(shop_wait_seconds_count[1m]))"),
-        ),
-        alerts=(
-            _alert("ShopQueueFull", "shop_queue_depth > 100",
-                   "Queue {{ $labels.queue }} on {{ $labels.instance }} holds {{ $value }}."),
-            _alert("ShopOrderFlood", "job:shop_orders:rate1m > 1000",
-                   "{{ $labels.job }} takes {{ $value }} orders a second."),
-            _alert("ShopSlowWaits", 'shop_wait_seconds{quantile="0.99"} > 1',
-                   "p99 wait on {{ $labels.instance }} is {{ $value }}s."),
-        ),
-        scrape_jobs=(
-            ScrapeJob(job_name="shop", flavor=Flavor.PROMETHEUS),
-            ScrapeJob(job_name="shop-sidecar", flavor=Flavor.PROMETHEUS),
-        ),
-        dashboards=(Dashboard(
-            title="Shop",
-            variables=(Variable(name="instance", label="instance", metric="shop_queue_depth"),),
-            rows=(Row(title="All", panels=(
-                _panel("Orders", "sum by (status) (rate(shop_orders_total[5m]))"),
-                _panel("Main queue", 'shop_queue_depth{queue="main"}'),
-                _panel("Latency", "histogram_quantile(0.9, sum by (le) "
-                                  "(rate(shop_request_seconds_bucket[5m])))"),
-                _panel("Mean", "sum(rate(shop_request_seconds_sum[5m])) / "
-                               "sum(rate(shop_request_seconds_count[5m]))"),
-            )),),
-        ),),
-    )
-'''
-
-EXACT = """\
-# TYPE exact_orders_total counter
-exact_orders_total{status="ok"} 10
-exact_orders_total{status="failed"} 1
-# TYPE exact_queue_depth gauge
-exact_queue_depth{queue="main"} 5
-exact_queue_depth{queue="spare"} 0
-# TYPE exact_request_seconds histogram
-exact_request_seconds_bucket{le="0.1"} 3
-exact_request_seconds_bucket{le="1"} 4
-exact_request_seconds_bucket{le="+Inf"} 4
-exact_request_seconds_sum 0.9
-exact_request_seconds_count 4
-# TYPE exact_wait_seconds summary
-exact_wait_seconds{quantile="0.5"} 0.1
-exact_wait_seconds{quantile="0.99"} 0.2
-exact_wait_seconds_sum 3
-exact_wait_seconds_count 20
-"""
-
-DRIFT_SHARDS = 50
-DRIFT = """\
-# A counter exposed as a gauge.
-# TYPE drift_orders_total gauge
-drift_orders_total{status="ok"} 10
-# The queue label is gone, and the queue is full.
-# TYPE drift_queue_depth gauge
-drift_queue_depth 500
-# TYPE drift_request_seconds histogram
-drift_request_seconds_bucket{le="1"} 4
-drift_request_seconds_bucket{le="+Inf"} 4
-drift_request_seconds_sum 0.9
-drift_request_seconds_count 4
-# drift_wait_seconds, renamed.
-# TYPE drift_wait_time_seconds summary
-drift_wait_time_seconds{quantile="0.99"} 0.2
-drift_wait_time_seconds_sum 3
-drift_wait_time_seconds_count 20
-# Not in the catalog, and many series of it.
-# TYPE drift_cache_entries gauge
-""" + "".join(f'drift_cache_entries{{shard="{n}"}} {n}\n' for n in range(DRIFT_SHARDS))
-
-
-def _exposition(metrics: tuple[Metric, ...], values: dict[str, float] | None = None) -> str:
-    """A /metrics page with one series of every catalog metric, each label valued `x`, valued 7
-    unless `values` says otherwise."""
-    lines = []
-    for m in metrics:
-        labels = ",".join(f'{name}="x"' for name in m.labels)
-        lines.append(f"# TYPE {m.name} {m.type.value}")
-        if m.type is MetricType.SUMMARY:
-            lines += [f'{m.name}{{quantile="{q}"}} 0.01' for q in ("0.5", "0.99")]
-            lines += [f"{m.name}_sum 1.5", f"{m.name}_count 150"]
-        else:
-            lines.append(f"{m.name}{{{labels}}} {(values or {}).get(m.name, 7):g}")
-    return "\n".join(lines) + "\n"
-
-
-def _serve(handler: type[BaseHTTPRequestHandler],
-           tls: ssl.SSLContext | None = None) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    if tls is not None:
-        server.socket = tls.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-def _exporter(body: str) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain; version=0.0.4")
-            self.end_headers()
-            self.wfile.write(body.encode())
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Quiet."""
-
-    return _serve(Handler)
-
-
-def _address(server: ThreadingHTTPServer) -> str:
-    return f"127.0.0.1:{server.server_address[1]}"
+from tests.live_exporters import DRIFT_SHARDS, RUNBOOKS, SPEC, address, project, serve
+from tests.live_server import LivePrometheus, count
+from tests.support import SPECS, free_port
 
 
 def _config(specs: Path) -> str:
     """The kgen.yaml of the temporary project whose specs directory is `specs`."""
     return str(specs.parent / "kgen.yaml")
-
-
-RUNBOOKS = 'runbook_url: "https://runbooks.example/{integration}#{anchor}"\n'
-"""Each temporary project's kgen.yaml: a runbook link pattern, so `--strict` has no warning."""
-
-
-def _project(root: Path, name: str, text: str) -> Path:
-    """A temporary specs directory holding `text` as integration `name`, with its kgen.yaml
-    beside it."""
-    specs = root / name / "specs"
-    specs.mkdir(parents=True)
-    (specs / f"{name}.py").write_text(text.replace("shop", name)
-                                      .replace("Shop", name.capitalize()), encoding="utf-8")
-    (root / name / "kgen.yaml").write_text(RUNBOOKS, encoding="utf-8")
-    return specs
 
 
 @dataclass(frozen=True)
@@ -225,16 +53,9 @@ class Live:
     requests: list[dict[str, str]]
     """Headers of every request that reached the proxy."""
 
-    def vector(self, query: str) -> list[dict[str, Any]]:
-        response = httpx.post(f"{self.url}/api/v1/query", data={"query": query}, timeout=5)
-        payload = response.json()
-        assert payload["status"] == "success", payload
-        result: list[dict[str, Any]] = payload["data"]["result"]
-        return result
-
     def count(self, query: str) -> int:
         """Prometheus' own answer to `count(query)` (0 for its empty answer)."""
-        return sum(int(sample["value"][1]) for sample in self.vector(f"count({query})"))
+        return count(self.url, query)
 
 
 TENANT = "team-a"
@@ -275,73 +96,22 @@ def _proxy(upstream: str, seen: list[dict[str, str]],
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet."""
 
-    return _serve(Handler, tls)
+    return serve(Handler, tls)
 
 
-@pytest.fixture(scope="session")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    root = tmp_path_factory.mktemp("live")
-    exact, drift = _project(root, "exact", SPEC), _project(root, "drift", SPEC)
-    calico_specs = root / "calico" / "specs"
-    calico_specs.mkdir(parents=True)
-    shutil.copy(SPECS / "calico.py", calico_specs / "calico.py")
-    (calico_spec,) = load(calico_specs)
-    felix = tuple(m for m in calico_spec.integration.metrics if m.name.startswith("felix_"))
-    controllers = tuple(m for m in calico_spec.integration.metrics if m not in felix)
-    rules = root / "exact-rules.yaml"
-    rules.write_bytes(build(exact, ["prometheus-rules"])["prometheus/rules/exact.yaml"])
-    servers = {name: _exporter(body) for name, body in (
-        ("exact", EXACT), ("drift", DRIFT), ("empty", ""),
-        ("calico", _exposition(felix)),
-        ("calico-controllers", _exposition(controllers, {"ipam_ippool_size": 256})))}
-    # Calico tells Felix from the kube-controllers by the port in `instance`: the exporters'.
-    calico = root / "calico" / "kgen.yaml"
-    calico.write_text(yaml.safe_dump({
-        "runbook_url": "https://runbooks.example/{integration}#{anchor}",
-        "integrations": {"calico": {"config": {
-            "node_port": servers["calico"].server_address[1],
-            "controllers_port": servers["calico-controllers"].server_address[1]}}},
-    }), encoding="utf-8")
-    closed = free_port()
-    jobs = [
-        ("exact", _address(servers["exact"]), {}),
-        ("exact-sidecar", _address(servers["empty"]), {}),
-        ("drift", _address(servers["drift"]), {}),
-        ("drift-sidecar", f"127.0.0.1:{closed}", {}),
-        ("calico-node", _address(servers["calico"]),
-         {"namespace": "calico-system", "pod": "calico-node-a", "node": "node-a"}),
-        ("calico-kube-controllers", _address(servers["calico-controllers"]), {}),
-    ]
-    config = root / "prometheus.yml"
-    config.write_text(yaml.safe_dump({
-        "global": {"scrape_interval": "1s", "scrape_timeout": "1s", "evaluation_interval": "1s"},
-        "rule_files": [str(rules)],
-        "scrape_configs": [{"job_name": job, "static_configs": [{"targets": [target],
-                                                                 "labels": labels}]}
-                           for job, target, labels in jobs],
-    }), encoding="utf-8")
+@pytest.fixture(scope="module")
+def live(live_prometheus: LivePrometheus) -> Iterator[Live]:
+    """The exporters' side of the shared live Prometheus, and a recording proxy in front of
+    it."""
+    exporters = live_prometheus.exporters
     requests: list[dict[str, str]] = []
-    with prometheus(config, root) as (url, log):
-        proxy = _proxy(url, requests)
-        try:
-            live = Live(url, exact, drift, calico, _address(servers["drift"]),
-                        f"http://{_address(proxy)}", requests)
-
-            def scraped() -> bool:
-                targets = httpx.get(f"{live.url}/api/v1/targets", timeout=5).json()["data"]
-                health = [t["health"] for t in targets["activeTargets"]]
-                return len(health) == len(jobs) and "unknown" not in health
-
-            wait_for("every target to be scraped", scraped, log)
-            wait_for("the exact rules' recorded series and a rate over the drifted counter",
-                     lambda: live.count("job:exact_orders:rate1m") == 1
-                     and live.count("job:exact_waits:rate1m") == 1
-                     and live.count("rate(drift_orders_total[1m])") == 1, log)
-            yield live
-        finally:
-            for running in (*servers.values(), proxy):
-                running.shutdown()
-                running.server_close()
+    proxy = _proxy(live_prometheus.url, requests)
+    try:
+        yield Live(live_prometheus.url, exporters.exact, exporters.drift, exporters.calico,
+                   exporters.drift_instance, f"http://{address(proxy)}", requests)
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
 
 
 def _kgen(*args: str) -> Result:
@@ -366,6 +136,13 @@ def test_shipped_calico_catalog_exposed_exactly_has_no_findings(live: Live) -> N
                    "--format", "json")
     assert result.exit_code == 0, result.output
     assert _findings(result) == []
+
+
+def test_only_the_calico_exporters_fall_under_the_calico_selector(live: Live) -> None:
+    """The shared server also runs the relabel tests' Calico jobs: none of them falls under the
+    shipped selector, so the Calico findings and costs here are the two exporters' own."""
+    (spec,) = load(live.calico.parent / "specs")
+    assert live.count(f"up{{{spec.integration.selector}}}") == 2
 
 
 def _line(spec: Path, marker: str) -> int:
@@ -542,9 +319,9 @@ def test_silent_server_times_out_in_one_line(live: Live) -> None:
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet."""
 
-    server = _serve(Silent)
+    server = serve(Silent)
     try:
-        url = f"http://{_address(server)}"
+        url = f"http://{address(server)}"
         started = time.monotonic()
         result = _kgen("cost", "--config", _config(live.exact), "--prometheus", url,
                        "--timeout", "0.5")
@@ -566,7 +343,7 @@ def test_tls_server_is_verified_with_the_ca_file(live: Live, tmp_path: Path) -> 
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     server = _proxy(live.url, [], context)
-    url = f"https://{_address(server)}"
+    url = f"https://{address(server)}"
     access = ["--bearer-token-file", _secret(tmp_path, "token", TOKEN),
               "--header", f"X-Scope-OrgID: {TENANT}"]
     try:
@@ -601,7 +378,7 @@ def test_selector_matching_nothing_is_one_finding(live: Live) -> None:
 
 
 def test_offline_findings_name_their_metric_in_json(tmp_path: Path) -> None:
-    specs = _project(tmp_path, "idle", SPEC.replace(
+    specs = project(tmp_path, "idle", SPEC.replace(
         '    Metric(name="shop_wait_seconds"',
         '    Metric(name="shop_idle", type=MetricType.GAUGE, unit="x", help="Unread."),\n'
         '    Metric(name="shop_wait_seconds"'))
