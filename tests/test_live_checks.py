@@ -42,6 +42,17 @@ def _config(specs: Path) -> str:
     return str(specs.parent / "kgen.yaml")
 
 
+def _variant(live: Live, name: str, old: str, new: str) -> Path:
+    """A project beside the exact one whose spec has `old` replaced by `new`; its specs dir."""
+    specs = live.exact.parent.parent / name / "specs"
+    specs.mkdir(parents=True)
+    text = (live.exact / "exact.py").read_text(encoding="utf-8")
+    assert old in text
+    (specs / "exact.py").write_text(text.replace(old, new), encoding="utf-8")
+    (specs.parent / "kgen.yaml").write_text(RUNBOOKS, encoding="utf-8")
+    return specs
+
+
 @dataclass(frozen=True)
 class Live:
     url: str
@@ -195,12 +206,7 @@ def test_drifted_exporter_findings(live: Live) -> None:
 
 def test_info_never_fails_even_strict(live: Live) -> None:
     """The exact exporter with a full queue: its alert is active, which is information."""
-    full = live.exact.parent.parent / "full" / "specs"
-    full.mkdir(parents=True)
-    text = (live.exact / "exact.py").read_text(encoding="utf-8")
-    (full / "exact.py").write_text(text.replace("exact_queue_depth > 100",
-                                                "exact_queue_depth > 1"), encoding="utf-8")
-    (full.parent / "kgen.yaml").write_text(RUNBOOKS, encoding="utf-8")
+    full = _variant(live, "full", "exact_queue_depth > 100", "exact_queue_depth > 1")
     result = _kgen("check", "--config", _config(full), "--prometheus", live.url, "--strict",
                    "--format", "json")
     assert result.exit_code == 0, result.output
@@ -361,12 +367,7 @@ def test_tls_server_is_verified_with_the_ca_file(live: Live, tmp_path: Path) -> 
 
 
 def test_selector_matching_nothing_is_one_finding(live: Live) -> None:
-    gone = live.exact.parent.parent / "gone" / "specs"
-    gone.mkdir(parents=True)
-    text = (live.exact / "exact.py").read_text(encoding="utf-8")
-    (gone / "exact.py").write_text(text.replace("selector='job=\"exact\"'",
-                                                "selector='job=\"gone\"'"), encoding="utf-8")
-    (gone.parent / "kgen.yaml").write_text(RUNBOOKS, encoding="utf-8")
+    gone = _variant(live, "gone", "selector='job=\"exact\"'", "selector='job=\"gone\"'")
     result = _kgen("check", "--config", _config(gone), "--prometheus", live.url,
                    "--format", "json")
     assert result.exit_code == 1, result.output
