@@ -118,6 +118,15 @@ def _project(config_path: Path | None, profile: str | None, specs_dir: Path | No
     return project
 
 
+def _projects(config_path: Path | None, profile: str | None, specs_dir: Path | None,
+              out_dir: Path | None, all_profiles: bool) -> dict[str | None, Project]:
+    """The chosen profile's settings, or with --all-profiles the base and every profile."""
+    base = _project(config_path, profile, specs_dir, out_dir)
+    names = [None, *base.profiles] if all_profiles else [profile]
+    return {name: base if name == profile else _project(config_path, name, specs_dir, None)
+            for name in names}
+
+
 def run() -> None:
     """The console script. kgen is a short-lived batch process that makes many small objects
     and frees few: collect rarely while it works (as mypy does), and skip the collection of
@@ -184,10 +193,7 @@ def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
     if all_profiles and (profile or out_dir):
         raise click.UsageError("--all-profiles builds every tree; drop --profile and --out")
     try:
-        base = _project(config_path, profile, specs_dir, out_dir)
-        names = [None, *base.profiles] if all_profiles else [profile]
-        projects = {name: base if name == profile else
-                    _project(config_path, name, specs_dir, None) for name in names}
+        projects = _projects(config_path, profile, specs_dir, out_dir, all_profiles)
         _one_tree_each(projects)
         builds, findings = {}, []
         for name, project in projects.items():  # every tree is built before any is written
@@ -399,9 +405,8 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
         sys.exit(2)
     failed = False
     try:
-        base = _project(config_path, profile, specs_dir, None)
-        for name in [None, *base.profiles] if all_profiles else [profile]:
-            project = base if name == profile else _project(config_path, name, specs_dir, None)
+        projects = _projects(config_path, profile, specs_dir, None, all_profiles)
+        for name, project in projects.items():
             failed = not _run_examples(project, name, promtool) or failed
     except SpecError as error:
         _report(error)
