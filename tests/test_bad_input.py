@@ -106,6 +106,9 @@ A2 = "a2 = Alert("
 J1 = "j1 = ScrapeJob("
 SYNTAX = spec("def integration(config: Config) -> Integration:",
               "def integration(config: Config) -> Integration")
+SUPPRESSED_SYNTAX = spec('name="DemoQueueFull", expr=f"demo_queue_depth > {config.queue_max}"',
+                         'name="DemoQueueFull", suppress={"KG101": "for a newer Prometheus"}, '
+                         'expr=f"demo_queue_depth > {config.queue_max} +"')
 EXITS = spec("    m1 = Metric(", "    raise SystemExit(0)\n    m1 = Metric(")
 RAISES = spec("    m1 = Metric(", "    {}['missing']\n    m1 = Metric(")
 PRINTS = spec("    m1 = Metric(", "    print('debug')\n    m1 = Metric(")
@@ -295,6 +298,9 @@ SPEC_CASES = [
           r"warning KG006 spec demo wrote to stdout", args=("check", "--strict")),
     _spec("stderr-fails-strict-check", WRITES, rf"specs/demo\.py:{line(WRITES, 'stderr')}: "
           r"warning KG006 spec demo wrote to stderr", args=("check", "--strict")),
+    _spec("suppressed-syntax-error", SUPPRESSED_SYNTAX,
+          rf"specs/demo\.py:{line(SPEC, A2)}: error KG101 alert DemoQueueFull: ",
+          args=("check",)),
     _spec("metric-typo", spec('"demo_queue_depth > {', '"demo_queue_dept > {'),
           rf"specs/demo\.py:{line(SPEC, A2)}: error KG203 alert DemoQueueFull uses "
           r"demo_queue_dept"),
