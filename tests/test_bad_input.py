@@ -301,6 +301,15 @@ SPEC_CASES = [
     _spec("suppressed-syntax-error", SUPPRESSED_SYNTAX,
           rf"specs/demo\.py:{line(SPEC, A2)}: error KG101 alert DemoQueueFull: ",
           args=("check",)),
+    _spec("quantile-of-summed-counter",
+          spec('"sum by (code) (rate(demo_errors_total[5m]))"',
+               '"histogram_quantile(0.9, sum by (le) (rate(demo_errors_total[5m])))"'),
+          rf"specs/demo\.py:{line(SPEC, 'p1 = Panel(')}: error KG204 panel 'Errors' applies "
+          r"histogram_quantile\(\) to demo_errors_total, not a histogram's _bucket series"),
+    _spec("rate-of-gauge-subquery",
+          spec('"demo_queue_depth > {', '"rate(demo_queue_depth[5m:1m]) > {'),
+          rf"specs/demo\.py:{line(SPEC, A2)}: error KG204 alert DemoQueueFull applies rate\(\) "
+          r"to demo_queue_depth, a gauge"),
     _spec("metric-typo", spec('"demo_queue_depth > {', '"demo_queue_dept > {'),
           rf"specs/demo\.py:{line(SPEC, A2)}: error KG203 alert DemoQueueFull uses "
           r"demo_queue_dept"),
