@@ -310,6 +310,16 @@ SPEC_CASES = [
           spec('"demo_queue_depth > {', '"rate(demo_queue_depth[5m:1m]) > {'),
           rf"specs/demo\.py:{line(SPEC, A2)}: error KG204 alert DemoQueueFull applies rate\(\) "
           r"to demo_queue_depth, a gauge"),
+    _spec("alert-label-template-no-series-carries",
+          spec('name="DemoQueueFull", expr=', 'name="DemoQueueFull", labels={"owner": '
+               '"{{ $labels.namespace }}"}, expr='),
+          rf"specs/demo\.py:{line(SPEC, A2)}: error KG205 alert DemoQueueFull label owner uses "
+          r"label 'namespace', which none of its series carry"),
+    _spec("template-label-aggregated-away",
+          spec('"demo_queue_depth > {', '"sum by (job) (demo_queue_depth) > {'),
+          rf"specs/demo\.py:{line(SPEC, A2)}: error KG205 alert DemoQueueFull description uses "
+          r"label 'instance', which its expression does not keep \(its result carries only "
+          r"job\)"),
     _spec("metric-typo", spec('"demo_queue_depth > {', '"demo_queue_dept > {'),
           rf"specs/demo\.py:{line(SPEC, A2)}: error KG203 alert DemoQueueFull uses "
           r"demo_queue_dept"),
