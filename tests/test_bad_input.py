@@ -320,6 +320,10 @@ SPEC_CASES = [
           rf"specs/demo\.py:{line(SPEC, A2)}: error KG205 alert DemoQueueFull description uses "
           r"label 'instance', which its expression does not keep \(its result carries only "
           r"job\)"),
+    _spec("panel-wider-than-the-grid",
+          spec("panels=(p1, p2, p3)", 'panels=(p1, p2.model_copy(update={"width": 30}), p3)'),
+          rf"specs/demo\.py:{line(SPEC, 'p2 = Panel(')}: error KG501 dashboard 'Demo': panel "
+          r"'Latency' is 30 wide and 8 high, which the 24-column grid cannot hold"),
     _spec("metric-typo", spec('"demo_queue_depth > {', '"demo_queue_dept > {'),
           rf"specs/demo\.py:{line(SPEC, A2)}: error KG203 alert DemoQueueFull uses "
           r"demo_queue_dept"),
