@@ -324,6 +324,11 @@ SPEC_CASES = [
           spec("panels=(p1, p2, p3)", 'panels=(p1, p2.model_copy(update={"width": 30}), p3)'),
           rf"specs/demo\.py:{line(SPEC, 'p2 = Panel(')}: error KG501 dashboard 'Demo': panel "
           r"'Latency' is 30 wide and 8 high, which the 24-column grid cannot hold"),
+    _spec("value-in-an-alert-label",
+          spec('name="DemoQueueFull", expr=', 'name="DemoQueueFull", labels={"depth": '
+               '"{{ $value }}"}, expr='),
+          rf"specs/demo\.py:{line(SPEC, A2)}: error KG302 alert DemoQueueFull: label depth uses "
+          r"the value: every new value makes a new alert"),
     _spec("metric-typo", spec('"demo_queue_depth > {', '"demo_queue_dept > {'),
           rf"specs/demo\.py:{line(SPEC, A2)}: error KG203 alert DemoQueueFull uses "
           r"demo_queue_dept"),
