@@ -2,11 +2,12 @@
 
 A rate-like call's argument is read through subqueries and recorded series: `rate(x[5m:1m])`
 rates whatever `x` is, and `rate(level:x:sum[5m])` whatever its recording rule computes. Only
-what is surely not a counter is reported: a gauge or summary quantile, a rate-like or
-`*_over_time` result, an aggregation (it hides each counter's resets). histogram_quantile's
-series are followed through aggregations, functions and recorded series down to the catalog
-series they come from; a set operation's right side (`and`, `unless`) only filters. Series
-outside the catalog are left to metrics/unknown.
+what is surely not a counter is reported: a gauge or summary quantile, a rate-like result, an
+`*_over_time` result other than one of the samples (`last_over_time` of a counter is one), an
+aggregation (it hides each counter's resets). histogram_quantile's series are followed through
+aggregations, functions and recorded series down to the catalog series they come from; a set
+operation's right side (`and`, `unless`) only filters. Series outside the catalog are left to
+metrics/unknown.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ RATE_LIKE = ("rate", "increase", "irate")
 NOT_COUNTERS = frozenset({"rate", "irate", "increase", "delta", "idelta", "deriv",
                           "predict_linear", "histogram_quantile"})
 """Functions whose result is never a counter (besides every `*_over_time`)."""
+PICKING = frozenset({"last_over_time", "first_over_time", "max_over_time", "min_over_time"})
+"""`*_over_time` functions that return one of the samples, so a counter stays one."""
 SELECTING = frozenset({"topk", "bottomk", "limitk", "limit_ratio"})
 """Aggregations that pick series and keep their values, so a counter stays one."""
 FILTERS = frozenset({"and", "unless"})
@@ -79,9 +82,11 @@ class _Reader:
             found = self._not_counter(promql.parse(rule.expr), depth + 1)
             return None if found is None else (f"{name}, recorded as {found[0]}", found[1])
         text = node.prettify()
+        if isinstance(node, pp.Call) and node.func.name in PICKING and node.args:
+            return self._not_counter(_inner(node.args[0]), depth)
         if isinstance(node, pp.Call) and (node.func.name in NOT_COUNTERS
                                           or node.func.name.endswith("_over_time")):
-            return f"{text}, a {node.func.name}() result", self._first_metric(node)
+            return f"{text}, a result of {node.func.name}()", self._first_metric(node)
         if isinstance(node, pp.AggregateExpr) and str(node.op) not in SELECTING:
             return (f"{text}, a {node.op}() over series, which hides each counter's resets "
                     f"(take the rate, then aggregate)", self._first_metric(node))

@@ -37,6 +37,7 @@ def test_the_demo_rates_only_counters() -> None:
     "deriv(demo_queue_depth[5m]) > 0",
     "rate(demo_errors_total[5m:1m]) > 0",  # a subquery of the counter itself
     "max_over_time(rate(demo_errors_total[1m])[5m:1m]) > 0",
+    "rate(last_over_time(demo_errors_total[5m])[10m:1m]) > 0",  # one of the counter's samples
     "histogram_quantile(0.9, sum by (le) (rate(demo_latency_seconds_bucket[5m]))) > 1",
     "histogram_quantile(0.9, rate(demo_latency_seconds_bucket[5m]) and on (instance) "
     "demo_queue_depth > 0) > 1",  # a filter: the values are still the buckets'
@@ -65,14 +66,16 @@ def test_a_rate_over_a_gauge_or_quantiles_is_an_error(expr: str, function: str, 
 
 
 @pytest.mark.parametrize(("expr", "subject", "metric"), [
-    ("rate(rate(demo_errors_total[1m])[5m:1m]) > 1", "rate(demo_errors_total[1m]), a rate() "
-     "result", "demo_errors_total"),
+    ("rate(rate(demo_errors_total[1m])[5m:1m]) > 1", "rate(demo_errors_total[1m]), a result of "
+     "rate()", "demo_errors_total"),
     ("rate(sum(demo_errors_total)[5m:1m]) > 1", "sum(demo_errors_total), a sum() over series, "
      "which hides each counter's resets (take the rate, then aggregate)", "demo_errors_total"),
-    ("rate(max_over_time(demo_queue_depth[5m])[1h:5m]) > 1", "max_over_time(demo_queue_depth"
-     "[5m]), a max_over_time() result", "demo_queue_depth"),
+    ("rate(avg_over_time(demo_errors_total[5m])[1h:5m]) > 1", "avg_over_time(demo_errors_total"
+     "[5m]), a result of avg_over_time()", "demo_errors_total"),
+    ("rate(max_over_time(demo_queue_depth[5m])[1h:5m]) > 1", "demo_queue_depth, a gauge",
+     "demo_queue_depth"),
     ("rate(instance:demo_errors:rate5m[5m]) > 1", "instance:demo_errors:rate5m, recorded as "
-     "rate(demo_errors_total[5m]), a rate() result", "demo_errors_total"),
+     "rate(demo_errors_total[5m]), a result of rate()", "demo_errors_total"),
     ("rate(job:demo_errors:sum[5m]) > 1", "job:demo_errors:sum, recorded as "
      "sum by (job) (demo_errors_total), a sum() over series, which hides each counter's "
      "resets (take the rate, then aggregate)", "demo_errors_total"),
