@@ -20,6 +20,7 @@ VARIABLES = re.compile(
 TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|:?=|[()|,]|[^\s()|,]+')
 NUMBER = re.compile(r"^-?[0-9][0-9.eE+-]*$")
 LABEL_REF = re.compile(r"\$labels\.([A-Za-z_][A-Za-z0-9_]*)")
+VALUE_REF = re.compile(r"\{\{[^}]*?(?:\$value|\.Value)\b")
 
 
 @dataclass(frozen=True)
@@ -68,3 +69,8 @@ def _action(body: str) -> str | None:
 
 def label_refs(text: str) -> list[str]:
     return LABEL_REF.findall(text)
+
+
+def uses_value(text: str) -> bool:
+    """Whether an action of the template reads the alert's value (`$value`, `.Value`)."""
+    return VALUE_REF.search(text) is not None

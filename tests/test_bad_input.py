@@ -106,6 +106,9 @@ A2 = "a2 = Alert("
 J1 = "j1 = ScrapeJob("
 SYNTAX = spec("def integration(config: Config) -> Integration:",
               "def integration(config: Config) -> Integration")
+SUPPRESSED_SYNTAX = spec('name="DemoQueueFull", expr=f"demo_queue_depth > {config.queue_max}"',
+                         'name="DemoQueueFull", suppress={"KG101": "for a newer Prometheus"}, '
+                         'expr=f"demo_queue_depth > {config.queue_max} +"')
 EXITS = spec("    m1 = Metric(", "    raise SystemExit(0)\n    m1 = Metric(")
 RAISES = spec("    m1 = Metric(", "    {}['missing']\n    m1 = Metric(")
 PRINTS = spec("    m1 = Metric(", "    print('debug')\n    m1 = Metric(")
@@ -295,6 +298,37 @@ SPEC_CASES = [
           r"warning KG006 spec demo wrote to stdout", args=("check", "--strict")),
     _spec("stderr-fails-strict-check", WRITES, rf"specs/demo\.py:{line(WRITES, 'stderr')}: "
           r"warning KG006 spec demo wrote to stderr", args=("check", "--strict")),
+    _spec("suppressed-syntax-error", SUPPRESSED_SYNTAX,
+          rf"specs/demo\.py:{line(SPEC, A2)}: error KG101 alert DemoQueueFull: ",
+          args=("check",)),
+    _spec("quantile-of-summed-counter",
+          spec('"sum by (code) (rate(demo_errors_total[5m]))"',
+               '"histogram_quantile(0.9, sum by (le) (rate(demo_errors_total[5m])))"'),
+          rf"specs/demo\.py:{line(SPEC, 'p1 = Panel(')}: error KG204 panel 'Errors' applies "
+          r"histogram_quantile\(\) to demo_errors_total, not a histogram's _bucket series"),
+    _spec("rate-of-gauge-subquery",
+          spec('"demo_queue_depth > {', '"rate(demo_queue_depth[5m:1m]) > {'),
+          rf"specs/demo\.py:{line(SPEC, A2)}: error KG204 alert DemoQueueFull applies rate\(\) "
+          r"to demo_queue_depth, a gauge"),
+    _spec("alert-label-template-no-series-carries",
+          spec('name="DemoQueueFull", expr=', 'name="DemoQueueFull", labels={"owner": '
+               '"{{ $labels.namespace }}"}, expr='),
+          rf"specs/demo\.py:{line(SPEC, A2)}: error KG205 alert DemoQueueFull label owner uses "
+          r"label 'namespace', which none of its series carry"),
+    _spec("template-label-aggregated-away",
+          spec('"demo_queue_depth > {', '"sum by (job) (demo_queue_depth) > {'),
+          rf"specs/demo\.py:{line(SPEC, A2)}: error KG205 alert DemoQueueFull description uses "
+          r"label 'instance', which its expression does not keep \(its result carries only "
+          r"job\)"),
+    _spec("panel-wider-than-the-grid",
+          spec("panels=(p1, p2, p3)", 'panels=(p1, p2.model_copy(update={"width": 30}), p3)'),
+          rf"specs/demo\.py:{line(SPEC, 'p2 = Panel(')}: error KG501 dashboard 'Demo': panel "
+          r"'Latency' is 30 wide and 8 high, which the 24-column grid cannot hold"),
+    _spec("value-in-an-alert-label",
+          spec('name="DemoQueueFull", expr=', 'name="DemoQueueFull", labels={"depth": '
+               '"{{ $value }}"}, expr='),
+          rf"specs/demo\.py:{line(SPEC, A2)}: error KG302 alert DemoQueueFull: label depth uses "
+          r"the value: every new value makes a new alert"),
     _spec("metric-typo", spec('"demo_queue_depth > {', '"demo_queue_dept > {'),
           rf"specs/demo\.py:{line(SPEC, A2)}: error KG203 alert DemoQueueFull uses "
           r"demo_queue_dept"),

@@ -4,6 +4,8 @@ Each scenario of tests/vendor/etcd-mixin/alert-checks.yaml (vendored from upstre
 tests/vendor/README.md) becomes a promtool unit-test group; each check asks how many firing
 ALERTS series carry the expected labels at that time. Upstream's scenarios assume upstream's
 thresholds, so they run against the rules the etcd spec produces with its default config.
+Where kgen's rules deliberately behave otherwise (`DEVIATIONS`, each with its reason), the
+scenario must give the opposite answer, so the list cannot go stale.
 """
 
 from __future__ import annotations
@@ -18,6 +20,15 @@ import yaml
 from tests.support import VENDOR
 
 CHECKS = VENDOR / "etcd-mixin" / "alert-checks.yaml"
+DEVIATIONS = {
+    ("upstream etcd-mixin test group 4", "etcdHighNumberOfLeaderChanges"):
+        "upstream takes the increase of the highest member's counter, which reads a restart of "
+        "the member that has counted the most changes as a burst of changes (KG204: an "
+        "aggregation hides each counter's resets); kgen takes each member's increase, then the "
+        "highest. Here the counters keep dropping to 0 (restarts): each member counts at most 3 "
+        "changes, where upstream's reading adds up 4",
+}
+"""(scenario, alert) -> why kgen's rules answer otherwise than upstream expects."""
 
 
 @pytest.fixture
@@ -30,8 +41,10 @@ def _selector(check: dict[str, Any]) -> str:
     return ", ".join(f'{name}="{value}"' for name, value in labels.items())
 
 
-def _expr_test(check: dict[str, Any]) -> dict[str, Any]:
+def _expr_test(scenario: str, check: dict[str, Any]) -> dict[str, Any]:
     fires = check["fires"]
+    if (scenario, check["alert"]) in DEVIATIONS:
+        fires = 0 if fires else 1
     samples = [{"labels": "{}", "value": fires}] if fires else []
     return {"expr": f"count(ALERTS{{{_selector(check)}}})", "eval_time": check["at"],
             "exp_samples": samples}
@@ -45,7 +58,8 @@ def unit_tests(reference: dict[str, Any], rules: Path) -> dict[str, Any]:
         "tests": [
             {"name": scenario["name"], "interval": scenario["interval"],
              "input_series": scenario["input_series"],
-             "promql_expr_test": [_expr_test(check) for check in scenario["checks"]]}
+             "promql_expr_test": [_expr_test(scenario["name"], check)
+                                  for check in scenario["checks"]]}
             for scenario in reference["scenarios"]
         ],
     }
@@ -59,6 +73,12 @@ def test_every_upstream_scenario_passes(promtool: str, rules: Path, tmp_path: Pa
     result = subprocess.run([promtool, "test", "rules", str(test_file)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_deviation_names_an_upstream_check() -> None:
+    reference = yaml.safe_load(CHECKS.read_text())
+    checks = {(s["name"], c["alert"]) for s in reference["scenarios"] for c in s["checks"]}
+    assert set(DEVIATIONS) <= checks
 
 
 def test_a_wrong_expectation_fails(promtool: str, rules: Path, tmp_path: Path) -> None:

@@ -42,13 +42,14 @@ def _config(specs: Path) -> str:
     return str(specs.parent / "kgen.yaml")
 
 
-def _variant(live: Live, name: str, old: str, new: str) -> Path:
-    """A project beside the exact one whose spec has `old` replaced by `new`; its specs dir."""
+def _variant(live: Live, name: str, old: str, new: str, base: str = "exact") -> Path:
+    """A project beside the `base` one (exact, drift) whose spec has `old` replaced by `new`;
+    its specs dir."""
     specs = live.exact.parent.parent / name / "specs"
     specs.mkdir(parents=True)
-    text = (live.exact / "exact.py").read_text(encoding="utf-8")
+    text = (live.exact.parent.parent / base / "specs" / f"{base}.py").read_text(encoding="utf-8")
     assert old in text
-    (specs / "exact.py").write_text(text.replace(old, new), encoding="utf-8")
+    (specs / f"{base}.py").write_text(text.replace(old, new), encoding="utf-8")
     (specs.parent / "kgen.yaml").write_text(RUNBOOKS, encoding="utf-8")
     return specs
 
@@ -202,6 +203,45 @@ def test_drifted_exporter_findings(live: Live) -> None:
            "panel 'Main queue' matches queue=\"main\" on drift_queue_depth, but no live series of "
            "drift_queue_depth carries 'queue' (they carry instance, job)"),
     ]
+
+
+def _labelled(live: Live, name: str, labels: str, description: str = "") -> Path:
+    """A variant of the drift project whose DriftQueueFull alert carries `labels` (a dict
+    literal), and whose description drops its `{{ $labels.queue }}` when `description` says
+    so."""
+    specs = _variant(
+        live, name, "    return Alert(name=name, expr=expr, for_=\"5m\",",
+        f"    labels = {labels} if name == \"DriftQueueFull\" else {{}}\n"
+        "    return Alert(name=name, expr=expr, for_=\"5m\", labels=labels,", base="drift")
+    if description:
+        text = (specs / "drift.py").read_text(encoding="utf-8")
+        (specs / "drift.py").write_text(text.replace("Queue {{ $labels.queue }} on", description),
+                                        encoding="utf-8")
+    return specs
+
+
+ALERT_QUEUE = ("alert DriftQueueFull uses label 'queue', which no live series of "
+               "drift_queue_depth carries (they carry instance, job)")
+
+
+def _live_labels(specs: Path, live: Live) -> list[str]:
+    result = _kgen("check", "--config", _config(specs), "--prometheus", live.url,
+                   "--format", "json")
+    return [f["message"] for f in _findings(result) if f["code"] == "KG603"]
+
+
+def test_a_label_value_template_is_checked_against_the_live_series(live: Live) -> None:
+    """`{{ $labels.queue }}` moved from the description into an alert label (for routing) is
+    checked as the description's was."""
+    routed = _labelled(live, "routed", '{"owner": "{{ $labels.queue }}"}', "Queue on")
+    assert ALERT_QUEUE in _live_labels(routed, live)
+
+
+def test_the_alert_own_labels_do_not_reach_its_templates(live: Live) -> None:
+    """$labels holds the result's labels only, not the rule's (promtool shows `{{ $labels.x }}`
+    empty for a label x the rule sets): a rule label `queue` does not make the description's
+    `{{ $labels.queue }}` print anything."""
+    assert ALERT_QUEUE in _live_labels(_labelled(live, "own", '{"queue": "main"}'), live)
 
 
 def test_info_never_fails_even_strict(live: Live) -> None:

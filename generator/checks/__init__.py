@@ -101,24 +101,40 @@ def listing() -> list[tuple[str, str, str]]:
     return found + [(c.CODE, c.NAME, c.DOC) for c in project_checks()]
 
 
+UNSUPPRESSIBLE = {
+    "KG101": "kgen parses every query to scope and render it, so one that does not parse "
+             "cannot be built; fix the query or leave it out",
+}
+"""Codes no item can suppress, and why: an item that tries is an error at its line."""
+
+
 def run(specs: list[Spec], scoped: Sequence[Scoped] = (),
         targets: Collection[str] = ()) -> list[Finding]:
     """Every finding, sorted by file and line, of the checks of the specs and of the `targets`
-    on. Later checks run only on queries that parse."""
+    on. The checks after promql/syntax run only when every query parses."""
     findings = [note for spec in specs for note in spec.notes] + _found(specs, scoped, targets)
     suppressed = suppressions(specs)
-    return sorted(f for f in findings if (f.path, f.line, f.code) not in suppressed)
+    findings += [Finding(path, line, Level.ERROR, code,
+                         f"suppressing {code} is refused: {UNSUPPRESSIBLE[code]}")
+                 for path, line, code in suppressed if code in UNSUPPRESSIBLE]
+    return sorted(f for f in findings
+                  if f.code in UNSUPPRESSIBLE or (f.path, f.line, f.code) not in suppressed)
 
 
 def _found(specs: list[Spec], scoped: Sequence[Scoped],
            targets: Collection[str]) -> list[Finding]:
-    """The checks' findings in run order; none after promql/syntax finds an error."""
+    """The checks' findings in run order; after a promql/syntax error, none but a note that
+    the later checks did not run (at the first error)."""
     findings: list[Finding] = []
     for spec_check in spec_checks():
         found = spec_check.check(specs)
         findings += found
-        if spec_check.NAME == "promql/syntax" and any(f.level is Level.ERROR for f in found):
-            return findings
+        unparsed = [f for f in found if f.level is Level.ERROR]
+        if spec_check.NAME == "promql/syntax" and unparsed:
+            first = min(unparsed)
+            return [*findings, Finding(first.path, first.line, Level.INFO, first.code,
+                                       "the checks after promql/syntax did not run: they read "
+                                       "parsed queries, so fix every KG101 error first")]
     for target_check in target_checks():
         if target_check.TARGET in targets:
             findings += target_check.check(list(scoped))

@@ -1,19 +1,25 @@
-"""Dashboard uids are unique and fit Grafana's 40 characters; the layout the dashboard gets
-(`generator.documents.dashboard.layout`) has no overlapping or overflowing panels."""
+"""Dashboard uids are unique and fit Grafana's 40 characters, and every panel's size fits the
+grid.
+
+Panels cannot overlap: a spec gives a panel a size, never a position, and the layout
+(`generator.documents.dashboard.layout`) places panels left to right, wrapping at the grid's
+width (tests/test_dashboard_layout.py proves it for every size the model allows). The model
+bounds the size (1 to 24 wide, at least 1 high), but `model_copy(update=...)` and
+`model_construct` skip that check, and a size past it would overflow or vanish from the grid.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from generator import conventions
-from generator.documents.dashboard import GRID_WIDTH, layout
+from generator.documents.dashboard import GRID_WIDTH
 from generator.findings import Finding, Level
 from generator.loader import Spec
-from generator.model import Location
+from generator.model import Dashboard, Location
 
 CODE = "KG501"
 NAME = "dashboards/uid"
-DOC = "a dashboard uid used twice or over 40 characters, or panels that overlap in the layout"
+DOC = ("a dashboard uid used twice or over 40 characters, or a panel sized past the grid "
+       "(possible only through model_copy(update=...), which skips validation)")
 
 MAX_UID = 40
 
@@ -33,21 +39,15 @@ def check(specs: list[Spec]) -> list[Finding]:
                                            f"dashboard uid {board_uid} is already used at "
                                            f"{seen[board_uid]}"))
             seen.setdefault(board_uid, board.location)
-            panels = [placed.box for placed in layout(board)]
-            findings += [Finding.at(board.location, Level.ERROR, CODE,
-                                    f"dashboard {board.title!r}: {problem}")
-                         for problem in layout_problems(panels)]
+            findings += _sized_past_the_grid(board)
     return findings
 
 
-def layout_problems(panels: list[dict[str, Any]]) -> list[str]:
-    """Panels wider than the grid or overlapping another, by title, from Grafana gridPos."""
-    boxes = [(p.get("title", "?"), p["gridPos"]) for p in panels if "gridPos" in p]
-    problems = [f"panel {title!r} overflows the {GRID_WIDTH}-column grid"
-                for title, g in boxes if g["x"] + g["w"] > GRID_WIDTH]
-    for index, (title, a) in enumerate(boxes):
-        for other, b in boxes[index + 1:]:
-            if (a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"]
-                    and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]):
-                problems.append(f"panels {title!r} and {other!r} overlap")
-    return problems
+def _sized_past_the_grid(board: Dashboard) -> list[Finding]:
+    return [Finding.at(panel.location, Level.ERROR, CODE,
+                       f"dashboard {board.title!r}: panel {panel.title!r} is {panel.width} wide "
+                       f"and {panel.height} high, which the {GRID_WIDTH}-column grid cannot hold "
+                       f"(a panel is 1 to {GRID_WIDTH} wide and at least 1 high; "
+                       f"model_copy(update=...) skips that check)")
+            for row in board.rows for panel in row.panels
+            if not (1 <= panel.width <= GRID_WIDTH and panel.height >= 1)]

@@ -1,9 +1,14 @@
-"""Labels named in grouping clauses and in `{{ $labels.x }}` exist on the series queried.
+"""Labels named in grouping clauses and in `{{ $labels.x }}` exist on the series queried, and
+an alert's templates (summary, description, label values) name only labels its result keeps.
 
 Conservative: a query's labels are the union over the series it selects (catalog labels, target
 labels, relabel target labels, the integration's external labels, `quantile`/`le`, recording
 rule labels); a query with a selector kgen cannot resolve, or one that invents labels
-(label_replace, label_join), is skipped.
+(label_replace, label_join), is skipped. What an alert's result keeps follows Prometheus:
+`sum by (a)` keeps a, `sum without (a)` drops it, a plain `sum` keeps nothing, topk keeps the
+series' labels, a one-to-one match `on (a)` keeps a, `group_left (b)` the left side's labels
+and b, `and`/`unless` the left side's, histogram_quantile drops `le`. Where kgen cannot tell
+(absent, label_replace, info), only the union is checked.
 """
 
 from __future__ import annotations
@@ -16,17 +21,24 @@ from generator import promql
 from generator.findings import Finding, Level
 from generator.gotemplates import label_refs
 from generator.loader import Spec
-from generator.model import Location, MetricType
+from generator.model import Location, MetricType, Recording
 from generator.queries import all_queries, series_owner
 
 CODE = "KG205"
 NAME = "labels/unknown"
 DOC = ("a by/without/on/ignoring label, a label matcher or a {{ $labels.x }} that no queried "
-       "series carries")
+       "series carries; a {{ $labels.x }} in an alert's annotations or label values that its "
+       "expression does not keep")
 
 TARGET_LABELS = frozenset({"job", "instance"})
 INVENTING = re.compile(r"\blabel_(?:replace|join)\s*\(")
 """A call that invents labels (label_replace, label_join); a metric named like one is not."""
+SELECTING = frozenset({"topk", "bottomk", "limitk", "limit_ratio"})
+"""Aggregations that pick series and keep all their labels."""
+UNTOLD = frozenset({"absent", "absent_over_time", "label_replace", "label_join", "info"})
+"""Functions whose result's labels kgen does not work out."""
+SCALARS = frozenset({"scalar", "time", "pi", "vector"})
+"""Functions whose result carries no labels."""
 
 
 def grouping_labels(node: pp.Expr) -> list[str]:
@@ -55,7 +67,8 @@ class Labels:
     def __init__(self, spec: Spec) -> None:
         integration = spec.integration
         self.owners = series_owner(spec)
-        self.recordings = {r.record: r for r in integration.recording_rules}
+        self.recordings: dict[str, Recording] = {
+            r.record: r for r in integration.recording_rules}
         relabelled = {step.target_label for job in integration.scrape_jobs
                       for step in (*job.relabel_configs, *job.metric_relabel_configs)
                       if step.target_label and not step.target_label.startswith("__")}
@@ -85,26 +98,131 @@ class Labels:
                 return None
         return labels
 
+    def kept(self, node: pp.Expr, depth: int = 0) -> set[str] | None:
+        """The labels the query's result carries at most, or None when kgen cannot tell."""
+        if isinstance(node, pp.ParenExpr | pp.UnaryExpr | pp.SubqueryExpr):
+            return self.kept(node.expr, depth)
+        if isinstance(node, pp.MatrixSelector):
+            return self.kept(node.vector_selector, depth)
+        if isinstance(node, pp.NumberLiteral | pp.StringLiteral):
+            return set()
+        if isinstance(node, pp.VectorSelector):
+            name = node.name or ""
+            rule = self.recordings.get(name)
+            if rule is not None and name not in self.owners:
+                inner = self.kept(promql.parse(rule.expr), depth + 1) if depth < 5 else None
+                return None if inner is None else inner | set(rule.labels)
+            return self.of(name) if name else None
+        if isinstance(node, pp.AggregateExpr):
+            return self._aggregated(node, depth)
+        if isinstance(node, pp.BinaryExpr):
+            return self._matched(node, depth)
+        if isinstance(node, pp.Call):
+            return self._called(node, depth)
+        return None
+
+    def _aggregated(self, node: pp.AggregateExpr, depth: int) -> set[str] | None:
+        inner = self.kept(node.expr, depth)
+        if str(node.op) in SELECTING:
+            return inner
+        counted = ({node.param.val} if str(node.op) == "count_values"
+                   and isinstance(node.param, pp.StringLiteral) else set())
+        modifier = node.modifier
+        if modifier is None:
+            return counted
+        if modifier.type == pp.AggModifierType.Without:
+            return None if inner is None else inner - set(modifier.labels) | counted
+        return set(modifier.labels) | counted
+
+    def _matched(self, node: pp.BinaryExpr, depth: int) -> set[str] | None:
+        lhs, rhs = self.kept(node.lhs, depth), self.kept(node.rhs, depth)
+        op = str(node.op)
+        if op in ("and", "unless") or _scalar(node.rhs):
+            return lhs
+        if _scalar(node.lhs):
+            return rhs
+        if op == "or":
+            return None if lhs is None or rhs is None else lhs | rhs
+        modifier = node.modifier
+        if modifier is None:
+            return lhs
+        extra = set(modifier.group_labels or ())
+        if modifier.card == pp.VectorMatchCardinality.ManyToOne:
+            return None if lhs is None else lhs | extra
+        if modifier.card == pp.VectorMatchCardinality.OneToMany:
+            return None if rhs is None else rhs | extra
+        matching = modifier.matching
+        if matching is not None and matching.type == pp.LabelModifierType.Include:
+            return set(matching.labels)
+        ignored = set(matching.labels) if matching is not None else set()
+        return None if lhs is None else lhs - ignored
+
+    def _called(self, node: pp.Call, depth: int) -> set[str] | None:
+        name = node.func.name
+        if name in UNTOLD:
+            return None
+        if name in SCALARS:
+            return set()
+        labels: set[str] = set()
+        for arg in node.args:
+            inner = self.kept(arg, depth)
+            if inner is None:
+                return None
+            labels |= inner
+        return labels - {"le"} if name == "histogram_quantile" else labels
+
 
 def check(specs: list[Spec]) -> list[Finding]:
     findings = []
     for spec in specs:
         known = Labels(spec)
-        items = [(what, expr, location, "") for what, expr, location in all_queries(spec)
-                 if not what.startswith("alert ")]
-        items += [(f"alert {a.name}", a.expr, a.location, a.summary + a.description)
-                  for a in spec.integration.alerts]
-        for what, expr, location, template in items:
-            labels = known.of(expr)
-            if labels is None:
-                continue
-            used = grouping_labels(promql.parse(expr)) + label_refs(template)
-            for label in sorted(set(used) - labels):
-                findings.append(Finding.at(location, Level.ERROR, CODE,
-                                           f"{what} uses label {label!r}, which none of its "
-                                           f"series carry ({', '.join(sorted(labels))})"))
-            findings += _unknown_matchers(known, what, expr, location)
+        for what, expr, location in all_queries(spec):
+            if not what.startswith("alert "):
+                findings += _checked(known, what, expr, location, ())
+        for alert in spec.integration.alerts:
+            templates = (("summary", alert.summary), ("description", alert.description),
+                         *((f"label {key}", value) for key, value in alert.labels.items()))
+            findings += _checked(known, f"alert {alert.name}", alert.expr, alert.location,
+                                 templates)
     return findings
+
+
+def _checked(known: Labels, what: str, expr: str, location: Location | None,
+             templates: tuple[tuple[str, str], ...]) -> list[Finding]:
+    """The query's grouping labels and matchers against its series, and each (field, text)
+    template's `{{ $labels.x }}` against its series and what its result keeps."""
+    labels = known.of(expr)
+    if labels is None:
+        return []
+    parsed = promql.parse(expr)
+    carried = ", ".join(sorted(labels))
+    problems = [f"{what} uses label {label!r}, which none of its series carry ({carried})"
+                for label in sorted(set(grouping_labels(parsed)) - labels)]
+    kept = known.kept(parsed)
+    for field, text in templates:
+        for label in sorted(set(label_refs(text))):
+            if label not in labels:
+                problems.append(f"{what} {field} uses label {label!r}, which none of its series "
+                                f"carry ({carried})")
+            elif kept is not None and label not in kept:
+                problems.append(f"{what} {field} uses label {label!r}, which its expression "
+                                f"does not keep (its result carries {_listed(kept)})")
+    return ([Finding.at(location, Level.ERROR, CODE, problem) for problem in problems]
+            + _unknown_matchers(known, what, expr, location))
+
+
+def _listed(labels: set[str]) -> str:
+    return f"only {', '.join(sorted(labels))}" if labels else "no labels"
+
+
+def _scalar(node: pp.Expr) -> bool:
+    """Whether the expression is a scalar (a number, `scalar(...)`, `time()`)."""
+    if isinstance(node, pp.ParenExpr | pp.UnaryExpr):
+        return _scalar(node.expr)
+    if isinstance(node, pp.BinaryExpr):
+        return _scalar(node.lhs) and _scalar(node.rhs)
+    return isinstance(node, pp.NumberLiteral) or (
+        isinstance(node, pp.Call) and node.func.name in ("scalar", "time", "pi"))
 
 
 def _unknown_matchers(known: Labels, what: str, expr: str,

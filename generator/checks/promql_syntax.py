@@ -1,4 +1,5 @@
-"""Every rule and panel query parses as PromQL."""
+"""Every rule and panel query parses as PromQL. No item can suppress this check
+(`generator.checks.UNSUPPRESSIBLE`): kgen parses every query to scope and render it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from generator.queries import queries
 
 CODE = "KG101"
 NAME = "promql/syntax"
-DOC = "a rule or panel query that does not parse as PromQL"
+DOC = "a rule or panel query that does not parse as PromQL (never suppressed)"
 
 
 def check(specs: list[Spec]) -> list[Finding]:

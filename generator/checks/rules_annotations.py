@@ -1,14 +1,16 @@
-"""Alert annotations: a static summary, a templated description, valid Go templates."""
+"""Alert annotations: a static summary, a templated description, valid Go templates; and no
+alert label that carries the value (each new value would make a new alert, pending again)."""
 
 from __future__ import annotations
 
 from generator.findings import Finding, Level
-from generator.gotemplates import validate
+from generator.gotemplates import uses_value, validate
 from generator.loader import Spec
 
 CODE = "KG302"
 NAME = "rules/annotations"
-DOC = "a templated summary, a static description, or an annotation that is not a valid template"
+DOC = ("a templated summary, a static description, an annotation or label that is not a valid "
+       "template, or a label that carries the value (a changing value never lets it fire)")
 
 
 def check(specs: list[Spec]) -> list[Finding]:
@@ -27,6 +29,10 @@ def check(specs: list[Spec]) -> list[Finding]:
                 problem = validate(text)
                 if problem:
                     problems.append(f"{field} column {problem.column}: {problem.message}")
+            problems += [f"label {key} uses the value: every new value makes a new alert, "
+                         f"pending from the start, so while the value changes it never fires; "
+                         f"put the value in the description"
+                         for key, text in alert.labels.items() if uses_value(text)]
             findings += [Finding.at(alert.location, Level.ERROR, CODE, f"alert {alert.name}: {p}")
                          for p in problems]
     return findings

@@ -146,21 +146,19 @@ class LabelUse:
     expr: str
     location: Location | None
     needs: tuple[str, ...]
-    adds: frozenset[str] = frozenset()
-    """Labels the rule itself sets (an alert's `labels`), which its `$labels` may print."""
 
 
 def label_uses(spec: Spec) -> Iterator[LabelUse]:
-    """Every query with its grouping labels, alerts with their `$labels`, and each dashboard
-    variable with the label it lists."""
+    """Every query with its grouping labels, alerts with the `$labels` their annotations and
+    label values print (the result's labels only: Prometheus does not give a rule's own labels
+    to its templates), and each dashboard variable with the label it lists."""
     for what, expr, location in queries(spec):
         if not what.startswith("alert "):
             yield LabelUse(what, expr, location, tuple(grouping_labels(promql.parse(expr))))
     for alert in spec.integration.alerts:
-        printed = label_refs(alert.summary + alert.description)
+        printed = label_refs(" ".join((alert.summary, alert.description, *alert.labels.values())))
         yield LabelUse(f"alert {alert.name}", alert.expr, alert.location,
-                       tuple(grouping_labels(promql.parse(alert.expr)) + printed),
-                       frozenset(alert.labels))
+                       tuple(grouping_labels(promql.parse(alert.expr)) + printed))
     for board in spec.integration.dashboards:
         for variable in board.variables:
             yield LabelUse(f"variable {variable.name}", variable.metric, variable.location,
@@ -192,7 +190,7 @@ def labels(spec: Spec, seen: Observed) -> list[Finding]:
         known = [has for has in carried if has is not None]
         if not selectors or len(known) < len(carried):
             continue
-        union = set().union(*known) | use.adds | outside
+        union = set().union(*known) | outside
         names = list(dict.fromkeys(s.metric or "" for s in selectors))
         for label in sorted(dict.fromkeys(use.needs)):
             if label not in union:

@@ -168,6 +168,12 @@ def leader_changes_examples(config: Config) -> tuple[Example, ...]:
         silent_on(f"all three members see the same {near} leader changes", seen(*few), window),
         silent_on(f"{threshold} leader changes happened at once {max(for_ - 2, 0)} minutes ago",
                   seen(hold(0, 2), hold(threshold, end - 2)), 2 + max(for_ - 2, 0)),
+        silent_on("no leader changes while the member that has counted the most of them restarts",
+                  (series("etcd_server_leader_changes_seen_total", hold(5 * threshold, 2),
+                          hold(1, end - 2), **member_labels(config, 0)),
+                   *(series("etcd_server_leader_changes_seen_total", hold(2 * threshold, end),
+                            **member_labels(config, index)) for index in (1, 2))),
+                  2 + for_ + 2),
     )
 
 
@@ -350,11 +356,13 @@ def availability_alerts(config: Config) -> tuple[Alert, ...]:
 def raft_alerts(config: Config) -> tuple[Alert, ...]:
     members = _members(config)
     window = config.leader_changes_window
-    # Counting on the highest counter of the cluster, sampled each minute, counts a change once
-    # however many members saw it, and a member restart (counter reset) still adds up.
+    # Each member's own increase, so a member restart is a counter reset increase() handles;
+    # the highest of them counts a change once however many members saw it. (Taking the
+    # increase of the highest counter instead, as the upstream mixin does, reads a restart of
+    # the member that has seen the most changes as a burst of changes: KG204.)
     changes = (
-        f"increase((max without ({members}) (etcd_server_leader_changes_seen_total))"
-        f"[{window}:1m]) >= {config.leader_changes_threshold}"
+        f"max without ({members}) (increase(etcd_server_leader_changes_seen_total[{window}])) "
+        f">= {config.leader_changes_threshold}"
     )
     high_number_of_leader_changes = Runbook(
         meaning="The cluster elected a new leader several times within the window.",

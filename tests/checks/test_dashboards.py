@@ -3,6 +3,9 @@ characters, and the layout has no panel overflowing the grid or overlapping anot
 
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
+
 from generator.checks import dashboards
 from generator.findings import Level
 from generator.model import Dashboard, Panel, Query, Row
@@ -47,17 +50,32 @@ def test_the_layout_wraps_wide_panels_so_they_never_overlap() -> None:
     assert found(dashboards, demo(dashboards=(board,))) == []
 
 
-def test_layout_problems_names_overflowing_and_overlapping_panels() -> None:
-    boxes = [{"title": "A", "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8}},
-             {"title": "B", "gridPos": {"x": 6, "y": 4, "w": 12, "h": 8}},
-             {"title": "C", "gridPos": {"x": 18, "y": 0, "w": 8, "h": 2}},
-             {"title": "D", "gridPos": {"x": 12, "y": 0, "w": 6, "h": 6}},
-             {"title": "row"}]
-    assert dashboards.layout_problems(boxes) == [
-        "panel 'C' overflows the 24-column grid",
-        "panels 'A' and 'B' overlap",
-        "panels 'B' and 'D' overlap",
-    ]
+def test_a_spec_cannot_place_a_panel_or_size_it_outside_the_grid() -> None:
+    """Why overlapping panels cannot happen: a panel has no position, only a size the model
+    bounds, and the layout places panels left to right, wrapping (tests/test_dashboard_layout.py
+    proves it for every size)."""
+    fields = {"title": "P", "description": "d", "unit": "s",
+              "queries": (Query(expr="demo_queue_depth"),)}
+    for bad in ({"gridPos": {"x": 0, "y": 0, "w": 12, "h": 8}}, {"x": 6}, {"width": 25},
+                {"width": 0}, {"height": 0}):
+        with pytest.raises(ValidationError):
+            Panel(**fields, **bad)
+
+
+@pytest.mark.parametrize(("width", "height"), [(30, 8), (0, 8), (12, 0), (12, -2)])
+def test_a_panel_sized_past_the_model_is_an_error_at_the_panel(width: int, height: int) -> None:
+    """model_copy(update=...) skips the model's validation: the one way to a size the grid
+    cannot hold."""
+    queue = Panel(title="Queue", description="d", unit="short",
+                  queries=(Query(expr="demo_queue_depth"),))
+    board = Dashboard(title="Demo", rows=(Row(title="All", panels=(
+        queue.model_copy(update={"width": width, "height": height}),)),))
+    (finding,) = found(dashboards, demo(dashboards=(board,)))
+    assert (finding.code, finding.level, where(finding)) == ("KG501", Level.ERROR, at(queue))
+    assert finding.message == (
+        f"dashboard 'Demo': panel 'Queue' is {width} wide and {height} high, which the 24-column "
+        f"grid cannot hold (a panel is 1 to 24 wide and at least 1 high; model_copy(update=...) "
+        f"skips that check)")
 
 
 def test_a_suppressed_dashboard_is_not_reported() -> None:

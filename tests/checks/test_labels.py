@@ -24,10 +24,13 @@ from generator.model import (
     ScrapeJob,
     Severity,
 )
-from tests.checks.conftest import DESC, ERROR_RATE, JOB, at, demo, found, reported, where
+from tests.checks.conftest import ERROR_RATE, JOB, at, demo, found, reported, where
+
+VALUE = "{{ $value }} of them."
+"""A description naming no label, for alerts whose result keeps none of the demo's."""
 
 
-def _alert(expr: str, description: str = DESC, **fields: object) -> Alert:
+def _alert(expr: str, description: str = VALUE, **fields: object) -> Alert:
     return Alert(name="DemoCheck", expr=expr, for_="5m", severity=Severity.WARNING,
                  summary="s", description=description, **fields)  # type: ignore[arg-type]
 
@@ -72,7 +75,58 @@ def test_a_template_label_no_series_carries_is_an_error() -> None:
     bad = _alert("demo_queue_depth > 100", "On {{ $labels.pod }}: {{ $value }}.")
     (finding,) = found(labels, demo(alerts=(bad,)))
     assert where(finding) == at(bad)
-    assert finding.message.startswith("alert DemoCheck uses label 'pod', which none of its ")
+    assert finding.message.startswith("alert DemoCheck description uses label 'pod', which "
+                                      "none of its ")
+
+
+def test_a_template_label_in_an_alert_label_value_is_checked() -> None:
+    """Alertmanager routes on labels: `team: "{{ $labels.namespace }}"` over series without a
+    namespace routes every alert to the default receiver."""
+    bad = _alert("demo_queue_depth > 100", labels={"team": "{{ $labels.namespace }}"})
+    (finding,) = found(labels, demo(alerts=(bad,)))
+    assert (finding.code, finding.level, where(finding)) == ("KG205", Level.ERROR, at(bad))
+    assert finding.message == ("alert DemoCheck label team uses label 'namespace', which none "
+                               "of its series carry (addr, instance, job)")
+
+
+@pytest.mark.parametrize(("expr", "template", "label", "kept"), [
+    ("sum by (job) (demo_queue_depth) > 100", "{{ $labels.instance }}", "instance", "only job"),
+    ("sum(demo_queue_depth) > 100", "{{ $labels.instance }}", "instance", "no labels"),
+    ("demo_queue_depth > on (job) demo_wait_seconds_count", "{{ $labels.instance }}",
+     "instance", "only job"),
+    ("histogram_quantile(0.9, sum by (le, job) (rate(demo_latency_seconds_bucket[5m]))) > 1",
+     "{{ $labels.le }}", "le", "only job"),
+    ('count_values("depth", demo_queue_depth) > 1', "{{ $labels.instance }}", "instance",
+     "only depth"),
+    ("sum without (instance) (rate(demo_errors_total[5m])) > 1", "{{ $labels.instance }}",
+     "instance", "only addr, code, job"),
+])
+def test_a_template_label_the_expression_drops_is_an_error(expr: str, template: str,
+                                                           label: str, kept: str) -> None:
+    """The series carry the label, but the alert's result does not: the text would be empty."""
+    bad = _alert(expr, labels={"where": template})
+    (finding,) = found(labels, demo(alerts=(bad,)))
+    assert (finding.code, finding.level, where(finding)) == ("KG205", Level.ERROR, at(bad))
+    assert finding.message == (f"alert DemoCheck label where uses label {label!r}, which its "
+                               f"expression does not keep (its result carries {kept})")
+
+
+@pytest.mark.parametrize("expr", [
+    "sum by (instance) (demo_queue_depth) > 100",
+    "sum without (addr) (demo_queue_depth) > 100",
+    "topk(1, demo_queue_depth) > 100",
+    "max_over_time(demo_queue_depth[5m]) > 100",
+    "demo_queue_depth > on (instance) group_left demo_wait_seconds_count",
+    "demo_queue_depth and on (job) demo_wait_seconds_count > 1",
+    "demo_queue_depth > ignoring (addr) demo_wait_seconds_count",
+    "demo_wait_seconds_count < on (job) group_right demo_queue_depth",
+    "100 < demo_queue_depth",
+    "instance:demo_errors:rate5m > 0",
+    "absent(demo_queue_depth{instance=\"a\"})",
+])
+def test_template_labels_the_result_keeps_are_fine(expr: str) -> None:
+    good = _alert(expr, "On {{ $labels.instance }}.", labels={"host": "{{ $labels.instance }}"})
+    assert found(labels, demo(alerts=(good,))) == []
 
 
 @pytest.mark.parametrize(("expr", "label"), [

@@ -46,10 +46,39 @@ def test_a_selector_that_does_not_parse_is_an_error_at_the_integration() -> None
                                    "braces: '~'")
 
 
-def test_a_suppressed_syntax_error_is_dropped_and_still_stops_the_later_checks() -> None:
-    bad = Alert(name="queue", expr="demo_queue_dept > ", for_="5m", severity=Severity.WARNING,
-                summary="Queue full.", description=DESC,
+def test_a_syntax_error_cannot_be_suppressed() -> None:
+    """kgen parses every query to scope and render it, so a suppressed syntax error would only
+    fail later, away from its line: the error stays, and so does a word on the suppression."""
+    bad = Alert(name="DemoQueueFull", expr="demo_queue_depth > ", for_="5m",
+                severity=Severity.WARNING, summary="Queue full.", description=DESC,
                 suppress={"KG101": "written for a newer Prometheus"})
+    findings = reported("KG101", demo(alerts=(*ALERTS[:1], bad)))
+    assert [(f.level, where(f)) for f in findings] == [
+        (Level.ERROR, at(bad)), (Level.ERROR, at(bad)), (Level.INFO, at(bad))]
+    assert findings[0].message.startswith("alert DemoQueueFull: ")
+    assert findings[1].message == (
+        "suppressing KG101 is refused: kgen parses every query to scope and render it, so "
+        "one that does not parse cannot be built; fix the query or leave it out")
+
+
+def test_suppressing_it_on_a_query_that_parses_is_still_an_error() -> None:
+    alert = Alert(name="DemoQueueFull", expr="demo_queue_depth > 100", for_="5m",
+                  severity=Severity.WARNING, summary="Queue full.", description=DESC,
+                  examples=QUEUE, suppress={"KG101": "just in case"})
+    (finding,) = reported("KG101", demo(alerts=(*ALERTS[:1], alert)))
+    assert (finding.level, where(finding)) == (Level.ERROR, at(alert))
+    assert finding.message.startswith("suppressing KG101 is refused: ")
+
+
+def test_the_later_checks_wait_for_every_query_to_parse_and_say_so() -> None:
+    bad = Alert(name="queue", expr="demo_queue_dept > ", for_="5m", severity=Severity.WARNING,
+                summary="Queue full.", description=DESC)
     integration = demo(alerts=(*ALERTS, bad))
-    assert reported("KG101", integration) == []
-    assert reported("KG301", integration) == []  # its name is not checked: nothing after KG101
+    assert reported("KG301", integration) == []  # the lower-case name waits for the syntax
+    findings = reported("KG101", integration)
+    assert [(f.level, where(f)) for f in findings] == [(Level.ERROR, at(bad)),
+                                                       (Level.INFO, at(bad))]
+    assert findings[1].message == ("the checks after promql/syntax did not run: they read "
+                                   "parsed queries, so fix every KG101 error first")
+    assert reported("KG301", demo(alerts=(*ALERTS, bad.model_copy(
+        update={"expr": "demo_queue_depth > 1"})))) != []

@@ -3,6 +3,8 @@ summary, description, runbook_url and labels) that parse, with the column of the
 
 from __future__ import annotations
 
+import pytest
+
 from generator.checks import rules_annotations
 from generator.findings import Level
 from generator.model import Alert, Severity
@@ -30,6 +32,25 @@ def test_a_templated_summary_is_an_error_at_the_alert() -> None:
 def test_a_static_description_is_an_error() -> None:
     (finding,) = found(rules_annotations, demo(alerts=(_alert(description="Queue full."),)))
     assert finding.message.startswith("alert DemoQueueFull: description must be templated")
+
+
+@pytest.mark.parametrize("value", ["{{ $value }}", "{{ $value | humanize }}", "{{ .Value }}",
+                                   "{{ printf \"%.0f\" $value }}"])
+def test_the_value_in_a_label_is_an_error(value: str) -> None:
+    """Each new value makes a new alert, pending from the start: one whose value keeps changing
+    never fires (promtool shows it)."""
+    bad = _alert(labels={"depth": f"at {value}"})
+    (finding,) = found(rules_annotations, demo(alerts=(bad,)))
+    assert (finding.level, where(finding)) == (Level.ERROR, at(bad))
+    assert finding.message == (
+        "alert DemoQueueFull: label depth uses the value: every new value makes a new alert, "
+        "pending from the start, so while the value changes it never fires; put the value in "
+        "the description")
+
+
+def test_a_label_named_like_the_value_is_fine() -> None:
+    good = _alert(labels={"kind": "{{ $labels.value }}", "other": "$value is a word here"})
+    assert found(rules_annotations, demo(alerts=(good,))) == []
 
 
 def test_a_template_that_does_not_parse_names_its_field_and_column() -> None:

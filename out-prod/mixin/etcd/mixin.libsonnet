@@ -108,7 +108,7 @@ local alertingRules = {
             "runbook_url": "https://git.example.com/org/monitoring/blob/main/out-prod/docs/etcd.md#etcdhighnumberofleaderchanges",
             "summary": "An etcd cluster keeps electing new leaders."
           },
-          "expr": "  increase(\n    (\n      max without (__kgen_instance_labels__, sysdig_k8s_pod_uid) (\n        etcd_server_leader_changes_seen_total{__kgen_selector__=\"etcd\"}\n      )\n    )[927ms:1m]\n  )\n>=\n  4",
+          "expr": "  max without (__kgen_instance_labels__, sysdig_k8s_pod_uid) (\n    increase(etcd_server_leader_changes_seen_total{__kgen_selector__=\"etcd\"}[927ms])\n  )\n>=\n  4",
           "for": "929ms",
           "labels": {
             "severity": "warning",
