@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from generator.findings import Finding, Level, SpecError
-from generator.model.base import display_path
+from generator.location import display_path
 
 CODE = "KG005"
 KeyPath = tuple[str | int, ...]

@@ -33,8 +33,8 @@ from pydantic import BaseModel, ValidationError
 
 from generator.findings import Finding, Level, SpecError, did_you_mean
 from generator.kit import SpecConfig
+from generator.location import Location, display_path
 from generator.model import Integration
-from generator.model.base import Location, display_path
 
 PACKAGE = "kgen_specs"
 CODE_OUTPUT = "KG006"

@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
+from generator.location import Location as Location
+from generator.location import display_path as display_path
+
 _GENERATOR_DIR = str(Path(__file__).resolve().parent.parent)
-_PYDANTIC_MARKER = f"{Path('pydantic')}"
-
-
-@dataclass(frozen=True, order=True)
-class Location:
-    """A place in a spec file: the line that built an item."""
-
-    path: str
-    line: int
-
-    def __str__(self) -> str:
-        return f"{display_path(self.path)}:{self.line}"
-
-
-def display_path(path: str) -> str:
-    """A path relative to the working directory when it lies below it, as people type it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if relative.startswith("..") else relative
 
 
 def caller_location() -> Location | None:
