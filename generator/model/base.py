@@ -10,6 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from generator.location import Location as Location
 from generator.location import display_path as display_path
+from generator.model import plugins
+
+plugins.install()  # before the first model is built
 
 _GENERATOR_DIR = str(Path(__file__).resolve().parent.parent)
 
