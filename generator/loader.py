@@ -15,7 +15,6 @@ import ast
 import contextlib
 import dataclasses
 import importlib
-import importlib.abc
 import importlib.machinery
 import inspect
 import io
@@ -147,8 +146,9 @@ class _SourceLoader(importlib.machinery.SourceFileLoader):
         return self.source_to_code(self.get_data(path), path)
 
 
-class _SourceFinder(importlib.abc.MetaPathFinder):
-    """Finds the spec package's modules with _SourceLoader."""
+class _SourceFinder:
+    """Finds the spec package's modules with _SourceLoader (a meta path finder; not derived
+    from importlib.abc.MetaPathFinder, whose module imports tempfile and shutil)."""
 
     def find_spec(self, fullname: str, path: Sequence[str] | None,
                   target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
