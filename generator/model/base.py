@@ -1,7 +1,5 @@
 """The base every spec model derives from: strict, immutable, and aware of where it was written."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from types import FrameType
