@@ -9,7 +9,6 @@ refuses a key given twice in one mapping (YAML would silently keep the second).
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import yaml
 
 from generator.findings import Finding, Level, SpecError
-from generator.model.base import display_path
+from generator.location import display_path
 
 CODE = "KG005"
 KeyPath = tuple[str | int, ...]
@@ -197,6 +196,8 @@ def _toml_lines(text: str) -> dict[KeyPath, int]:
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """The parsed TOML and its text; an error at the line tomllib names when it is invalid."""
+    import tomllib  # only a pyproject.toml needs it
+
     text = _text(path)
     try:
         return tomllib.loads(text), text

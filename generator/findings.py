@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from generator.model.base import Location, display_path
+from generator.location import Location, display_path
 
 
 class Level(StrEnum):

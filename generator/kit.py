@@ -17,12 +17,14 @@ line that called the kit (generator.model.base.caller_location skips kgen's fram
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict
 
 from generator import relabel
+from generator.docstrings import describe_fields
 from generator.model import Metric, Panel, PanelKind, Query, Relabel, Threshold, keep_metrics
 
 __all__ = [
@@ -31,13 +33,23 @@ __all__ = [
 ]
 
 
-class SpecConfig(BaseModel):
+class _Documented(BaseModel):
+    """A model whose fields are described by the docstrings below them (pydantic's
+    `use_attribute_docstrings`, read by generator.docstrings at a fraction of the cost)."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        describe_fields(cls, sys._getframe(1))
+
+
+class SpecConfig(_Documented):
     """The knobs of an integration, set in kgen.yaml under `integrations.<name>.config`.
 
     Subclasses give every knob a default and a docstring below it (both reach the docs page),
     and set the default of `selector`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     selector: str
     """PromQL label matchers that scope every rule and panel query of the integration, e.g.
@@ -47,15 +59,38 @@ class SpecConfig(BaseModel):
     def from_values(cls, values: Mapping[str, Any]) -> Self:
         """The config from the project's `values`, after validating the defaults too.
 
-        Defaults are checked through a throwaway subclass with `validate_default`, so a bad
-        default is a ValidationError naming its field; the config itself keeps the defaults
-        as written (validating them would turn a float knob's `5` into `5.0`)."""
-        checking: type[BaseModel] = type(cls.__name__, (cls,), {
-            "__module__": cls.__module__,
+        A bad default is a ValidationError naming its field, as with pydantic's
+        `validate_default` (see `_check_defaults`); the config itself keeps the defaults as
+        written (validating them would turn a float knob's `5` into `5.0`)."""
+        _check_defaults(cls, dict(values))
+        return cls.model_validate(dict(values))
+
+
+def _check_defaults(model: type[BaseModel], values: dict[str, Any]) -> None:
+    """Validate `values` with every default validated too, as `validate_default` would.
+
+    The defaults of the fields not set are validated as if they were set, alongside the
+    values: the same validators in the same order, so the same errors. Where that could differ
+    (an alias, a model validator or `model_post_init` that could tell a value from a default, a
+    default factory that reads other fields), a throwaway subclass with `validate_default` on
+    checks them; it costs building a second model class per spec."""
+    fields = model.model_fields
+    if (model.__pydantic_decorators__.model_validators
+            or model.model_post_init is not BaseModel.model_post_init
+            or any(f.alias or f.validation_alias
+                   or getattr(f, "default_factory_takes_validated_data", False)
+                   for f in fields.values())):
+        checking: type[BaseModel] = type(model.__name__, (model,), {
+            "__module__": model.__module__,
             "model_config": ConfigDict(validate_default=True),
         })
-        checking.model_validate(dict(values))
-        return cls.model_validate(dict(values))
+        checking.model_validate(values)
+        return
+    defaults = {name: field.get_default(call_default_factory=True)
+                for name, field in fields.items()
+                if name not in values and not field.is_required()
+                and field.validate_default is not False}
+    model.model_validate({**defaults, **values})
 
 
 # Go templates of alert annotations (Prometheus) and legends (Grafana).

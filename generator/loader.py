@@ -3,10 +3,12 @@
 A spec is a module `specs/<name>.py` (or a package `specs/<name>/`) exposing `Config`, a
 `generator.kit.SpecConfig` of its knobs with defaults, and `integration(config) -> Integration`.
 
-Specs are compiled from their source on every load, never from bytecode: a spec saved twice in
-one second at the same size would otherwise be built from the stale `.pyc`. What a spec prints
-and a `sys.exit()` it calls are caught and reported against the spec's line; a spec that
-changes directory is put back.
+Specs are built from their source as read on every load, never from a `.pyc`: a spec saved twice
+in one second at the same size would otherwise be built from the stale one. Their code comes
+from generator.codecache (compiled code kept by the sha256 of the source), and their lines go
+into `linecache`, so tracebacks and attribute docstrings read what was compiled. What a spec
+prints and a `sys.exit()` it calls are caught and reported against the spec's line; a spec
+that changes directory is put back.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import ast
 import contextlib
 import dataclasses
 import importlib
-import importlib.abc
 import importlib.machinery
+import importlib.util
 import inspect
 import io
+import linecache
 import os
 import sys
 import textwrap
@@ -31,10 +34,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from generator import codecache
 from generator.findings import Finding, Level, SpecError, did_you_mean
 from generator.kit import SpecConfig
+from generator.location import Location, display_path
 from generator.model import Integration
-from generator.model.base import Location, display_path
 
 PACKAGE = "kgen_specs"
 CODE_OUTPUT = "KG006"
@@ -140,15 +144,20 @@ def _fresh_package(specs_dir: Path) -> None:
 
 
 class _SourceLoader(importlib.machinery.SourceFileLoader):
-    """Compiles the module from its source every time: no .pyc is read or written."""
+    """Builds the module from its source as read now: no .pyc is read or written."""
 
     def get_code(self, fullname: str) -> types.CodeType:
         path = self.get_filename(fullname)
-        return self.source_to_code(self.get_data(path), path)
+        source = self.get_data(path)
+        code = codecache.code(path, source)  # a SyntaxError (bad encoding too) names its line
+        lines = importlib.util.decode_source(source).splitlines(keepends=True)
+        linecache.cache[path] = (len(source), None, lines, path)
+        return code
 
 
-class _SourceFinder(importlib.abc.MetaPathFinder):
-    """Finds the spec package's modules with _SourceLoader."""
+class _SourceFinder:
+    """Finds the spec package's modules with _SourceLoader (a meta path finder; not derived
+    from importlib.abc.MetaPathFinder, whose module imports tempfile and shutil)."""
 
     def find_spec(self, fullname: str, path: Sequence[str] | None,
                   target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:

@@ -2,16 +2,15 @@
 
 A profile is a named set of settings laid over the base ones (mappings merge key by key, lists
 and scalars replace), written to its own output tree. Every key is validated; an error names the
-config file, the line, and the key path, like a spec error does.
+config file, the line, and the key path, like a spec error does. (No `from __future__ import
+annotations` here: pydantic would evaluate each annotation string as the models are built.)
 """
-
-from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Self, get_args
 
 from pydantic import (
     BaseModel,
@@ -84,7 +83,7 @@ class GrafanaProvisioningSettings(_Strict):
     integration, named by its title."""
 
     @model_validator(mode="after")
-    def _sidecar_label_set_once(self) -> GrafanaProvisioningSettings:
+    def _sidecar_label_set_once(self) -> Self:
         _without_managed(self.labels)
         if self.sidecar_label in self.labels:
             raise ValueError(f"labels: {self.sidecar_label} is the sidecar label; set "

@@ -392,10 +392,13 @@ CASES = CONFIG_CASES + PYPROJECT_CASES + SPEC_CASES + OUTPUT_CASES
 
 
 def snapshot(root: Path) -> dict[str, tuple[str, bytes | str, int]]:
-    """Every entry below root: kind, content (bytes, or a symlink's target) and mode."""
+    """Every entry below root: kind, content (bytes, or a symlink's target) and mode; bytecode
+    caches aside (`__pycache__`, where Python and kgen keep compiled code)."""
     found: dict[str, tuple[str, bytes | str, int]] = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root).as_posix()
+        if "__pycache__" in path.relative_to(root).parts:
+            continue
         mode = path.lstat().st_mode & 0o7777
         if path.is_symlink():
             found[relative] = ("link", os.readlink(path), 0)

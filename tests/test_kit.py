@@ -3,15 +3,19 @@ point at the spec line that used it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 from click.testing import CliRunner
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from generator import kit, loader
 from generator.cli import main
 from generator.findings import SpecError
-from generator.model import Action
+from generator.model import Action, MixinKnob
+from generator.model.types import Duration, LabelName
 from tests.broken._base import BASE
 
 
@@ -91,3 +95,68 @@ def _project(root: Path, text: str) -> Path:
     specs.mkdir(exist_ok=True)
     (specs / "demo.py").write_text(text, encoding="utf-8")
     return specs
+
+
+class _Knobs(kit.SpecConfig):
+    selector: str = 'job="demo"'
+    wait_for: Duration = "5 minutes"
+    limit: int = Field(default=3, ge=5)
+    ratio: float = 5
+    labels: Annotated[tuple[LabelName, ...], MixinKnob()] = ("instance", "bad-label")
+    lenient: Duration = Field(default="later", validate_default=False)
+    strict: Duration = Field(default="never", validate_default=True)
+    made: tuple[str, ...] = Field(default_factory=lambda: ("a", 1))  # type: ignore[arg-type]
+
+
+class _Derived(kit.SpecConfig):
+    """A model validator could tell a value from a default: checked through a subclass."""
+
+    selector: str = 'job="demo"'
+    port: int | None = None
+    wait_for: Duration = "soon"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _port(cls, data: dict[str, object]) -> dict[str, object]:
+        return {**data, "port": data.get("port") or 9100}
+
+
+class _Aliased(kit.SpecConfig):
+    selector: str = 'job="demo"'
+    wait: Duration = Field(default="soon", alias="wait_for")
+
+
+def _subclass_check(model: type[kit.SpecConfig], values: dict[str, object]) -> None:
+    """How pydantic checks defaults: a subclass with validate_default on."""
+    checking: type[BaseModel] = type(model.__name__, (model,), {
+        "__module__": model.__module__, "model_config": ConfigDict(validate_default=True)})
+    checking.model_validate(values)
+
+
+def _errors(check: Callable[[], object]) -> object:
+    try:
+        check()
+    except ValidationError as error:
+        return error.title, error.json(include_url=False)  # ctx's exceptions as text
+    return None
+
+
+@pytest.mark.parametrize("model", [_Knobs, _Derived, _Aliased])
+@pytest.mark.parametrize("values", [
+    {}, {"wait_for": "1m"}, {"limit": 7, "wait_for": "1m", "labels": ["pod"], "made": ["x"]},
+    {"limit": "many", "typo": 1}, {"ratio": "x", "selector": 3}, {"port": "p"},
+])
+def test_defaults_are_checked_as_validate_default_checks_them(
+        model: type[kit.SpecConfig], values: dict[str, object]) -> None:
+    expected = _errors(lambda: _subclass_check(model, values))
+    assert _errors(lambda: model.from_values(values)) == expected
+    if model is _Knobs:
+        assert expected is not None  # its bad defaults are found whatever is set
+
+
+def test_a_config_keeps_its_defaults_unvalidated() -> None:
+    class Config(kit.SpecConfig):
+        selector: str = 'job="demo"'
+        ratio: float = 5
+
+    assert repr(Config.from_values({}).ratio) == "5"

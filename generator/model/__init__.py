@@ -1,4 +1,8 @@
-"""The typed spec model: what an integration author writes."""
+"""The typed spec model: what an integration author writes.
+
+Its modules do without `from __future__ import annotations`: pydantic would evaluate each
+annotation string (a compile and an eval per field) as every class is built, in every run.
+"""
 
 from generator.model.base import Location, SpecModel
 from generator.model.dashboard import (

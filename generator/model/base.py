@@ -1,37 +1,19 @@
 """The base every spec model derives from: strict, immutable, and aware of where it was written."""
 
-from __future__ import annotations
-
-import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
+from generator.location import Location as Location
+from generator.location import display_path as display_path
+from generator.model import plugins
+
+plugins.install()  # before the first model is built
+
 _GENERATOR_DIR = str(Path(__file__).resolve().parent.parent)
-_PYDANTIC_MARKER = f"{Path('pydantic')}"
-
-
-@dataclass(frozen=True, order=True)
-class Location:
-    """A place in a spec file: the line that built an item."""
-
-    path: str
-    line: int
-
-    def __str__(self) -> str:
-        return f"{display_path(self.path)}:{self.line}"
-
-
-def display_path(path: str) -> str:
-    """A path relative to the working directory when it lies below it, as people type it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if relative.startswith("..") else relative
 
 
 def caller_location() -> Location | None:
@@ -41,18 +23,29 @@ def caller_location() -> Location | None:
     (`def _alert(...)`) hands the location on to its caller: the line that says which alert
     to build is the one a person wants to jump to, not the helper's shared constructor call.
     """
-    frame = sys._getframe(1)
-    innermost: Location | None = None
+    frame: FrameType | None = sys._getframe(1)
+    innermost: FrameType | None = None
     while frame is not None:
-        filename = frame.f_code.co_filename
-        outside = not filename.startswith(_GENERATOR_DIR) and "pydantic" not in filename
-        if outside and not filename.startswith("<"):
-            here = Location(filename, frame.f_lineno)
-            innermost = innermost or here
-            if not frame.f_code.co_name.startswith("_"):
-                return here
-        frame = frame.f_back  # type: ignore[assignment]
-    return innermost
+        code = frame.f_code
+        outside = _outside.get(code.co_filename)
+        if outside is None:
+            outside = _outside[code.co_filename] = _is_outside(code.co_filename)
+        if outside:
+            if not code.co_name.startswith("_"):
+                return Location(code.co_filename, frame.f_lineno)
+            innermost = innermost or frame
+        frame = frame.f_back
+    return None if innermost is None else Location(innermost.f_code.co_filename,
+                                                   innermost.f_lineno)
+
+
+def _is_outside(filename: str) -> bool:
+    """Whether code from this file is a spec's: not kgen's, not pydantic's, not generated."""
+    return not (filename.startswith((_GENERATOR_DIR, "<")) or "pydantic" in filename)
+
+
+_outside: dict[str, bool] = {}
+"""Source file -> _is_outside (every model built asks about every frame above it)."""
 
 
 class SpecModel(BaseModel):

@@ -1,7 +1,5 @@
 """Dashboards: rows of panels over PromQL queries, with template variables."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Self
 

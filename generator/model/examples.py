@@ -30,8 +30,6 @@ Config, so a threshold or `for` changed in kgen.yaml moves the example with it.
 - Times are whole minutes from the start of the scenario (`at=25` is promtool's `25m`).
 """
 
-from __future__ import annotations
-
 import math
 from typing import Literal
 

@@ -1,7 +1,5 @@
 """The integration: its metric catalog and everything compiled from it."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """The marker a spec puts on a Config knob that the mixin export exposes."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 
 

@@ -1,7 +1,5 @@
 """Recording and alerting rules."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 
 from pydantic import Field, field_validator

@@ -1,7 +1,5 @@
 """Agent scrape jobs: Kubernetes discovery, transport, and typed relabel steps."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from enum import StrEnum
 

@@ -1,7 +1,5 @@
 """Small validated value types shared by the spec models."""
 
-from __future__ import annotations
-
 import re
 from typing import Annotated
 

@@ -1,0 +1,126 @@
+"""Field descriptions from the docstrings written below the fields, as pydantic's
+`use_attribute_docstrings` takes them, without its cost.
+
+pydantic (on Python < 3.13) finds a class's source by asking `inspect.getmodule` about every
+frame on the stack, and each of those questions scans `sys.modules`: a cost that grows with every
+module loaded, paid again for every spec's `Config`. Here the frame that runs the class
+statement is found by its globals, the class's lines come from `linecache` (the loader puts each
+spec's source there as it compiles it), and the docstrings are read the way pydantic reads them:
+a string statement right after an annotated assignment documents that field, and an existing
+`Field(description=...)` wins.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import linecache
+import textwrap
+from types import FrameType
+from typing import Any
+
+from pydantic import BaseModel
+
+
+def describe_fields(model: type[BaseModel], frame: FrameType | None) -> None:
+    """Fill in the description of each of `model`'s fields that has none from its docstring.
+
+    `frame` is where to start looking for the frame that runs `model`'s class statement (the
+    caller of the hook that pydantic calls once the class is built)."""
+    docs = _docstrings(model, frame)
+    for name, field in model.model_fields.items():
+        if field.description is None and name in docs:
+            field.description = docs[name]
+
+
+def _docstrings(model: type[Any], frame: FrameType | None) -> dict[str, str]:
+    """Field -> docstring, from the innermost frame of model's module that runs its class
+    statement; nothing when none does (a class made by `type()`)."""
+    while frame is not None:
+        if frame.f_globals.get("__name__") == model.__module__:
+            statement = _class_statement(frame, model.__name__)
+            if statement is not None:
+                visitor = _Docstrings()
+                visitor.generic_visit(statement)
+                return visitor.found
+        frame = frame.f_back
+    return {}
+
+
+def _class_statement(frame: FrameType, name: str) -> ast.ClassDef | None:
+    """The class statement `name` at the frame's current line, parsed; None when there is none."""
+    filename = frame.f_code.co_filename
+    linecache.checkcache(filename)
+    lines = linecache.getlines(filename, frame.f_globals)[frame.f_lineno - 1:]
+    if not lines:
+        return None
+    for block in (_indented_block, inspect.getblock):
+        statement = _parsed(block(lines), name)
+        if statement is not None:
+            return statement
+    return None
+
+
+def _indented_block(lines: list[str]) -> list[str]:
+    """The first line and every line after it up to the first code line indented no deeper.
+
+    Fast, and exact whenever it parses: a cut inside a string or a bracket (a continuation line
+    written at the class's own indentation) leaves text that does not parse, and then
+    `inspect.getblock`, which tokenizes, decides."""
+    depth = len(lines[0]) - len(lines[0].lstrip())
+    for index, line in enumerate(lines[1:], start=1):
+        text = line.strip()
+        if text and not text.startswith("#") and len(line) - len(line.lstrip()) <= depth:
+            return lines[:index]
+    return lines
+
+
+def _parsed(block: list[str], name: str) -> ast.ClassDef | None:
+    source = textwrap.dedent("".join(block))
+    wrapped = source.startswith((" ", "\t"))  # a string line indented less than the class
+    if wrapped:
+        source = "def wrapper():\n" + source
+    try:
+        statement = ast.parse(source).body[0]
+    except (SyntaxError, IndexError):
+        return None
+    if wrapped and isinstance(statement, ast.FunctionDef):
+        statement = statement.body[0]
+    if isinstance(statement, ast.ClassDef) and statement.name == name:
+        return statement
+    return None
+
+
+class _Docstrings(ast.NodeVisitor):
+    """Field -> docstring over a class body: a string statement that directly follows an
+    annotated assignment documents it. Nested classes and functions are not looked into."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, str] = {}
+        self.target: str | None = None
+        self.previous: type[ast.AST] | None = None
+
+    def visit(self, node: ast.AST) -> Any:
+        result = super().visit(node)
+        self.previous = type(node)
+        return result
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if isinstance(node.target, ast.Name):
+            self.target = node.target.id
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        if (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+                and self.previous is ast.AnnAssign):
+            if self.target:
+                self.found[self.target] = inspect.cleandoc(node.value.value)
+            self.target = None
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        pass
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        pass
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        pass
