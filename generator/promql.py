@@ -94,6 +94,14 @@ def _matchers(selector: str) -> tuple[pp.Matcher, ...]:
 
 def rewrite(expr: str, change: Rewrite) -> str:
     """The query with `change` applied in one traversal, printed once, canonically formatted."""
+    return _rewritten(expr, change)
+
+
+@lru_cache(maxsize=1024)
+def _rewritten(expr: str, change: Rewrite) -> str:
+    """Remembered, as text, for the builds that rewrite the same query again: the mixin's
+    stand-in build and the ordinary build it is proved against share every query no knob
+    reaches."""
     scope, filters = _matchers(change.scope), _matchers(change.filters)
     ancestors: list[pp.Expr] = []
 
