@@ -111,8 +111,8 @@ def _rewritten(expr: str, change: Rewrite) -> str:
     def leave(node: pp.Expr) -> pp.Expr | None:
         ancestors.pop()
         if isinstance(node, pp.VectorSelector):
-            extra = filters if node.name in change.recorded else scope + filters
-            return _with_matchers(node, extra) if extra else None
+            first = () if node.name in change.recorded else scope
+            return _with_matchers(node, first, filters) if first or filters else None
         if isinstance(node, pp.MatrixSelector):
             parent = ancestors[-1] if ancestors else None
             if change.rate_interval and isinstance(parent, pp.Call) \
@@ -155,9 +155,14 @@ def keep_label(expr: str, label: str) -> str:
     return rewrite(expr, Rewrite(keep_label=label))
 
 
-def _with_matchers(node: pp.VectorSelector, extra: Sequence[pp.Matcher]) -> pp.Expr | None:
+def _with_matchers(node: pp.VectorSelector, scope: Sequence[pp.Matcher],
+                   filters: Sequence[pp.Matcher]) -> pp.Expr | None:
+    """The selector with the scope's matchers it lacks, then the filters' matchers it (scope
+    included) lacks: what scoping and then filtering in two traversals would give."""
     present = {str(m) for m in node.matchers.matchers}
-    added = [m for m in extra if str(m) not in present]
+    added = [m for m in scope if str(m) not in present]
+    present.update(str(m) for m in added)
+    added += [m for m in filters if str(m) not in present]
     if not added:
         return None
     node.matchers = pp.Matchers([*node.matchers.matchers, *added])

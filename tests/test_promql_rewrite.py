@@ -31,6 +31,8 @@ CASES = [
     ("rec:x + a", Rewrite(scope='job="x"', recorded=frozenset({"rec:x"}), filters='i=~"$i"'),
      'rec:x{i=~"$i"} + a{i=~"$i",job="x"}'),
     ("a + fill (0) b", SCOPE, 'a{job="x"} + fill (0) b{job="x"}'),
+    # A filter the scope already added is not added twice (as scoping, then filtering).
+    ("a", Rewrite(scope='i=~"$i"', filters='i=~"$i", j=~"$j"'), 'a{i=~"$i",j=~"$j"}'),
     # Keeping the cluster label: aggregations and vector matches, nothing else.
     ("sum(a)", KEEP, "sum by (cluster) (a)"),
     ("sum by (job) (a)", KEEP, "sum by (job, cluster) (a)"),

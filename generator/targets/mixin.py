@@ -32,8 +32,9 @@ from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
 from generator.model import Dashboard, Integration, MixinKnob
 from generator.model.base import display_path
+from generator.promql import Rewrite
 from generator.render import header, json_text, to_yaml
-from generator.scoping import scoped
+from generator.scoping import scoped_rules, scoping
 
 if TYPE_CHECKING:
     from generator.project import Project
@@ -226,30 +227,31 @@ def _placeholder_selector(integration: Integration, value: str,
 
 
 class _Documents:
-    """Rules and dashboards of scoped integrations, each dashboard rendered once per distinct
+    """Rules and dashboards of integrations, scoped, each dashboard rendered once per distinct
     input: the proof's ordinary build shares every board no knob reaches with the stand-in
-    build. A board's JSON is a function of the board and the integration's name and
-    description, so equal inputs give equal JSON."""
+    build. A board's JSON is a function of the board, the scoping and the integration's name
+    and description, so equal inputs give equal JSON."""
 
     def __init__(self) -> None:
-        self._boards: list[tuple[tuple[str, str, Dashboard], dict[str, Any]]] = []
+        self._boards: list[tuple[tuple[str, str, Dashboard, Rewrite], dict[str, Any]]] = []
 
     def parts(self, integration: Integration) -> dict[str, Any]:
         """Rules and dashboards of the integration, scoped with its (placeholder) selector."""
-        scope = scoped(integration)
+        rules = scoped_rules(integration)
         return {
-            "recording": {"groups": recording_groups(scope)},
-            "alerting": {"groups": alerting_groups(scope)},
-            "dashboards": {conventions.dashboard_file(scope.name, board.slug):
-                           self._board(scope, board) for board in scope.dashboards},
+            "recording": {"groups": recording_groups(rules)},
+            "alerting": {"groups": alerting_groups(rules)},
+            "dashboards": {conventions.dashboard_file(integration.name, board.slug):
+                           self._board(integration, board) for board in integration.dashboards},
         }
 
-    def _board(self, scope: Integration, board: Dashboard) -> dict[str, Any]:
-        key = (scope.name, scope.description, board)
+    def _board(self, integration: Integration, board: Dashboard) -> dict[str, Any]:
+        scope = scoping(integration)
+        key = (integration.name, integration.description, board, scope)
         for known, rendered in self._boards:
             if known == key:
                 return rendered
-        rendered = dashboard_json(scope, board)
+        rendered = dashboard_json(integration, board, scope)
         self._boards.append((key, rendered))
         return rendered
 
