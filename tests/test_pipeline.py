@@ -83,6 +83,17 @@ def test_dashboards_scoped_as_they_render_equal_scoping_first(profile: str | Non
     assert boards
 
 
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p or "base")
+def test_scoped_rules_are_printed_canonically(profile: str | None) -> None:
+    """Rule files and docs write a scoped query as the scope stage printed it: formatting it
+    again changes nothing."""
+    items = [Scoped.of(spec) for spec in build.load_specs(load_project(CONFIG, profile))]
+    exprs = [rule.expr for item in items
+             for rule in (*item.integration.recording_rules, *item.integration.alerts)]
+    assert exprs
+    assert [promql.format_expr(expr) for expr in exprs] == exprs
+
+
 def _job(**fields: object) -> ScrapeJob:
     return ScrapeJob(job_name="demo", flavor=Flavor.PROMETHEUS, **fields)  # type: ignore[arg-type]
 

@@ -93,6 +93,14 @@ def test_no_rewrite_is_the_canonical_query(query: str) -> None:
     assert promql.rewrite(query, Rewrite()) == promql.format_expr(query)
 
 
+@pytest.mark.parametrize(("query", "change", "expected"), CASES)
+def test_a_rewritten_query_is_printed_canonically(query: str, change: Rewrite,
+                                                  expected: str) -> None:
+    """Rule files write scoped queries as rewrite printed them, without formatting again."""
+    rewritten = promql.rewrite(query, change)
+    assert promql.format_expr(rewritten) == rewritten
+
+
 @pytest.mark.parametrize("query", sorted({case[0] for case in CASES}))
 def test_keeping_a_label_twice_changes_nothing_more(query: str) -> None:
     once = promql.rewrite(query, KEEP)
