@@ -119,3 +119,31 @@ def test_all_changes_in_one_pass_equal_them_one_after_another() -> None:
     assert promql.rewrite(query, every) == stepwise
     assert "fill (1)" in stepwise and "offset 1m" in stepwise
     assert 'rec:x{i=~"$i"}' in stepwise and "[1h:5m]" in stepwise
+
+
+SHAPES = [
+    'a{b="1"} + on (i) group_left (n) rate(c{d=~"x|y"}[5m])',
+    'sum by (job) (rate(a[5m] offset 1h)) / sum(rate(b[5m] @ end()))',
+    '{__name__="a", b!~"c.*"} * 2',
+    'histogram_quantile(0.99, sum by (le) (rate(a_bucket{le!=""}[5m]))) > 0.5',
+    'label_replace(up{instance=~".+:9100", job="node"}, "host", "$1", "instance", "(.*):.*")',
+    'count(a{b="x,y"} or b{c="d"}) > on () group_left count(d)',
+    "sum(rate(apiserver_request_total{verb!~\"WATCH|CONNECT\", code=~\"5..\"}[5m])) "
+    "/ sum(rate(apiserver_request_total{verb!~\"WATCH|CONNECT\"}[5m])) > 0.01"
+    " and sum(rate(apiserver_request_total{verb!~\"WATCH|CONNECT\"}[5m])) > 10",
+]
+CHANGES = [
+    SCOPE, RATE, Rewrite(scope='job=~".*etcd.*", ns="a"', filters='instance=~"$instance"',
+                         rate_interval=True, keep_label="cluster"),
+    Rewrite(scope='zz=~"a.*"', recorded=frozenset({"b"}), filters='aa="1"'),
+]
+
+
+@pytest.mark.parametrize("change", CHANGES)
+@pytest.mark.parametrize("query", SHAPES + [case[0] for case in CASES])
+def test_stand_in_selectors_print_as_the_selectors_parsed_again(query: str,
+                                                                change: Rewrite) -> None:
+    """Changed selectors enter the tree as stand-in names and are printed in their place
+    afterwards (promql._StandIns): the same text as parsing each selector again."""
+    assert promql._rewrite(query, change, stand_ins=True) == \
+        promql._rewrite(query, change, stand_ins=False)
