@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -185,7 +186,10 @@ def _stand_in(spec: Spec, knob: str, annotation: Any, metadata: list[Any], value
         candidates = [((label,), label)]
     else:
         candidates = []
-    checker = TypeAdapter(Annotated[annotation, *metadata] if metadata else annotation)
+    try:
+        checker = _checker(annotation, tuple(metadata))
+    except TypeError:  # metadata that cannot be a cache key
+        checker = _checker.__wrapped__(annotation, tuple(metadata))
     for candidate, mark in candidates:
         try:
             checker.validate_python(candidate)
@@ -194,6 +198,13 @@ def _stand_in(spec: Spec, knob: str, annotation: Any, metadata: list[Any], value
         return candidate, mark
     _refuse(spec, f"Config.{knob}: the mixin can expose numbers, durations, label names and "
                   "label lists, not this knob; drop its MixinKnob()")
+
+
+@lru_cache(maxsize=256)
+def _checker(annotation: Any, metadata: tuple[Any, ...]) -> TypeAdapter[Any]:
+    """The validator of a knob's type, built once per type (building one costs more than the
+    validations it does here)."""
+    return TypeAdapter(Annotated[annotation, *metadata] if metadata else annotation)
 
 
 def _stand_in_build(spec: Spec, project: Project, exposed: list[Exposed],
