@@ -163,6 +163,12 @@ def exposed_knobs(spec: Spec) -> list[Exposed]:
     return found
 
 
+_ENDINGS = tuple(n for n in range(111, 1000) if n % 10)
+"""The last three digits of each knob's fractional stand-in (`0.917111`, `0.917112`, ...): six
+significant digits and no trailing zero, so `{x:g}` prints every one of them, and no stand-in
+is the beginning of another."""
+
+
 def _stand_in(spec: Spec, knob: str, annotation: Any, metadata: list[Any], value: Any,
               index: int) -> tuple[Any, str]:
     """A value the knob accepts that reads unmistakably in the output, and how it reads."""
@@ -170,10 +176,7 @@ def _stand_in(spec: Spec, knob: str, annotation: Any, metadata: list[Any], value
         placeholder = PLACEHOLDER.format(name=spec.name)
         return placeholder, placeholder
     label = f"__kgen_{knob}__"
-    # Six significant digits and no trailing zero: `{x:g}` prints every one of them, and no
-    # stand-in is the beginning of another.
-    digits = [n for n in range(111, 1000) if n % 10][index]
-    fraction = float(f"0.917{digits}")
+    fraction = float(f"0.917{_ENDINGS[index]}")
     if isinstance(value, bool):
         candidates: list[tuple[Any, str]] = []
     elif isinstance(value, int):
