@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from json.encoder import encode_basestring
 from typing import Any
@@ -27,13 +28,43 @@ def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
 
 _Dumper.add_representer(str, _represent_str)
 
+_STR, _INT, _FLOAT, _BOOL, _NULL, _SEQ, _MAP = (
+    f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "seq", "map"))
+
+
+def _node(data: Any, dumper: _Dumper) -> yaml.Node:
+    """The node `dumper.represent_data(data)` makes, built directly for the plain types
+    (PyYAML's representer looks each value's type up through its MRO: most of a dump's time).
+    Any other type goes to the representer, which refuses what YAML cannot hold."""
+    kind = type(data)
+    if kind is str:
+        return yaml.ScalarNode(_STR, data, style="|" if "\n" in data else None)
+    if kind is dict:
+        return yaml.MappingNode(_MAP, [(_node(key, dumper), _node(value, dumper))
+                                       for key, value in data.items()], flow_style=False)
+    if kind is list:
+        return yaml.SequenceNode(_SEQ, [_node(item, dumper) for item in data], flow_style=False)
+    if kind is bool:
+        return yaml.ScalarNode(_BOOL, "true" if data else "false")
+    if kind is int:
+        return yaml.ScalarNode(_INT, str(data))
+    if data is None:
+        return yaml.ScalarNode(_NULL, "null")
+    return dumper.represent_data(data)
+
 
 def to_yaml(data: Any, source: str | None = None) -> bytes:
-    """YAML with keys in the order given (the order each format documents), and a header comment."""
-    text = yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, default_flow_style=False, allow_unicode=True,
-        width=1 << 16,
-    )
+    """YAML with keys in the order given (the order each format documents), and a header comment.
+
+    Byte for byte `yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
+    allow_unicode=True, width=1 << 16)`, with the nodes built by `_node`."""
+    stream = io.StringIO()
+    dumper = _Dumper(stream, default_flow_style=False, allow_unicode=True, width=1 << 16,
+                     sort_keys=False)
+    dumper.open()
+    dumper.serialize(_node(data, dumper))
+    dumper.close()
+    text = stream.getvalue()
     if source is not None:
         text = f"# {header(source)}\n" + text
     return text.encode("utf-8")

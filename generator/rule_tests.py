@@ -13,6 +13,8 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from generator import promql
@@ -87,7 +89,9 @@ def _assertion(rule: Alert | Recording, expect: Fires | Silent | Records,
 
 
 def _selector(metric: str, labels: dict[str, str]) -> str:
-    return metric + "{" + ", ".join(f"{k}={json.dumps(v)}" for k, v in labels.items()) + "}"
+    """`metric{k="v", ...}`, each value quoted as `json.dumps` quotes a string."""
+    return metric + "{" + ", ".join(f"{k}={encode_basestring_ascii(v)}"
+                                    for k, v in labels.items()) + "}"
 
 
 def _series_text(metric: str, labels: dict[str, str]) -> str:
@@ -113,28 +117,46 @@ class UnmatchableSelector(ValueError):
 
 def selector_values(selector: str, given: dict[str, str]) -> dict[str, str]:
     """Label values that satisfy every matcher of `selector`, keeping those `given` that do."""
+    current = tuple(given.get(name, "") for name, _, _ in _matchers(selector))
+    return dict(_chosen(selector, current))
+
+
+@lru_cache(maxsize=256)
+def _matchers(selector: str) -> tuple[tuple[str, str, str], ...]:
+    """(name, op, value) of every matcher of a selector body, in order."""
+    return tuple(matcher for use in promql.selector_uses("{" + selector + "}")
+                 for matcher in use.matchers)
+
+
+@lru_cache(maxsize=1024)
+def _chosen(selector: str, current: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """`selector_values` given the series' value of each matcher's label ("" when it has none):
+    an integration's series share a few such tuples, so each is worked out once."""
+    chosen: dict[str, str] = {}
+    for (name, op, value), have in zip(_matchers(selector), current, strict=True):
+        if op == "=":
+            chosen[name] = value
+        elif op == "=~":
+            pattern = _anchored(value)
+            fits = [c for c in (have, *_candidates(value)) if pattern.match(c)]
+            if not fits:
+                raise UnmatchableSelector(
+                    f"no value of {name} for the example's series matches {name}=~"
+                    f"{json.dumps(value)}; give the series a {name} label that does")
+            chosen[name] = fits[0]
+        elif (op == "!=" and have == value) or (op == "!~" and _anchored(value).match(have)):
+            raise UnmatchableSelector(
+                f"the example's {name}={json.dumps(have)} is excluded by the selector "
+                f"({name}{op}{json.dumps(value)})")
+    return tuple(chosen.items())
+
+
+@lru_cache(maxsize=256)
+def _anchored(regex: str) -> Any:
+    """The regex as Prometheus matches it (RE2, anchored at both ends)."""
     import re2
 
-    chosen: dict[str, str] = {}
-    for use in promql.selector_uses("{" + selector + "}"):
-        for name, op, value in use.matchers:
-            current = given.get(name, "")
-            if op == "=":
-                chosen[name] = value
-            elif op == "=~":
-                pattern = re2.compile(f"^(?:{value})$")
-                fits = [c for c in (current, *_candidates(value)) if pattern.match(c)]
-                if not fits:
-                    raise UnmatchableSelector(
-                        f"no value of {name} for the example's series matches {name}=~"
-                        f"{json.dumps(value)}; give the series a {name} label that does")
-                chosen[name] = fits[0]
-            elif (op == "!=" and current == value) or (
-                    op == "!~" and re2.compile(f"^(?:{value})$").match(current)):
-                raise UnmatchableSelector(
-                    f"the example's {name}={json.dumps(current)} is excluded by the selector "
-                    f"({name}{op}{json.dumps(value)})")
-    return chosen
+    return re2.compile(f"^(?:{regex})$")
 
 
 def _candidates(regex: str) -> list[str]:

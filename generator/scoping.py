@@ -2,8 +2,9 @@
 each query (recording rules, alerts, panel queries, dashboard variables), once per build.
 
 Series the integration's own recording rules produce are left as they are: they were scoped
-when they were recorded. Targets render the scoped integration; only Grafana-specific rewriting
-(the variables' matchers and `$__rate_interval`) is left to the dashboard document.
+when they were recorded. Targets render the scoped integration. A dashboard's queries are
+scoped by the dashboard document itself (`Scoped.dashboard`), in the traversal that adds
+Grafana's rewriting (the variables' matchers and `$__rate_interval`), so each is parsed once.
 """
 
 from __future__ import annotations
@@ -23,19 +24,32 @@ def recorded_series(integration: Integration) -> frozenset[str]:
     return frozenset(rule.record for rule in integration.recording_rules)
 
 
+def scoping(integration: Integration) -> promql.Rewrite:
+    """The change that puts the integration's selector into a query."""
+    return promql.Rewrite(scope=integration.selector, recorded=recorded_series(integration))
+
+
+def scoped_rules(integration: Integration) -> Integration:
+    """The integration with its selector in every recording rule and alert; dashboards as
+    written."""
+    change = scoping(integration)
+    return integration.model_copy(update={
+        "recording_rules": tuple(r.model_copy(update={"expr": promql.rewrite(r.expr, change)})
+                                 for r in integration.recording_rules),
+        "alerts": tuple(a.model_copy(update={"expr": promql.rewrite(a.expr, change)})
+                        for a in integration.alerts),
+    })
+
+
 def scoped(integration: Integration) -> Integration:
     """The integration with its selector in every query. A dashboard variable's `metric` then
     holds the scoped series selector the variable lists values of (`metric{selector}`)."""
-    change = promql.Rewrite(scope=integration.selector, recorded=recorded_series(integration))
+    change = scoping(integration)
 
     def scope(expr: str) -> str:
         return promql.rewrite(expr, change)
 
-    return integration.model_copy(update={
-        "recording_rules": tuple(r.model_copy(update={"expr": scope(r.expr)})
-                                 for r in integration.recording_rules),
-        "alerts": tuple(a.model_copy(update={"expr": scope(a.expr)})
-                        for a in integration.alerts),
+    return scoped_rules(integration).model_copy(update={
         "dashboards": tuple(_scoped_board(board, scope) for board in integration.dashboards),
     })
 
@@ -53,7 +67,8 @@ def _scoped_board(board: Dashboard, scope: Callable[[str], str]) -> Dashboard:
 class Scoped:
     """One integration as the render stage sees it: the spec as configured, with the project's
     settings laid over it (queries as written, for targets that scope again with another
-    selector, as the mixin does), and the same integration scoped."""
+    selector, as the mixin does), and the same integration with its rules scoped. Its
+    dashboards are as written: `dashboard(slug)` scopes their queries as it renders them."""
 
     spec: Spec
     integration: Integration
@@ -61,7 +76,7 @@ class Scoped:
 
     @classmethod
     def of(cls, spec: Spec) -> Scoped:
-        return cls(spec, scoped(spec.integration))
+        return cls(spec, scoped_rules(spec.integration))
 
     @property
     def name(self) -> str:
@@ -72,12 +87,14 @@ class Scoped:
         return self.spec.source
 
     def dashboard(self, slug: str) -> bytes:
-        """The JSON file of the scoped dashboard `slug`, built once for every target that
+        """The JSON file of the dashboard `slug`, scoped, built once for every target that
         writes it (the dashboard file, its ConfigMap)."""
         from generator.documents.dashboard import dashboard_json
         from generator.render import to_json
 
         if slug not in self._dashboards:
-            board = next(b for b in self.integration.dashboards if b.slug == slug)
-            self._dashboards[slug] = to_json(dashboard_json(self.integration, board))
+            integration = self.spec.integration
+            board = next(b for b in integration.dashboards if b.slug == slug)
+            self._dashboards[slug] = to_json(dashboard_json(integration, board,
+                                                            scoping(integration)))
         return self._dashboards[slug]

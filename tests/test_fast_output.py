@@ -1,4 +1,4 @@
-"""The speed-ups change no byte: the fast JSON writer matches the standard library's, and a
+"""The speed-ups change no byte: the fast JSON and YAML writers match the libraries' own, and a
 no-op build leaves exactly what a full build writes, for the shipped specs with every profile
 and for a synthetic set of integrations (benchmarks/synth.py)."""
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ from benchmarks import synth
 from generator import checks, loader
 from generator.cli import main
 from generator.findings import Level
-from generator.render import json_text
+from generator.render import _Dumper, json_text, to_yaml
 from tests.support import CONFIG, ROOT, SPECS
 
 JSON = st.recursive(
@@ -51,6 +52,24 @@ def test_json_text_on_every_generated_json_file(built: dict[str, bytes]) -> None
     assert documents
     for document in documents:
         assert json_text(document) == reference(document)
+
+
+def yaml_reference(data: Any) -> bytes:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
+                     allow_unicode=True, width=1 << 16).encode("utf-8")
+
+
+@given(JSON)
+def test_to_yaml_is_pyyamls(data: Any) -> None:
+    assert to_yaml(data) == yaml_reference(data)
+
+
+def test_to_yaml_on_every_generated_yaml_file(built: dict[str, bytes]) -> None:
+    documents = [document for path, data in built.items() if path.endswith(".yaml")
+                 for document in yaml.safe_load_all(data)]
+    assert documents
+    for document in documents:
+        assert to_yaml(document) == yaml_reference(document)
 
 
 def _settle(root: Path) -> None:

@@ -228,6 +228,9 @@ def test_matchers_a_spec_adds_around_the_selector_stay(tmp_path: Path) -> None:
      "dashboard as written"),
     ({'summary="Slow."': 'summary=f"Slow {config.queue_limit + 1:g}."'},
      "a knob marked MixinKnob() is computed on or formatted differently"),
+    ({'"max by (instance) (demo_queue_depth)"':
+      'f"max by (instance) (demo_queue_depth) > {config.queue_limit * 2:g}"'},
+     "a knob marked MixinKnob() is computed on or formatted differently"),
     ({"for_=config.slow_for,": 'for_="5m",'},
      "Config.slow_for is marked MixinKnob() but its value reaches no rule"),
     ({'slow_for: Annotated[str, MixinKnob()] = "5m"':

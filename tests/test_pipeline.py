@@ -13,11 +13,14 @@ from click.testing import CliRunner
 from generator import build, promql
 from generator.checks import operator_podmonitor, provisioning_configmap
 from generator.cli import main
+from generator.documents.dashboard import dashboard_json
 from generator.loader import load
 from generator.model import TLS, Flavor, KubernetesSD, Role, ScrapeJob
-from generator.project import Project
+from generator.project import Project, load_project
+from generator.render import to_json
 from generator.scoping import Scoped, scoped
 from tests.broken._base import BASE
+from tests.support import CONFIG, PROFILES
 
 
 @pytest.fixture
@@ -64,6 +67,31 @@ def test_a_run_until_checks_renders_nothing_and_a_full_run_scopes_once(demo: Pro
     rules = done.files["prometheus/rules/demo.yaml"].decode()
     assert all(promql.format_expr(a.expr) in rules for a in item.integration.alerts)
     assert done.files["grafana/dashboards/demo-overview.json"] == item.dashboard("overview")
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p or "base")
+def test_dashboards_scoped_as_they_render_equal_scoping_first(profile: str | None) -> None:
+    """The dashboard document scopes each query in the traversal that adds Grafana's rewriting;
+    that is byte for byte what scoping first and rewriting the scoped query again gives."""
+    project = load_project(CONFIG, profile)
+    boards = 0
+    for spec in build.load_specs(project):
+        item, integration = Scoped.of(spec), scoped(spec.integration)
+        for board in integration.dashboards:
+            assert item.dashboard(board.slug) == to_json(dashboard_json(integration, board))
+            boards += 1
+    assert boards
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p or "base")
+def test_scoped_rules_are_printed_canonically(profile: str | None) -> None:
+    """Rule files and docs write a scoped query as the scope stage printed it: formatting it
+    again changes nothing."""
+    items = [Scoped.of(spec) for spec in build.load_specs(load_project(CONFIG, profile))]
+    exprs = [rule.expr for item in items
+             for rule in (*item.integration.recording_rules, *item.integration.alerts)]
+    assert exprs
+    assert [promql.format_expr(expr) for expr in exprs] == exprs
 
 
 def _job(**fields: object) -> ScrapeJob:

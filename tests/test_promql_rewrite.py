@@ -31,6 +31,8 @@ CASES = [
     ("rec:x + a", Rewrite(scope='job="x"', recorded=frozenset({"rec:x"}), filters='i=~"$i"'),
      'rec:x{i=~"$i"} + a{i=~"$i",job="x"}'),
     ("a + fill (0) b", SCOPE, 'a{job="x"} + fill (0) b{job="x"}'),
+    # A filter the scope already added is not added twice (as scoping, then filtering).
+    ("a", Rewrite(scope='i=~"$i"', filters='i=~"$i", j=~"$j"'), 'a{i=~"$i",j=~"$j"}'),
     # Keeping the cluster label: aggregations and vector matches, nothing else.
     ("sum(a)", KEEP, "sum by (cluster) (a)"),
     ("sum by (job) (a)", KEEP, "sum by (job, cluster) (a)"),
@@ -91,6 +93,14 @@ def test_no_rewrite_is_the_canonical_query(query: str) -> None:
     assert promql.rewrite(query, Rewrite()) == promql.format_expr(query)
 
 
+@pytest.mark.parametrize(("query", "change", "expected"), CASES)
+def test_a_rewritten_query_is_printed_canonically(query: str, change: Rewrite,
+                                                  expected: str) -> None:
+    """Rule files write scoped queries as rewrite printed them, without formatting again."""
+    rewritten = promql.rewrite(query, change)
+    assert promql.format_expr(rewritten) == rewritten
+
+
 @pytest.mark.parametrize("query", sorted({case[0] for case in CASES}))
 def test_keeping_a_label_twice_changes_nothing_more(query: str) -> None:
     once = promql.rewrite(query, KEEP)
@@ -109,3 +119,31 @@ def test_all_changes_in_one_pass_equal_them_one_after_another() -> None:
     assert promql.rewrite(query, every) == stepwise
     assert "fill (1)" in stepwise and "offset 1m" in stepwise
     assert 'rec:x{i=~"$i"}' in stepwise and "[1h:5m]" in stepwise
+
+
+SHAPES = [
+    'a{b="1"} + on (i) group_left (n) rate(c{d=~"x|y"}[5m])',
+    'sum by (job) (rate(a[5m] offset 1h)) / sum(rate(b[5m] @ end()))',
+    '{__name__="a", b!~"c.*"} * 2',
+    'histogram_quantile(0.99, sum by (le) (rate(a_bucket{le!=""}[5m]))) > 0.5',
+    'label_replace(up{instance=~".+:9100", job="node"}, "host", "$1", "instance", "(.*):.*")',
+    'count(a{b="x,y"} or b{c="d"}) > on () group_left count(d)',
+    "sum(rate(apiserver_request_total{verb!~\"WATCH|CONNECT\", code=~\"5..\"}[5m])) "
+    "/ sum(rate(apiserver_request_total{verb!~\"WATCH|CONNECT\"}[5m])) > 0.01"
+    " and sum(rate(apiserver_request_total{verb!~\"WATCH|CONNECT\"}[5m])) > 10",
+]
+CHANGES = [
+    SCOPE, RATE, Rewrite(scope='job=~".*etcd.*", ns="a"', filters='instance=~"$instance"',
+                         rate_interval=True, keep_label="cluster"),
+    Rewrite(scope='zz=~"a.*"', recorded=frozenset({"b"}), filters='aa="1"'),
+]
+
+
+@pytest.mark.parametrize("change", CHANGES)
+@pytest.mark.parametrize("query", SHAPES + [case[0] for case in CASES])
+def test_stand_in_selectors_print_as_the_selectors_parsed_again(query: str,
+                                                                change: Rewrite) -> None:
+    """Changed selectors enter the tree as stand-in names and are printed in their place
+    afterwards (promql._StandIns): the same text as parsing each selector again."""
+    assert promql._rewrite(query, change, stand_ins=True) == \
+        promql._rewrite(query, change, stand_ins=False)

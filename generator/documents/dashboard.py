@@ -1,8 +1,9 @@
 """Grafana dashboards, built with grafana-foundation-sdk (Grafana 11.6 model, schemaVersion 41).
 
 Conventions: the data source is the first variable and every panel uses it; the spec's
-variables follow; every query carries the integration's selector (the scope stage put it
-there) and the variables' matchers; rate-like ranges use `$__rate_interval`; the uid is
+variables follow; every query carries the integration's selector and the variables' matchers,
+both added in one traversal of the query as written; rate-like ranges use `$__rate_interval`;
+the uid is
 `kgen-<integration>-<slug>`. Every panel sets all the options its type's schema requires, so
 what it shows never depends on the defaults of the Grafana version that loads it: stats reduce
 to the last non-null value and color by the spec's thresholds; time series list their series
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from grafana_foundation_sdk.builders import (
@@ -42,6 +43,8 @@ from generator.model import Dashboard, Integration, Panel, PanelKind, Row, Varia
 
 GRID_WIDTH = 24
 DATASOURCE = DataSourceRef(type_val="prometheus", uid="${datasource}")
+AS_WRITTEN = promql.Rewrite()
+"""No scoping: the queries as the spec writes them."""
 PANEL_BUILDERS: dict[PanelKind, Any] = {
     PanelKind.TIMESERIES: timeseries.Panel,
     PanelKind.STAT: stat.Panel,
@@ -51,16 +54,18 @@ PANEL_BUILDERS: dict[PanelKind, Any] = {
 }
 
 
-def dashboard_json(integration: Integration, board: Dashboard) -> dict[str, Any]:
-    """The dashboard of a scoped integration (`generator.scoping`) as plain JSON data, ready to
-    serialise. Only Grafana's own rewriting happens here: every query gains the variables'
-    matchers, and rate-like ranges become `$__rate_interval`."""
-    built = _builder(integration, board).build()
+def dashboard_json(integration: Integration, board: Dashboard,
+                   scope: promql.Rewrite = AS_WRITTEN) -> dict[str, Any]:
+    """The dashboard as plain JSON data, ready to serialise: `board` as written, every query
+    scoped by `scope` (`generator.scoping.scoping`: the integration's selector) in the same
+    traversal as Grafana's own rewriting: the variables' matchers, and rate-like ranges as
+    `$__rate_interval`."""
+    built = _builder(integration, board, scope).build()
     plain: dict[str, Any] = json.loads(json.dumps(built, cls=JSONEncoder))
     return plain
 
 
-def _builder(integration: Integration, board: Dashboard) -> Any:
+def _builder(integration: Integration, board: Dashboard, scope: promql.Rewrite) -> Any:
     builder = (
         dashboard.Dashboard(board.title)
         .uid(conventions.dashboard_uid(integration.name, board.slug))
@@ -75,15 +80,16 @@ def _builder(integration: Integration, board: Dashboard) -> Any:
         )
     )
     for index, variable in enumerate(board.variables):
-        builder = builder.with_variable(_variable(variable, board.variables[:index]))
+        builder = builder.with_variable(_variable(variable, board.variables[:index], scope))
 
-    scope = _Scope(board.variables)
+    queries = _Queries(board.variables, scope)
     for placed in layout(board):
         if isinstance(placed.item, Row):
             builder = builder.with_row(dashboard.Row(placed.item.title).id(placed.id)
                                        .grid_pos(placed.position))
         else:
-            builder = builder.with_panel(_panel(placed.item, placed.id, placed.position, scope))
+            builder = builder.with_panel(_panel(placed.item, placed.id, placed.position,
+                                                queries))
     return builder
 
 
@@ -127,10 +133,10 @@ def layout(board: Dashboard) -> list[Placed]:
     return placed
 
 
-def _variable(variable: Variable, before: tuple[Variable, ...]) -> Any:
-    """A query variable; its `metric` is already scoped, the earlier variables filter it."""
+def _variable(variable: Variable, before: tuple[Variable, ...], scope: promql.Rewrite) -> Any:
+    """A query variable over its `metric`, scoped and filtered by the earlier variables."""
     filters = ", ".join(_matcher(v) for v in before)
-    series = promql.rewrite(variable.metric, promql.Rewrite(filters=filters))
+    series = promql.rewrite(variable.metric, replace(scope, filters=filters))
     query = f"label_values({series}, {variable.label})"
     built = (
         dashboard.QueryVariable(variable.name)
@@ -151,18 +157,19 @@ def _matcher(variable: Variable) -> str:
     return f'{variable.label}=~"${variable.name}"'
 
 
-class _Scope:
-    """A scoped panel query with every variable's matcher and `$__rate_interval`."""
+class _Queries:
+    """A panel query as written, scoped, with every variable's matcher and
+    `$__rate_interval`."""
 
-    def __init__(self, variables: tuple[Variable, ...]) -> None:
-        self.change = promql.Rewrite(filters=", ".join(_matcher(v) for v in variables),
-                                     rate_interval=True)
+    def __init__(self, variables: tuple[Variable, ...], scope: promql.Rewrite) -> None:
+        self.change = replace(scope, filters=", ".join(_matcher(v) for v in variables),
+                              rate_interval=True)
 
     def __call__(self, expr: str) -> str:
         return promql.rewrite(expr, self.change)
 
 
-def _panel(panel: Panel, panel_id: int, position: GridPos, scope: _Scope) -> Any:
+def _panel(panel: Panel, panel_id: int, position: GridPos, scope: _Queries) -> Any:
     built = (
         PANEL_BUILDERS[panel.kind]()
         .id(panel_id)

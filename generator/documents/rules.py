@@ -1,10 +1,13 @@
-"""A Prometheus rule file: recording rules first, then alerts, over already scoped queries."""
+"""A Prometheus rule file: recording rules first, then alerts, over already scoped queries.
+
+Scoped queries are printed by `promql.rewrite`, in canonical form already, and are written as
+they are (formatting them again would parse each once more and change nothing)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from generator import conventions, promql
+from generator import conventions
 from generator.model import Alert, Integration, Recording
 
 
@@ -30,7 +33,7 @@ def alerting_groups(integration: Integration) -> list[dict[str, Any]]:
 
 
 def recording_rule(rule: Recording) -> dict[str, Any]:
-    body: dict[str, Any] = {"record": rule.record, "expr": promql.format_expr(rule.expr)}
+    body: dict[str, Any] = {"record": rule.record, "expr": rule.expr}
     if rule.labels:
         body["labels"] = dict(sorted(rule.labels.items()))
     return body
@@ -39,7 +42,7 @@ def recording_rule(rule: Recording) -> dict[str, Any]:
 def alerting_rule(alert: Alert) -> dict[str, Any]:
     return {
         "alert": alert.name,
-        "expr": promql.format_expr(alert.expr),
+        "expr": alert.expr,
         "for": alert.for_,
         "labels": {"severity": str(alert.severity), **dict(sorted(alert.labels.items()))},
         "annotations": {

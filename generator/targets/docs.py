@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 from generator import conventions
 from generator.loader import Spec
 from generator.model import Alert, Integration
-from generator.promql import format_expr
 from generator.render import header
 
 if TYPE_CHECKING:
@@ -60,7 +59,6 @@ def _template() -> Any:
     environment.filters["anchor"] = conventions.anchor
     environment.filters["cell"] = cell
     environment.filters["code"] = code
-    environment.filters["promql"] = format_expr
     return environment.get_template("integration.md.j2")
 
 

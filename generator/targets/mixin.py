@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -30,10 +31,11 @@ from generator.documents.dashboard import dashboard_json
 from generator.documents.rules import alerting_groups, recording_groups
 from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
-from generator.model import Integration, MixinKnob
+from generator.model import Dashboard, Integration, MixinKnob
 from generator.model.base import display_path
+from generator.promql import Rewrite
 from generator.render import header, json_text, to_yaml
-from generator.scoping import scoped
+from generator.scoping import scoped_rules, scoping
 
 if TYPE_CHECKING:
     from generator.project import Project
@@ -46,6 +48,8 @@ MIXTOOL_SENTENCE = re.compile(r"^[A-Z].+\.$")
 MIXTOOL_TEMPLATE = re.compile(r"\{\{.+}\}")
 """mixtool's alert-name-camelcase, alert-summary-style and alert-description-templating rules
 (pkg/mixer/lint.go)."""
+UNWRAPPED = ("expr", "query")
+"""Keys whose strings are queries: the proof compares them without their whitespace."""
 TEMPLATE = """\
 // {header}
 //
@@ -112,8 +116,9 @@ def render(item: Scoped, project: Project) -> dict[str, bytes]:
     exposed = exposed_knobs(spec)
     placeholder = PLACEHOLDER.format(name=spec.name)
     stand_in = _stand_in_build(spec, project, exposed, placeholder)
-    rendered = _parts(stand_in)
-    _prove(spec, rendered, exposed, placeholder)
+    documents = _Documents()
+    rendered = documents.parts(stand_in)
+    _prove(spec, rendered, exposed, placeholder, documents)
     selector_key = config_key(spec.name)
     config = _config_lines(exposed)
     text = TEMPLATE.format(
@@ -158,6 +163,12 @@ def exposed_knobs(spec: Spec) -> list[Exposed]:
     return found
 
 
+_ENDINGS = tuple(n for n in range(111, 1000) if n % 10)
+"""The last three digits of each knob's fractional stand-in (`0.917111`, `0.917112`, ...): six
+significant digits and no trailing zero, so `{x:g}` prints every one of them, and no stand-in
+is the beginning of another."""
+
+
 def _stand_in(spec: Spec, knob: str, annotation: Any, metadata: list[Any], value: Any,
               index: int) -> tuple[Any, str]:
     """A value the knob accepts that reads unmistakably in the output, and how it reads."""
@@ -165,10 +176,7 @@ def _stand_in(spec: Spec, knob: str, annotation: Any, metadata: list[Any], value
         placeholder = PLACEHOLDER.format(name=spec.name)
         return placeholder, placeholder
     label = f"__kgen_{knob}__"
-    # Six significant digits and no trailing zero: `{x:g}` prints every one of them, and no
-    # stand-in is the beginning of another.
-    digits = [n for n in range(111, 1000) if n % 10][index]
-    fraction = float(f"0.917{digits}")
+    fraction = float(f"0.917{_ENDINGS[index]}")
     if isinstance(value, bool):
         candidates: list[tuple[Any, str]] = []
     elif isinstance(value, int):
@@ -181,7 +189,10 @@ def _stand_in(spec: Spec, knob: str, annotation: Any, metadata: list[Any], value
         candidates = [((label,), label)]
     else:
         candidates = []
-    checker = TypeAdapter(Annotated[annotation, *metadata] if metadata else annotation)
+    try:
+        checker = _checker(annotation, tuple(metadata))
+    except TypeError:  # metadata that cannot be a cache key
+        checker = _checker.__wrapped__(annotation, tuple(metadata))
     for candidate, mark in candidates:
         try:
             checker.validate_python(candidate)
@@ -190,6 +201,13 @@ def _stand_in(spec: Spec, knob: str, annotation: Any, metadata: list[Any], value
         return candidate, mark
     _refuse(spec, f"Config.{knob}: the mixin can expose numbers, durations, label names and "
                   "label lists, not this knob; drop its MixinKnob()")
+
+
+@lru_cache(maxsize=256)
+def _checker(annotation: Any, metadata: tuple[Any, ...]) -> TypeAdapter[Any]:
+    """The validator of a knob's type, built once per type (building one costs more than the
+    validations it does here)."""
+    return TypeAdapter(Annotated[annotation, *metadata] if metadata else annotation)
 
 
 def _stand_in_build(spec: Spec, project: Project, exposed: list[Exposed],
@@ -222,37 +240,77 @@ def _placeholder_selector(integration: Integration, value: str,
     return integration.model_copy(update={"selector": swapped})
 
 
-def _parts(integration: Integration) -> dict[str, Any]:
-    """Rules and dashboards of the integration, scoped with its (placeholder) selector."""
-    scope = scoped(integration)
-    return {
-        "recording": {"groups": recording_groups(scope)},
-        "alerting": {"groups": alerting_groups(scope)},
-        "dashboards": {conventions.dashboard_file(scope.name, board.slug):
-                       dashboard_json(scope, board) for board in scope.dashboards},
-    }
+class _Documents:
+    """Rules and dashboards of integrations, scoped, each dashboard rendered once per distinct
+    input: the proof's ordinary build shares every board no knob reaches with the stand-in
+    build. A board's JSON is a function of the board, the scoping and the integration's name
+    and description, so equal inputs give equal JSON."""
+
+    def __init__(self) -> None:
+        self._boards: list[tuple[tuple[str, str, Dashboard, Rewrite], dict[str, Any]]] = []
+
+    def parts(self, integration: Integration) -> dict[str, Any]:
+        """Rules and dashboards of the integration, scoped with its (placeholder) selector."""
+        rules = scoped_rules(integration)
+        return {
+            "recording": {"groups": recording_groups(rules)},
+            "alerting": {"groups": alerting_groups(rules)},
+            "dashboards": {conventions.dashboard_file(integration.name, board.slug):
+                           self._board(integration, board) for board in integration.dashboards},
+        }
+
+    def _board(self, integration: Integration, board: Dashboard) -> dict[str, Any]:
+        scope = scoping(integration)
+        key = (integration.name, integration.description, board, scope)
+        for known, rendered in self._boards:
+            if known == key:
+                return rendered
+        rendered = dashboard_json(integration, board, scope)
+        self._boards.append((key, rendered))
+        return rendered
 
 
-def _prove(spec: Spec, rendered: dict[str, Any], exposed: list[Exposed],
-           placeholder: str) -> None:
+def _prove(spec: Spec, rendered: dict[str, Any], exposed: list[Exposed], placeholder: str,
+           documents: _Documents) -> None:
     """The stand-in build with this build's values filled in must be the ordinary build."""
     pairs = [(e.mark, e.text) for e in exposed]
     selector = next(e for e in exposed if e.knob == "selector")
-    expected = fill(_parts(_placeholder_selector(spec.integration, str(selector.value),
-                                                 placeholder)),
-                    [(placeholder, str(selector.value))])
-    missing = [e.knob for e in exposed if e.knob != "selector"
-               and e.mark not in json.dumps(rendered)]
+    expected_pairs = [(placeholder, str(selector.value))]
+    ordinary = documents.parts(_placeholder_selector(spec.integration, str(selector.value),
+                                                     placeholder))
+    text = json.dumps(rendered)
+    missing = [e.knob for e in exposed if e.knob != "selector" and e.mark not in text]
     if missing:
         _refuse(spec, f"Config.{missing[0]} is marked MixinKnob() but its value reaches no "
                       "rule, description or dashboard as written (unused, or computed on)")
-    got = fill(rendered, pairs)
-    if _unwrapped(got) == _unwrapped(expected):
+    if _agrees(rendered, pairs, ordinary, expected_pairs):
         return
+    got, expected = fill(rendered, pairs), fill(ordinary, expected_pairs)
     want, have = _first_difference(_unwrapped(expected), _unwrapped(got))
     _refuse(spec, "a knob marked MixinKnob() is computed on or formatted differently, so the "
                   f"mixin could not change it: expected {want!r}, the stand-in build gives "
                   f"{have!r}; format numbers with {{x:g}} and use values as they are")
+
+
+def _agrees(got: Any, got_pairs: list[tuple[str, str]], expected: Any,
+            expected_pairs: list[tuple[str, str]], key: str | None = None) -> bool:
+    """`_unwrapped(fill(got, got_pairs)) == _unwrapped(fill(expected, expected_pairs))` in one
+    walk, without copying either."""
+    if isinstance(got, str):
+        if not isinstance(expected, str):
+            return False
+        got, expected = fill(got, got_pairs), fill(expected, expected_pairs)
+        if key in UNWRAPPED:
+            return "".join(got.split()) == "".join(expected.split())
+        return bool(got == expected)
+    if isinstance(got, dict):
+        return isinstance(expected, dict) and got.keys() == expected.keys() and all(
+            _agrees(item, got_pairs, expected[name], expected_pairs, name)
+            for name, item in got.items())
+    if isinstance(got, list):
+        return isinstance(expected, list) and len(got) == len(expected) and all(
+            _agrees(a, got_pairs, b, expected_pairs) for a, b in zip(got, expected, strict=True))
+    return bool(got == fill(expected, expected_pairs))
 
 
 def fill(value: Any, pairs: list[tuple[str, str]]) -> Any:
@@ -272,7 +330,7 @@ def _unwrapped(value: Any) -> Any:
     """Queries without their whitespace: the formatter breaks lines by length, and a stand-in
     is longer or shorter than the value it stands for."""
     if isinstance(value, dict):
-        return {key: "".join(item.split()) if key in ("expr", "query") and isinstance(item, str)
+        return {key: "".join(item.split()) if key in UNWRAPPED and isinstance(item, str)
                 else _unwrapped(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_unwrapped(item) for item in value]
