@@ -123,6 +123,9 @@ class UnitCache:
             return
         entries = {name: dataclasses.asdict(entry) for name, entry in sorted(self.kept.items())
                    if all(fastpath.mtime_ns(path) < recent for path in entry.inputs)}
+        if not entries:
+            self.path.unlink(missing_ok=True)
+            return
         content = {"format": FORMAT, "toolchain": self._toolchain,
                    "modules": fastpath.modules([str(self.project.specs_dir.resolve()),
                                                 str(fastpath.PACKAGE_DIR)]),
