@@ -23,7 +23,7 @@ from generator.project import load_project
 from tests.support import CONFIG, ROOT, SPECS
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import synth  # noqa: E402
+import synth
 
 SEVEN = ("targets: [prometheus-rules, scrape-jobs, grafana, docs, prometheus-operator, "
          "grafana-provisioning, mixin]\n")
