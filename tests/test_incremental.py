@@ -8,22 +8,20 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from benchmarks import synth
 from generator.build import build_project
 from generator.cli import main
 from generator.findings import SpecError
 from generator.output import MANIFEST
 from generator.project import load_project
-from tests.support import CONFIG, ROOT, SPECS
+from tests.support import CONFIG, SPECS
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import synth
 
 SEVEN = ("targets: [prometheus-rules, scrape-jobs, grafana, docs, prometheus-operator, "
          "grafana-provisioning, mixin]\n")
