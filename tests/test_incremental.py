@@ -22,7 +22,6 @@ from generator.output import MANIFEST
 from generator.project import load_project
 from tests.support import CONFIG, SPECS
 
-
 SEVEN = ("targets: [prometheus-rules, scrape-jobs, grafana, docs, prometheus-operator, "
          "grafana-provisioning, mixin]\n")
 OWN_CONFIG = SEVEN + """\
