@@ -207,11 +207,17 @@ class _Streamed:
     held_back: list[tuple[str, Path]] = field(default_factory=list)
     """Integrations not rendered because a build error was already known."""
 
+    checks_failed: bool = False
+
+    def add(self, unit: checks.UnitChecks) -> None:
+        self.units.append(unit)
+        self.checks_failed = self.checks_failed or unit.errors
+
     @property
     def failing(self) -> bool:
         """Whether the build already has an error that means it writes nothing."""
         return bool(self.load_failed or self.settings or self.unparsed or self.clash
-                    or any(unit.errors for unit in self.units))
+                    or self.checks_failed)
 
 
 def stream(project: Project, sink: Sink, cache: UnitCache | None = None) -> tuple[int, int]:
@@ -240,7 +246,7 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None) -> tupl
         if entry is not None and (state.failing or sink.reuse(entry.files)):
             unit = checks.UnitChecks.from_json(entry.checks)
             state.loading += unit.notes
-            state.units.append(unit)
+            state.add(unit)
             if cache is not None and looked is not None:
                 cache.keep(looked, entry)
             cached += 1
@@ -300,7 +306,7 @@ def _stream_one(project: Project, name: str, path: Path, state: _Streamed,
                                       f"{spec.name}: a query does not parse: {error}"))
     unit = checks.of_unit(spec, item, project.targets)
     failing = state.failing
-    state.units.append(unit)
+    state.add(unit)
     if item is None or unit.errors:
         return None
     if failing:

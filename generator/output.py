@@ -169,7 +169,9 @@ class Staging:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self.hashes: dict[str, str] = {}
-        self._written = self._unchanged = 0
+        self._written = 0
+        self._kept: list[str] = []
+        """Files the current tree holds as they should be: linked in by `finish`."""
         self._clashes: list[str] = []
         self._staging: Path | None = None
         self._problem: OutputError | None = None
@@ -196,8 +198,7 @@ class Staging:
             return digest
         with self._failing():
             if _holds(self._tree / path, data):
-                _place(self._dir() / path, source=self._tree / path)
-                self._unchanged += 1
+                self._kept.append(path)
             else:
                 target = self._dir() / path
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -211,11 +212,8 @@ class Staging:
                 or not _holds_digest(self._tree / path, digest)
                 for path, digest in files.items()):
             return False
-        with self._failing():
-            for path in files:
-                _place(self._dir() / path, source=self._tree / path)
         self.hashes.update(files)
-        self._unchanged += len(files)
+        self._kept += files
         return True
 
     def finish(self) -> Written:
@@ -228,12 +226,12 @@ class Staging:
         self.add(MANIFEST, manifest(self.hashes))
         removed = [path for path in sorted(self._owned - set(self.hashes))
                    if (self._tree / path).is_file()]
-        done = Written(self._written, len(removed), self._unchanged)
+        done = Written(self._written, len(removed), len(self._kept))
         if not done.written and not done.removed:
             self.discard()
             return done
         with self._failing():
-            for path in sorted(self._foreign):
+            for path in sorted(self._foreign) + self._kept:
                 _place(self._dir() / path, source=self._tree / path)
         return done
 
@@ -362,11 +360,13 @@ def _foreign_files(out_dir: Path, owned: set[str]) -> set[str]:
     if not out_dir.is_dir():
         return set()
     found = set()
-    for path in out_dir.rglob("*"):
-        if path.is_file() or path.is_symlink():
-            relative = path.relative_to(out_dir).as_posix()
-            if relative not in owned:
-                found.add(relative)
+    for directory, dirs, files in os.walk(out_dir):
+        relative = os.path.relpath(directory, out_dir)
+        names = files + [d for d in dirs if os.path.islink(os.path.join(directory, d))]
+        for name in names:
+            path = name if relative == "." else f"{relative}/{name}"
+            if path not in owned:
+                found.add(path)
     return found
 
 

@@ -53,6 +53,10 @@ class Entry:
     checks: dict[str, Any]
     """`checks.UnitChecks.as_json()`."""
 
+    def as_json(self) -> dict[str, Any]:
+        return {"key": self.key, "inputs": self.inputs, "files": self.files,
+                "checks": self.checks}
+
 
 @dataclass(frozen=True)
 class Lookup:
@@ -121,7 +125,7 @@ class UnitCache:
         if any(fastpath.mtime_ns(path) >= recent for path in self._inputs):
             self.path.unlink(missing_ok=True)
             return
-        entries = {name: dataclasses.asdict(entry) for name, entry in sorted(self.kept.items())
+        entries = {name: entry.as_json() for name, entry in sorted(self.kept.items())
                    if all(fastpath.mtime_ns(path) < recent for path in entry.inputs)}
         if not entries:
             self.path.unlink(missing_ok=True)
