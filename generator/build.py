@@ -253,7 +253,7 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None) -> tupl
             continue
         made = _stream_one(project, name, path, state, renderers, sink)
         if made is not None and cache is not None and looked is not None:
-            cache.keep(looked, cache.entry(looked, loader.imported_files(), made,
+            cache.keep(looked, cache.entry(looked, loader.imported_files(project.specs_dir), made,
                                            state.units[-1].as_json()))
     if state.load_failed:
         raise SpecError(state.loading)

@@ -128,12 +128,13 @@ def load_unit(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
     return dataclasses.replace(spec, notes=tuple(printed)), list(printed)
 
 
-def imported_files() -> list[str]:
-    """The files of every spec module imported since the last `load_unit` (its own modules,
-    the helpers and other specs it imported)."""
-    found = (getattr(module, "__file__", None) for name, module in list(sys.modules.items())
-             if name.startswith(PACKAGE + "."))
-    return sorted({path for path in found if isinstance(path, str)})
+def imported_files(specs_dir: Path) -> list[str]:
+    """The file of every imported module below specs_dir: since the last `load_unit`, its own
+    modules and the helpers and other specs it imported (plus any module a spec imported
+    from there outside the spec package, which stays imported)."""
+    root = str(specs_dir.resolve()) + os.sep
+    found = (getattr(module, "__file__", None) for module in list(sys.modules.values()))
+    return sorted({path for path in found if isinstance(path, str) and path.startswith(root)})
 
 
 def _unusable(specs_dir: Path, found: list[tuple[str, Path]]) -> list[Finding]:

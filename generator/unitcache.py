@@ -96,9 +96,13 @@ class UnitCache:
         self._inputs = [path for path in shared if shared[path] is not None]
         self._old = self._read() if self._read_old else {}
 
-    def lookup(self, name: str) -> Lookup:
-        """The integration's key, hashing its own files now (before it is loaded)."""
-        own = {path: fastpath.sha256_file(Path(path)) for path in self._own[name]}
+    def lookup(self, name: str) -> Lookup | None:
+        """The integration's key, hashing its own files now (before it is loaded); None when
+        they cannot be read (it is built, and not kept)."""
+        try:
+            own = {path: fastpath.sha256_file(Path(path)) for path in self._own[name]}
+        except OSError:
+            return None
         key = _digest({"toolchain": self._toolchain, "name": name, "own": own,
                        "settings": settings(self.project, name)})
         entry = self._old.get(name)

@@ -7,9 +7,12 @@
   the scoped integrations the target renders.
 
 The Protocols below spell that interface out, and the registries return the modules typed by
-them, so mypy verifies every registered check. Checks see every spec at once, so
-cross-integration rules (unique names) fit the same shape. Every finding can be suppressed by
-the item it is about, with a reason.
+them, so mypy verifies every registered check. A check with a rule across integrations
+(unique names, jobs, uids) is a `CrossCheck`: besides `check(specs)` it splits into what it finds
+in one integration, a JSON-able summary of each and what it finds across the summaries, so
+`kgen build` checks integrations it takes from its cache without loading them (`of_unit` per
+integration, `combine` over all: the same findings as `run`). Every finding can be suppressed
+by the item it is about, with a reason.
 """
 
 from __future__ import annotations
