@@ -120,6 +120,9 @@ def load_unit(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
     no spec), then what it printed (also kept as the spec's notes)."""
     for module in [m for m in sys.modules if m.startswith(PACKAGE + ".")]:
         del sys.modules[module]
+    package = sys.modules.get(PACKAGE)
+    for attribute in [a for a in vars(package) if not a.startswith("__")] if package else []:
+        delattr(package, attribute)  # the spec package held on to every spec loaded before
     try:
         with _captured(name, path, specs_dir) as printed:
             spec = _load_one(name, path, specs_dir, values, origin)
