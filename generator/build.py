@@ -205,7 +205,7 @@ class _Streamed:
     refused: list[Finding] = field(default_factory=list)
     clash: OutputError | None = None
     held_back: list[tuple[str, Path]] = field(default_factory=list)
-    """Integrations not rendered because a build error was already known."""
+    """Integrations not rendered because the build had an error when they were checked."""
 
     checks_failed: bool = False
 
@@ -267,7 +267,7 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None) -> tupl
         raise state.clash
     for name, path in state.held_back:  # held back for an error another spec suppressed
         again = _Streamed()
-        _stream_one(project, name, path, again, renderers, sink)
+        _stream_one(project, name, path, again, renderers, sink, held_back=True)
         state.refused += again.refused
         if again.clash is not None:
             raise again.clash
@@ -277,10 +277,13 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None) -> tupl
 
 
 def _stream_one(project: Project, name: str, path: Path, state: _Streamed,
-                renderers: list[Renderer], sink: Sink) -> dict[str, str] | None:
+                renderers: list[Renderer], sink: Sink,
+                held_back: bool = False) -> dict[str, str] | None:
     """One integration through every stage into `state` and `sink`: the files it made (path ->
     sha256), or None when it has a finding that keeps it out of the cache or was not
-    rendered."""
+    rendered. An integration is held back from rendering (in `state.held_back`) while the
+    build has an error, its own included: the build fails, unless another integration
+    suppresses that error; then it is built again, `held_back`, and rendered."""
     settings = project.integrations.get(name)
     spec, found = loader.load_unit(
         name, path, project.specs_dir, dict(settings.config) if settings else {},
@@ -307,9 +310,9 @@ def _stream_one(project: Project, name: str, path: Path, state: _Streamed,
     unit = checks.of_unit(spec, item, project.targets)
     failing = state.failing
     state.add(unit)
-    if item is None or unit.errors:
+    if item is None:
         return None
-    if failing:
+    if (failing or unit.errors) and not held_back:
         state.held_back.append((name, path))
         return None
     made: dict[str, str] = {}
@@ -326,7 +329,8 @@ def _stream_one(project: Project, name: str, path: Path, state: _Streamed,
         except OutputError as error:
             state.clash = error
             return None
-    cacheable = not refused and all(f.path != _config_path(project) for f in _all(unit))
+    cacheable = not (refused or held_back) and all(f.path != _config_path(project)
+                                                   for f in _all(unit))
     return made if cacheable else None
 
 
