@@ -5,6 +5,7 @@ more."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -269,3 +270,27 @@ def test_an_error_another_spec_suppresses(tmp_path: Path, monkeypatch: pytest.Mo
     assert counts(build()) == (2, 0)
     assert_as_without_cache(tmp_path)
     assert "Demoextra" in (tmp_path / "out/prometheus/rules/demo.yaml").read_text()
+
+
+def test_a_spec_written_just_before_the_build_is_not_kept(shipped: Path) -> None:
+    spec = shipped / "specs" / "calico.py"
+    spec.write_text(spec.read_text(encoding="utf-8") + "# now\n", encoding="utf-8")
+    assert counts(build()) == (1, 1)
+    settle(shipped)
+    assert counts(build()) == (1, 1)  # its entry was not trusted: built again, then kept
+    edit(shipped / "kgen.yaml", "error_for: 20m", "error_for: 21m")
+    assert counts(build()) == (1, 1)
+    edit(shipped / "kgen.yaml", "error_for: 21m", "error_for: 22m")
+    assert counts(build()) == (1, 1)  # calico again, for its setting; etcd from the cache
+
+
+def test_a_changed_library_drops_every_entry(shipped: Path) -> None:
+    """The size and mtime of every module outside kgen and the specs (pydantic, PyYAML, ...)
+    are part of the record: one that differs means building everything."""
+    for record in (shipped / ".kgen-cache").glob("units-*.json"):
+        data = json.loads(record.read_text(encoding="utf-8"))
+        library = next(path for path in data["modules"] if "/yaml/" in path)
+        data["modules"][library] = [0, 0]
+        record.write_text(json.dumps(data), encoding="utf-8")
+    edit(shipped / "kgen.yaml", "error_for: 20m", "error_for: 25m")
+    assert counts(build()) == (2, 0)
