@@ -22,7 +22,7 @@ from generator.output import OutputError, Sink, with_manifest
 from generator.project import CODE, IntegrationSettings, Project
 from generator.promql import PromQLError
 from generator.scoping import Scoped
-from generator.targets import DEFAULT_TARGETS, Renderer, renderer
+from generator.targets import DEFAULT_TARGETS, renderer
 
 if TYPE_CHECKING:
     from generator.unitcache import UnitCache
@@ -239,7 +239,6 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None) -> tupl
     cached = 0
     if cache is not None:
         cache.start(units)
-    renderers = [renderer(target) for target in project.targets]
     for name, path in units:
         looked = cache.lookup(name) if cache is not None else None
         entry = looked.entry if looked is not None else None
@@ -251,7 +250,7 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None) -> tupl
                 cache.keep(looked, entry)
             cached += 1
             continue
-        made = _stream_one(project, name, path, state, renderers, sink)
+        made = _stream_one(project, name, path, state, sink)
         if made is not None and cache is not None and looked is not None:
             cache.keep(looked, cache.entry(looked, loader.imported_files(project.specs_dir), made,
                                            state.units[-1].as_json()))
@@ -267,7 +266,7 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None) -> tupl
         raise state.clash
     for name, path in state.held_back:  # held back for an error another spec suppressed
         again = _Streamed()
-        _stream_one(project, name, path, again, renderers, sink, held_back=True)
+        _stream_one(project, name, path, again, sink, held_back=True)
         state.refused += again.refused
         if again.clash is not None:
             raise again.clash
@@ -276,8 +275,7 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None) -> tupl
     return len(units) - cached, cached
 
 
-def _stream_one(project: Project, name: str, path: Path, state: _Streamed,
-                renderers: list[Renderer], sink: Sink,
+def _stream_one(project: Project, name: str, path: Path, state: _Streamed, sink: Sink,
                 held_back: bool = False) -> dict[str, str] | None:
     """One integration through every stage into `state` and `sink`: the files it made (path ->
     sha256), or None when it has a finding that keeps it out of the cache or was not
@@ -317,9 +315,9 @@ def _stream_one(project: Project, name: str, path: Path, state: _Streamed,
         return None
     made: dict[str, str] = {}
     refused = False
-    for render_target in renderers:
+    for target in project.targets:  # imported on first use: none when all come from the cache
         try:
-            files = render_target(item, project)
+            files = renderer(target)(item, project)
         except SpecError as error:
             state.refused += error.findings
             refused = True
