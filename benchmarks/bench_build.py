@@ -10,18 +10,22 @@ alike), N rounds (default 9) after one warm-up, and reports medians:
 - go-jsonnet rendering the upstream etcd mixin's alerts and dashboard (vendored in
   benchmarks/etcd-mixin/), as a process and as the evaluation alone (the anchor);
 - `kgen build` of the repository's specs and kgen.yaml (seven targets): a no-op (nothing changed
-  since the last build) and a rebuild after a kgen.yaml change (one threshold flips each round).
+  since the last build) and a rebuild after a kgen.yaml change (calico's error_for flips each
+  round; the line below it says how many integrations that built and took from the cache).
 
 Part two builds synthetic sets (benchmarks/synth.py, seven targets) of each size, M rounds
-(default 3): a cold build (no output tree), a no-op build, a build after one spec changed, and
-the cold build's peak memory (max RSS). Bytecode caching is on (PYTHONDONTWRITEBYTECODE is
-dropped), as for any installed package. Nothing here is asserted by the test suite.
+(default 3): a cold build (no output tree and no cache), a no-op build, a build after one spec
+changed, a build after a kgen.yaml change to one integration's setting (each with how many
+integrations it built and took from the cache), and the cold build's peak memory (max RSS).
+Bytecode caching is on (PYTHONDONTWRITEBYTECODE is dropped), as for any installed package.
+Nothing here is asserted by the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -50,7 +54,8 @@ class Timing(NamedTuple):
 
 def run(command: list[str], cwd: Path = ROOT) -> tuple[Timing, int, str]:
     """Wall-clock and CPU seconds, peak RSS (KiB, from the process's own rusage) and stdout of
-    one process; a failure stops the benchmark."""
+    one process; a failure stops the benchmark. What `kgen build` says it built is noted in
+    BUILT, by command."""
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=stdout, stderr=stderr)
@@ -61,7 +66,16 @@ def run(command: list[str], cwd: Path = ROOT) -> tuple[Timing, int, str]:
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{stderr.read().decode()}")
         cpu = usage.ru_utime + usage.ru_stime
+        said = re.findall(r": built (\d+) integration\(s\), (\d+) from the cache",
+                          stderr.read().decode())
+        if said:
+            BUILT[" ".join(command)] = (sum(int(b) for b, _ in said),
+                                        sum(int(c) for _, c in said))
         return Timing(seconds, cpu), usage.ru_maxrss, stdout.read().decode()
+
+
+BUILT: dict[str, tuple[int, int]] = {}
+"""Command -> (integrations built, taken from the cache) the last time it ran."""
 
 
 def rounds(steps: dict[str, Callable[[], Timing]], runs: int,
@@ -109,43 +123,76 @@ def repository(runs: int, kgen: str, tmp: Path) -> dict[str, Timing]:
     }
     results = rounds(steps, runs, warm_up=True)
     anchor = statistics.median(go_eval[1:])  # the warm-up's evaluation is not counted
+    built, cached = BUILT[f"{kgen} build --config {config}"]
+    results[f"kgen.yaml change: built {built}, cached {cached}"] = results.pop(
+        "kgen build after a kgen.yaml change")
     return {"go-jsonnet etcd mixin (evaluation)": Timing(anchor, anchor), **results}
 
 
-def curve(size: int, runs: int, kgen: str, tmp: Path) -> tuple[dict[str, Timing], float]:
+def curve(size: int, runs: int, kgen: str,
+          tmp: Path) -> tuple[dict[str, Timing], float, dict[str, tuple[int, int]]]:
+    """Medians of each step, the cold build's peak MiB, and what the last one-spec and
+    kgen.yaml builds said they built (built, from the cache)."""
     project = tmp / f"synthetic-{size}"
     synth.write(size, project / "specs")
-    (project / "kgen.yaml").write_text(f"specs: specs\nout: out\ntargets: [{TARGETS}]\n",
-                                       encoding="utf-8")
+    config = project / "kgen.yaml"
+    changed = project / "specs" / sorted(os.listdir(project / "specs"))[0]
+    integration = changed.name.removesuffix(".py")
+
+    def configure(error_for: str | None) -> None:
+        extra = ("" if error_for is None else
+                 f"integrations: {{{integration}: {{config: {{error_for: {error_for}}}}}}}\n")
+        config.write_text(f"specs: specs\nout: out\ntargets: [{TARGETS}]\n{extra}",
+                          encoding="utf-8")
+        settle(config)
+
+    configure(None)
     past = time.time() - 60  # written a while ago: kgen trusts no input written just before
     for path in project.rglob("*"):
         os.utime(path, (past, past))
-    changed = project / "specs" / sorted(os.listdir(project / "specs"))[0]
     original = changed.read_text(encoding="utf-8")
     flip = iter(range(1 << 30))
     peaks: list[int] = []
 
     def cold() -> Timing:
+        """No output tree and no cache: everything is built."""
         shutil.rmtree(project / "out", ignore_errors=True)
+        shutil.rmtree(project / ".kgen-cache", ignore_errors=True)
+        configure(None)
         timing, peak, _ = run([kgen, "build"], cwd=project)
         peaks.append(peak)
         return timing
 
+    said: dict[str, tuple[int, int]] = {}
+
     def one_spec() -> Timing:
         changed.write_text(original + f"# edit {next(flip)}\n", encoding="utf-8")
         timing = run([kgen, "build"], cwd=project)[0]
-        past = time.time() - 60  # as if a person had edited it a while before the next build
-        os.utime(changed, (past, past))
+        said["one spec changed"] = BUILT[f"{kgen} build"]
+        settle(changed)  # as if a person had edited it a while before the next build
+        return timing
+
+    def config_change() -> Timing:
+        """One integration's setting flips: that integration is built again."""
+        configure("11m" if next(flip) % 2 else "12m")
+        timing = run([kgen, "build"], cwd=project)[0]
+        said["kgen.yaml change"] = BUILT[f"{kgen} build"]
         return timing
 
     steps = {
         "cold": cold,
         "no-op": lambda: run([kgen, "build"], cwd=project)[0],
         "one spec changed": one_spec,
+        "kgen.yaml change": config_change,
     }
     results = rounds(steps, runs, warm_up=False)
     shutil.rmtree(project)
-    return results, statistics.median(peaks) / 1024
+    return results, statistics.median(peaks) / 1024, said
+
+
+def settle(path: Path) -> None:
+    past = time.time() - 60
+    os.utime(path, (past, past))
 
 
 def main() -> None:
@@ -170,15 +217,20 @@ def main() -> None:
         if sizes:
             print(f"synthetic integrations, seven targets, median of {args.curve_runs} rounds: "
                   "wall-clock (CPU) seconds")
+            print("  cold: no output tree and no cache; one spec changed and kgen.yaml change "
+                  "(one integration's setting): [integrations built/taken from the cache]")
             print(f"  {'N':>5} {'cold':>15} {'ms/integration':>15} {'no-op':>13} "
-                  f"{'one spec changed':>17} {'peak MiB':>9}")
+                  f"{'one spec changed':>26} {'kgen.yaml change':>26} {'peak MiB':>9}")
         for size in sizes:
-            r, peak = curve(size, args.curve_runs, kgen, tmp)
-            cold, noop, changed = r["cold"], r["no-op"], r["one spec changed"]
+            r, peak, said = curve(size, args.curve_runs, kgen, tmp)
+            cold, noop = r["cold"], r["no-op"]
+            changes = [f"{r[step].wall:6.2f} ({r[step].cpu:5.2f}) "
+                       f"[{said[step][0]}/{said[step][1]}]".rjust(26)
+                       for step in ("one spec changed", "kgen.yaml change")]
             print(f"  {size:>5} {cold.wall:7.2f} ({cold.cpu:5.2f}) "
                   f"{cold.wall / size * 1000:6.1f} ({cold.cpu / size * 1000:5.1f}) "
-                  f"{noop.wall:5.2f} ({noop.cpu:5.2f}) "
-                  f"{changed.wall:8.2f} ({changed.cpu:6.2f}) {peak:9.0f}", flush=True)
+                  f"{noop.wall:5.2f} ({noop.cpu:5.2f}) {' '.join(changes)} {peak:9.0f}",
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -11,17 +11,21 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator import checks, loader, overlay
 from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
 from generator.model import Integration, Location
-from generator.output import OutputError, with_manifest
+from generator.model.base import display_path
+from generator.output import OutputError, Sink, with_manifest
 from generator.project import CODE, IntegrationSettings, Project
 from generator.promql import PromQLError
 from generator.scoping import Scoped
 from generator.targets import DEFAULT_TARGETS, renderer
+
+if TYPE_CHECKING:
+    from generator.unitcache import UnitCache
 
 
 @dataclass
@@ -186,3 +190,151 @@ def build_project(project: Project) -> dict[str, bytes]:
 def load_specs(project: Project) -> list[Spec]:
     """The project's specs, configured and with its settings laid over them."""
     return run(project, until="cluster-label").specs
+
+
+@dataclass
+class _Streamed:
+    """What `stream` keeps while it goes: findings and summaries, never a spec or a file."""
+
+    loading: list[Finding] = field(default_factory=list)
+    """What loading each spec found, in spec order (notes of the cached ones included)."""
+    load_failed: bool = False
+    settings: list[Finding] = field(default_factory=list)
+    units: list[checks.UnitChecks] = field(default_factory=list)
+    unparsed: list[Finding] = field(default_factory=list)
+    refused: list[Finding] = field(default_factory=list)
+    clash: OutputError | None = None
+    held_back: list[tuple[str, Path]] = field(default_factory=list)
+    """Integrations not rendered because the build had an error when they were checked."""
+
+    checks_failed: bool = False
+
+    def add(self, unit: checks.UnitChecks) -> None:
+        self.units.append(unit)
+        self.checks_failed = self.checks_failed or unit.errors
+
+    @property
+    def failing(self) -> bool:
+        """Whether the build already has an error that means it writes nothing."""
+        return bool(self.load_failed or self.settings or self.unparsed or self.clash
+                    or self.checks_failed)
+
+
+def stream(project: Project, sink: Sink, cache: UnitCache | None = None) -> tuple[int, int]:
+    """Build the project integration by integration into `sink`: each one is loaded, laid
+    over with the settings, scoped, checked and rendered before the next is loaded, and only
+    its findings and the summaries the checks across integrations read are kept; one the
+    cache holds is taken from it (its files from the current tree) without being loaded.
+    Then the checks across integrations run on the summaries.
+
+    Returns how many integrations were built and how many taken from the cache. Raises
+    SpecError with exactly the errors `build_project` reports (then the sink holds a partial
+    tree: discard it), or OutputError for two targets writing one path."""
+    units = loader.units(project.specs_dir)
+    names = {name for name, _ in units}
+    missing = [Finding.at(project.locate("integrations", name), Level.ERROR, CODE,
+                          f"integrations.{name}: no spec named {name} in {project.specs_dir}")
+               for name in project.integrations if name not in names]
+    state = _Streamed()
+    cached = 0
+    if cache is not None:
+        cache.start(units)
+    for name, path in units:
+        looked = cache.lookup(name) if cache is not None else None
+        entry = looked.entry if looked is not None else None
+        if entry is not None and (state.failing or sink.reuse(entry.files)):
+            unit = checks.UnitChecks.from_json(entry.checks)
+            state.loading += unit.notes
+            state.add(unit)
+            if cache is not None and looked is not None:
+                cache.keep(looked, entry)
+            cached += 1
+            continue
+        made = _stream_one(project, name, path, state, sink)
+        if made is not None and cache is not None and looked is not None:
+            cache.keep(looked, cache.entry(looked, loader.imported_files(project.specs_dir), made,
+                                           state.units[-1].as_json()))
+    if state.load_failed:
+        raise SpecError(state.loading)
+    if missing or state.settings:
+        raise SpecError(missing + state.settings)
+    findings = checks.combine(state.units)
+    errors = [f for f in findings if f.level is Level.ERROR] or state.unparsed
+    if errors:
+        raise SpecError(errors)
+    if state.clash is not None:
+        raise state.clash
+    for name, path in state.held_back:  # held back for an error another spec suppressed
+        again = _Streamed()
+        _stream_one(project, name, path, again, sink, held_back=True)
+        state.refused += again.refused
+        if again.clash is not None:
+            raise again.clash
+    if state.refused:
+        raise SpecError([f for f in sorted(findings + state.refused) if f.level is Level.ERROR])
+    return len(units) - cached, cached
+
+
+def _stream_one(project: Project, name: str, path: Path, state: _Streamed, sink: Sink,
+                held_back: bool = False) -> dict[str, str] | None:
+    """One integration through every stage into `state` and `sink`: the files it made (path ->
+    sha256), or None when it has a finding that keeps it out of the cache or was not
+    rendered. An integration is held back from rendering (in `state.held_back`) while the
+    build has an error, its own included: the build fails, unless another integration
+    suppresses that error; then it is built again, `held_back`, and rendered."""
+    settings = project.integrations.get(name)
+    spec, found = loader.load_unit(
+        name, path, project.specs_dir, dict(settings.config) if settings else {},
+        lambda n, loc: project.locate("integrations", n, "config", *loc))
+    state.loading += found
+    if spec is None:
+        state.load_failed = True
+        return None
+    if state.load_failed:
+        return None
+    laid, found = overlay.apply(spec.integration, project)
+    state.settings += found
+    if found or state.settings:
+        return None
+    if project.cluster_label:
+        laid = overlay.keep_cluster_label(laid, project.cluster_label)
+    spec = dataclasses.replace(spec, integration=laid)
+    try:
+        item: Scoped | None = Scoped.of(spec)
+    except PromQLError as error:
+        item = None
+        state.unparsed.append(Finding(spec.source, 1, Level.ERROR, "KG101",
+                                      f"{spec.name}: a query does not parse: {error}"))
+    unit = checks.of_unit(spec, item, project.targets)
+    failing = state.failing
+    state.add(unit)
+    if item is None:
+        return None
+    if (failing or unit.errors) and not held_back:
+        state.held_back.append((name, path))
+        return None
+    made: dict[str, str] = {}
+    refused = False
+    for target in project.targets:  # imported on first use: none when all come from the cache
+        try:
+            files = renderer(target)(item, project)
+        except SpecError as error:
+            state.refused += error.findings
+            refused = True
+            continue
+        try:
+            made.update((file, sink.add(file, data)) for file, data in files.items())
+        except OutputError as error:
+            state.clash = error
+            return None
+    cacheable = not (refused or held_back) and all(f.path != _config_path(project)
+                                                   for f in _all(unit))
+    return made if cacheable else None
+
+
+def _all(unit: checks.UnitChecks) -> list[Finding]:
+    return [*unit.notes, *unit.syntax, *unit.findings, *unit.target]
+
+
+def _config_path(project: Project) -> str:
+    return display_path(str(project.source)) if project.source is not None else ""

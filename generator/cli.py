@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from generator.findings import Finding
     from generator.live.client import Connection
     from generator.loader import Spec
+    from generator.output import Drift
     from generator.project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -186,36 +187,58 @@ def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
         for tree, count in unchanged:
             click.echo(f"{tree} is up to date ({count} files; no input changed)", err=True)
         return
-    from generator.build import build_project
+    from generator.build import stream
     from generator.findings import SpecError
-    from generator.output import OutputError, write_tree
+    from generator.output import DriftCheck, OutputError, Staging
+    from generator.unitcache import UnitCache
 
     if all_profiles and (profile or out_dir):
         raise click.UsageError("--all-profiles builds every tree; drop --profile and --out")
+    stagings: dict[str | None, Staging] = {}
     try:
         projects = _projects(config_path, profile, specs_dir, out_dir, all_profiles)
         _one_tree_each(projects)
-        builds, findings = {}, []
-        for name, project in projects.items():  # every tree is built before any is written
+        checks: dict[str | None, DriftCheck] = {}
+        caches, findings, counts = [], [], {}
+        for name, project in projects.items():  # every tree is staged before any is written
+            cache = UnitCache(project, read=fastpath.enabled())
+            sink: DriftCheck | Staging
+            if check:
+                sink = checks[name] = DriftCheck(project.out_dir)
+            else:
+                sink = stagings[name] = Staging(project.out_dir)
             try:
-                builds[name] = build_project(project)
+                counts[name] = stream(project, sink, cache)
+                caches.append(cache)
             except SpecError as error:
                 findings += [f for f in error.findings if f not in findings]
         if findings:
             raise SpecError(findings)
         if check:
-            fresh = [_show_drift(projects[name].out_dir, files, name)
-                     for name, files in builds.items()]
+            fresh = [_show_drift(projects[name].out_dir, sink.finish(), name)
+                     for name, sink in checks.items()]
+            if all(fresh):
+                for cache in caches:
+                    cache.save(started_ns)
             sys.exit(0 if all(fresh) else 1)
-        for name, files in builds.items():
-            done = write_tree(projects[name].out_dir, files)
-            click.echo(f"{projects[name].out_dir}: {done}", err=True)
+        done = {name: staging.finish() for name, staging in stagings.items()}
+        for name, staging in stagings.items():
+            staging.swap()
+            built, cached = counts[name]
+            click.echo(f"{projects[name].out_dir}: built {built} integration(s), "
+                       f"{cached} from the cache", err=True)
+            click.echo(f"{projects[name].out_dir}: {done[name]}", err=True)
+        for cache in caches:
+            cache.save(started_ns)
         fastpath.record(invocation, [(p.specs_dir, p.out_dir) for p in projects.values()],
                         started_ns)
     except SpecError as error:
         _report(error)
     except (OutputError, OSError) as error:
         _fail(error)
+    finally:
+        for staging in stagings.values():
+            staging.discard()
 
 
 def _one_tree_each(projects: dict[str | None, Project]) -> None:
@@ -249,25 +272,27 @@ def _fail(error: Exception) -> NoReturn:
 def diff(config_path: Path | None, profile: str | None, specs_dir: Path | None,
          out_dir: Path | None) -> None:
     """Show how the output directory differs from the specs; write nothing, exit 0."""
-    from generator.build import build_project
+    from generator import fastpath
+    from generator.build import stream
     from generator.findings import SpecError
+    from generator.output import DriftCheck, OutputError
+    from generator.unitcache import UnitCache
 
     try:
         project = _project(config_path, profile, specs_dir, out_dir)
-        _show_drift(project.out_dir, build_project(project), profile)
+        compared = DriftCheck(project.out_dir)
+        stream(project, compared, UnitCache(project, read=fastpath.enabled()))
+        _show_drift(project.out_dir, compared.finish(), profile)
     except SpecError as error:
         _report(error)
-    except OSError as error:
+    except (OutputError, OSError) as error:
         _fail(error)
 
 
-def _show_drift(out_dir: Path, files: dict[str, bytes], profile: str | None) -> bool:
-    """Print how out_dir differs from `files`; True when it does not."""
-    from generator.output import drift
-
-    stale = drift(out_dir, files)
+def _show_drift(out_dir: Path, stale: Drift, profile: str | None) -> bool:
+    """Print how out_dir differs from what the build makes; True when it does not."""
     if stale.clean:
-        click.echo(f"{out_dir} is up to date ({len(files)} files)", err=True)
+        click.echo(f"{out_dir} is up to date ({stale.files} files)", err=True)
         return True
     click.echo(stale.diff, nl=False)
     for label, paths in (("stale", stale.stale), ("missing", stale.missing),

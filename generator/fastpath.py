@@ -62,20 +62,26 @@ class Invocation:
         return [os.path.join(self.cwd, "kgen.yaml"), os.path.join(self.cwd, "pyproject.toml")]
 
 
+def enabled() -> bool:
+    """Whether kgen may trust what it recorded (`KGEN_NO_FASTPATH` unset): the no-op check and
+    the unit cache."""
+    return not os.environ.get(DISABLE)
+
+
 def up_to_date(invocation: Invocation) -> list[tuple[str, int]] | None:
     """Each output tree and its file count when the last build's record still holds; else None."""
-    if os.environ.get(DISABLE):
+    if not enabled():
         return None
     try:
         record = json.loads(invocation.record_path().read_bytes())
         if record["format"] != FORMAT or record["invocation"] != asdict(invocation):
             return None
-        if record["interpreter"] != _interpreter() or record["config"] != _files(
+        if record["interpreter"] != interpreter() or record["config"] != _files(
                 invocation.config_files()):
             return None
         if any(_tree(Path(root)) != listing for root, listing in record["sources"].items()):
             return None
-        if any(_signature(path) != signature for path, signature in record["modules"].items()):
+        if any(signature(path) != stat for path, stat in record["modules"].items()):
             return None
         return [(_shown(out), _verified(Path(out), digest))
                 for out, digest in record["outputs"].items()]
@@ -90,7 +96,7 @@ def _verified(out_dir: Path, manifest_sha256: str) -> int:
         raise ValueError(f"{out_dir / MANIFEST} changed")
     files: dict[str, str] = json.loads(data)["files"]
     for path, digest in files.items():
-        if _sha256(out_dir / path) != digest:
+        if sha256_file(out_dir / path) != digest:
             raise ValueError(f"{out_dir / path} changed")
     return len(files) + 1
 
@@ -102,27 +108,39 @@ def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: i
         roots = sorted({os.path.abspath(specs) for specs, _ in trees} | {str(PACKAGE_DIR)})
         inputs = [*invocation.config_files()]
         sources = {root: _tree(Path(root), inputs) for root in roots}
-        if any(_mtime_ns(file) >= started_ns - RACY_NS for file in inputs):
+        if any(mtime_ns(file) >= started_ns - RACY_NS for file in inputs):
             path.unlink(missing_ok=True)
             return
-        outputs = {os.path.abspath(out): _sha256(out / MANIFEST) for _, out in trees}
+        outputs = {os.path.abspath(out): sha256_file(out / MANIFEST) for _, out in trees}
         content = {
             "format": FORMAT,
             "invocation": asdict(invocation),
-            "interpreter": _interpreter(),
+            "interpreter": interpreter(),
             "config": _files(invocation.config_files()),
             "sources": sources,
-            "modules": _modules(roots),
+            "modules": modules(roots),
             "outputs": outputs,
         }
-        path.parent.mkdir(exist_ok=True)
-        (path.parent / ".gitignore").write_text("# kgen's build records; never commit\n*\n",
-                                                encoding="utf-8")
-        staged = path.with_suffix(".tmp")
-        staged.write_text(json.dumps(content, sort_keys=True), encoding="utf-8")
-        os.replace(staged, path)
+        write_record(path, json.dumps(content, sort_keys=True))
     except OSError:
         path.unlink(missing_ok=True)
+
+
+def write_record(path: Path, text: str) -> None:
+    """Write a record into the cache directory (made, and ignored by git, on first use) in one
+    atomic step."""
+    path.parent.mkdir(exist_ok=True)
+    (path.parent / ".gitignore").write_text("# kgen's build records; never commit\n*\n",
+                                            encoding="utf-8")
+    staged = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    staged.write_text(text, encoding="utf-8")
+    os.replace(staged, path)
+
+
+def package_digest() -> str:
+    """sha256 over every file of kgen's package (code, templates, schemas)."""
+    listing = _tree(PACKAGE_DIR)
+    return hashlib.sha256(json.dumps(listing, sort_keys=True).encode()).hexdigest()
 
 
 def _shown(path: str) -> str:
@@ -131,7 +149,7 @@ def _shown(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
-def _interpreter() -> dict[str, Any]:
+def interpreter() -> dict[str, Any]:
     """The interpreter and kgen's installed distribution(s), as far as they shape a build."""
     dists = {}
     for entry in sys.path:
@@ -141,14 +159,14 @@ def _interpreter() -> dict[str, Any]:
         except OSError:
             continue
         for name in names:
-            dists[os.path.join(entry, name)] = _sha256(Path(entry, name, "METADATA"))
+            dists[os.path.join(entry, name)] = sha256_file(Path(entry, name, "METADATA"))
     return {"version": sys.version, "executable": sys.executable, "prefix": sys.prefix,
             "kgen": dists}
 
 
 def _files(paths: list[str]) -> dict[str, str | None]:
     """sha256 of each file; None for one that does not exist."""
-    return {path: _sha256(Path(path)) if os.path.exists(path) else None for path in paths}
+    return {path: sha256_file(Path(path)) if os.path.exists(path) else None for path in paths}
 
 
 def _tree(root: Path, seen: list[str] | None = None) -> dict[str, str]:
@@ -160,26 +178,26 @@ def _tree(root: Path, seen: list[str] | None = None) -> dict[str, str]:
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             full = os.path.join(directory, name)
-            listing[os.path.relpath(full, root)] = _sha256(Path(full))
+            listing[os.path.relpath(full, root)] = sha256_file(Path(full))
             if seen is not None:
                 seen.append(full)
     return listing
 
 
-def _modules(hashed_roots: list[str]) -> dict[str, list[int]]:
+def modules(hashed_roots: list[str]) -> dict[str, list[int]]:
     """Size and mtime of the file behind every imported module outside the hashed roots."""
     found = {}
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
         if not isinstance(path, str) or any(path.startswith(r + os.sep) for r in hashed_roots):
             continue
-        signature = _signature(path)
-        if signature is not None:
-            found[path] = signature
+        stat = signature(path)
+        if stat is not None:
+            found[path] = stat
     return found
 
 
-def _signature(path: str) -> list[int] | None:
+def signature(path: str) -> list[int] | None:
     try:
         stat = os.stat(path)
     except OSError:
@@ -187,12 +205,12 @@ def _signature(path: str) -> list[int] | None:
     return [stat.st_size, stat.st_mtime_ns]
 
 
-def _mtime_ns(path: str) -> int:
+def mtime_ns(path: str) -> int:
     try:
         return os.stat(path).st_mtime_ns
     except OSError:
         return 0
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

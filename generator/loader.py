@@ -88,6 +88,20 @@ def load(
     A config value the spec's Config model rejects is reported where `origin` says it was
     written (the project config), else at the spec.
     """
+    specs: list[Spec] = []
+    findings: list[Finding] = []
+    for name, path in units(specs_dir):
+        spec, found = load_unit(name, path, specs_dir, (values or {}).get(name, {}), origin)
+        specs += [spec] if spec is not None else []
+        findings += found
+    if any(f.level is Level.ERROR for f in findings):
+        raise SpecError(findings)
+    return specs
+
+
+def units(specs_dir: Path) -> list[tuple[str, Path]]:
+    """The spec modules below specs_dir, by name, ready to load one by one; SpecError when the
+    directory is missing, empty or holds specs kgen would skip or mix up."""
     shown = display_path(str(specs_dir))
     if not specs_dir.is_dir():
         raise SpecError([Finding(shown, 0, Level.ERROR, "KG001", "specs directory not found")])
@@ -100,19 +114,34 @@ def load(
                                  "no specs here (a spec is NAME.py or NAME/__init__.py); "
                                  "refusing to build nothing")])
     _fresh_package(specs_dir)
-    specs: list[Spec] = []
-    findings: list[Finding] = []
-    for name, path in found:
-        try:
-            with _captured(name, path, specs_dir) as printed:
-                spec = _load_one(name, path, specs_dir, (values or {}).get(name, {}), origin)
-            specs.append(dataclasses.replace(spec, notes=tuple(printed)))
-        except SpecError as error:
-            findings.extend(error.findings)
-        findings.extend(printed)
-    if any(f.level is Level.ERROR for f in findings):
-        raise SpecError(findings)
-    return specs
+    return found
+
+
+def load_unit(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
+              origin: ConfigOrigin | None) -> tuple[Spec | None, list[Finding]]:
+    """One spec, imported afresh (no module of another spec's import is shared with it, so
+    what it builds depends on its own files only), and what loading it found: its errors (then
+    no spec), then what it printed (also kept as the spec's notes)."""
+    for module in [m for m in sys.modules if m.startswith(PACKAGE + ".")]:
+        del sys.modules[module]
+    package = sys.modules.get(PACKAGE)
+    for attribute in [a for a in vars(package) if not a.startswith("__")] if package else []:
+        delattr(package, attribute)  # the spec package held on to every spec loaded before
+    try:
+        with _captured(name, path, specs_dir) as printed:
+            spec = _load_one(name, path, specs_dir, values, origin)
+    except SpecError as error:
+        return None, [*error.findings, *printed]
+    return dataclasses.replace(spec, notes=tuple(printed)), list(printed)
+
+
+def imported_files(specs_dir: Path) -> list[str]:
+    """The file of every imported module below specs_dir: since the last `load_unit`, its own
+    modules and the helpers and other specs it imported (plus any module a spec imported
+    from there outside the spec package, which stays imported)."""
+    root = str(specs_dir.resolve()) + os.sep
+    found = (getattr(module, "__file__", None) for module in list(sys.modules.values()))
+    return sorted({path for path in found if isinstance(path, str) and path.startswith(root)})
 
 
 def _unusable(specs_dir: Path, found: list[tuple[str, Path]]) -> list[Finding]:

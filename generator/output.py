@@ -11,6 +11,7 @@ through (its target is replaced); one that is a file or has no write permission 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import difflib
@@ -20,8 +21,10 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 MANIFEST = "kgen-manifest.json"
 STAGING = ".kgen-staging-"
@@ -45,19 +48,35 @@ class Written:
 
 def with_manifest(files: dict[str, bytes]) -> dict[str, bytes]:
     """The files plus the manifest that records them (paths and sha256), in a stable order."""
-    listing = {path: hashlib.sha256(data).hexdigest() for path, data in sorted(files.items())}
-    manifest = {"generator": "kgen", "files": listing}
-    data = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    return {**files, MANIFEST: data}
+    return {**files, MANIFEST: manifest({path: _digest(data) for path, data in files.items()})}
+
+
+def manifest(hashes: Mapping[str, str]) -> bytes:
+    """The manifest of files with these sha256 digests."""
+    listing = dict(sorted(hashes.items()))
+    return (json.dumps({"generator": "kgen", "files": listing}, indent=2, sort_keys=True)
+            + "\n").encode("utf-8")
 
 
 def owned_files(out_dir: Path) -> set[str]:
     """The files the last build recorded as its own (none when there is no manifest)."""
     try:
-        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return {str(path) for path in manifest["files"]} | {MANIFEST}
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {str(path) for path in data["files"]} | {MANIFEST}
     except (OSError, ValueError, KeyError, TypeError):
         return set()
+
+
+class Sink(Protocol):
+    """Where a build puts its files, one by one: a staging tree, or a comparison with the tree
+    on disk. Each path comes once; the manifest is the sink's own."""
+
+    def add(self, path: str, data: bytes) -> str:
+        """A file the build made; its sha256."""
+
+    def reuse(self, files: Mapping[str, str]) -> bool:
+        """Files (path -> sha256) a build made before, taken as they are in the current tree
+        when it holds every one of them with that digest; False (nothing taken) otherwise."""
 
 
 @dataclass
@@ -68,32 +87,61 @@ class Drift:
     missing: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     diff: str = ""
+    files: int = 0
+    """How many files the build makes, the manifest included."""
 
     @property
     def clean(self) -> bool:
         return not (self.stale or self.missing or self.extra)
 
 
+class DriftCheck:
+    """A sink that compares each file with the tree on disk and never writes."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.hashes: dict[str, str] = {}
+        self._stale: list[str] = []
+        self._missing: list[str] = []
+        self._chunks: dict[str, str] = {}
+
+    def add(self, path: str, data: bytes) -> str:
+        digest = _claim(self.hashes, path, data)
+        target = self.out_dir / path
+        if not target.is_file():
+            self._missing.append(path)
+            self._chunks[path] = _diff(path, b"", data)
+            return digest
+        current = target.read_bytes()
+        if current != data:
+            self._stale.append(path)
+            self._chunks[path] = _diff(path, current, data)
+        return digest
+
+    def reuse(self, files: Mapping[str, str]) -> bool:
+        if any(path in self.hashes or not _holds_digest(self.out_dir / path, digest)
+               for path, digest in files.items()):
+            return False
+        self.hashes.update(files)
+        return True
+
+    def finish(self) -> Drift:
+        self.add(MANIFEST, manifest(self.hashes))
+        extra = [path for path in sorted(owned_files(self.out_dir) - set(self.hashes))
+                 if (self.out_dir / path).is_file()]
+        chunks = [self._chunks[path] for path in sorted(self._chunks)]
+        chunks += [_diff(path, (self.out_dir / path).read_bytes(), b"") for path in extra]
+        return Drift(sorted(self._stale), sorted(self._missing), extra, "".join(chunks),
+                     len(self.hashes))
+
+
 def drift(out_dir: Path, files: dict[str, bytes]) -> Drift:
     """Compare the tree on disk with the files a build would write; never writes."""
-    result = Drift()
-    chunks: list[str] = []
-    for path in sorted(files):
-        target = out_dir / path
-        if not target.is_file():
-            result.missing.append(path)
-            chunks.append(_diff(path, b"", files[path]))
-            continue
-        current = target.read_bytes()
-        if current != files[path]:
-            result.stale.append(path)
-            chunks.append(_diff(path, current, files[path]))
-    for path in sorted(owned_files(out_dir) - set(files)):
-        if (out_dir / path).is_file():
-            result.extra.append(path)
-            chunks.append(_diff(path, (out_dir / path).read_bytes(), b""))
-    result.diff = "".join(chunks)
-    return result
+    check = DriftCheck(out_dir)
+    for path, data in sorted(files.items()):
+        if path != MANIFEST:
+            check.add(path, data)
+    return check.finish()
 
 
 def _diff(path: str, old: bytes, new: bytes) -> str:
@@ -108,15 +156,158 @@ def _diff(path: str, old: bytes, new: bytes) -> str:
     return text
 
 
+class Staging:
+    """A sink that writes the new tree file by file into a staging directory beside out_dir;
+    `finish` completes it (manifest, kgen's old files left out, foreign files kept) and `swap`
+    puts it in place in one atomic exchange, or `discard` drops it. out_dir is not touched
+    before `swap`. A file the current tree holds byte for byte is hard-linked, so it keeps its
+    mtime; a build that changes nothing writes nothing.
+
+    Problems with out_dir itself (a file, read-only, a foreign file where kgen writes) are
+    raised by `finish`, so a spec error found meanwhile is reported first."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.hashes: dict[str, str] = {}
+        self._written = 0
+        self._kept: list[str] = []
+        """Files the current tree holds as they should be: linked in by `finish`."""
+        self._clashes: list[str] = []
+        self._staging: Path | None = None
+        self._problem: OutputError | None = None
+        self._tree = out_dir
+        self._owned: set[str] = set()
+        self._foreign: set[str] = set()
+        try:
+            self._tree = _target(out_dir)
+            if self._tree.parent.is_dir():
+                remove_stale_staging(self._tree.parent)
+            self._owned = owned_files(self._tree)
+            self._foreign = _foreign_files(self._tree, self._owned)
+        except OutputError as error:
+            self._problem = error
+        except (OSError, RuntimeError) as error:
+            self._problem = _output_error(error, out_dir)
+
+    def add(self, path: str, data: bytes) -> str:
+        digest = _claim(self.hashes, path, data)
+        if self._problem is not None:
+            return digest
+        if path in self._foreign:
+            self._clashes.append(path)
+            return digest
+        with self._failing():
+            if _holds(self._tree / path, data):
+                self._kept.append(path)
+            else:
+                target = self._dir() / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                self._written += 1
+        return digest
+
+    def reuse(self, files: Mapping[str, str]) -> bool:
+        if self._problem is not None or any(
+                path in self.hashes or path in self._foreign or path not in self._owned
+                or not _holds_digest(self._tree / path, digest)
+                for path, digest in files.items()):
+            return False
+        self.hashes.update(files)
+        self._kept += files
+        return True
+
+    def finish(self) -> Written:
+        """Complete the staged tree; what swapping it in will do."""
+        if self._problem is not None:
+            raise self._problem
+        if self._clashes:
+            raise OutputError(f"{self._tree / sorted(self._clashes)[0]} was not generated by "
+                              "kgen; move it away so kgen can write it")
+        self.add(MANIFEST, manifest(self.hashes))
+        removed = [path for path in sorted(self._owned - set(self.hashes))
+                   if (self._tree / path).is_file()]
+        done = Written(self._written, len(removed), len(self._kept))
+        if not done.written and not done.removed:
+            self.discard()
+            return done
+        with self._failing():
+            for path in sorted(self._foreign) + self._kept:
+                _place(self._dir() / path, source=self._tree / path)
+        return done
+
+    def swap(self) -> None:
+        """Put the staged tree in place of out_dir (nothing when it would change nothing)."""
+        if self._staging is None:
+            return
+        try:
+            with self._failing():
+                os.chmod(self._staging, 0o755)
+                if self._tree.exists():
+                    _exchange(self._staging, self._tree)
+                else:
+                    os.rename(self._staging, self._tree)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+
+    def _dir(self) -> Path:
+        if self._staging is None:
+            self._tree.parent.mkdir(parents=True, exist_ok=True)
+            self._staging = Path(tempfile.mkdtemp(
+                prefix=f"{STAGING}{os.getpid()}-{self._tree.name}-", dir=self._tree.parent))
+        return self._staging
+
+    @contextlib.contextmanager
+    def _failing(self) -> Iterator[None]:
+        """OS errors as one OutputError naming the path."""
+        try:
+            yield
+        except (OSError, RuntimeError) as error:
+            raise _output_error(error, self.out_dir) from None
+
+
 def write_tree(out_dir: Path, files: dict[str, bytes]) -> Written:
     """Make out_dir hold exactly `files` plus whatever kgen does not own, atomically."""
+    staging = Staging(out_dir)
     try:
-        return _write_tree(_target(out_dir), files)
-    except OSError as error:
-        where = error.filename or out_dir
-        raise OutputError(f"{where}: {error.strerror or error}") from None
-    except RuntimeError as error:  # a symlink loop
-        raise OutputError(f"{out_dir}: {error}") from None
+        for path, data in sorted(files.items()):
+            if path != MANIFEST:
+                staging.add(path, data)
+        done = staging.finish()
+        staging.swap()
+    finally:
+        staging.discard()
+    return done
+
+
+def _claim(hashes: dict[str, str], path: str, data: bytes) -> str:
+    if path in hashes:
+        raise OutputError(f"two targets both produce {path}")
+    hashes[path] = digest = _digest(data)
+    return digest
+
+
+def _output_error(error: OSError | RuntimeError, out_dir: Path) -> OutputError:
+    if isinstance(error, OSError):
+        return OutputError(f"{error.filename or out_dir}: {error.strerror or error}")
+    return OutputError(f"{out_dir}: {error}")  # a symlink loop
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _holds_digest(path: Path, digest: str) -> bool:
+    """Whether the regular file at path has this sha256."""
+    try:
+        return (path.is_file() and not path.is_symlink()
+                and _digest(path.read_bytes()) == digest)
+    except OSError:
+        return False
 
 
 def _target(out_dir: Path) -> Path:
@@ -131,42 +322,6 @@ def _target(out_dir: Path) -> Path:
     if target.is_dir() and not target.stat().st_mode & 0o222:
         raise OutputError(f"{out_dir} is read-only; make it writable or choose another --out")
     return target
-
-
-def _write_tree(out_dir: Path, files: dict[str, bytes]) -> Written:
-    if out_dir.parent.is_dir():
-        remove_stale_staging(out_dir.parent)
-    owned = owned_files(out_dir)
-    foreign = _foreign_files(out_dir, owned)
-    clashes = sorted(set(files) & foreign)
-    if clashes:
-        raise OutputError(
-            f"{out_dir / clashes[0]} was not generated by kgen; move it away so kgen can write it"
-        )
-    unchanged = {path for path, data in files.items() if _holds(out_dir / path, data)}
-    removed = [path for path in sorted(owned - set(files)) if (out_dir / path).is_file()]
-    done = Written(len(files) - len(unchanged), len(removed), len(unchanged))
-    if not done.written and not done.removed:
-        return done
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-{out_dir.name}-",
-                                    dir=out_dir.parent))
-    try:
-        for path in sorted(foreign | unchanged):
-            _place(staging / path, source=out_dir / path)
-        for path, data in sorted(files.items()):
-            if path not in unchanged:
-                target = staging / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-        os.chmod(staging, 0o755)
-        if out_dir.exists():
-            _exchange(staging, out_dir)
-        else:
-            os.rename(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return done
 
 
 def _holds(path: Path, data: bytes) -> bool:
@@ -205,11 +360,13 @@ def _foreign_files(out_dir: Path, owned: set[str]) -> set[str]:
     if not out_dir.is_dir():
         return set()
     found = set()
-    for path in out_dir.rglob("*"):
-        if path.is_file() or path.is_symlink():
-            relative = path.relative_to(out_dir).as_posix()
-            if relative not in owned:
-                found.add(relative)
+    for directory, dirs, files in os.walk(out_dir):
+        relative = os.path.relpath(directory, out_dir)
+        names = files + [d for d in dirs if os.path.islink(os.path.join(directory, d))]
+        for name in names:
+            path = name if relative == "." else f"{relative}/{name}"
+            if path not in owned:
+                found.add(path)
     return found
 
 

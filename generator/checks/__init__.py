@@ -7,15 +7,19 @@
   the scoped integrations the target renders.
 
 The Protocols below spell that interface out, and the registries return the modules typed by
-them, so mypy verifies every registered check. Checks see every spec at once, so
-cross-integration rules (unique names) fit the same shape. Every finding can be suppressed by
-the item it is about, with a reason.
+them, so mypy verifies every registered check. A check with a rule across integrations
+(unique names, jobs, uids) is a `CrossCheck`: besides `check(specs)` it splits into what it finds
+in one integration, a JSON-able summary of each and what it finds across the summaries, so
+`kgen build` checks integrations it takes from its cache without loading them (`of_unit` per
+integration, `combine` over all: the same findings as `run`). Every finding can be suppressed
+by the item it is about, with a reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from generator.findings import Finding, Level
 from generator.loader import Spec
@@ -41,6 +45,19 @@ class SpecCheck(Described, Protocol):
     def check(self, specs: list[Spec], /) -> list[Finding]: ...
 
 
+class CrossCheck(SpecCheck, Protocol):
+    """A spec check with a rule across integrations, in parts a build can cache: what it finds
+    in one integration alone (`local`), what it must know of each (`summary`, JSON-able) and
+    what it finds across those summaries, in spec order (`across`). `check(specs)` is `local`
+    of each plus `across` all."""
+
+    def local(self, spec: Spec, /) -> list[Finding]: ...
+
+    def summary(self, spec: Spec, /) -> list[Any]: ...
+
+    def across(self, summaries: Sequence[tuple[str, Sequence[Any]]], /) -> list[Finding]: ...
+
+
 class TargetCheck(Described, Protocol):
     """A check that runs only when its target is on, over the scoped integrations it renders."""
 
@@ -53,6 +70,9 @@ class ProjectCheck(Described, Protocol):
     """A check of the project config, given whether any integration has alerts."""
 
     def check(self, project: Project, alerting: bool, /) -> list[Finding]: ...
+
+
+_SYNTAX = "promql/syntax"
 
 
 def spec_checks() -> tuple[SpecCheck, ...]:
@@ -77,6 +97,13 @@ def spec_checks() -> tuple[SpecCheck, ...]:
     return (promql_syntax, metrics_unknown, metrics_dropped, metrics_unused, promql_rate_type,
             labels, rules_names, rules_annotations, rules_runbook, rules_examples,
             scrape_relabel, scrape_jobs, dashboards)
+
+
+def cross_checks() -> tuple[CrossCheck, ...]:
+    """The spec checks with a rule across integrations (unique names, jobs, uids)."""
+    from generator.checks import dashboards, rules_names, scrape_jobs
+
+    return (rules_names, scrape_jobs, dashboards)
 
 
 def target_checks() -> tuple[TargetCheck, ...]:
@@ -108,37 +135,108 @@ UNSUPPRESSIBLE = {
 """Codes no item can suppress, and why: an item that tries is an error at its line."""
 
 
+@dataclass
+class UnitChecks:
+    """What the checks found in one integration, and what the checks across integrations need
+    to know of it: enough to check a build without loading that integration again."""
+
+    name: str
+    notes: list[Finding]
+    """What loading it printed (KG006)."""
+    syntax: list[Finding]
+    """promql/syntax; when it has an error (here or in any integration) no other check counts."""
+    findings: list[Finding]
+    """The other spec checks', cross checks' `local` part included."""
+    target: list[Finding]
+    suppressed: set[tuple[str, int, str]]
+    summaries: dict[str, list[Any]]
+    """Cross check NAME -> its `summary` of this integration."""
+
+    def as_json(self) -> dict[str, Any]:
+        def rows(findings: list[Finding]) -> list[list[Any]]:
+            return [[f.path, f.line, str(f.level), f.code, f.message, f.metric]
+                    for f in findings]
+
+        return {"name": self.name, "notes": rows(self.notes), "syntax": rows(self.syntax),
+                "findings": rows(self.findings), "target": rows(self.target),
+                "suppressed": sorted(self.suppressed), "summaries": self.summaries}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> UnitChecks:
+        def found(rows: list[list[Any]]) -> list[Finding]:
+            return [Finding(str(p), int(line), Level(level), str(code), str(message), str(m))
+                    for p, line, level, code, message, m in rows]
+
+        return cls(str(data["name"]), found(data["notes"]), found(data["syntax"]),
+                   found(data["findings"]), found(data["target"]),
+                   {(str(p), int(line), str(code)) for p, line, code in data["suppressed"]},
+                   {str(k): list(v) for k, v in data["summaries"].items()})
+
+    @property
+    def errors(self) -> bool:
+        refused = any(code in UNSUPPRESSIBLE for _, _, code in self.suppressed)
+        return refused or any(f.level is Level.ERROR and _kept(f, self.suppressed)
+                              for f in (*self.notes, *self.syntax, *self.findings, *self.target))
+
+
+def of_unit(spec: Spec, item: Scoped | None, targets: Collection[str]) -> UnitChecks:
+    """Every check of one integration: the spec checks (a cross check's `local` part and its
+    `summary`), then, when its queries parse, the checks of the `targets` on over `item`."""
+    cross = {c.NAME: c for c in cross_checks()}
+    unit = UnitChecks(spec.name, list(spec.notes), [], [], [], suppressions([spec]), {})
+    for spec_check in spec_checks():
+        if spec_check.NAME == _SYNTAX:
+            unit.syntax = spec_check.check([spec])
+            if any(f.level is Level.ERROR for f in unit.syntax):
+                return unit
+        elif spec_check.NAME in cross:
+            unit.findings += cross[spec_check.NAME].local(spec)
+            unit.summaries[spec_check.NAME] = cross[spec_check.NAME].summary(spec)
+        else:
+            unit.findings += spec_check.check([spec])
+    if item is not None:
+        for target_check in target_checks():
+            if target_check.TARGET in targets:
+                unit.target += target_check.check([item])
+    return unit
+
+
+def combine(units: Sequence[UnitChecks]) -> list[Finding]:
+    """The findings of a build over these integrations, sorted by file and line, as if every
+    check had seen them all at once: nothing but syntax (and notes) when a query anywhere does
+    not parse; suppressions from any integration apply to all."""
+    findings = [f for unit in units for f in (*unit.notes, *unit.syntax)]
+    unparsed = [f for unit in units for f in unit.syntax if f.level is Level.ERROR]
+    if unparsed:
+        first = min(unparsed)
+        findings.append(Finding(first.path, first.line, Level.INFO, first.code,
+                                "the checks after promql/syntax did not run: they read parsed "
+                                "queries, so fix every KG101 error first"))
+    else:
+        findings += [f for unit in units for f in unit.findings]
+        for cross in cross_checks():
+            findings += cross.across([(unit.name, unit.summaries.get(cross.NAME, []))
+                                      for unit in units])
+        findings += [f for unit in units for f in unit.target]
+    suppressed: set[tuple[str, int, str]] = set().union(*(unit.suppressed for unit in units))
+    findings += [Finding(path, line, Level.ERROR, code,
+                         f"suppressing {code} is refused: {UNSUPPRESSIBLE[code]}")
+                 for path, line, code in sorted(suppressed) if code in UNSUPPRESSIBLE]
+    return sorted(f for f in findings if _kept(f, suppressed))
+
+
+def _kept(finding: Finding, suppressed: set[tuple[str, int, str]]) -> bool:
+    """Whether no suppression hides the finding (a code in UNSUPPRESSIBLE never is hidden)."""
+    return finding.code in UNSUPPRESSIBLE or \
+        (finding.path, finding.line, finding.code) not in suppressed
+
+
 def run(specs: list[Spec], scoped: Sequence[Scoped] = (),
         targets: Collection[str] = ()) -> list[Finding]:
     """Every finding, sorted by file and line, of the checks of the specs and of the `targets`
     on. The checks after promql/syntax run only when every query parses."""
-    findings = [note for spec in specs for note in spec.notes] + _found(specs, scoped, targets)
-    suppressed = suppressions(specs)
-    findings += [Finding(path, line, Level.ERROR, code,
-                         f"suppressing {code} is refused: {UNSUPPRESSIBLE[code]}")
-                 for path, line, code in suppressed if code in UNSUPPRESSIBLE]
-    return sorted(f for f in findings
-                  if f.code in UNSUPPRESSIBLE or (f.path, f.line, f.code) not in suppressed)
-
-
-def _found(specs: list[Spec], scoped: Sequence[Scoped],
-           targets: Collection[str]) -> list[Finding]:
-    """The checks' findings in run order; after a promql/syntax error, none but a note that
-    the later checks did not run (at the first error)."""
-    findings: list[Finding] = []
-    for spec_check in spec_checks():
-        found = spec_check.check(specs)
-        findings += found
-        unparsed = [f for f in found if f.level is Level.ERROR]
-        if spec_check.NAME == "promql/syntax" and unparsed:
-            first = min(unparsed)
-            return [*findings, Finding(first.path, first.line, Level.INFO, first.code,
-                                       "the checks after promql/syntax did not run: they read "
-                                       "parsed queries, so fix every KG101 error first")]
-    for target_check in target_checks():
-        if target_check.TARGET in targets:
-            findings += target_check.check(list(scoped))
-    return findings
+    items = {item.name: item for item in scoped}
+    return combine([of_unit(spec, items.get(spec.name), targets) for spec in specs])
 
 
 def suppressions(specs: list[Spec]) -> set[tuple[str, int, str]]:

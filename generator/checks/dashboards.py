@@ -6,9 +6,14 @@ Panels cannot overlap: a spec gives a panel a size, never a position, and the la
 width (tests/test_dashboard_layout.py proves it for every size the model allows). The model
 bounds the size (1 to 24 wide, at least 1 high), but `model_copy(update=...)` and
 `model_construct` skip that check, and a size past it would overflow or vanish from the grid.
+
+Uniqueness is decided over each integration's `summary` (its uids and lines), so a build can
+check it with the integrations it did not load again.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from generator import conventions
 from generator.documents.dashboard import GRID_WIDTH
@@ -25,21 +30,46 @@ MAX_UID = 40
 
 
 def check(specs: list[Spec]) -> list[Finding]:
+    return [f for spec in specs for f in local(spec)] + across(
+        [(spec.name, summary(spec)) for spec in specs])
+
+
+Board = tuple[str, str | None, int]
+"""(uid, path, line) of a dashboard, in spec order."""
+
+
+def summary(spec: Spec) -> list[Board]:
+    return [(conventions.dashboard_uid(spec.name, board.slug),
+             *((None, 0) if board.location is None else (board.location.path,
+                                                         board.location.line)))
+            for board in spec.integration.dashboards]
+
+
+def across(summaries: Sequence[tuple[str, Sequence[Board]]]) -> list[Finding]:
+    """Dashboard uids used twice, in one integration or in two."""
     findings = []
     seen: dict[str, Location | None] = {}
-    for spec in specs:
-        for board in spec.integration.dashboards:
-            board_uid = conventions.dashboard_uid(spec.name, board.slug)
-            if len(board_uid) > MAX_UID:
-                findings.append(Finding.at(board.location, Level.ERROR, CODE,
-                                           f"dashboard uid {board_uid} is longer than {MAX_UID} "
-                                           f"characters"))
+    for _, boards in summaries:
+        for board_uid, path, line in boards:
+            location = None if path is None else Location(path, line)
             if board_uid in seen:
-                findings.append(Finding.at(board.location, Level.ERROR, CODE,
+                findings.append(Finding.at(location, Level.ERROR, CODE,
                                            f"dashboard uid {board_uid} is already used at "
                                            f"{seen[board_uid]}"))
-            seen.setdefault(board_uid, board.location)
-            findings += _sized_past_the_grid(board)
+            seen.setdefault(board_uid, location)
+    return findings
+
+
+def local(spec: Spec) -> list[Finding]:
+    """Uids over Grafana's length, and panels sized past the grid."""
+    findings = []
+    for board in spec.integration.dashboards:
+        board_uid = conventions.dashboard_uid(spec.name, board.slug)
+        if len(board_uid) > MAX_UID:
+            findings.append(Finding.at(board.location, Level.ERROR, CODE,
+                                       f"dashboard uid {board_uid} is longer than {MAX_UID} "
+                                       f"characters"))
+        findings += _sized_past_the_grid(board)
     return findings
 
 

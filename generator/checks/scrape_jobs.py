@@ -1,10 +1,14 @@
 """Scrape job names are unique across integrations and no secret is written inline: not in a
 field, not in the query string of `metrics_path`, not in a URL parameter a relabel step sets
-(`__param_<name>`)."""
+(`__param_<name>`).
+
+Uniqueness is decided over each integration's `summary` (its job names and lines), so a build
+can check it with the integrations it did not load again."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -36,25 +40,51 @@ def strings(value: Any) -> list[str]:
 
 
 def check(specs: list[Spec]) -> list[Finding]:
+    return [f for spec in specs for f in local(spec)] + across(
+        [(spec.name, summary(spec)) for spec in specs])
+
+
+Job = tuple[str, str | None, int]
+"""(job name, path, line) of a scrape job, in spec order."""
+
+
+def summary(spec: Spec) -> list[Job]:
+    return [(job.job_name, *_place(job.location)) for job in spec.integration.scrape_jobs]
+
+
+def across(summaries: Sequence[tuple[str, Sequence[Job]]]) -> list[Finding]:
+    """Job names defined twice, in one integration or in two."""
     findings = []
     seen: dict[str, Location | None] = {}
-    for spec in specs:
-        for job in spec.integration.scrape_jobs:
-            if job.job_name in seen:
-                findings.append(Finding.at(job.location, Level.ERROR, CODE,
-                                           f"job {job.job_name} is already defined at "
-                                           f"{seen[job.job_name]}"))
-            seen.setdefault(job.job_name, job.location)
-            if any(SECRET.search(text) for text in strings(job.model_dump())):
-                findings.append(Finding.at(job.location, Level.ERROR, CODE,
-                                           f"job {job.job_name} carries an inline secret; "
-                                           f"reference it with a *_file field"))
-            for param in secret_params(job.metrics_path, job.relabel_configs):
-                findings.append(Finding.at(job.location, Level.ERROR, CODE,
-                                           f"job {job.job_name} sends {param} as a URL "
-                                           "parameter, so the secret ships in the output; "
-                                           "use credentials_file or a *_file field"))
+    for _, jobs in summaries:
+        for job_name, path, line in jobs:
+            location = None if path is None else Location(path, line)
+            if job_name in seen:
+                findings.append(Finding.at(location, Level.ERROR, CODE,
+                                           f"job {job_name} is already defined at "
+                                           f"{seen[job_name]}"))
+            seen.setdefault(job_name, location)
     return findings
+
+
+def local(spec: Spec) -> list[Finding]:
+    """Inline secrets in the integration's jobs."""
+    findings = []
+    for job in spec.integration.scrape_jobs:
+        if any(SECRET.search(text) for text in strings(job.model_dump())):
+            findings.append(Finding.at(job.location, Level.ERROR, CODE,
+                                       f"job {job.job_name} carries an inline secret; "
+                                       f"reference it with a *_file field"))
+        for param in secret_params(job.metrics_path, job.relabel_configs):
+            findings.append(Finding.at(job.location, Level.ERROR, CODE,
+                                       f"job {job.job_name} sends {param} as a URL "
+                                       "parameter, so the secret ships in the output; "
+                                       "use credentials_file or a *_file field"))
+    return findings
+
+
+def _place(location: Location | None) -> tuple[str | None, int]:
+    return (None, 0) if location is None else (location.path, location.line)
 
 
 def secret_params(metrics_path: str | None, steps: Any) -> list[str]:
