@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from generator import promql
@@ -89,9 +88,9 @@ def _assertion(rule: Alert | Recording, expect: Fires | Silent | Records,
 
 
 def _selector(metric: str, labels: dict[str, str]) -> str:
-    """`metric{k="v", ...}`, each value quoted as `json.dumps` quotes a string."""
-    return metric + "{" + ", ".join(f"{k}={encode_basestring_ascii(v)}"
-                                    for k, v in labels.items()) + "}"
+    """`metric{k="v", ...}`, each value quoted as PromQL reads it back (not as JSON: promtool
+    refuses the surrogate pairs JSON writes for characters outside the BMP)."""
+    return metric + "{" + ", ".join(f"{k}={promql.quote(v)}" for k, v in labels.items()) + "}"
 
 
 def _series_text(metric: str, labels: dict[str, str]) -> str:

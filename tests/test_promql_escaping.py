@@ -106,9 +106,10 @@ def test_backtick_and_single_quoted_strings_read_as_prometheus_reads_them(writte
 
 
 SELECTOR = (r'job="etcd", namespace=~"kube-.*\\.prod", '
-            r'path="C:\\new\\table", quoted=' + "'say \"hi\"'")
+            r'path="C:\\new\\table", team="☃🚀", quoted=' + "'say \"hi\"'")
 """In kgen.yaml: a regex with escaped dots, a path whose backslashes
-`\\n` and `\\t` follow, a value holding double quotes written single-quoted."""
+`\\n` and `\\t` follow, characters outside the BMP (which JSON's escapes would split into
+surrogates promtool refuses), a value holding double quotes written single-quoted."""
 PATH = "C:\\new\\table"
 
 PROMTOOL_TEST = r"""
@@ -117,13 +118,13 @@ evaluation_interval: 1m
 tests:
   - interval: 1m
     input_series:
-      - series: 'etcd_disk_wal_fsync_duration_seconds_bucket{job="etcd",
+      - series: 'etcd_disk_wal_fsync_duration_seconds_bucket{job="etcd", team="☃🚀",
           namespace="kube-etcd.prod", path="C:\\new\\table", quoted="say \"hi\"", le="+Inf"}'
         values: 0+60x20
-      - series: 'etcd_disk_wal_fsync_duration_seconds_bucket{job="etcd",
+      - series: 'etcd_disk_wal_fsync_duration_seconds_bucket{job="etcd", team="☃🚀",
           namespace="kube-etcd.prod", path="C:\new\table", quoted="say \"hi\"", le="+Inf"}'
         values: 0+60x20
-      - series: 'etcd_disk_wal_fsync_duration_seconds_bucket{job="etcd",
+      - series: 'etcd_disk_wal_fsync_duration_seconds_bucket{job="etcd", team="☃🚀",
           namespace="kube-etcdXprod", path="C:\\new\\table", quoted="say \"hi\"", le="+Inf"}'
         values: 0+60x20
     promql_expr_test:
