@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import promql
+from generator.rule_tests import selector_values
 from tests.support import kgen, temp_project
 
 QUERIES = (
@@ -163,3 +164,17 @@ def test_a_selector_that_needs_escaping_reaches_promtool_as_written(tmp_path: Pa
     assert tested.returncode == 0, tested.stdout + tested.stderr
     examples = kgen(root, "test")
     assert examples.returncode == 0, examples.stdout + examples.stderr
+
+
+@pytest.mark.parametrize(("selector", "given", "chosen"), [
+    (r'pod=~"etcd-\\d+"', {}, {"pod": "etcd-0"}),
+    (r'pod=~`etcd-\d+`', {"pod": "etcd-7"}, {"pod": "etcd-7"}),
+    (r'instance=~".*\\.example\\.com:2379"', {}, {"instance": ".example.com:2379"}),
+    (r'pod=~"etcd-[0-9]+|other", team="a\\b"', {}, {"pod": "etcd-0", "team": "a\\b"}),
+    ('job=~".*etcd.*"', {}, {"job": "etcd"}),
+])
+def test_example_series_get_values_a_selector_with_escapes_selects(
+        selector: str, given: dict[str, str], chosen: dict[str, str]) -> None:
+    """An alert's examples carry a value for each matcher of the integration's selector: one
+    the regex matches, its escapes (`\\d`, `\\.`) read as RE2 reads them."""
+    assert selector_values(selector, given) == chosen
