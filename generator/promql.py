@@ -244,7 +244,6 @@ class _StandIns:
 
 
 _PLAIN_NAME = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*)?")
-_PLAIN_LABEL = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 _ESCAPED_BY_PRETTIFY = str.maketrans("", "", "\n\t\r")
 
 
@@ -271,14 +270,19 @@ def _changed_selector(node: pp.VectorSelector | pp.MatrixSelector) -> str:
 
 def _label(name: str) -> str:
     """A label name as PromQL writes it: quoted unless plain (`"a.b"`)."""
-    return name if _PLAIN_LABEL.fullmatch(name) else quote(name)
+    return name if _plain_label(name) else quote(name)
+
+
+def _plain_label(name: str) -> bool:
+    """Whether the name is `[a-zA-Z_][a-zA-Z0-9_]*`."""
+    return name.isascii() and name.isidentifier()
 
 
 def _prints_plainly(matcher: pp.Matcher) -> bool:
     """Whether prettify prints the matcher as `name op quote(value)`, at that length."""
-    return matcher.name != "__name__" and _PLAIN_LABEL.fullmatch(matcher.name) is not None \
-        and matcher.value.isascii() \
-        and matcher.value.translate(_ESCAPED_BY_PRETTIFY).isprintable()
+    value = matcher.value
+    return matcher.name != "__name__" and _plain_label(matcher.name) and value.isascii() \
+        and (value.isprintable() or value.translate(_ESCAPED_BY_PRETTIFY).isprintable())
 
 
 def scope(expr: str, selector: str, skip_metrics: frozenset[str] = frozenset()) -> str:
