@@ -9,6 +9,11 @@ an aggregation (its `by`/`without`) or of a binary operation (its `on`/`ignoring
 are rebuilt from a one-node template whose operands are placeholders, and the operands, already
 rewritten, are spliced back in as AST nodes: only the node's own clause is ever printed and
 re-parsed, never the subtree under it.
+
+Whatever is printed goes through `_printed`: promql-parser's `prettify()` escapes backslashes,
+double quotes, newlines, tabs and carriage returns in string literals, and `_printed` escapes
+the other characters Go's `strconv.Quote` would (`\\a`, `\\x01`, `\\u2028`), so every value
+reads back as it was. Never `str()` of a node: it prints string literals unescaped.
 """
 
 from __future__ import annotations
@@ -70,12 +75,62 @@ def parse(expr: str) -> pp.Expr:
 def _parse_cached(expr: str) -> pp.Expr:
     """A parsed query takes about 25 KiB: a larger cache costs more memory than it saves time
     (the checks walk every integration's queries once per check, so no size fits them all)."""
-    return pp.parse(expr)
+    return pp.parse(_raw_strings_quoted(expr))
+
+
+_LITERAL_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*|`[^`]*`')
+
+
+def _raw_strings_quoted(expr: str) -> str:
+    """The query with each backtick string written double-quoted. Prometheus reads a backtick
+    string raw (`\\d` is a backslash and a d); promql-parser's lexer reads escapes in it
+    (refusing `\\d`, and running on past a last backslash), though it keeps the value raw."""
+    if "`" not in expr:
+        return expr
+    return _LITERAL_OR_COMMENT.sub(
+        lambda m: quote(m[0][1:-1]) if m[0].startswith("`") else m[0], expr)
 
 
 def format_expr(expr: str) -> str:
     """The canonical, Prometheus-style formatting of a query (multi-line when long)."""
-    return parse(expr).prettify()
+    return _printed(parse(expr))
+
+
+def quote(value: str) -> str:
+    """`value` as a PromQL string literal that Prometheus reads back as `value`: double-quoted
+    and escaped as Go's `strconv.Quote` escapes (`\\\\`, `\\"`, `\\n`, `\\x01`, `\\u2028`);
+    printable characters, non-ASCII ones included, as they are."""
+    if value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return '"' + "".join(_escaped(c) for c in value) + '"'
+
+
+def _printed(node: pp.Expr) -> str:
+    """The node as PromQL, every string literal escaped as `quote` escapes it.
+
+    `prettify()` escapes `\\`, `"`, newline, tab and carriage return, and leaves every other
+    character as it is: its own line breaks are the only unprintable characters outside a
+    string literal, so each other one is inside a literal and gets escaped here."""
+    text = node.prettify()
+    if text.replace("\n", "").isprintable():
+        return text
+    return "".join(c if c == "\n" or c.isprintable() else _escaped(c) for c in text)
+
+
+_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+            "\v": "\\v", "\\": "\\\\", '"': '\\"'}
+
+
+def _escaped(char: str) -> str:
+    """One character of a double-quoted PromQL string, as Go's `strconv.Quote` writes it."""
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if char.isprintable():
+        return char
+    code = ord(char)
+    if code < 0x80:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def parse_matchers(selector: str) -> list[pp.Matcher]:
@@ -125,7 +180,7 @@ def _rewrite(expr: str, change: Rewrite, stand_ins: bool) -> str:
             if change.rate_interval and isinstance(parent, pp.Call) \
                     and parent.func.name in RATE_FUNCTIONS:
                 node.range = _RATE_INTERVAL_SENTINEL
-                return _parse_cached(str(node))
+                return _parse_cached(_changed_selector(node))
             return None
         if change.keep_label is not None:
             if isinstance(node, pp.AggregateExpr):
@@ -136,7 +191,7 @@ def _rewrite(expr: str, change: Rewrite, stand_ins: bool) -> str:
         return None
 
     result = selectors.restore(
-        pp.transform(parse(expr), pre_visit=enter, post_visit=leave).prettify())
+        _printed(pp.transform(parse(expr), pre_visit=enter, post_visit=leave)))
     if change.rate_interval:
         sentinel = f"[{pp.display_duration(_RATE_INTERVAL_SENTINEL)}]"
         result = result.replace(sentinel, "[$__rate_interval]")
@@ -158,7 +213,10 @@ class _StandIns:
     by that is what parsing the selector again would print. Used only where that holds: the
     prefix is in neither the query nor the change; the selector is named plainly (or not at
     all), matches no `__name__` and has no offset, @ or `or` matchers (a range selector
-    prints offset and @ after its range); its text is ASCII and longer than the name."""
+    prints offset and @ after its range); its labels are named plainly; its values are ASCII
+    and hold no control character but those prettify escapes itself (newline, tab, carriage
+    return: prettify breaks lines by the length it prints, `_printed` escapes the rest after);
+    its text is longer than the name."""
 
     def __init__(self, usable: bool) -> None:
         self.usable = usable
@@ -169,12 +227,12 @@ class _StandIns:
         matchers = node.matchers
         if not self.usable or node.offset is not None or node.at is not None \
                 or matchers.or_matchers or not _PLAIN_NAME.fullmatch(node.name or "") \
-                or any(m.name == "__name__" for m in matchers.matchers):
-            return _parse_cached(str(node))
-        texts = sorted(_matcher_text(str(m)) for m in matchers.matchers)
+                or not all(_prints_plainly(m) for m in matchers.matchers):
+            return _parse_cached(_changed_selector(node))
+        texts = sorted(f"{m.name}{_OPS[str(m.op)]}{quote(m.value)}" for m in matchers.matchers)
         text = f"{node.name or ''}{{{','.join(texts)}}}"
-        if not text.isascii() or len(text) < len(name):
-            return _parse_cached(str(node))
+        if len(text) < len(name):
+            return _parse_cached(_changed_selector(node))
         name = name.ljust(len(text), "x")
         self.texts[name] = text
         return _parse_cached(name)
@@ -186,12 +244,45 @@ class _StandIns:
 
 
 _PLAIN_NAME = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*)?")
+_ESCAPED_BY_PRETTIFY = str.maketrans("", "", "\n\t\r")
 
 
-@lru_cache(maxsize=1024)
-def _matcher_text(matcher: str) -> str:
-    """A label matcher as promql-parser prints it."""
-    return parse("x{" + matcher + "}").prettify()[2:-1]
+def _changed_selector(node: pp.VectorSelector | pp.MatrixSelector) -> str:
+    """A selector whose matchers or range were set from Python, as PromQL.
+
+    Neither printer of promql-parser will do: `prettify()` prints a node as it was parsed,
+    not as changed since, and `str()` prints values unescaped and label names unquoted."""
+    vector = node.vector_selector if isinstance(node, pp.MatrixSelector) else node
+    groups = vector.matchers.or_matchers or [vector.matchers.matchers]
+    body = " or ".join(",".join(f"{_label(m.name)}{_OPS[str(m.op)]}{quote(m.value)}"
+                                for m in group) for group in groups)
+    text = (vector.name or "") + (f"{{{body}}}" if body else "")
+    if isinstance(node, pp.MatrixSelector):
+        text += f"[{pp.display_duration(node.range)}]"
+    if vector.at is not None:
+        text += f" {vector.at}"
+    if vector.offset is not None:
+        sign, offset = ("-", -vector.offset) if vector.offset < timedelta(0) \
+            else ("", vector.offset)
+        text += f" offset {sign}{pp.display_duration(offset)}"
+    return text
+
+
+def _label(name: str) -> str:
+    """A label name as PromQL writes it: quoted unless plain (`"a.b"`)."""
+    return name if _plain_label(name) else quote(name)
+
+
+def _plain_label(name: str) -> bool:
+    """Whether the name is `[a-zA-Z_][a-zA-Z0-9_]*`."""
+    return name.isascii() and name.isidentifier()
+
+
+def _prints_plainly(matcher: pp.Matcher) -> bool:
+    """Whether prettify prints the matcher as `name op quote(value)`, at that length."""
+    value = matcher.value
+    return matcher.name != "__name__" and _plain_label(matcher.name) and value.isascii() \
+        and (value.isprintable() or value.translate(_ESCAPED_BY_PRETTIFY).isprintable())
 
 
 def scope(expr: str, selector: str, skip_metrics: frozenset[str] = frozenset()) -> str:
@@ -217,15 +308,32 @@ def keep_label(expr: str, label: str) -> str:
 def _add_matchers(node: pp.VectorSelector, scope: Sequence[pp.Matcher],
                   filters: Sequence[pp.Matcher]) -> bool:
     """Give the selector the scope's matchers it lacks, then the filters' matchers it (scope
-    included) lacks, as scoping and then filtering in two traversals would; whether any was
-    added."""
-    present = {str(m) for m in node.matchers.matchers}
-    added = [m for m in scope if str(m) not in present]
-    present.update(str(m) for m in added)
-    added += [m for m in filters if str(m) not in present]
-    if added:
-        node.matchers = pp.Matchers([*node.matchers.matchers, *added])
-    return bool(added)
+    included) lacks, as scoping and then filtering in two traversals would (each side of an
+    `or` on its own: `{a="1" or b="2"}` is two selectors); whether any was added."""
+    matchers = node.matchers
+    groups = [_with_added(group, scope, filters) for group in matchers.or_matchers] \
+        or [_with_added(matchers.matchers, scope, filters)]
+    if all(not added for _, added in groups):
+        return False
+    if matchers.or_matchers:
+        node.matchers = pp.Matchers([]).with_or_matchers([[*g, *a] for g, a in groups])
+    else:
+        node.matchers = pp.Matchers([*groups[0][0], *groups[0][1]])
+    return True
+
+
+def _with_added(group: Sequence[pp.Matcher], scope: Sequence[pp.Matcher],
+                filters: Sequence[pp.Matcher]) -> tuple[Sequence[pp.Matcher], list[pp.Matcher]]:
+    """A group of matchers (one side of `or`) and the matchers it lacks."""
+    present = {_key(m) for m in group}
+    added = [m for m in scope if _key(m) not in present]
+    present.update(_key(m) for m in added)
+    added += [m for m in filters if _key(m) not in present]
+    return group, added
+
+
+def _key(matcher: pp.Matcher) -> tuple[str, str, str]:
+    return matcher.name, _OPS[str(matcher.op)], matcher.value
 
 
 def _aggregation_keeping(node: pp.AggregateExpr, label: str) -> pp.Expr:
@@ -234,7 +342,7 @@ def _aggregation_keeping(node: pp.AggregateExpr, label: str) -> pp.Expr:
         grouping = f"without ({_listed(n for n in modifier.labels if n != label)})"
     else:
         grouping = f"by ({_listed([*(modifier.labels if modifier else ()), label])})"
-    param = f"{node.param}, " if node.param is not None else ""
+    param = f"{_printed(node.param)}, " if node.param is not None else ""
     template = f"{node.op} {grouping} ({param}{_OPERAND})"
     return _splice(template, {_OPERAND: node.expr})
 
@@ -283,8 +391,8 @@ def _splice(template: str, operands: dict[str, pp.Expr]) -> pp.Expr:
 
 
 def _listed(names: Iterable[str]) -> str:
-    """`a, b`: label names in order, each once."""
-    return ", ".join(dict.fromkeys(names))
+    """`a, b`: label names in order, each once, quoted where not plain (`"a.b"`)."""
+    return ", ".join(_label(name) for name in dict.fromkeys(names))
 
 
 def selector_uses(expr: str) -> list[SelectorUse]:

@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from generator import promql
@@ -89,9 +88,9 @@ def _assertion(rule: Alert | Recording, expect: Fires | Silent | Records,
 
 
 def _selector(metric: str, labels: dict[str, str]) -> str:
-    """`metric{k="v", ...}`, each value quoted as `json.dumps` quotes a string."""
-    return metric + "{" + ", ".join(f"{k}={encode_basestring_ascii(v)}"
-                                    for k, v in labels.items()) + "}"
+    """`metric{k="v", ...}`, each value quoted as PromQL reads it back (not as JSON: promtool
+    refuses the surrogate pairs JSON writes for characters outside the BMP)."""
+    return metric + "{" + ", ".join(f"{k}={promql.quote(v)}" for k, v in labels.items()) + "}"
 
 
 def _series_text(metric: str, labels: dict[str, str]) -> str:
@@ -160,15 +159,34 @@ def _anchored(regex: str) -> Any:
 
 
 def _candidates(regex: str) -> list[str]:
-    """Plausible literal values for a regex: each alternative with `.+` as one character and
-    other wildcards dropped (`calico-node.*` -> `calico-node`, `etcd-.+` -> `etcd-x`)."""
+    """Plausible literal values for a regex, one per alternative: each atom written once (`.`
+    as `x`, `\\d` as `0`, a class as its first member, an escaped character as itself), an atom
+    that may be absent (`*`, `?`) left out (`calico-node.*` -> `calico-node`, `etcd-\\d+` ->
+    `etcd-0`). Only a guess: the caller keeps those the regex matches."""
     found = []
-    for alternative in regex.split("|"):
-        literal = re.sub(r"\.[*?]|[()^$]", "", alternative.replace(".+", "x"))
-        literal = literal.replace("\\", "")
+    for alternative in _ALTERNATIVE.split(regex):
+        literal = "".join(_written(atom) for atom, quantifier in _ATOM.findall(alternative)
+                          if not quantifier.startswith(("*", "?", "{0")))
         if literal:
             found.append(literal)
     return found
+
+
+_ALTERNATIVE = re.compile(r"(?<!\\)\|")
+_ATOM = re.compile(r"(\\.|\[\^?\]?(?:\\.|[^\]])*\]|\(\?:|[^*+?{])([*+?]\??|\{[0-9,]+\}\??)?")
+_CLASSES = {"d": "0", "D": "x", "w": "x", "W": "-", "s": " ", "S": "x"}
+
+
+def _written(atom: str) -> str:
+    """One character an atom of a regex matches, or "" for a group's parenthesis or an anchor."""
+    if atom.startswith("\\"):
+        return _CLASSES.get(atom[1:], atom[1:])
+    if atom.startswith("[") and len(atom) > 2:
+        first = atom[1:].lstrip("^") if not atom.startswith("[^") else "x"
+        return _written(first[:2]) if first.startswith("\\") else first[0]
+    if atom in ("(", ")", "(?:", "^", "$"):
+        return ""
+    return "x" if atom == "." else atom
 
 
 @dataclass(frozen=True)

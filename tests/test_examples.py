@@ -57,11 +57,11 @@ def test_alert_without_a_silent_example_is_an_error_unless_exempt(tmp_path: Path
 
 
 def test_example_the_selector_cannot_select_is_an_error(tmp_path: Path) -> None:
-    text = BASE.replace("selector='job=\"demo\"'", "selector='job=~\"[0-9]+\"'")
+    text = BASE.replace("selector='job=\"demo\"'", "selector='job=~\"[0-9]{4}\"'")
     result = CliRunner().invoke(main, ["check", "--specs", str(write_spec(tmp_path, text))])
     assert result.exit_code == 1
     assert (f"demo.py:{line_of(text, 'QUEUE = (')}: error KG304 DemoQueueFull/warning example 1:"
-            ' no value of job for the example\'s series matches job=~"[0-9]+"') in result.output
+            ' no value of job for the example\'s series matches job=~"[0-9]{4}"') in result.output
 
 
 def test_kgen_test_names_the_failing_example_with_expected_and_got(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ do.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -54,8 +53,7 @@ class Observed:
 
 def selector(matchers: Iterable[Matcher]) -> str:
     """`{a="x", b=~"y"}` with every value quoted as PromQL reads it."""
-    return "{" + ", ".join(f"{name}{op}{json.dumps(value, ensure_ascii=False)}"
-                           for name, op, value in matchers) + "}"
+    return "{" + ", ".join(f"{name}{op}{promql.quote(value)}" for name, op, value in matchers) + "}"
 
 
 def matchers_of(text: str) -> tuple[Matcher, ...]:

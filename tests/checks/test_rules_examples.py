@@ -57,12 +57,12 @@ def test_a_series_the_selector_excludes_is_an_error_at_the_example() -> None:
 
 
 def test_a_regex_selector_no_plausible_value_matches_is_an_error() -> None:
-    integration = demo(selector='job=~"demo-[0-9]+"')
+    integration = demo(selector='job=~"demo-[0-9]{4}"')
     findings = found(rules_examples, integration)
     assert [where(f) for f in findings] == [at(e) for a in ALERTS for e in a.examples]
     assert findings[0].message == (
         'DemoErrors/warning example 1: no value of job for the example\'s series matches '
-        'job=~"demo-[0-9]+"; give the series a job label that does')
+        'job=~"demo-[0-9]{4}"; give the series a job label that does')
 
 
 def test_recording_rule_examples_are_checked_too() -> None:
