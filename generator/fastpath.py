@@ -29,6 +29,7 @@ RACY_NS = 1_000_000_000
 DISABLE = "KGEN_NO_FASTPATH"
 PACKAGE_DIR = Path(__file__).resolve().parent
 MANIFEST = "kgen-manifest.json"  # generator.output.MANIFEST, without importing it
+_IGNORE_ALL = "# kgen's build records; never commit\n*\n"
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,9 @@ def write_record(path: Path, text: str) -> None:
     """Write a record into the cache directory (made, and ignored by git, on first use) in one
     atomic step."""
     path.parent.mkdir(exist_ok=True)
-    (path.parent / ".gitignore").write_text("# kgen's build records; never commit\n*\n",
-                                            encoding="utf-8")
+    ignore = path.parent / ".gitignore"
+    if not ignore.is_file() or ignore.read_text(encoding="utf-8") != _IGNORE_ALL:
+        ignore.write_text(_IGNORE_ALL, encoding="utf-8")
     staged = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     staged.write_text(text, encoding="utf-8")
     os.replace(staged, path)

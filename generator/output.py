@@ -12,7 +12,6 @@ through (its target is replaced); one that is a file or has no write permission 
 from __future__ import annotations
 
 import contextlib
-import difflib
 import errno
 import hashlib
 import json
@@ -143,6 +142,8 @@ def drift(out_dir: Path, files: dict[str, bytes]) -> Drift:
 
 
 def _diff(path: str, old: bytes, new: bytes) -> str:
+    import difflib  # only a stale tree is shown
+
     lines = difflib.unified_diff(
         old.decode("utf-8", "replace").splitlines(keepends=True),
         new.decode("utf-8", "replace").splitlines(keepends=True),
