@@ -8,8 +8,6 @@ object it points at cannot drift apart.
 
 from __future__ import annotations
 
-import string
-
 PLACEHOLDERS = ("docs", "anchor", "integration", "alert")
 """What a `runbook_url` pattern may name."""
 DEFAULT_PATTERN = "{docs}#{anchor}"
@@ -30,6 +28,8 @@ def anchor(alert: str) -> str:
 
 def check_pattern(pattern: str) -> str:
     """The pattern, or ValueError naming what in it cannot be filled in."""
+    import string  # only a project that sets a pattern reads it
+
     if not pattern.strip():
         raise ValueError("empty pattern")
     try:

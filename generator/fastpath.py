@@ -19,6 +19,7 @@ import json
 import os
 import sys
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ RACY_NS = 1_000_000_000
 DISABLE = "KGEN_NO_FASTPATH"
 PACKAGE_DIR = Path(__file__).resolve().parent
 MANIFEST = "kgen-manifest.json"  # generator.output.MANIFEST, without importing it
+_IGNORE_ALL = "# kgen's build records; never commit\n*\n"
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,9 @@ def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: i
     try:
         roots = sorted({os.path.abspath(specs) for specs, _ in trees} | {str(PACKAGE_DIR)})
         inputs = [*invocation.config_files()]
-        sources = {root: _tree(Path(root), inputs) for root in roots}
+        sources = {root: _tree(Path(root), inputs) for root in roots if root != str(PACKAGE_DIR)}
+        sources[str(PACKAGE_DIR)], files = _package_tree()
+        inputs += files
         if any(mtime_ns(file) >= started_ns - RACY_NS for file in inputs):
             path.unlink(missing_ok=True)
             return
@@ -130,8 +134,9 @@ def write_record(path: Path, text: str) -> None:
     """Write a record into the cache directory (made, and ignored by git, on first use) in one
     atomic step."""
     path.parent.mkdir(exist_ok=True)
-    (path.parent / ".gitignore").write_text("# kgen's build records; never commit\n*\n",
-                                            encoding="utf-8")
+    ignore = path.parent / ".gitignore"
+    if not ignore.is_file() or ignore.read_text(encoding="utf-8") != _IGNORE_ALL:
+        ignore.write_text(_IGNORE_ALL, encoding="utf-8")
     staged = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     staged.write_text(text, encoding="utf-8")
     os.replace(staged, path)
@@ -139,8 +144,16 @@ def write_record(path: Path, text: str) -> None:
 
 def package_digest() -> str:
     """sha256 over every file of kgen's package (code, templates, schemas)."""
-    listing = _tree(PACKAGE_DIR)
+    listing, _ = _package_tree()
     return hashlib.sha256(json.dumps(listing, sort_keys=True).encode()).hexdigest()
+
+
+@cache
+def _package_tree() -> tuple[dict[str, str], list[str]]:
+    """kgen's package hashed once per process (the unit cache's key and the build's record
+    share it), and its files: `record` trusts none modified since the build started."""
+    files: list[str] = []
+    return _tree(PACKAGE_DIR, files), files
 
 
 def _shown(path: str) -> str:

@@ -12,9 +12,6 @@ through (its target is replaced); one that is a file or has no write permission 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
-import difflib
 import errno
 import hashlib
 import json
@@ -145,6 +142,8 @@ def drift(out_dir: Path, files: dict[str, bytes]) -> Drift:
 
 
 def _diff(path: str, old: bytes, new: bytes) -> str:
+    import difflib  # only a stale tree is shown
+
     lines = difflib.unified_diff(
         old.decode("utf-8", "replace").splitlines(keepends=True),
         new.decode("utf-8", "replace").splitlines(keepends=True),
@@ -386,10 +385,16 @@ _AT_FDCWD = -100
 
 
 def _exchange(a: Path, b: Path) -> None:
-    """Swap two directories in one step (Linux renameat2); where that is missing, two renames."""
-    libc_name = ctypes.util.find_library("c")
-    libc = ctypes.CDLL(libc_name, use_errno=True) if libc_name else None
-    renameat2 = getattr(libc, "renameat2", None)
+    """Swap two directories in one step (Linux renameat2); where that is missing, two renames.
+
+    renameat2 is looked up among the symbols the interpreter has loaded (its C library), not
+    with `ctypes.util.find_library`, which imports subprocess and may run ldconfig."""
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        renameat2 = None
     if renameat2 is not None:
         if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
             return

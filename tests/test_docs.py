@@ -84,3 +84,26 @@ def test_tiers_share_one_section_with_both_thresholds(pages: dict[str, str]) -> 
 def test_pages_are_deterministic(pages: dict[str, str]) -> None:
     again = build(SPECS, ("docs",))
     assert {name: again[f"docs/{name}.md"].decode() for name in INTEGRATIONS} == pages
+
+
+def test_page_layout_of_steps_labels_and_missing_runbooks() -> None:
+    """A setup step over several lines stays one list item, an alert's labels are listed by
+    name whatever their case, and an alert without a runbook says so."""
+    import dataclasses
+
+    from generator.scoping import Scoped
+    from generator.targets import docs
+
+    (spec,) = [s for s in load_specs(Project(specs_dir=SPECS)) if s.name == "calico"]
+    first = spec.integration.alerts[0]
+    alert = first.model_copy(update={"labels": {"team": "net", "Zone": "eu", "area": "cni"},
+                                     "runbook": None})
+    integration = spec.integration.model_copy(update={
+        "setup": ("Install it:\n\n  helm install x\nthen wait.\n", "Done."),
+        "alerts": (alert,)})
+    item = Scoped.of(dataclasses.replace(spec, integration=integration))
+    page = docs.render(item, Project(specs_dir=SPECS))["docs/calico.md"].decode()
+    assert ("## Setup\n\n1. Install it:\n\n     helm install x\n   then wait.\n\n"
+            "2. Done.\n\n") in page
+    assert f"after {alert.for_} (labels: area=cni, team=net, Zone=eu):" in page
+    assert "\nNo runbook has been written for this alert yet.\n" in section(page, alert.name)
