@@ -1,4 +1,4 @@
-"""A Markdown reference page per integration (`docs/<name>.md`).
+"""A Markdown reference page per integration (`docs/<name>.md`), rendered with Jinja2.
 
 Generated, so always true: setup, the metric catalog, every alert with its severity, threshold
 expression and for-duration, and the runbook section its runbook_url points to (the page's path
@@ -9,18 +9,21 @@ panels, scrape jobs, and the config knobs with their defaults and this build's v
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 from generator import conventions
 from generator.loader import Spec
-from generator.model import Alert, Dashboard, Integration
+from generator.model import Alert, Integration
 from generator.render import header
 
 if TYPE_CHECKING:
     from generator.project import Project
     from generator.scoping import Scoped
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "docs"
 
 
 @dataclass(frozen=True)
@@ -44,147 +47,32 @@ class Knob:
     description: str
 
 
+@cache
+def _template() -> Any:
+    """The page template, compiled once per process (compiling costs more than rendering)."""
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True, autoescape=False, trim_blocks=True, lstrip_blocks=True,
+    )
+    environment.filters["anchor"] = conventions.anchor
+    environment.filters["cell"] = cell
+    environment.filters["code"] = code
+    return environment.get_template("integration.md.j2")
+
+
 def render(item: Scoped, project: Project) -> dict[str, bytes]:
     spec, integration = item.spec, item.integration
-    sections = alert_sections(integration)
-    page = "".join([
-        _summary(header(spec.source), integration, len(sections)),
-        _setup(integration),
-        _scrape_jobs(integration, scrape_files(spec, project)),
-        _metrics(integration),
-        _alerts(sections),
-        _recording_rules(integration),
-        *(_dashboard(spec.name, board) for board in integration.dashboards),
-        _configuration(integration.name, knobs(spec)),
-    ])
+    page = _template().render(
+        header=header(spec.source),
+        integration=integration,
+        sections=alert_sections(integration),
+        knobs=knobs(spec),
+        scrape_files=scrape_files(spec, project),
+        uid=lambda board: conventions.dashboard_uid(spec.name, board.slug),
+    )
     return {conventions.docs_page(spec.name): page.encode("utf-8")}
-
-
-def _summary(generated: str, integration: Integration, alerts: int) -> str:
-    return (f"<!-- {generated} -->\n"
-            f"# {integration.title}\n\n"
-            f"{integration.description}\n\n"
-            f"- Supported version: {integration.supported_version}\n"
-            f"- Selector on every query: {code(integration.selector)}\n"
-            f"- Metrics: {len(integration.metrics)} · recording rules: "
-            f"{len(integration.recording_rules)} · alerts: {alerts} · scrape jobs: "
-            f"{len(integration.scrape_jobs)} · dashboards: {len(integration.dashboards)}\n\n")
-
-
-def _setup(integration: Integration) -> str:
-    if not integration.setup:
-        return ""
-    steps = "".join(f"{number}. {_indent(step, 3)}\n"
-                    for number, step in enumerate(integration.setup, start=1))
-    return f"## Setup\n\n{steps}\n"
-
-
-def _scrape_jobs(integration: Integration, files: dict[str, str]) -> str:
-    if not integration.scrape_jobs:
-        return ""
-    lines = ["## Scrape jobs", "",
-             "| job | flavor | discovery | scheme | relabel steps | metric relabel steps |",
-             "| --- | --- | --- | --- | --- | --- |"]
-    for job in integration.scrape_jobs:
-        discovery = str(job.discovery.role)
-        if job.discovery.namespaces:
-            discovery += f" in {', '.join(job.discovery.namespaces)}"
-        lines.append(f"| {code(job.job_name)} | {job.flavor!s} | {discovery} | "
-                     f"{job.scheme or 'http'!s} | {len(job.relabel_configs)} | "
-                     f"{len(job.metric_relabel_configs)} |")
-    if "prometheus" in files:
-        lines += ["", f"Prometheus: list `{files['prometheus']}` in `scrape_config_files` "
-                      "(Prometheus 2.43 and later), or copy its `scrape_configs` entries into "
-                      "`prometheus.yml`."]
-    if "sysdig-agent" in files:
-        every = files["sysdig-agent"].replace(f"{integration.name}.yaml", "*.yaml")
-        lines += ["", f"Sysdig agent: `{files['sysdig-agent']}` is a bare list of jobs, because "
-                      "the agent reads a single `prometheus.yaml`. Build that file from every "
-                      "integration's list (add your own jobs' files to the `cat` the same way) "
-                      "and store it under the key `prometheus.yaml` of the agent's "
-                      "`sysdig-agent` ConfigMap (with the agent's Helm chart: "
-                      "`prometheus.file: true`, and the file's content, as YAML, under the value "
-                      "`prometheus.yaml`):",
-                  "", "```sh",
-                  f"{{ echo 'scrape_configs:'; cat {every}; }} > prometheus.yaml", "```"]
-    return "\n".join(lines) + "\n\n"
-
-
-def _metrics(integration: Integration) -> str:
-    lines = ["## Metrics", "", "| metric | type | unit | signal | labels | help |",
-             "| --- | --- | --- | --- | --- | --- |"]
-    lines += [f"| {code(metric.name)} | {metric.type!s} | {metric.unit} | "
-              f"{metric.signal or ''!s} | {', '.join(metric.labels)} | {cell(metric.help)} |"
-              for metric in integration.metrics]
-    return "\n".join(lines) + "\n"
-
-
-def _alerts(sections: list[AlertSection]) -> str:
-    lines = ["", "## Alerts", "", "| alert | severity | for | summary |",
-             "| --- | --- | --- | --- |"]
-    lines += [f"| [{section.name}](#{conventions.anchor(section.name)}) | "
-              f"{', '.join(str(alert.severity) for alert in section.tiers)} | "
-              f"{', '.join(_unique(alert.for_ for alert in section.tiers))} | "
-              f"{cell(section.first.summary)} |"
-              for section in sections]
-    return "\n".join(lines) + "\n" + "".join(_alert_section(section) for section in sections)
-
-
-def _alert_section(section: AlertSection) -> str:
-    """An alert's heading, each of its tiers with its examples, and its runbook."""
-    parts = [f"\n### {section.name}\n\n{section.first.summary}\n\n"]
-    for alert in section.tiers:
-        labels = ""
-        if alert.labels:
-            pairs = sorted(alert.labels.items(), key=lambda pair: pair[0].lower())
-            labels = f" (labels: {', '.join(f'{key}={value}' for key, value in pairs)})"
-        parts.append(f"**{alert.severity!s}** after {alert.for_}{labels}:\n\n"
-                     f"```promql\n{alert.expr}\n```\n\n")
-        if alert.examples:
-            said = "".join(f"- {example.words()}\n" for example in alert.examples)
-            parts.append("Examples (`kgen test` runs them; times from the start of each "
-                         f"scenario):\n\n{said}\n")
-    runbook = section.first.runbook
-    if runbook:
-        parts.append(f"#### Meaning\n\n{runbook.meaning}\n\n#### Impact\n\n{runbook.impact}\n\n"
-                     f"#### Diagnosis\n\n{runbook.diagnosis}\n\n"
-                     f"#### Mitigation\n\n{runbook.mitigation}\n")
-    else:
-        parts.append("No runbook has been written for this alert yet.\n")
-    return "".join(parts)
-
-
-def _recording_rules(integration: Integration) -> str:
-    if not integration.recording_rules:
-        return ""
-    rules = "\n".join(f"### {rule.record}\n\n```promql\n{rule.expr}\n```\n"
-                      for rule in integration.recording_rules)
-    return f"\n## Recording rules\n\n{rules}"
-
-
-def _dashboard(name: str, board: Dashboard) -> str:
-    uid = code(conventions.dashboard_uid(name, board.slug))
-    described = f": {board.description}" if board.description else ""
-    parts = [f"\n## Dashboard: {board.title}\n\nuid {uid}{described}\n\n"]
-    for row in board.rows:
-        panels = "".join(f"| {cell(panel.title)} | {panel.unit} | {cell(panel.description)} |\n"
-                         for panel in row.panels)
-        parts.append(f"**{row.title}**\n\n| panel | unit | what it shows |\n"
-                     f"| --- | --- | --- |\n{panels}\n")
-    return "".join(parts)
-
-
-def _configuration(name: str, knobs: list[Knob]) -> str:
-    lines = ["## Configuration", "",
-             f"Set these per integration in `kgen.yaml` (`integrations: {{{name}: "
-             "{config: {...}}}`) or in a profile.", "",
-             "| knob | type | default | this build | what it does |",
-             "| --- | --- | --- | --- | --- |"]
-    lines += [f"| {code(knob.name)} | {cell(knob.type)} | {code(knob.default)} | "
-              f"{code(knob.value) if knob.value != knob.default else 'default'} | "
-              f"{cell(knob.description)} |"
-              for knob in knobs]
-    return "\n".join(lines) + "\n"
 
 
 def scrape_files(spec: Spec, project: Project) -> dict[str, str]:
@@ -241,21 +129,3 @@ def code(text: str) -> str:
     fence = "``" if "`" in text else "`"
     pad = " " if fence == "``" else ""
     return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _indent(text: str, width: int) -> str:
-    """Every line but the first indented by `width` spaces, blank lines left blank (a list
-    item's continuation lines)."""
-    first, *rest = (text + "\n").splitlines()
-    return "\n".join([first, *(" " * width + line if line else line for line in rest)])
-
-
-def _unique(values: Iterable[str]) -> list[str]:
-    """The values in order, each once; two that differ only in case count as one."""
-    seen: set[str] = set()
-    kept = []
-    for value in values:
-        if value.lower() not in seen:
-            seen.add(value.lower())
-            kept.append(value)
-    return kept
