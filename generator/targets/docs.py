@@ -49,12 +49,16 @@ class Knob:
 
 @cache
 def _template() -> Any:
-    """The page template, compiled once per process (compiling costs more than rendering)."""
+    """The page template, loaded once per process. Compiling it costs more than rendering, so
+    its compiled code is kept in Jinja2's bytecode cache (its per-user directory below the
+    system's temporary directory), keyed by the template's source and Jinja2's and Python's
+    versions, as Python keeps .pyc files."""
     import jinja2
 
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True, autoescape=False, trim_blocks=True, lstrip_blocks=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
     environment.filters["anchor"] = conventions.anchor
     environment.filters["cell"] = cell
