@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re2
 
-from generator import promql
 from generator.findings import Finding, Level
 from generator.loader import Spec
-from generator.model import Action, ScrapeJob
-from generator.queries import all_queries, is_synthetic, recorded
+from generator.model import Action, Flavor, ScrapeJob
+from generator.queries import all_queries, is_synthetic, recorded, selector_uses
 
 CODE = "KG201"
 NAME = "metrics/dropped-by-keep-list"
@@ -33,18 +32,24 @@ def check(specs: list[Spec]) -> list[Finding]:
     findings = []
     for spec in specs:
         jobs = spec.integration.scrape_jobs
+        flavors = {flavor: [job for job in jobs if job.flavor is flavor]
+                   for flavor in sorted({job.flavor for job in jobs})}
+        dropping: dict[str, list[Flavor]] = {}
+        """Series name -> the flavors whose every job drops it (each name is read often)."""
         own = recorded(spec)
         for what, expr, location in all_queries(spec):
-            for use in promql.selector_uses(expr):
+            for use in selector_uses(expr):
                 name = use.metric
                 if not name or name in own or is_synthetic(name):
                     continue
-                for flavor in sorted({job.flavor for job in jobs}):
-                    flavored = [job for job in jobs if job.flavor is flavor]
-                    if not any(keeps(job, name) for job in flavored):
-                        findings.append(Finding.at(
-                            location, Level.ERROR, CODE,
-                            f"{what} uses {name}, which every {flavor} scrape job drops "
-                            f"({', '.join(j.job_name for j in flavored)}): it can never fire",
-                            name))
+                if name not in dropping:
+                    dropping[name] = [flavor for flavor, flavored in flavors.items()
+                                      if not any(keeps(job, name) for job in flavored)]
+                for flavor in dropping[name]:
+                    flavored = flavors[flavor]
+                    findings.append(Finding.at(
+                        location, Level.ERROR, CODE,
+                        f"{what} uses {name}, which every {flavor} scrape job drops "
+                        f"({', '.join(j.job_name for j in flavored)}): it can never fire",
+                        name))
     return findings
