@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re2
 
 from generator.findings import Finding, Level
@@ -19,13 +21,21 @@ def keeps(job: ScrapeJob, series: str) -> bool:
     for step in job.metric_relabel_configs:
         if step.action not in (Action.KEEP, Action.DROP) or step.source_labels != ("__name__",):
             continue
-        try:
-            matched = re2.fullmatch(f"(?:{step.regex or '(.*)'})", series) is not None
-        except re2.error:
+        compiled = _anchored(step.regex or "(.*)")
+        if compiled is None:
             continue  # scrape/relabel reports the regex
-        if matched != (step.action is Action.KEEP):
+        if (compiled.fullmatch(series) is not None) != (step.action is Action.KEEP):
             return False
     return True
+
+
+@lru_cache(maxsize=256)
+def _anchored(regex: str) -> re2._Regexp | None:
+    """The step's regex compiled once (None when RE2 refuses it)."""
+    try:
+        return re2.compile(f"(?:{regex})")
+    except re2.error:
+        return None
 
 
 def check(specs: list[Spec]) -> list[Finding]:
