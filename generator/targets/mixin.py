@@ -119,7 +119,8 @@ def render(item: Scoped, project: Project) -> dict[str, bytes]:
     stand_in = _stand_in_build(spec, project, exposed, placeholder)
     documents = _Documents()
     rendered = documents.parts(stand_in)
-    _prove(spec, rendered, exposed, placeholder, documents)
+    literals = {part: _literal(value) for part, value in rendered.items()}
+    _prove(spec, rendered, literals, exposed, placeholder, documents)
     selector_key = config_key(spec.name)
     config = _config_lines(exposed)
     text = TEMPLATE.format(
@@ -131,9 +132,9 @@ def render(item: Scoped, project: Project) -> dict[str, bytes]:
         placeholder=_string(placeholder),
         selector_key=selector_key,
         pairs=_pairs(exposed),
-        recording=_literal(rendered["recording"]),
-        alerting=_literal(rendered["alerting"]),
-        dashboards=_literal(rendered["dashboards"]),
+        recording=literals["recording"],
+        alerting=literals["alerting"],
+        dashboards=literals["dashboards"],
     )
     return {conventions.mixin_path(spec.name): text.encode("utf-8"),
             conventions.mixin_lint_path(spec.name): to_yaml(lint_config(spec.integration),
@@ -271,15 +272,21 @@ class _Documents:
         return rendered
 
 
-def _prove(spec: Spec, rendered: dict[str, Any], exposed: list[Exposed], placeholder: str,
-           documents: _Documents) -> None:
-    """The stand-in build with this build's values filled in must be the ordinary build."""
+def _prove(spec: Spec, rendered: dict[str, Any], literals: dict[str, str],
+           exposed: list[Exposed], placeholder: str, documents: _Documents) -> None:
+    """The stand-in build with this build's values filled in must be the ordinary build.
+    `literals` are the rendered parts as the mixin writes them."""
     pairs = [(e.mark, e.text) for e in exposed]
     selector = next(e for e in exposed if e.knob == "selector")
     expected_pairs = [(placeholder, str(selector.value))]
     ordinary = documents.parts(_placeholder_selector(spec.integration, str(selector.value),
                                                      placeholder))
-    text = json.dumps(rendered)
+    text = "".join(literals.values())
+    if not text.isascii():
+        text = json.dumps(rendered)
+    # A mark (letters, digits, `_`, `.`) lies within one JSON token, and ASCII tokens read
+    # alike in the written literals and in compact `json.dumps`, whose escapes of other text
+    # the literals lack: that is the text looked in when the literals are not ASCII.
     missing = [e.knob for e in exposed if e.knob != "selector" and e.mark not in text]
     if missing:
         _refuse(spec, f"Config.{missing[0]} is marked MixinKnob() but its value reaches no "
