@@ -305,8 +305,9 @@ class _Unreached:
     """Whether a part both builds made alike (a rule or dashboard no knob reaches) fills alike
     with the stand-in build's pairs and the ordinary build's: when no knob's mark is in it, nor
     can appear where the selector's value replaces the placeholder, every knob's replacement
-    does nothing on either side. Checked on its compact JSON, which holds every
-    mark its strings hold (marks are digits, letters, `_`, `.`: JSON writes them as they are)."""
+    does nothing on either side. Checked on its compact JSON, which holds every mark its
+    strings hold (marks are digits, letters, `_`, `.`: JSON writes them as they are); a part
+    with a NaN, which the walk finds unequal even to itself, is walked."""
 
     def __init__(self, marks: list[str], selector: str) -> None:
         self.marks = marks
@@ -316,7 +317,7 @@ class _Unreached:
         if not self.possible:
             return False
         text = json.dumps(shared, ensure_ascii=False)
-        return not any(mark in text for mark in self.marks)
+        return "NaN" not in text and not any(mark in text for mark in self.marks)
 
 
 def _apart(mark: str, value: str) -> bool:
