@@ -4,7 +4,9 @@ the online checks share."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
+from generator import promql
 from generator.loader import Spec
 from generator.model import Location, Metric
 
@@ -14,6 +16,13 @@ SYNTHETIC = ("up",)
 
 def is_synthetic(name: str) -> bool:
     return name in SYNTHETIC or name.startswith("scrape_")
+
+
+@lru_cache(maxsize=2048)
+def selector_uses(expr: str) -> tuple[promql.SelectorUse, ...]:
+    """`promql.selector_uses`, remembered: the checks each read every query's selectors (an
+    integration runs a few hundred queries; the cache holds several integrations' worth)."""
+    return tuple(promql.selector_uses(expr))
 
 
 def series_owner(spec: Spec) -> dict[str, Metric]:

@@ -20,6 +20,24 @@ class _Dumper(yaml.CSafeDumper):
     def ignore_aliases(self, data: Any) -> bool:
         return True
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """`BaseResolver.resolve`, with each first character's implicit resolvers looked up
+        once (the emitter asks twice about every scalar it writes)."""
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        if implicit[0]:
+            for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+                if regexp.match(value):
+                    return tag
+        return self.DEFAULT_SCALAR_TAG
+
+
+_WILDCARD = list(_Dumper.yaml_implicit_resolvers.get(None, []))
+_IMPLICIT = {first: resolvers + _WILDCARD
+             for first, resolvers in _Dumper.yaml_implicit_resolvers.items() if first is not None}
+"""A scalar's implicit resolvers by its first character ('' for the empty scalar), then those
+for any scalar, in the order `BaseResolver.resolve` tries them."""
+
 
 def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None

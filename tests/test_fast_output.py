@@ -4,6 +4,7 @@ and for a synthetic set of integrations (benchmarks/synth.py)."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -70,6 +71,21 @@ def test_to_yaml_on_every_generated_yaml_file(built: dict[str, bytes]) -> None:
     assert documents
     for document in documents:
         assert to_yaml(document) == yaml_reference(document)
+
+
+SCALARS = ["", "true", "Yes", "off", "null", "~", "1", "-1.5", "+1", "0x1f", "0o7", ".inf",
+           "-.Inf", ".nan", "1_000", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "<<", "=",
+           "190:20:30", "5m", "1e3", "-", 'job="x"']
+
+
+@given(st.sampled_from(SCALARS) | st.text(max_size=8))
+def test_the_dumpers_resolver_is_pyyamls(value: str) -> None:
+    """The dumper's own `resolve` (the emitter asks it about every scalar) answers as
+    PyYAML's does, for every kind of implicit tag."""
+    dumper = _Dumper(io.StringIO())
+    for implicit in ((True, False), (False, True), (True, True)):
+        assert dumper.resolve(yaml.ScalarNode, value, implicit) == \
+            yaml.resolver.BaseResolver.resolve(dumper, yaml.ScalarNode, value, implicit)
 
 
 def _settle(root: Path) -> None:

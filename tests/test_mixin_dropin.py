@@ -11,6 +11,7 @@ for-durations) with its defaults; the refusals with a small spec of its own.
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 from pathlib import Path
@@ -267,3 +268,24 @@ def test_upstream_cluster_label_names_the_cluster(marked: dict[str, bytes],
     fields = evaluate(marked, tmp_path, "etcd", "clusterLabel: 'cluster'")
     described = alert(fields, "etcdNoLeader", "critical")["annotations"]["description"]
     assert "{{ $labels.cluster }}" in described and "$labels.job" not in described
+
+
+@pytest.mark.parametrize(("part", "selector", "agrees"), [
+    ({"expr": 'up{__kgen_selector__="demo"}'}, 'job="demo"', True),
+    ({"expr": "demo_latency > 911ms"}, 'job="demo"', False),  # a mark in a part both share
+    ({"expr": 'x__kgen_selector__="demo"1ms'}, "91", False),  # the value makes a mark
+    ({"expr": '91__kgen_selector__="demo"1ms'}, "", False),  # the text around it joins
+    ({"max": math.nan}, 'job="demo"', False),  # NaN equals nothing, itself included
+])
+def test_the_proof_skips_only_parts_that_fill_alike(part: dict[str, Any], selector: str,
+                                                    agrees: bool) -> None:
+    """Parts equal in both builds are skipped only when filling cannot tell them apart: the
+    walk's answer and the skip's are the same."""
+    from generator.targets.mixin import _agrees, _Unreached
+
+    placeholder = '__kgen_selector__="demo"'
+    pairs = [(placeholder, selector), ("911ms", "5m")]
+    expected_pairs = [(placeholder, selector)]
+    walked = _agrees(part, pairs, dict(part), expected_pairs, lambda _: False)
+    skipping = _agrees(part, pairs, part, expected_pairs, _Unreached(["911ms"], selector))
+    assert walked is skipping is agrees

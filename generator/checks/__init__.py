@@ -251,9 +251,9 @@ def suppressions(specs: list[Spec]) -> set[tuple[str, int, str]]:
 
 
 def _items(model: SpecModel) -> list[SpecModel]:
+    """The model and every model below it (a model's `__dict__` holds its fields' values)."""
     items = [model]
-    for name in type(model).model_fields:
-        value = getattr(model, name)
+    for value in model.__dict__.values():
         for child in value if isinstance(value, tuple) else (value,):
             if isinstance(child, SpecModel):
                 items += _items(child)

@@ -22,7 +22,7 @@ from generator.findings import Finding, Level
 from generator.gotemplates import label_refs
 from generator.loader import Spec
 from generator.model import Location, MetricType, Recording
-from generator.queries import all_queries, series_owner
+from generator.queries import all_queries, selector_uses, series_owner
 
 CODE = "KG205"
 NAME = "labels/unknown"
@@ -79,7 +79,7 @@ class Labels:
         if depth > 5 or INVENTING.search(expr):
             return None
         labels = set(self.common)
-        for use in promql.selector_uses(expr):
+        for use in selector_uses(expr):
             name = use.metric or ""
             metric = self.owners.get(name)
             if metric is not None:
@@ -229,7 +229,7 @@ def _unknown_matchers(known: Labels, what: str, expr: str,
                       location: Location | None) -> list[Finding]:
     """A matcher on a label its series never carry matches nothing, silently: a finding."""
     findings = []
-    for use in promql.selector_uses(expr):
+    for use in selector_uses(expr):
         carried = known.of(use.metric) if use.metric else None
         if carried is None:
             continue

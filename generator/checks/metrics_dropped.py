@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re2
 
-from generator import promql
 from generator.findings import Finding, Level
 from generator.loader import Spec
-from generator.model import Action, ScrapeJob
-from generator.queries import all_queries, is_synthetic, recorded
+from generator.model import Action, Flavor, ScrapeJob
+from generator.queries import all_queries, is_synthetic, recorded, selector_uses
 
 CODE = "KG201"
 NAME = "metrics/dropped-by-keep-list"
@@ -20,31 +21,45 @@ def keeps(job: ScrapeJob, series: str) -> bool:
     for step in job.metric_relabel_configs:
         if step.action not in (Action.KEEP, Action.DROP) or step.source_labels != ("__name__",):
             continue
-        try:
-            matched = re2.fullmatch(f"(?:{step.regex or '(.*)'})", series) is not None
-        except re2.error:
+        compiled = _anchored(step.regex or "(.*)")
+        if compiled is None:
             continue  # scrape/relabel reports the regex
-        if matched != (step.action is Action.KEEP):
+        if (compiled.fullmatch(series) is not None) != (step.action is Action.KEEP):
             return False
     return True
+
+
+@lru_cache(maxsize=256)
+def _anchored(regex: str) -> re2._Regexp | None:
+    """The step's regex compiled once (None when RE2 refuses it)."""
+    try:
+        return re2.compile(f"(?:{regex})")
+    except re2.error:
+        return None
 
 
 def check(specs: list[Spec]) -> list[Finding]:
     findings = []
     for spec in specs:
         jobs = spec.integration.scrape_jobs
+        flavors = {flavor: [job for job in jobs if job.flavor is flavor]
+                   for flavor in sorted({job.flavor for job in jobs})}
+        dropping: dict[str, list[Flavor]] = {}
+        """Series name -> the flavors whose every job drops it (each name is read often)."""
         own = recorded(spec)
         for what, expr, location in all_queries(spec):
-            for use in promql.selector_uses(expr):
+            for use in selector_uses(expr):
                 name = use.metric
                 if not name or name in own or is_synthetic(name):
                     continue
-                for flavor in sorted({job.flavor for job in jobs}):
-                    flavored = [job for job in jobs if job.flavor is flavor]
-                    if not any(keeps(job, name) for job in flavored):
-                        findings.append(Finding.at(
-                            location, Level.ERROR, CODE,
-                            f"{what} uses {name}, which every {flavor} scrape job drops "
-                            f"({', '.join(j.job_name for j in flavored)}): it can never fire",
-                            name))
+                if name not in dropping:
+                    dropping[name] = [flavor for flavor, flavored in flavors.items()
+                                      if not any(keeps(job, name) for job in flavored)]
+                for flavor in dropping[name]:
+                    flavored = flavors[flavor]
+                    findings.append(Finding.at(
+                        location, Level.ERROR, CODE,
+                        f"{what} uses {name}, which every {flavor} scrape job drops "
+                        f"({', '.join(j.job_name for j in flavored)}): it can never fire",
+                        name))
     return findings

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from generator import promql
 from generator.findings import Finding, Level, did_you_mean
 from generator.loader import Spec
-from generator.queries import all_queries, is_synthetic, recorded, series_owner
+from generator.queries import all_queries, is_synthetic, recorded, selector_uses, series_owner
 
 CODE = "KG203"
 NAME = "metrics/unknown"
@@ -17,7 +16,7 @@ def check(specs: list[Spec]) -> list[Finding]:
     for spec in specs:
         known = set(series_owner(spec)) | recorded(spec)
         for what, expr, location in all_queries(spec):
-            for use in promql.selector_uses(expr):
+            for use in selector_uses(expr):
                 name = use.metric
                 if not name or name in known or is_synthetic(name):
                     continue

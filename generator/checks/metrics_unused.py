@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from generator import promql
 from generator.findings import Finding, Level
 from generator.loader import Spec
-from generator.queries import all_queries
+from generator.queries import all_queries, selector_uses
 
 CODE = "KG202"
 NAME = "metrics/unused"
@@ -16,7 +15,7 @@ def check(specs: list[Spec]) -> list[Finding]:
     findings = []
     for spec in specs:
         used = {use.metric for _, expr, _ in all_queries(spec)
-                for use in promql.selector_uses(expr)}
+                for use in selector_uses(expr)}
         for metric in spec.integration.metrics:
             if not used.intersection(metric.series_names()):
                 findings.append(Finding.at(metric.location, Level.WARNING, CODE,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -118,7 +119,8 @@ def render(item: Scoped, project: Project) -> dict[str, bytes]:
     stand_in = _stand_in_build(spec, project, exposed, placeholder)
     documents = _Documents()
     rendered = documents.parts(stand_in)
-    _prove(spec, rendered, exposed, placeholder, documents)
+    literals = {part: _literal(value) for part, value in rendered.items()}
+    _prove(spec, rendered, literals, exposed, placeholder, documents)
     selector_key = config_key(spec.name)
     config = _config_lines(exposed)
     text = TEMPLATE.format(
@@ -130,9 +132,9 @@ def render(item: Scoped, project: Project) -> dict[str, bytes]:
         placeholder=_string(placeholder),
         selector_key=selector_key,
         pairs=_pairs(exposed),
-        recording=_literal(rendered["recording"]),
-        alerting=_literal(rendered["alerting"]),
-        dashboards=_literal(rendered["dashboards"]),
+        recording=literals["recording"],
+        alerting=literals["alerting"],
+        dashboards=literals["dashboards"],
     )
     return {conventions.mixin_path(spec.name): text.encode("utf-8"),
             conventions.mixin_lint_path(spec.name): to_yaml(lint_config(spec.integration),
@@ -270,20 +272,27 @@ class _Documents:
         return rendered
 
 
-def _prove(spec: Spec, rendered: dict[str, Any], exposed: list[Exposed], placeholder: str,
-           documents: _Documents) -> None:
-    """The stand-in build with this build's values filled in must be the ordinary build."""
+def _prove(spec: Spec, rendered: dict[str, Any], literals: dict[str, str],
+           exposed: list[Exposed], placeholder: str, documents: _Documents) -> None:
+    """The stand-in build with this build's values filled in must be the ordinary build.
+    `literals` are the rendered parts as the mixin writes them."""
     pairs = [(e.mark, e.text) for e in exposed]
     selector = next(e for e in exposed if e.knob == "selector")
     expected_pairs = [(placeholder, str(selector.value))]
     ordinary = documents.parts(_placeholder_selector(spec.integration, str(selector.value),
                                                      placeholder))
-    text = json.dumps(rendered)
+    text = "".join(literals.values())
+    if not text.isascii():
+        text = json.dumps(rendered)
+    # A mark (letters, digits, `_`, `.`) lies within one JSON token, and ASCII tokens read
+    # alike in the written literals and in compact `json.dumps`, whose escapes of other text
+    # the literals lack: that is the text looked in when the literals are not ASCII.
     missing = [e.knob for e in exposed if e.knob != "selector" and e.mark not in text]
     if missing:
         _refuse(spec, f"Config.{missing[0]} is marked MixinKnob() but its value reaches no "
                       "rule, description or dashboard as written (unused, or computed on)")
-    if _agrees(rendered, pairs, ordinary, expected_pairs):
+    unreached = _Unreached([e.mark for e in exposed if e.knob != "selector"], str(selector.value))
+    if _agrees(rendered, pairs, ordinary, expected_pairs, unreached):
         return
     got, expected = fill(rendered, pairs), fill(ordinary, expected_pairs)
     want, have = _first_difference(_unwrapped(expected), _unwrapped(got))
@@ -292,24 +301,66 @@ def _prove(spec: Spec, rendered: dict[str, Any], exposed: list[Exposed], placeho
                   f"{have!r}; format numbers with {{x:g}} and use values as they are")
 
 
+class _Unreached:
+    """Whether a part both builds made alike (a rule or dashboard no knob reaches) fills alike
+    with the stand-in build's pairs and the ordinary build's: when no knob's mark is in it, nor
+    can appear where the selector's value replaces the placeholder, every knob's replacement
+    does nothing on either side. Checked on its compact JSON, which holds every mark its
+    strings hold (marks are digits, letters, `_`, `.`: JSON writes them as they are); a part
+    with a NaN, which the walk finds unequal even to itself, is walked."""
+
+    def __init__(self, marks: list[str], selector: str) -> None:
+        self.marks = marks
+        self.possible = all(_apart(mark, selector) for mark in marks)
+
+    def __call__(self, shared: Any) -> bool:
+        if not self.possible:
+            return False
+        text = json.dumps(shared, ensure_ascii=False)
+        return "NaN" not in text and not any(mark in text for mark in self.marks)
+
+
+def _apart(mark: str, value: str) -> bool:
+    """Whether replacing text without `mark` by `value` cannot make `mark` appear: `value`
+    neither holds it nor lies in it (an empty value joins the text around it), and it neither
+    begins with an end of `mark` nor ends with a beginning of it."""
+    return (mark not in value and value not in mark
+            and not any(value.endswith(mark[:i]) or value.startswith(mark[i:])
+                        for i in range(1, len(mark))))
+
+
 def _agrees(got: Any, got_pairs: list[tuple[str, str]], expected: Any,
-            expected_pairs: list[tuple[str, str]], key: str | None = None) -> bool:
+            expected_pairs: list[tuple[str, str]], unreached: Callable[[Any], bool],
+            key: str | None = None) -> bool:
     """`_unwrapped(fill(got, got_pairs)) == _unwrapped(fill(expected, expected_pairs))` in one
-    walk, without copying either."""
+    walk, without copying either; parts alike in both (compared in C) are not walked when
+    `unreached`."""
     if isinstance(got, str):
         if not isinstance(expected, str):
             return False
-        got, expected = fill(got, got_pairs), fill(expected, expected_pairs)
+        for mark, text in got_pairs:
+            got = got.replace(mark, text)
+        for mark, text in expected_pairs:
+            expected = expected.replace(mark, text)
         if key in UNWRAPPED:
             return "".join(got.split()) == "".join(expected.split())
         return bool(got == expected)
     if isinstance(got, dict):
-        return isinstance(expected, dict) and got.keys() == expected.keys() and all(
-            _agrees(item, got_pairs, expected[name], expected_pairs, name)
-            for name, item in got.items())
+        if not isinstance(expected, dict) or got.keys() != expected.keys():
+            return False
+        if got == expected and unreached(got):
+            return True
+        for name, item in got.items():
+            if not _agrees(item, got_pairs, expected[name], expected_pairs, unreached, name):
+                return False
+        return True
     if isinstance(got, list):
-        return isinstance(expected, list) and len(got) == len(expected) and all(
-            _agrees(a, got_pairs, b, expected_pairs) for a, b in zip(got, expected, strict=True))
+        if not isinstance(expected, list) or len(got) != len(expected):
+            return False
+        for a, b in zip(got, expected, strict=True):
+            if not _agrees(a, got_pairs, b, expected_pairs, unreached):
+                return False
+        return True
     return bool(got == fill(expected, expected_pairs))
 
 
