@@ -347,6 +347,7 @@ def _stream_parallel(project: Project, units: list[tuple[str, Path]],
 
     def build_one(index: int) -> _Built:
         name, path = units[index]
+        sink.part()  # forget what this copy held before (all of the build's, when just forked)
         alone = _Streamed()
         made = _stream_one(project, name, path, alone, sink)
         imported = loader.imported_files(project.specs_dir) if made is not None else []

@@ -87,7 +87,11 @@ class Pool:
         others = [w.conn for w in self._workers] + [ours]
         process = multiprocessing.get_context("fork").Process(
             target=_serve, args=(theirs, self._work, others), daemon=True)
-        process.start()
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the worker starts deaf
+        try:
+            process.start()
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
         theirs.close()
         self._workers.append(_Worker(process, ours))
 
@@ -136,8 +140,8 @@ def _how(code: int | None) -> str:
 
 def _serve(conn: Connection, work: Callable[[int], Any], others: list[Connection]) -> None:
     """A worker's loop: build each integration asked for and answer (False, what it made), or
-    (True, the exception) for a bug in kgen; end when the build closes the pipe."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops its workers itself
+    (True, the exception) for a bug in kgen; end when the build closes the pipe. It ignores
+    Ctrl-C (SIGINT, set before the fork): the build stops its workers itself."""
     for other in others:
         other.close()
     while True:

@@ -206,3 +206,39 @@ def _running(cwd: str) -> list[int]:
             except OSError:
                 continue
     return found
+
+
+def test_an_error_another_spec_suppresses(project: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Held back while the build had an error, then built once another spec's suppression
+    cleared it: as in one process."""
+    from tests.test_incremental import SHARED
+
+    (project / "kgen.yaml").write_text(SMALL, encoding="utf-8")
+    specs = project / "specs"
+    tiny(specs, 2)
+    (specs / "_shared.py").write_text(SHARED, encoding="utf-8")
+    for name, call in (("v0", 'extra("V0extra", "v0_queue_depth", {})'),
+                       ("v1", 'extra("V1Extra", "v1_queue_depth", '
+                              '{"KG301": "kept as the pager knows it"})')):
+        source = BASE.replace("demo", name).replace("Demo", name.upper())
+        source = source.replace("from generator.kit", "from ._shared import extra\n"
+                                "from generator.kit", 1)
+        source = source.replace("alerts=(a1, a2, a3),", f"alerts=(a1, a2, a3, {call}),")
+        (specs / f"{name}.py").write_text(source, encoding="utf-8")
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    [(code, report), _] = both(project)
+    assert code == 0 and "built 4 integration(s)" in report, report
+    assert "V0extra" in (project / "out/prometheus/rules/v0.yaml").read_text()
+
+
+def test_check_and_diff(project: Path) -> None:
+    (project / "kgen.yaml").write_text(SMALL, encoding="utf-8")
+    tiny(project / "specs", 5)
+    assert invoke("build", "-j", "1")[0] == 0
+    (project / "out/docs/u3.md").write_text("edited\n")
+    (project / "out/prometheus/rules/u1.yaml").unlink()
+    for command in (("build", "--check"), ("diff",)):
+        one, three = (kgen(project, *command, "--jobs", count) for count in ("1", "3"))
+        assert one == three and one[0] == (1 if command[0] == "build" else 0)
+        assert "-edited" in one[1] and "missing: out/prometheus/rules/u1.yaml" in one[2]
