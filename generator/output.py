@@ -354,9 +354,8 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> Written:
 
 
 def _claim(hashes: dict[str, str], path: str, data: bytes) -> str:
-    if path in hashes:
-        raise OutputError(f"two targets both produce {path}")
-    hashes[path] = digest = _digest(data)
+    digest = _digest(data)
+    _claim_digest(hashes, path, digest)
     return digest
 
 
