@@ -1,7 +1,7 @@
 """Time `kgen build` as a whole process, next to a bare interpreter and go-jsonnet.
 
 Usage: .venv/bin/python benchmarks/bench_build.py [--runs N] [--sizes 10,100,300,1000]
-       [--curve-runs M]   (needs the `bench` extra: pip install -e '.[dev,bench]')
+       [--curve-runs M] [--jobs 1,2]   (needs the `bench` extra: pip install -e '.[dev,bench]')
 
 Part one runs its commands in rounds (each command once per round, so a busy machine slows them
 alike), N rounds (default 9) after one warm-up, and reports medians:
@@ -16,7 +16,10 @@ alike), N rounds (default 9) after one warm-up, and reports medians:
 Part two builds synthetic sets (benchmarks/synth.py, seven targets) of each size, M rounds
 (default 3): a cold build (no output tree and no cache), a no-op build, a build after one spec
 changed, a build after a kgen.yaml change to one integration's setting (each with how many
-integrations it built and took from the cache), and the cold build's peak memory (max RSS).
+integrations it built and took from the cache), and the cold build's peak memory (max RSS of
+the largest process: with worker processes, each has its own). `--jobs 1,2` adds, in the same
+rounds, a cold build with each of those `kgen build --jobs` values (the plain one uses kgen's
+default: the CPUs it may run on).
 Bytecode caching is on (PYTHONDONTWRITEBYTECODE is dropped), as for any installed package.
 Nothing here is asserted by the test suite.
 """
@@ -129,10 +132,11 @@ def repository(runs: int, kgen: str, tmp: Path) -> dict[str, Timing]:
     return {"go-jsonnet etcd mixin (evaluation)": Timing(anchor, anchor), **results}
 
 
-def curve(size: int, runs: int, kgen: str,
-          tmp: Path) -> tuple[dict[str, Timing], float, dict[str, tuple[int, int]]]:
-    """Medians of each step, the cold build's peak MiB, and what the last one-spec and
-    kgen.yaml builds said they built (built, from the cache)."""
+def curve(size: int, runs: int, kgen: str, tmp: Path, jobs: list[int]
+          ) -> tuple[dict[str, Timing], dict[str, float], dict[str, tuple[int, int]]]:
+    """Medians of each step, each cold build's peak MiB, and what the last one-spec and
+    kgen.yaml builds said they built (built, from the cache). The cold build runs once per
+    round with kgen's default number of jobs, and once with each of `jobs`."""
     project = tmp / f"synthetic-{size}"
     synth.write(size, project / "specs")
     config = project / "kgen.yaml"
@@ -152,16 +156,18 @@ def curve(size: int, runs: int, kgen: str,
         os.utime(path, (past, past))
     original = changed.read_text(encoding="utf-8")
     flip = iter(range(1 << 30))
-    peaks: list[int] = []
+    peaks: dict[str, list[int]] = {}
 
-    def cold() -> Timing:
-        """No output tree and no cache: everything is built."""
-        shutil.rmtree(project / "out", ignore_errors=True)
-        shutil.rmtree(project / ".kgen-cache", ignore_errors=True)
-        configure(None)
-        timing, peak, _ = run([kgen, "build"], cwd=project)
-        peaks.append(peak)
-        return timing
+    def cold(*options: str) -> Callable[[], Timing]:
+        def step() -> Timing:
+            """No output tree and no cache: everything is built."""
+            shutil.rmtree(project / "out", ignore_errors=True)
+            shutil.rmtree(project / ".kgen-cache", ignore_errors=True)
+            configure(None)
+            timing, peak, _ = run([kgen, "build", *options], cwd=project)
+            peaks.setdefault(" ".join(("cold", *options)), []).append(peak)
+            return timing
+        return step
 
     said: dict[str, tuple[int, int]] = {}
 
@@ -180,14 +186,15 @@ def curve(size: int, runs: int, kgen: str,
         return timing
 
     steps = {
-        "cold": cold,
+        "cold": cold(),
+        **{f"cold --jobs {count}": cold("--jobs", str(count)) for count in jobs},
         "no-op": lambda: run([kgen, "build"], cwd=project)[0],
         "one spec changed": one_spec,
         "kgen.yaml change": config_change,
     }
     results = rounds(steps, runs, warm_up=False)
     shutil.rmtree(project)
-    return results, statistics.median(peaks) / 1024, said
+    return results, {step: statistics.median(p) / 1024 for step, p in peaks.items()}, said
 
 
 def settle(path: Path) -> None:
@@ -201,6 +208,9 @@ def main() -> None:
     parser.add_argument("--curve-runs", type=int, default=3)
     parser.add_argument("--sizes", default="10,100,300,1000",
                         help="synthetic set sizes, comma-separated ('' for none)")
+    parser.add_argument("--jobs", default="",
+                        help="also time each synthetic cold build with each of these --jobs "
+                             "values, comma-separated, in the same rounds (e.g. 1,2)")
     args = parser.parse_args()
     kgen = str(Path(sys.executable).with_name("kgen"))
     with tempfile.TemporaryDirectory() as name:
@@ -221,8 +231,10 @@ def main() -> None:
                   "(one integration's setting): [integrations built/taken from the cache]")
             print(f"  {'N':>5} {'cold':>15} {'ms/integration':>15} {'no-op':>13} "
                   f"{'one spec changed':>26} {'kgen.yaml change':>26} {'peak MiB':>9}")
+        jobs = [int(count) for count in args.jobs.split(",") if count]
         for size in sizes:
-            r, peak, said = curve(size, args.curve_runs, kgen, tmp)
+            r, peaks, said = curve(size, args.curve_runs, kgen, tmp, jobs)
+            peak = peaks["cold"]
             cold, noop = r["cold"], r["no-op"]
             changes = [f"{r[step].wall:6.2f} ({r[step].cpu:5.2f}) "
                        f"[{said[step][0]}/{said[step][1]}]".rjust(26)
@@ -231,6 +243,12 @@ def main() -> None:
                   f"{cold.wall / size * 1000:6.1f} ({cold.cpu / size * 1000:5.1f}) "
                   f"{noop.wall:5.2f} ({noop.cpu:5.2f}) {' '.join(changes)} {peak:9.0f}",
                   flush=True)
+            for count in jobs:
+                step = f"cold --jobs {count}"
+                print(f"  {'':>5} {r[step].wall:7.2f} ({r[step].cpu:5.2f}) "
+                      f"{r[step].wall / size * 1000:6.1f} ({r[step].cpu / size * 1000:5.1f}) "
+                      f"with --jobs {count}; peak MiB {peaks[step]:.0f} (the largest process)",
+                      flush=True)
 
 
 if __name__ == "__main__":

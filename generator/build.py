@@ -8,7 +8,8 @@ before it made (a `Run`) and adds its part; nothing but the loader does I/O.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,14 +19,14 @@ from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
 from generator.model import Integration, Location
 from generator.model.base import display_path
-from generator.output import OutputError, Sink, with_manifest
+from generator.output import OutputError, Part, Sink, with_manifest
 from generator.project import CODE, IntegrationSettings, Project
 from generator.promql import PromQLError
 from generator.scoping import Scoped
 from generator.targets import DEFAULT_TARGETS, renderer
 
 if TYPE_CHECKING:
-    from generator.unitcache import UnitCache
+    from generator.unitcache import Entry, Lookup, UnitCache
 
 
 @dataclass
@@ -220,12 +221,30 @@ class _Streamed:
                     or self.checks_failed)
 
 
-def stream(project: Project, sink: Sink, cache: UnitCache | None = None) -> tuple[int, int]:
+PARALLEL_FROM = 4
+"""The fewest integrations to build that are worth forking workers for."""
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the platform has it): the
+    default number of jobs."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def stream(project: Project, sink: Sink, cache: UnitCache | None = None,
+           jobs: int = 1) -> tuple[int, int]:
     """Build the project integration by integration into `sink`: each one is loaded, laid
     over with the settings, scoped, checked and rendered before the next is loaded, and only
     its findings and the summaries the checks across integrations read are kept; one the
     cache holds is taken from it (its files from the current tree) without being loaded.
     Then the checks across integrations run on the summaries.
+
+    With `jobs` above 1 (and at least PARALLEL_FROM integrations to build, where the platform
+    can fork), that many worker processes build the integrations (`generator.workers`), and
+    what each made is taken in integration order, as if built here one after another: the
+    same files, findings and errors.
 
     Returns how many integrations were built and how many taken from the cache. Raises
     SpecError with exactly the errors `build_project` reports (then the sink holds a partial
@@ -236,24 +255,18 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None) -> tupl
                           f"integrations.{name}: no spec named {name} in {project.specs_dir}")
                for name in project.integrations if name not in names]
     state = _Streamed()
-    cached = 0
     if cache is not None:
         cache.start(units)
-    for name, path in units:
-        looked = cache.lookup(name) if cache is not None else None
-        entry = looked.entry if looked is not None else None
-        if entry is not None and (state.failing or sink.reuse(entry.files)):
-            unit = checks.UnitChecks.from_json(entry.checks)
-            state.loading += unit.notes
-            state.add(unit)
-            if cache is not None and looked is not None:
-                cache.keep(looked, entry)
-            cached += 1
-            continue
-        made = _stream_one(project, name, path, state, sink)
-        if made is not None and cache is not None and looked is not None:
-            cache.keep(looked, cache.entry(looked, loader.imported_files(project.specs_dir), made,
-                                           state.units[-1].as_json()))
+    if jobs > 1 and hasattr(os, "fork"):
+        looks = [cache.lookup(name) if cache is not None else None for name, _ in units]
+        to_build = [index for index, looked in enumerate(looks)
+                    if looked is None or looked.entry is None]
+        if len(to_build) >= PARALLEL_FROM:
+            cached = _stream_parallel(project, units, looks, to_build, jobs, state, sink, cache)
+        else:
+            cached = _stream_sequential(project, units, state, sink, cache, iter(looks))
+    else:
+        cached = _stream_sequential(project, units, state, sink, cache)
     if state.load_failed:
         raise SpecError(state.loading)
     if missing or state.settings:
@@ -273,6 +286,131 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None) -> tupl
     if state.refused:
         raise SpecError([f for f in sorted(findings + state.refused) if f.level is Level.ERROR])
     return len(units) - cached, cached
+
+
+def _stream_sequential(project: Project, units: list[tuple[str, Path]], state: _Streamed,
+                       sink: Sink, cache: UnitCache | None,
+                       looks: Iterator[Lookup | None] | None = None) -> int:
+    """Every integration here, one after another; how many came from the cache. `looks`:
+    their cache lookups, when made already."""
+    cached = 0
+    for name, path in units:
+        if looks is not None:
+            looked = next(looks)
+        else:
+            looked = cache.lookup(name) if cache is not None else None
+        entry = looked.entry if looked is not None else None
+        if entry is not None and (state.failing or sink.reuse(entry.files)):
+            _take_cached(state, cache, looked, entry)
+            cached += 1
+            continue
+        made = _stream_one(project, name, path, state, sink)
+        if made is not None and cache is not None and looked is not None:
+            cache.keep(looked, cache.entry(looked, loader.imported_files(project.specs_dir), made,
+                                           state.units[-1].as_json()))
+    return cached
+
+
+def _take_cached(state: _Streamed, cache: UnitCache | None, looked: Lookup | None,
+                 entry: Entry) -> None:
+    unit = checks.UnitChecks.from_json(entry.checks)
+    state.loading += unit.notes
+    state.add(unit)
+    if cache is not None and looked is not None:
+        cache.keep(looked, entry)
+
+
+@dataclass
+class _Built:
+    """What a worker made of one integration: `_stream_one`'s record of it alone, the files it
+    made (path -> sha256, None when not to be kept), the spec modules it imported, and what
+    its copy of the sink did."""
+
+    state: _Streamed
+    made: dict[str, str] | None
+    imported: list[str]
+    part: Part
+
+
+def _stream_parallel(project: Project, units: list[tuple[str, Path]],
+                     looks: list[Lookup | None], to_build: list[int], jobs: int,
+                     state: _Streamed, sink: Sink, cache: UnitCache | None) -> int:
+    """`_stream_sequential` with the integrations the cache does not hold built by worker
+    processes: their records are taken in integration order, each as `_stream_one` would have
+    recorded it here, so the result is the same whatever order they finish in."""
+    for target in project.targets:  # imported once, here, for every worker
+        renderer(target)
+    checks.spec_checks()
+    checks.target_checks()
+    sink.share()
+    from generator import workers  # multiprocessing: only for a build that forks
+
+    def build_one(index: int) -> _Built:
+        name, path = units[index]
+        sink.part()  # forget what this copy held before (all of the build's, when just forked)
+        alone = _Streamed()
+        made = _stream_one(project, name, path, alone, sink)
+        imported = loader.imported_files(project.specs_dir) if made is not None else []
+        return _Built(alone, made, imported, sink.part())
+
+    cached = 0
+    with workers.Pool(min(jobs, len(to_build)), build_one) as pool:
+        pool.submit(to_build)
+        for index, (name, path) in enumerate(units):
+            looked = looks[index]
+            entry = looked.entry if looked is not None else None
+            if entry is not None and (state.failing or sink.reuse(entry.files)):
+                _take_cached(state, cache, looked, entry)
+                cached += 1
+                continue
+            built = pool.result(index)
+            if isinstance(built, workers.Died):
+                state.loading.append(Finding(
+                    display_path(str(path)), 1, Level.ERROR, "KG002",
+                    f"spec failed: the worker process building {name} ended ({built.how}); "
+                    "a spec only builds its integration"))
+                state.load_failed = True
+                continue
+            made = _take_built(state, sink, name, path, built)
+            if made is not None and cache is not None and looked is not None:
+                cache.keep(looked, cache.entry(looked, built.imported, made,
+                                               state.units[-1].as_json()))
+    return cached
+
+
+def _take_built(state: _Streamed, sink: Sink, name: str, path: Path,
+                built: _Built) -> dict[str, str] | None:
+    """Record an integration a worker built as `_stream_one` would have recorded it here,
+    given what the integrations before it did; the files to keep, as it returns them."""
+    alone = built.state
+    state.loading += alone.loading
+    if alone.load_failed:
+        state.load_failed = True
+        return None
+    if state.load_failed:
+        return None
+    state.settings += alone.settings
+    if state.settings:
+        return None
+    state.unparsed += alone.unparsed
+    failing = state.failing
+    unit = alone.units[0]
+    state.add(unit)
+    if alone.unparsed:
+        return None
+    if failing or unit.errors:  # rendered by the worker only when its own checks passed
+        state.held_back.append((name, path))
+        return None
+    state.refused += alone.refused
+    try:
+        sink.merge(built.part)
+    except OutputError as error:
+        state.clash = error
+        return None
+    if alone.clash is not None:
+        state.clash = alone.clash
+        return None
+    return built.made
 
 
 def _stream_one(project: Project, name: str, path: Path, state: _Streamed, sink: Sink,

@@ -41,6 +41,18 @@ def spec_options(func: F) -> F:
     return func
 
 
+jobs_option = click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), envvar="KGEN_JOBS", show_envvar=True,
+    help="Build integrations in this many processes (default: the CPUs kgen may run on; "
+         "1 builds them one after another in this process).")
+
+
+def _jobs(jobs: int | None) -> int:
+    from generator.build import available_cpus
+
+    return jobs if jobs is not None else available_cpus()
+
+
 def live_options(required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """--prometheus and how to reach it (credentials from files only, plain extra headers),
     handed to the command as one `connection` (None without --prometheus)."""
@@ -176,8 +188,9 @@ def main() -> None:
               help="Write nothing; exit 1 with a diff when the output directory is stale.")
 @click.option("--all-profiles", is_flag=True,
               help="The base settings and then every profile, each to its own tree.")
+@jobs_option
 def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
-          out_dir: Path | None, check: bool, all_profiles: bool) -> None:
+          out_dir: Path | None, check: bool, all_profiles: bool, jobs: int | None) -> None:
     """Regenerate the output directory from the specs."""
     from generator import fastpath
 
@@ -208,7 +221,7 @@ def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
             else:
                 sink = stagings[name] = Staging(project.out_dir)
             try:
-                counts[name] = stream(project, sink, cache)
+                counts[name] = stream(project, sink, cache, _jobs(jobs))
                 caches.append(cache)
             except SpecError as error:
                 findings += [f for f in error.findings if f not in findings]
@@ -269,8 +282,9 @@ def _fail(error: Exception) -> NoReturn:
 
 @main.command()
 @project_options
+@jobs_option
 def diff(config_path: Path | None, profile: str | None, specs_dir: Path | None,
-         out_dir: Path | None) -> None:
+         out_dir: Path | None, jobs: int | None) -> None:
     """Show how the output directory differs from the specs; write nothing, exit 0."""
     from generator import fastpath
     from generator.build import stream
@@ -281,7 +295,7 @@ def diff(config_path: Path | None, profile: str | None, specs_dir: Path | None,
     try:
         project = _project(config_path, profile, specs_dir, out_dir)
         compared = DriftCheck(project.out_dir)
-        stream(project, compared, UnitCache(project, read=fastpath.enabled()))
+        stream(project, compared, UnitCache(project, read=fastpath.enabled()), _jobs(jobs))
         _show_drift(project.out_dir, compared.finish(), profile)
     except SpecError as error:
         _report(error)

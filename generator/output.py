@@ -64,9 +64,28 @@ def owned_files(out_dir: Path) -> set[str]:
         return set()
 
 
+@dataclass
+class Part:
+    """What a worker process's copy of a sink did with one integration's files, for the
+    sink in the building process to take in (`Sink.merge`)."""
+
+    files: list[tuple[str, str]] = field(default_factory=list)
+    """Path and sha256 of each file, in the order the build made them."""
+    kept: list[str] = field(default_factory=list)
+    written: int = 0
+    foreign: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    chunks: dict[str, str] = field(default_factory=dict)
+
+
 class Sink(Protocol):
     """Where a build puts its files, one by one: a staging tree, or a comparison with the tree
-    on disk. Each path comes once; the manifest is the sink's own."""
+    on disk. Each path comes once; the manifest is the sink's own.
+
+    Worker processes forked from the build (`generator.workers`) each use their own copy: the
+    build calls `share` before forking them, a worker `part` after each integration, and the
+    build `merge` with each part, in integration order."""
 
     def add(self, path: str, data: bytes) -> str:
         """A file the build made; its sha256."""
@@ -74,6 +93,16 @@ class Sink(Protocol):
     def reuse(self, files: Mapping[str, str]) -> bool:
         """Files (path -> sha256) a build made before, taken as they are in the current tree
         when it holds every one of them with that digest; False (nothing taken) otherwise."""
+
+    def share(self) -> None:
+        """Ready the sink for copies in forked worker processes."""
+
+    def part(self) -> Part:
+        """What this copy did since the last `part` (or the fork), then forget it."""
+
+    def merge(self, part: Part) -> None:
+        """Take in a copy's part; OutputError at the first path already made (the paths
+        before it are taken)."""
 
 
 @dataclass
@@ -121,6 +150,22 @@ class DriftCheck:
             return False
         self.hashes.update(files)
         return True
+
+    def share(self) -> None:
+        pass
+
+    def part(self) -> Part:
+        done = Part(list(self.hashes.items()), stale=self._stale, missing=self._missing,
+                    chunks=self._chunks)
+        self.hashes, self._stale, self._missing, self._chunks = {}, [], [], {}
+        return done
+
+    def merge(self, part: Part) -> None:
+        for path, digest in part.files:
+            _claim_digest(self.hashes, path, digest)
+        self._stale += part.stale
+        self._missing += part.missing
+        self._chunks.update(part.chunks)
 
     def finish(self) -> Drift:
         self.add(MANIFEST, manifest(self.hashes))
@@ -177,6 +222,8 @@ class Staging:
         self._tree = out_dir
         self._owned: set[str] = set()
         self._foreign: set[str] = set()
+        self._unwritable: OutputError | None = None
+        """Why `share` could not make the staging directory (a worker reports it on write)."""
         try:
             self._tree = _target(out_dir)
             if self._tree.parent.is_dir():
@@ -214,6 +261,26 @@ class Staging:
         self.hashes.update(files)
         self._kept += files
         return True
+
+    def share(self) -> None:
+        """Make the staging directory now, so every worker writes into this one."""
+        if self._problem is None and self._staging is None:
+            try:
+                self._dir()
+            except OutputError as error:
+                self._unwritable = error
+
+    def part(self) -> Part:
+        done = Part(list(self.hashes.items()), self._kept, self._written, self._clashes)
+        self.hashes, self._kept, self._written, self._clashes = {}, [], 0, []
+        return done
+
+    def merge(self, part: Part) -> None:
+        for path, digest in part.files:
+            _claim_digest(self.hashes, path, digest)
+        self._kept += part.kept
+        self._written += part.written
+        self._clashes += part.foreign
 
     def finish(self) -> Written:
         """Complete the staged tree; what swapping it in will do."""
@@ -254,6 +321,8 @@ class Staging:
             self._staging = None
 
     def _dir(self) -> Path:
+        if self._unwritable is not None:
+            raise self._unwritable
         if self._staging is None:
             self._tree.parent.mkdir(parents=True, exist_ok=True)
             self._staging = Path(tempfile.mkdtemp(
@@ -284,10 +353,15 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> Written:
 
 
 def _claim(hashes: dict[str, str], path: str, data: bytes) -> str:
+    digest = _digest(data)
+    _claim_digest(hashes, path, digest)
+    return digest
+
+
+def _claim_digest(hashes: dict[str, str], path: str, digest: str) -> None:
     if path in hashes:
         raise OutputError(f"two targets both produce {path}")
-    hashes[path] = digest = _digest(data)
-    return digest
+    hashes[path] = digest
 
 
 def _output_error(error: OSError | RuntimeError, out_dir: Path) -> OutputError:

@@ -1,0 +1,162 @@
+"""Worker processes for `kgen build`: integrations built on several cores.
+
+The build forks its workers once its modules are imported (the 'fork' start method: each
+worker starts with the build's memory as it is, nothing pickled on the way in), hands them
+integrations by index, one at a time, and reads back what each made (pickled, small). A
+worker that dies (a spec calling `os._exit`, a signal) is reported for the integration it was
+building, and another is forked in its place. On the way out, normal or not (an error, Ctrl-C),
+every worker is stopped and reaped before the build goes on: none is left behind, and none
+writes into a staging tree after the build discarded it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+import signal
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Died:
+    """A worker ended without answering for the integration it was building."""
+
+    how: str
+    """`exit status 3`, `killed by SIGKILL`."""
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    index: int | None = None
+    """The integration it is building."""
+
+
+class Pool:
+    """`count` forked workers running `work(index)`; use as a context manager."""
+
+    def __init__(self, count: int, work: Callable[[int], Any]) -> None:
+        self._count = count
+        self._work = work
+        self._workers: list[_Worker] = []
+        self._queue: list[int] = []
+        self._done: dict[int, Any] = {}
+
+    def __enter__(self) -> Pool:
+        gc.freeze()  # the collector leaves inherited pages alone: they stay shared
+        for _ in range(self._count):
+            self._spawn()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def submit(self, indexes: list[int]) -> None:
+        """Queue these integrations (before any queued already)."""
+        self._queue[:0] = [i for i in indexes if i not in self._queue and i not in self._done]
+        self._feed()
+
+    def result(self, index: int) -> Any:
+        """What `work(index)` returned (or `Died`), waiting for it; queued first if it was not."""
+        if index not in self._done and all(w.index != index for w in self._workers):
+            self.submit([index])
+        while index not in self._done:
+            self._collect()
+        return self._done.pop(index)
+
+    def close(self) -> None:
+        """Stop every worker and wait for it to end."""
+        workers, self._workers = self._workers, []
+        for worker in workers:
+            if worker.process.is_alive():
+                worker.process.terminate()
+        for worker in workers:
+            worker.process.join()
+            worker.conn.close()
+            worker.process.close()
+
+    def _spawn(self) -> None:
+        ours, theirs = multiprocessing.Pipe()
+        others = [w.conn for w in self._workers] + [ours]
+        process = multiprocessing.get_context("fork").Process(
+            target=_serve, args=(theirs, self._work, others), daemon=True)
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the worker starts deaf
+        try:
+            process.start()
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
+        theirs.close()
+        self._workers.append(_Worker(process, ours))
+
+    def _feed(self) -> None:
+        for worker in self._workers:
+            if worker.index is None and self._queue:
+                worker.index = self._queue.pop(0)
+                with contextlib.suppress(OSError):  # it died: `_collect` sees it end
+                    worker.conn.send(worker.index)
+
+    def _collect(self) -> None:
+        """Wait for a worker to answer or die, and record what it did."""
+        busy = [w for w in self._workers if w.index is not None]
+        if not busy:
+            raise RuntimeError("waiting for an integration no worker builds")
+        ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+        for worker in busy:
+            if worker.conn not in ready and worker.process.sentinel not in ready:
+                continue
+            index = worker.index
+            assert index is not None
+            try:
+                answer = worker.conn.recv() if worker.conn.poll() else None
+            except (EOFError, OSError):
+                answer = None
+            if answer is None:
+                worker.process.join()
+                self._done[index] = Died(_how(worker.process.exitcode))
+                self._workers.remove(worker)
+                worker.conn.close()
+                self._spawn()
+            else:
+                failed, value = answer
+                if failed:
+                    raise value
+                self._done[index] = value
+                worker.index = None
+        self._feed()
+
+
+def _how(code: int | None) -> str:
+    if code is not None and code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    return f"exit status {code}"
+
+
+def _serve(conn: Connection, work: Callable[[int], Any], others: list[Connection]) -> None:
+    """A worker's loop: build each integration asked for and answer (False, what it made), or
+    (True, the exception) for a bug in kgen; end when the build closes the pipe. It ignores
+    Ctrl-C (SIGINT, set before the fork): the build stops its workers itself."""
+    for other in others:
+        other.close()
+    while True:
+        try:
+            index = conn.recv()
+        except EOFError:
+            return
+        try:
+            answer: tuple[bool, Any] = (False, work(index))
+        except Exception as error:
+            answer = (True, error)
+        for stream in (sys.stdout, sys.stderr):  # what a spec printed, in its time
+            with contextlib.suppress(Exception):
+                stream.flush()
+        try:
+            conn.send(answer)
+        except Exception as error:  # an answer that does not pickle is a bug in kgen
+            conn.send((True, RuntimeError(f"{type(error).__name__}: {error}")))
