@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generator import conventions
+from generator.checks.summaries import Placed, place, used_twice
 from generator.documents.dashboard import GRID_WIDTH
 from generator.findings import Finding, Level
 from generator.loader import Spec
-from generator.model import Dashboard, Location
+from generator.model import Dashboard
 
 CODE = "KG501"
 NAME = "dashboards/uid"
@@ -34,30 +35,20 @@ def check(specs: list[Spec]) -> list[Finding]:
         [(spec.name, summary(spec)) for spec in specs])
 
 
-Board = tuple[str, str | None, int]
+Board = Placed
 """(uid, path, line) of a dashboard, in spec order."""
 
 
 def summary(spec: Spec) -> list[Board]:
     return [(conventions.dashboard_uid(spec.name, board.slug),
-             *((None, 0) if board.location is None else (board.location.path,
-                                                         board.location.line)))
+             *place(board.location))
             for board in spec.integration.dashboards]
 
 
 def across(summaries: Sequence[tuple[str, Sequence[Board]]]) -> list[Finding]:
     """Dashboard uids used twice, in one integration or in two."""
-    findings = []
-    seen: dict[str, Location | None] = {}
-    for _, boards in summaries:
-        for board_uid, path, line in boards:
-            location = None if path is None else Location(path, line)
-            if board_uid in seen:
-                findings.append(Finding.at(location, Level.ERROR, CODE,
-                                           f"dashboard uid {board_uid} is already used at "
-                                           f"{seen[board_uid]}"))
-            seen.setdefault(board_uid, location)
-    return findings
+    return used_twice(summaries, CODE, lambda uid, first: f"dashboard uid {uid} is already "
+                                                          f"used at {first}")
 
 
 def local(spec: Spec) -> list[Finding]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from generator.checks.summaries import located, place
 from generator.conventions import alert_prefix
 from generator.findings import Finding, Level
 from generator.loader import Spec
@@ -40,7 +41,7 @@ def summary(spec: Spec) -> list[Named]:
              for a in integration.alerts]
     named += [(f"recording rule {r.record}", r.record, "", r.location)
               for r in integration.recording_rules]
-    return [(what, name, tier, *_place(location)) for what, name, tier, location in named]
+    return [(what, name, tier, *place(location)) for what, name, tier, location in named]
 
 
 def across(summaries: Sequence[tuple[str, Sequence[Named]]]) -> list[Finding]:
@@ -51,7 +52,7 @@ def across(summaries: Sequence[tuple[str, Sequence[Named]]]) -> list[Finding]:
     for integration, named in summaries:
         seen: dict[tuple[str, str], Location | None] = {}
         for what, name, tier, path, line in named:
-            location = None if path is None else Location(path, line)
+            location = located(path, line)
             first = owner.setdefault(name, (integration, location))
             if (name, tier) in seen or first[0] != integration:
                 earlier = seen.get((name, tier), first[1])
@@ -77,5 +78,3 @@ def local(spec: Spec) -> list[Finding]:
     return findings
 
 
-def _place(location: Location | None) -> tuple[str | None, int]:
-    return (None, 0) if location is None else (location.path, location.line)

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from generator.checks.summaries import Placed, place, used_twice
 from generator.findings import Finding, Level
 from generator.loader import Spec
-from generator.model import Location
 
 CODE = "KG402"
 NAME = "scrape/jobs"
@@ -44,27 +44,18 @@ def check(specs: list[Spec]) -> list[Finding]:
         [(spec.name, summary(spec)) for spec in specs])
 
 
-Job = tuple[str, str | None, int]
+Job = Placed
 """(job name, path, line) of a scrape job, in spec order."""
 
 
 def summary(spec: Spec) -> list[Job]:
-    return [(job.job_name, *_place(job.location)) for job in spec.integration.scrape_jobs]
+    return [(job.job_name, *place(job.location)) for job in spec.integration.scrape_jobs]
 
 
 def across(summaries: Sequence[tuple[str, Sequence[Job]]]) -> list[Finding]:
     """Job names defined twice, in one integration or in two."""
-    findings = []
-    seen: dict[str, Location | None] = {}
-    for _, jobs in summaries:
-        for job_name, path, line in jobs:
-            location = None if path is None else Location(path, line)
-            if job_name in seen:
-                findings.append(Finding.at(location, Level.ERROR, CODE,
-                                           f"job {job_name} is already defined at "
-                                           f"{seen[job_name]}"))
-            seen.setdefault(job_name, location)
-    return findings
+    return used_twice(summaries, CODE, lambda name, first: f"job {name} is already defined at "
+                                                           f"{first}")
 
 
 def local(spec: Spec) -> list[Finding]:
@@ -81,10 +72,6 @@ def local(spec: Spec) -> list[Finding]:
                                        "parameter, so the secret ships in the output; "
                                        "use credentials_file or a *_file field"))
     return findings
-
-
-def _place(location: Location | None) -> tuple[str | None, int]:
-    return (None, 0) if location is None else (location.path, location.line)
 
 
 def secret_params(metrics_path: str | None, steps: Any) -> list[str]:
