@@ -8,14 +8,13 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from tests.support import ROOT, SPECS
+from tests.support import ROOT, settled, shipped_project
 
 UP_TO_DATE = "is up to date"
 CONFIG = """\
@@ -31,24 +30,10 @@ profiles:
 """
 
 
-def settle(root: Path) -> None:
-    """Date every file back, as if written well before the build (an input modified just before
-    or during a build is never trusted by the next one)."""
-    past = time.time() - 30
-    for path in root.rglob("*"):
-        if path.is_file():
-            os.utime(path, (past, past))
-
-
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The shipped specs, a helper module they do not use yet, and a config; cwd is the project."""
-    shutil.copytree(SPECS, tmp_path / "specs", ignore=shutil.ignore_patterns("__pycache__"))
-    (tmp_path / "kgen.yaml").write_text(CONFIG, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KGEN_NO_FASTPATH", raising=False)
-    settle(tmp_path)
-    return tmp_path
+    """The shipped specs and a config; cwd is the project."""
+    return shipped_project(tmp_path, CONFIG, monkeypatch)
 
 
 def build(*args: str) -> str:
@@ -65,7 +50,7 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new), encoding="utf-8")
-    settle(path.parent)
+    settled(path.parent)
 
 
 def full_then_noop(*args: str) -> None:
@@ -141,7 +126,7 @@ def test_input_changed_right_before_the_build_is_not_trusted(project: Path) -> N
     path.write_text(path.read_text(encoding="utf-8") + "# touched\n", encoding="utf-8")
     assert UP_TO_DATE not in build()
     assert UP_TO_DATE not in build()  # the spec was written within a second of the last build
-    settle(project)
+    settled(project)
     full_then_noop()
 
 
@@ -157,7 +142,7 @@ def test_kgen_source_change_rebuilds(project: Path, tmp_path_factory: pytest.Tem
     copy = tmp_path_factory.mktemp("kgen-copy")
     shutil.copytree(ROOT / "generator", copy / "generator",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    settle(copy)
+    settled(copy)
     env = {**os.environ, "PYTHONPATH": str(copy)}
     env.pop("KGEN_NO_FASTPATH", None)
 

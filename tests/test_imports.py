@@ -8,14 +8,13 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import NamedTuple
 
 import pydantic
 
 from generator.model import plugins
-from tests.support import temp_project
+from tests.support import settled, temp_project
 
 PROBE = """
 import json, os, sys
@@ -47,15 +46,6 @@ def imported(root: Path, *args: str, env: dict[str, str] | None = None) -> Impor
     assert out.is_file(), done.stderr
     found = json.loads(out.read_text(encoding="utf-8"))
     return Imported(set(found["modules"]), found["plugin_loader"], done.stderr)
-
-
-def settled(root: Path) -> Path:
-    """Every file dated back, as if written well before the build (kgen's no-op build trusts no
-    input written just before it)."""
-    past = time.time() - 30
-    for path in root.rglob("*"):
-        os.utime(path, (past, past))
-    return root
 
 
 def test_help_imports_no_pydantic(tmp_path: Path) -> None:

@@ -6,10 +6,8 @@ more."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,7 @@ from generator.findings import SpecError
 from generator.output import MANIFEST
 from generator.project import load_project
 from tests.broken._base import BASE
-from tests.support import CONFIG, SPECS
+from tests.support import CONFIG, SPECS, settled, shipped_project
 
 SEVEN = ("targets: [prometheus-rules, scrape-jobs, grafana, docs, prometheus-operator, "
          "grafana-provisioning, mixin]\n")
@@ -36,15 +34,6 @@ profiles:
       calico:
         config: {error_for: 30m}
 """
-
-
-def settle(root: Path) -> None:
-    """Date every file back, as if written well before the build (kgen trusts no input
-    modified just before or during a build)."""
-    past = time.time() - 30
-    for path in root.rglob("*"):
-        if path.is_file():
-            os.utime(path, (past, past))
 
 
 def build(*args: str) -> str:
@@ -78,11 +67,7 @@ def assert_as_without_cache(root: Path, profiles: tuple[str | None, ...] = (None
 @pytest.fixture
 def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The shipped specs with a config of this test's own; cwd is the project."""
-    shutil.copytree(SPECS, tmp_path / "specs", ignore=shutil.ignore_patterns("__pycache__"))
-    (tmp_path / "kgen.yaml").write_text(OWN_CONFIG, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KGEN_NO_FASTPATH", raising=False)
-    settle(tmp_path)
+    shipped_project(tmp_path, OWN_CONFIG, monkeypatch)
     assert counts(build("--all-profiles")) == (2, 0)
     return tmp_path
 
@@ -91,7 +76,7 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    settle(path.parent)
+    settled(path.parent)
 
 
 def test_the_repository_config_and_every_profile(tmp_path: Path,
@@ -101,7 +86,7 @@ def test_the_repository_config_and_every_profile(tmp_path: Path,
     shutil.copy(CONFIG, tmp_path / "kgen.yaml")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("KGEN_NO_FASTPATH", raising=False)
-    settle(tmp_path)
+    settled(tmp_path)
     profiles = (None, *load_project(tmp_path / "kgen.yaml").profiles)
     build("--all-profiles")
     edit(tmp_path / "specs" / "calico.py", "import math\n", "import math  # edited\n")
@@ -139,7 +124,7 @@ def test_edited_deleted_and_added_output_files(shipped: Path) -> None:
     assert counts(report) == (2, 0)
     assert_as_without_cache(shipped)
     assert (out / "prometheus/rules/mine.yaml").read_text() == "groups: []\n"
-    settle(shipped)
+    settled(shipped)
     assert "is up to date" in build()
 
 
@@ -158,7 +143,7 @@ def test_a_helper_module_the_spec_imports(shipped: Path) -> None:
 
 def test_an_integration_removed(shipped: Path) -> None:
     shutil.rmtree(shipped / "specs" / "etcd")
-    settle(shipped)
+    settled(shipped)
     report = build("--all-profiles")
     assert counts(report) == (0, 1)
     assert "removed" in report and not list((shipped / "out").rglob("etcd*"))
@@ -171,7 +156,7 @@ def test_errors_across_integrations_read_as_without_cache(shipped: Path) -> None
     source = (shipped / "specs" / "calico.py").read_text(encoding="utf-8")
     copy = shipped / "specs" / "calicocopy.py"
     copy.write_text(source.replace('name="calico"', 'name="calicocopy"', 1), encoding="utf-8")
-    settle(shipped)
+    settled(shipped)
     before = {p: p.read_bytes() for p in (shipped / "out").rglob("*") if p.is_file()}
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 1
@@ -182,7 +167,7 @@ def test_errors_across_integrations_read_as_without_cache(shipped: Path) -> None
     assert result.output.splitlines()[:-1] == expected
     assert {p: p.read_bytes() for p in (shipped / "out").rglob("*") if p.is_file()} == before
     copy.unlink()
-    settle(shipped)
+    settled(shipped)
     assert counts(build()) == (0, 2)  # the failed build left the cache as it was
 
 
@@ -191,7 +176,7 @@ def test_a_synthetic_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     (tmp_path / "kgen.yaml").write_text(SEVEN, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("KGEN_NO_FASTPATH", raising=False)
-    settle(tmp_path)
+    settled(tmp_path)
     assert counts(build()) == (12, 0)
     spec = sorted((tmp_path / "specs").glob("calico*.py"))[0]
     edit(spec, "import math\n", "import math  # edited\n")
@@ -266,7 +251,7 @@ def test_an_error_another_spec_suppresses(tmp_path: Path, monkeypatch: pytest.Mo
     (tmp_path / "kgen.yaml").write_text("targets: [prometheus-rules, scrape-jobs, grafana, docs]\n",
                                         encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    settle(tmp_path)
+    settled(tmp_path)
     assert counts(build()) == (2, 0)
     assert_as_without_cache(tmp_path)
     assert "Demoextra" in (tmp_path / "out/prometheus/rules/demo.yaml").read_text()
@@ -276,7 +261,7 @@ def test_a_spec_written_just_before_the_build_is_not_kept(shipped: Path) -> None
     spec = shipped / "specs" / "calico.py"
     spec.write_text(spec.read_text(encoding="utf-8") + "# now\n", encoding="utf-8")
     assert counts(build()) == (1, 1)
-    settle(shipped)
+    settled(shipped)
     assert counts(build()) == (1, 1)  # its entry was not trusted: built again, then kept
     edit(shipped / "kgen.yaml", "error_for: 20m", "error_for: 21m")
     assert counts(build()) == (1, 1)
