@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generator import conventions
-from generator.checks.summaries import Placed, place, used_twice
+from generator.checks._summaries import Placed, place, used_twice
 from generator.documents.dashboard import GRID_WIDTH
 from generator.findings import Finding, Level
 from generator.loader import Spec

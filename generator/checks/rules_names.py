@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from generator.checks.summaries import located, place
+from generator.checks._summaries import located, place
 from generator.conventions import alert_prefix
 from generator.findings import Finding, Level
 from generator.loader import Spec

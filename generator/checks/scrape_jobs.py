@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from generator.checks.summaries import Placed, place, used_twice
+from generator.checks._summaries import Placed, place, used_twice
 from generator.findings import Finding, Level
 from generator.loader import Spec
 
