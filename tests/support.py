@@ -122,10 +122,21 @@ def settled(root: Path) -> Path:
     return root
 
 
-def shipped_project(root: Path, config: str, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project of the shipped specs and `config` at root, the working directory, with the
-    fast path on and every file dated back."""
-    shutil.copytree(SPECS, root / "specs", ignore=shutil.ignore_patterns("__pycache__"))
+def shipped_project(root: Path, config: str, monkeypatch: pytest.MonkeyPatch,
+                    only: tuple[str, ...] = ()) -> Path:
+    """A project of the shipped specs (`only` these integrations, when given, so a team's added
+    integrations do not change what a test of kgen counts) and `config` at root, the working
+    directory, with the fast path on and every file dated back."""
+    ignore = shutil.ignore_patterns("__pycache__")
+    if not only:
+        shutil.copytree(SPECS, root / "specs", ignore=ignore)
+    for name in only:
+        module = SPECS / f"{name}.py"
+        if module.is_file():
+            (root / "specs").mkdir(exist_ok=True)
+            shutil.copy(module, root / "specs" / module.name)
+        else:
+            shutil.copytree(SPECS / name, root / "specs" / name, ignore=ignore)
     (root / "kgen.yaml").write_text(config, encoding="utf-8")
     monkeypatch.chdir(root)
     monkeypatch.delenv("KGEN_NO_FASTPATH", raising=False)

@@ -67,7 +67,7 @@ def assert_as_without_cache(root: Path, profiles: tuple[str | None, ...] = (None
 @pytest.fixture
 def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The shipped specs with a config of this test's own; cwd is the project."""
-    shipped_project(tmp_path, OWN_CONFIG, monkeypatch)
+    shipped_project(tmp_path, OWN_CONFIG, monkeypatch, only=("calico", "etcd"))
     assert counts(build("--all-profiles")) == (2, 0)
     return tmp_path
 
@@ -88,10 +88,10 @@ def test_the_repository_config_and_every_profile(tmp_path: Path,
     monkeypatch.delenv("KGEN_NO_FASTPATH", raising=False)
     settled(tmp_path)
     profiles = (None, *load_project(tmp_path / "kgen.yaml").profiles)
-    build("--all-profiles")
+    integrations, _ = counts(build("--all-profiles"))
     edit(tmp_path / "specs" / "calico.py", "import math\n", "import math  # edited\n")
     report = build("--all-profiles")
-    assert counts(report) == (1, 1)
+    assert counts(report) == (1, integrations - 1)
     assert_as_without_cache(tmp_path, profiles)
 
 
