@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -157,13 +157,14 @@ def run(project: Project, until: str = "render") -> Run:
     return state
 
 
-def prepare(integration: Integration, project: Project) -> Integration:
-    """One integration through the settings and cluster-label stages (the mixin target builds
-    its spec again with stand-in values and lays the project over it the same way)."""
-    laid, _ = overlay.apply(integration, project)
+def prepare(integration: Integration, project: Project) -> tuple[Integration, list[Finding]]:
+    """One integration through the settings and cluster-label stages, and what the settings
+    stage found (the streamed build goes this way, and the mixin target lays the project over
+    its stand-in build the same way)."""
+    laid, found = overlay.apply(integration, project)
     if project.cluster_label:
         laid = overlay.keep_cluster_label(laid, project.cluster_label)
-    return laid
+    return laid, found
 
 
 def build(
@@ -257,16 +258,13 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None,
     state = _Streamed()
     if cache is not None:
         cache.start(units)
-    if jobs > 1 and hasattr(os, "fork"):
-        looks = [cache.lookup(name) if cache is not None else None for name, _ in units]
-        to_build = [index for index, looked in enumerate(looks)
-                    if looked is None or looked.entry is None]
-        if len(to_build) >= PARALLEL_FROM:
-            cached = _stream_parallel(project, units, looks, to_build, jobs, state, sink, cache)
-        else:
-            cached = _stream_sequential(project, units, state, sink, cache, iter(looks))
+    looks = [cache.lookup(name) if cache is not None else None for name, _ in units]
+    to_build = [index for index, looked in enumerate(looks)
+                if looked is None or looked.entry is None]
+    if jobs > 1 and hasattr(os, "fork") and len(to_build) >= PARALLEL_FROM:
+        cached = _stream_parallel(project, units, looks, to_build, jobs, state, sink, cache)
     else:
-        cached = _stream_sequential(project, units, state, sink, cache)
+        cached = _stream_sequential(project, units, looks, state, sink, cache)
     if state.load_failed:
         raise SpecError(state.loading)
     if missing or state.settings:
@@ -288,17 +286,13 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None,
     return len(units) - cached, cached
 
 
-def _stream_sequential(project: Project, units: list[tuple[str, Path]], state: _Streamed,
-                       sink: Sink, cache: UnitCache | None,
-                       looks: Iterator[Lookup | None] | None = None) -> int:
-    """Every integration here, one after another; how many came from the cache. `looks`:
-    their cache lookups, when made already."""
+def _stream_sequential(project: Project, units: list[tuple[str, Path]],
+                       looks: list[Lookup | None], state: _Streamed, sink: Sink,
+                       cache: UnitCache | None) -> int:
+    """Every integration here, one after another, given their cache lookups; how many came
+    from the cache."""
     cached = 0
-    for name, path in units:
-        if looks is not None:
-            looked = next(looks)
-        else:
-            looked = cache.lookup(name) if cache is not None else None
+    for (name, path), looked in zip(units, looks, strict=True):
         entry = looked.entry if looked is not None else None
         if entry is not None and (state.failing or sink.reuse(entry.files)):
             _take_cached(state, cache, looked, entry)
@@ -430,12 +424,10 @@ def _stream_one(project: Project, name: str, path: Path, state: _Streamed, sink:
         return None
     if state.load_failed:
         return None
-    laid, found = overlay.apply(spec.integration, project)
+    laid, found = prepare(spec.integration, project)
     state.settings += found
     if found or state.settings:
         return None
-    if project.cluster_label:
-        laid = overlay.keep_cluster_label(laid, project.cluster_label)
     spec = dataclasses.replace(spec, integration=laid)
     try:
         item: Scoped | None = Scoped.of(spec)
@@ -466,12 +458,8 @@ def _stream_one(project: Project, name: str, path: Path, state: _Streamed, sink:
             state.clash = error
             return None
     cacheable = not (refused or held_back) and all(f.path != _config_path(project)
-                                                   for f in _all(unit))
+                                                   for f in unit.every)
     return made if cacheable else None
-
-
-def _all(unit: checks.UnitChecks) -> list[Finding]:
-    return [*unit.notes, *unit.syntax, *unit.findings, *unit.target]
 
 
 def _config_path(project: Project) -> str:

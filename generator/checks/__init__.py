@@ -173,10 +173,15 @@ class UnitChecks:
                    {str(k): list(v) for k, v in data["summaries"].items()})
 
     @property
+    def every(self) -> list[Finding]:
+        """Every finding, suppressed or not."""
+        return [*self.notes, *self.syntax, *self.findings, *self.target]
+
+    @property
     def errors(self) -> bool:
         refused = any(code in UNSUPPRESSIBLE for _, _, code in self.suppressed)
         return refused or any(f.level is Level.ERROR and _kept(f, self.suppressed)
-                              for f in (*self.notes, *self.syntax, *self.findings, *self.target))
+                              for f in self.every)
 
 
 def of_unit(spec: Spec, item: Scoped | None, targets: Collection[str]) -> UnitChecks:

@@ -225,7 +225,7 @@ def _stand_in_build(spec: Spec, project: Project, exposed: list[Exposed],
                       "marked MixinKnob() is computed on")
     from generator.build import prepare
 
-    laid = prepare(built, project)
+    laid, _ = prepare(built, project)
     if "selector" in update:
         return laid
     return laid.model_copy(update={"selector": placeholder})
