@@ -5,8 +5,8 @@ pydantic (on Python < 3.13) finds a class's source by asking `inspect.getmodule`
 frame on the stack, and each of those questions scans `sys.modules`: a cost that grows with every
 module loaded, paid again for every spec's `Config`. Here the frame that runs the class
 statement is found by its globals, the class's lines come from `linecache` (the loader puts each
-spec's source there as it compiles it), and the docstrings are read the way pydantic reads them:
-a string statement right after an annotated assignment documents that field, and an existing
+spec's source there as it compiles it), and the docstrings are read by pydantic's own visitor
+(a string statement right after an annotated assignment documents that field); an existing
 `Field(description=...)` wins.
 """
 
@@ -15,11 +15,11 @@ from __future__ import annotations
 import ast
 import inspect
 import linecache
-import textwrap
 from types import FrameType
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic._internal._docs_extraction import DocstringVisitor, _dedent_source_lines
 
 
 def describe_fields(model: type[BaseModel], frame: FrameType | None) -> None:
@@ -40,9 +40,9 @@ def _docstrings(model: type[Any], frame: FrameType | None) -> dict[str, str]:
         if frame.f_globals.get("__name__") == model.__module__:
             statement = _class_statement(frame, model.__name__)
             if statement is not None:
-                visitor = _Docstrings()
+                visitor = DocstringVisitor()
                 visitor.generic_visit(statement)
-                return visitor.found
+                return visitor.attrs
         frame = frame.f_back
     return {}
 
@@ -76,51 +76,15 @@ def _indented_block(lines: list[str]) -> list[str]:
 
 
 def _parsed(block: list[str], name: str) -> ast.ClassDef | None:
-    source = textwrap.dedent("".join(block))
-    wrapped = source.startswith((" ", "\t"))  # a string line indented less than the class
-    if wrapped:
-        source = "def wrapper():\n" + source
+    # pydantic's dedent: wrapped in `def dedent_workaround():` when a string line is
+    # indented less than the class
+    source = _dedent_source_lines(block)
     try:
         statement = ast.parse(source).body[0]
     except (SyntaxError, IndexError):
         return None
-    if wrapped and isinstance(statement, ast.FunctionDef):
+    if isinstance(statement, ast.FunctionDef) and statement.name == "dedent_workaround":
         statement = statement.body[0]
     if isinstance(statement, ast.ClassDef) and statement.name == name:
         return statement
     return None
-
-
-class _Docstrings(ast.NodeVisitor):
-    """Field -> docstring over a class body: a string statement that directly follows an
-    annotated assignment documents it. Nested classes and functions are not looked into."""
-
-    def __init__(self) -> None:
-        self.found: dict[str, str] = {}
-        self.target: str | None = None
-        self.previous: type[ast.AST] | None = None
-
-    def visit(self, node: ast.AST) -> Any:
-        result = super().visit(node)
-        self.previous = type(node)
-        return result
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        if isinstance(node.target, ast.Name):
-            self.target = node.target.id
-
-    def visit_Expr(self, node: ast.Expr) -> None:
-        if (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
-                and self.previous is ast.AnnAssign):
-            if self.target:
-                self.found[self.target] = inspect.cleandoc(node.value.value)
-            self.target = None
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        pass
-
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        pass
-
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
-        pass
