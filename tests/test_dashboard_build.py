@@ -1,0 +1,94 @@
+"""A board is built through grafana-foundation-sdk once and its queries scoped for each build
+that wants it: the result is what a build of that very board gives, a board that differs in
+anything but query text is built again, and the SDK (each panel type's builder) is imported
+only when a board needs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import promql
+from generator.documents import dashboard
+from generator.documents.dashboard import dashboard_json
+from generator.model import Dashboard, Integration, Panel, PanelKind, Query, Row, Threshold
+
+SCOPE = promql.Rewrite(scope='job="demo"')
+
+
+def board(expr: str = "sum(rate(demo_requests_total[5m]))", title: str = "Requests",
+          kind: PanelKind = PanelKind.TIMESERIES) -> Dashboard:
+    thresholds = (Threshold(color="green"), Threshold(color="red", value=1))
+    return Dashboard(title="Demo", rows=(Row(title="Traffic", panels=(
+        Panel(kind=kind, title=title, description="d", unit="reqps", thresholds=thresholds,
+              queries=(Query(expr=expr, legend="all"), Query(expr="up"))),
+        Panel(title="Up", description="d", unit="short", queries=(Query(expr="up == 1"),)),
+    )),))
+
+
+def integration(*boards: Dashboard, name: str = "demo") -> Integration:
+    """What a dashboard reads of an integration: its name and description."""
+    return Integration.model_construct(name=name, description="A demo.", dashboards=boards)
+
+
+def fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget every board built so far."""
+    monkeypatch.setattr(dashboard, "_BUILT", dashboard._Boards())
+
+
+@pytest.mark.parametrize("other", [
+    board(expr="sum(rate(demo_errors_total[5m]))"),
+    board(title="Calls"),
+    board(kind=PanelKind.STAT),
+], ids=["query text", "panel title", "panel kind"])
+def test_a_board_reads_as_its_own_build_after_another_was_built(
+        monkeypatch: pytest.MonkeyPatch, other: Dashboard) -> None:
+    first, demo = board(), integration(board(), other)
+    fresh(monkeypatch)
+    alone = dashboard_json(demo, other, SCOPE)
+    fresh(monkeypatch)
+    dashboard_json(demo, first, SCOPE)
+    dashboard_json(demo, first)
+    assert dashboard_json(demo, other, SCOPE) == alone
+    assert dashboard_json(demo, first, SCOPE) != alone
+
+
+def test_query_text_is_all_a_shared_build_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh(monkeypatch)
+    demo = integration(board())
+    one = dashboard_json(demo, board(), SCOPE)
+    other = dashboard_json(demo, board(expr="sum(rate(demo_errors_total[5m]))"), SCOPE)
+    assert len(dashboard._BUILT._built) == 1
+    assert [t["expr"] for t in one["panels"][1]["targets"]] == [
+        'sum(rate(demo_requests_total{job="demo"}[$__rate_interval]))', 'up{job="demo"}']
+    assert [t["expr"] for t in other["panels"][1]["targets"]] == [
+        'sum(rate(demo_errors_total{job="demo"}[$__rate_interval]))', 'up{job="demo"}']
+    assert {**one, "panels": None} == {**other, "panels": None}
+
+
+def test_another_integrations_board_is_built_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh(monkeypatch)
+    demo, copy = integration(board()), integration(board(), name="copy")
+    assert dashboard_json(demo, board())["uid"] == "kgen-demo-overview"
+    assert dashboard_json(copy, board())["uid"] == "kgen-copy-overview"
+    assert len(dashboard._BUILT._built) == 2
+
+
+def test_the_sdk_is_imported_by_the_first_board_and_a_panel_builder_by_its_panel() -> None:
+    code = """
+import sys
+from generator.documents.dashboard import dashboard_json
+import generator.checks.dashboards, generator.targets.mixin, generator.targets.grafana
+print("grafana_foundation_sdk" in sys.modules)
+from tests.test_dashboard_build import board, integration
+dashboard_json(integration(board()), board())
+print(sorted(m.rsplit(".", 1)[1] for m in sys.modules
+             if m.startswith("grafana_foundation_sdk.builders.")))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120, cwd=Path(__file__).parents[1])
+    assert done.stdout.split("\n")[:2] == [
+        "False", "['common', 'dashboard', 'prometheus', 'timeseries']"]
