@@ -5,16 +5,20 @@ only when a board needs it."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from grafana_foundation_sdk.cog.encoder import JSONEncoder
 
-from generator import promql
+from generator import loader, promql
 from generator.documents import dashboard
 from generator.documents.dashboard import dashboard_json
+from generator.documents.dashboard_builder import plain_json, sdk_dashboard
 from generator.model import Dashboard, Integration, Panel, PanelKind, Query, Row, Threshold
+from tests.support import SPECS
 
 SCOPE = promql.Rewrite(scope='job="demo"')
 
@@ -92,3 +96,19 @@ print(sorted(m.rsplit(".", 1)[1] for m in sys.modules
                           check=True, timeout=120, cwd=Path(__file__).parents[1])
     assert done.stdout.split("\n")[:2] == [
         "False", "['common', 'dashboard', 'prometheus', 'timeseries']"]
+
+
+def test_the_sdk_objects_read_as_the_sdks_own_encoder_writes_them() -> None:
+    """`plain_json` is `json.loads(json.dumps(..., cls=JSONEncoder))`, to the byte: every
+    shipped board and a board of each panel type (with min and max)."""
+    boards = [(spec.name, spec.integration.description, board)
+              for spec in loader.load(SPECS) for board in spec.integration.dashboards]
+    every_kind = Dashboard(title="Kinds", variables=(), rows=(Row(title="All", panels=tuple(
+        Panel(kind=kind, title=kind.value, description="d", unit="s", min=0, max=1.5,
+              thresholds=(Threshold(color="green"), Threshold(color="red", value=2)),
+              queries=(Query(expr="up", legend="{{instance}}"),)) for kind in PanelKind)),))
+    for name, description, board in [*boards, ("demo", "A demo.", every_kind)]:
+        built = sdk_dashboard(name, description, board)
+        by_encoder = json.loads(json.dumps(built, cls=JSONEncoder))
+        assert json.dumps(plain_json(built)) == json.dumps(by_encoder)
+        assert plain_json(built) == by_encoder

@@ -12,12 +12,11 @@ tooltip, highest first.
 from __future__ import annotations
 
 import importlib
-import json
 from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 from grafana_foundation_sdk.builders import common, dashboard, prometheus
-from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models import common as options
 from grafana_foundation_sdk.models.dashboard import (
     DataSourceRef,
@@ -38,6 +37,12 @@ DATASOURCE = DataSourceRef(type_val="prometheus", uid="${datasource}")
 def built(integration: str, description: str, board: Dashboard) -> dict[str, Any]:
     """The dashboard of `integration` (its name) as the SDK builds it, as JSON data: queries
     and variable queries as written, `description` where the board has none."""
+    plain: dict[str, Any] = plain_json(sdk_dashboard(integration, description, board))
+    return plain
+
+
+def sdk_dashboard(integration: str, description: str, board: Dashboard) -> Any:
+    """The SDK's dashboard object of `built`."""
     builder = (
         dashboard.Dashboard(board.title)
         .uid(conventions.dashboard_uid(integration, board.slug))
@@ -59,8 +64,25 @@ def built(integration: str, description: str, board: Dashboard) -> dict[str, Any
                                        .grid_pos(_grid_pos(placed)))
         else:
             builder = builder.with_panel(_panel(placed.item, placed))
-    plain: dict[str, Any] = json.loads(json.dumps(builder.build(), cls=JSONEncoder))
-    return plain
+    return builder.build()
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def plain_json(value: Any) -> Any:
+    """An SDK object as JSON data: what `json.loads(json.dumps(value, cls=JSONEncoder))` gives
+    (the SDK's encoder writes each object's `to_json()`, whose keys are strings), without
+    writing the text and reading it back."""
+    kind = type(value)
+    if kind is dict:
+        return {key: item if type(item) in _SCALARS else plain_json(item)
+                for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [item if type(item) in _SCALARS else plain_json(item) for item in value]
+    if isinstance(value, Enum):
+        return value.value
+    return plain_json(value.to_json())
 
 
 def _grid_pos(placed: Placed) -> GridPos:
