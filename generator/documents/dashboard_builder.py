@@ -67,7 +67,7 @@ def sdk_dashboard(integration: str, description: str, board: Dashboard) -> Any:
     return builder.build()
 
 
-_SCALARS = (str, int, float, bool, type(None))
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def plain_json(value: Any) -> Any:
@@ -75,14 +75,13 @@ def plain_json(value: Any) -> Any:
     (the SDK's encoder writes each object's `to_json()`, whose keys are strings), without
     writing the text and reading it back."""
     kind = type(value)
-    if kind is dict:
-        return {key: item if type(item) in _SCALARS else plain_json(item)
-                for key, item in value.items()}
     if kind is list or kind is tuple:
         return [item if type(item) in _SCALARS else plain_json(item) for item in value]
     if isinstance(value, Enum):
         return value.value
-    return plain_json(value.to_json())
+    members = value if kind is dict else value.to_json()
+    return {key: item if type(item) in _SCALARS else plain_json(item)
+            for key, item in members.items()}
 
 
 def _grid_pos(placed: Placed) -> GridPos:
