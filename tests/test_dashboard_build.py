@@ -82,20 +82,31 @@ def test_another_integrations_board_is_built_for_it(monkeypatch: pytest.MonkeyPa
 
 
 def test_the_sdk_is_imported_by_the_first_board_and_a_panel_builder_by_its_panel() -> None:
+    """Checks and the mixin import no SDK until a board is built; the `grafana` target brings
+    the SDK's core with it (before a parallel build forks), panel types' builders not."""
     code = """
 import sys
+def builders():
+    return sorted(m.rsplit(".", 1)[1] for m in sys.modules
+                  if m.startswith("grafana_foundation_sdk.builders."))
 from generator.documents.dashboard import dashboard_json
-import generator.checks.dashboards, generator.targets.mixin, generator.targets.grafana
+import generator.checks.dashboards, generator.targets.mixin
 print("grafana_foundation_sdk" in sys.modules)
 from tests.test_dashboard_build import board, integration
 dashboard_json(integration(board()), board())
-print(sorted(m.rsplit(".", 1)[1] for m in sys.modules
-             if m.startswith("grafana_foundation_sdk.builders.")))
+print(builders())
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, timeout=120, cwd=Path(__file__).parents[1])
     assert done.stdout.split("\n")[:2] == [
         "False", "['common', 'dashboard', 'prometheus', 'timeseries']"]
+    target = subprocess.run(
+        [sys.executable, "-c", "import sys, generator.targets.grafana; print(sorted(m for m in "
+         "sys.modules if m.startswith('grafana_foundation_sdk.builders.')))"],
+        capture_output=True, text=True, check=True, timeout=120)
+    assert target.stdout.strip() == ("['grafana_foundation_sdk.builders.common', "
+                                     "'grafana_foundation_sdk.builders.dashboard', "
+                                     "'grafana_foundation_sdk.builders.prometheus']")
 
 
 def test_the_sdk_objects_read_as_the_sdks_own_encoder_writes_them() -> None:
