@@ -123,3 +123,15 @@ def test_the_sdk_objects_read_as_the_sdks_own_encoder_writes_them() -> None:
         by_encoder = json.loads(json.dumps(built, cls=JSONEncoder))
         assert json.dumps(plain_json(built)) == json.dumps(by_encoder)
         assert plain_json(built) == by_encoder
+
+
+def test_a_panel_left_without_queries_builds_as_the_sdk_has_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`model_copy(update=...)` skips validation: a panel can lose its queries that way."""
+    fresh(monkeypatch)
+    row = board().rows[0]
+    empty = board().model_copy(update={"rows": (row.model_copy(update={"panels": (
+        row.panels[0].model_copy(update={"queries": ()}), row.panels[1])}),)})
+    panels = dashboard_json(integration(empty), empty, SCOPE)["panels"]
+    assert "targets" not in panels[1]
+    assert [t["expr"] for t in panels[2]["targets"]] == ['up{job="demo"} == 1']

@@ -143,9 +143,10 @@ def _scoped(built: dict[str, Any], board: Dashboard, scope: promql.Rewrite) -> d
         panels.append(next(shapes))
         for panel in row.panels:
             shape = next(shapes)
-            panels.append({**shape, "targets": [
+            targets = shape.get("targets")  # none when `model_copy` left a panel no queries
+            panels.append(shape if targets is None else {**shape, "targets": [
                 {**target, "expr": queries(query.expr)}
-                for target, query in zip(shape["targets"], panel.queries, strict=True)]})
+                for target, query in zip(targets, panel.queries, strict=True)]})
     datasource, *variables = built["templating"]["list"]
     listed = [datasource, *(
         {**shape, "query": _variable_query(variable, board.variables[:index], scope)}
