@@ -1,12 +1,13 @@
 """A dashboard as grafana-foundation-sdk builds it, as plain JSON data, with every query as
 written: `generator.documents.dashboard` puts each scoping's queries into it.
 
-The SDK is imported with this module (on the first dashboard a build makes, never at start-up),
-and each panel type's builder only when a board has a panel of that type. Every panel sets all
-the options its type's schema requires, so what it shows never depends on the defaults of the
-Grafana version that loads it: stats reduce to the last non-null value and color by the spec's
-thresholds; time series list their series below the graph and show every series in the
-tooltip, highest first.
+The SDK is imported with this module (by the `grafana` targets, or for the first dashboard a
+build makes; never at start-up), and each panel type's builder only for a panel of that type.
+
+Every panel sets all the options its type's schema requires, so what it shows never depends on
+the defaults of the Grafana version that loads it: stats reduce to the last non-null value and
+color by the spec's thresholds; time series list their series below the graph and show every
+series in the tooltip, highest first.
 """
 
 from __future__ import annotations
