@@ -3,55 +3,30 @@
 Conventions: the data source is the first variable and every panel uses it; the spec's
 variables follow; every query carries the integration's selector and the variables' matchers,
 both added in one traversal of the query as written; rate-like ranges use `$__rate_interval`;
-the uid is
-`kgen-<integration>-<slug>`. Every panel sets all the options its type's schema requires, so
-what it shows never depends on the defaults of the Grafana version that loads it: stats reduce
-to the last non-null value and color by the spec's thresholds; time series list their series
-below the graph and show every series in the tooltip, highest first.
+the uid is `kgen-<integration>-<slug>`. The panels' options are
+`generator.documents.dashboard_builder`'s.
+
+A board is built through the SDK once and its queries are scoped for each build that wants it:
+the `grafana` target (and the provisioning ConfigMaps and their size check, which share its
+bytes) scope them with the integration's selector, the mixin with its placeholder, and the
+mixin's stand-in build gives the same board with other query text where a knob reaches one.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from grafana_foundation_sdk.builders import (
-    bargauge,
-    common,
-    dashboard,
-    gauge,
-    prometheus,
-    stat,
-    table,
-    timeseries,
-)
-from grafana_foundation_sdk.cog.encoder import JSONEncoder
-from grafana_foundation_sdk.models import common as options
-from grafana_foundation_sdk.models.dashboard import (
-    DataSourceRef,
-    GridPos,
-    Threshold,
-    ThresholdsMode,
-    VariableRefresh,
-    VariableSort,
-)
-
-from generator import conventions, promql
-from generator.model import Dashboard, Integration, Panel, PanelKind, Row, Variable
+from generator import promql
+from generator.model import Dashboard, Integration, Panel, Row, Variable
+from generator.model.base import SpecModel
 
 GRID_WIDTH = 24
-DATASOURCE = DataSourceRef(type_val="prometheus", uid="${datasource}")
 AS_WRITTEN = promql.Rewrite()
 """No scoping: the queries as the spec writes them."""
-PANEL_BUILDERS: dict[PanelKind, Any] = {
-    PanelKind.TIMESERIES: timeseries.Panel,
-    PanelKind.STAT: stat.Panel,
-    PanelKind.GAUGE: gauge.Panel,
-    PanelKind.BARGAUGE: bargauge.Panel,
-    PanelKind.TABLE: table.Panel,
-}
+REMEMBERED = 16
+"""Boards whose SDK build is kept for the next build of the same board: an integration's
+targets build its boards one after another, so a few suffice."""
 
 
 def dashboard_json(integration: Integration, board: Dashboard,
@@ -59,54 +34,27 @@ def dashboard_json(integration: Integration, board: Dashboard,
     """The dashboard as plain JSON data, ready to serialise: `board` as written, every query
     scoped by `scope` (`generator.scoping.scoping`: the integration's selector) in the same
     traversal as Grafana's own rewriting: the variables' matchers, and rate-like ranges as
-    `$__rate_interval`."""
-    built = _builder(integration, board, scope).build()
-    plain: dict[str, Any] = json.loads(json.dumps(built, cls=JSONEncoder))
-    return plain
-
-
-def _builder(integration: Integration, board: Dashboard, scope: promql.Rewrite) -> Any:
-    builder = (
-        dashboard.Dashboard(board.title)
-        .uid(conventions.dashboard_uid(integration.name, board.slug))
-        .description(board.description or integration.description)
-        .tags(list(board.tags) or [integration.name, "kgen"])
-        .refresh(board.refresh)
-        .time(board.time_from, "now")
-        .timezone("browser")
-        .editable()
-        .with_variable(
-            dashboard.DatasourceVariable("datasource").label("Data source").type("prometheus")
-        )
-    )
-    for index, variable in enumerate(board.variables):
-        builder = builder.with_variable(_variable(variable, board.variables[:index], scope))
-
-    queries = _Queries(board.variables, scope)
-    for placed in layout(board):
-        if isinstance(placed.item, Row):
-            builder = builder.with_row(dashboard.Row(placed.item.title).id(placed.id)
-                                       .grid_pos(placed.position))
-        else:
-            builder = builder.with_panel(_panel(placed.item, placed.id, placed.position,
-                                                queries))
-    return builder
+    `$__rate_interval`. Parts of it are shared with other calls' results: read it, never
+    change it."""
+    return _scoped(_BUILT.of(integration, board), board, scope)
 
 
 @dataclass(frozen=True)
 class Placed:
-    """A row or panel, its id and where the grid puts it."""
+    """A row or panel, its id and where the grid puts it (`h` high, `w` wide, at `x`, `y`)."""
 
     id: int
     item: Row | Panel
-    position: GridPos
+    h: int
+    w: int
+    x: int
+    y: int
 
     @property
     def box(self) -> dict[str, Any]:
         """Its title and `gridPos`, as the dashboard JSON has them."""
-        grid = self.position
         return {"title": self.item.title,
-                "gridPos": {"h": grid.h, "w": grid.w, "x": grid.x, "y": grid.y}}
+                "gridPos": {"h": self.h, "w": self.w, "x": self.x, "y": self.y}}
 
 
 def layout(board: Dashboard) -> list[Placed]:
@@ -117,7 +65,7 @@ def layout(board: Dashboard) -> list[Placed]:
     y = 0
     for row in board.rows:
         panel_id += 1
-        placed.append(Placed(panel_id, row, GridPos(h=1, w=GRID_WIDTH, x=0, y=y)))
+        placed.append(Placed(panel_id, row, h=1, w=GRID_WIDTH, x=0, y=y))
         y += 1
         x = 0
         row_height = 0
@@ -125,32 +73,95 @@ def layout(board: Dashboard) -> list[Placed]:
             if x + panel.width > GRID_WIDTH:
                 x, y, row_height = 0, y + row_height, 0
             panel_id += 1
-            placed.append(Placed(panel_id, panel, GridPos(h=panel.height, w=panel.width, x=x,
-                                                          y=y)))
+            placed.append(Placed(panel_id, panel, h=panel.height, w=panel.width, x=x, y=y))
             x += panel.width
             row_height = max(row_height, panel.height)
         y += row_height
     return placed
 
 
-def _variable(variable: Variable, before: tuple[Variable, ...], scope: promql.Rewrite) -> Any:
-    """A query variable over its `metric`, scoped and filtered by the earlier variables."""
+@dataclass(frozen=True)
+class _Built:
+    """A board of an integration as the SDK built it, queries as written."""
+
+    integration: str
+    description: str
+    board: Dashboard
+    json: dict[str, Any]
+
+
+class _Boards:
+    """The boards built last. A board's SDK build is a function of the board's fields but for
+    its query text (which `_scoped` replaces), the integration's name and its description: a
+    board alike in those to a remembered one reuses its build."""
+
+    def __init__(self) -> None:
+        self._built: list[_Built] = []
+
+    def of(self, integration: Integration, board: Dashboard) -> dict[str, Any]:
+        for built in self._built:
+            if (built.integration == integration.name
+                    and built.description == integration.description
+                    and _alike_but_queries(built.board, board)):
+                return built.json
+        from generator.documents.dashboard_builder import built as sdk_built
+
+        json = sdk_built(integration.name, integration.description, board)
+        self._built = [*self._built[1 - REMEMBERED:],
+                       _Built(integration.name, integration.description, board, json)]
+        return json
+
+
+_BUILT = _Boards()
+
+
+def _alike_but_queries(a: Dashboard, b: Dashboard) -> bool:
+    """Whether two boards have the same fields but for their queries' text."""
+    return a is b or (_alike(a, b, "rows") and len(a.rows) == len(b.rows) and all(
+        _alike(row, other, "panels") and len(row.panels) == len(other.panels) and all(
+            _alike(panel, theirs, "queries") and len(panel.queries) == len(theirs.queries)
+            and all(_alike(query, their, "expr")
+                    for query, their in zip(panel.queries, theirs.queries, strict=True))
+            for panel, theirs in zip(row.panels, other.panels, strict=True))
+        for row, other in zip(a.rows, b.rows, strict=True)))
+
+
+def _alike(a: SpecModel, b: SpecModel, but: str) -> bool:
+    """Whether two models of a type have the same fields but `but`."""
+    return all(getattr(a, name) == getattr(b, name) for name in type(a).model_fields
+               if name != but)
+
+
+def _scoped(built: dict[str, Any], board: Dashboard, scope: promql.Rewrite) -> dict[str, Any]:
+    """The SDK's build of `board` (or of a board equal to it but for query text) with the
+    board's queries and variable queries, scoped by `scope`. The panels are in layout order:
+    each row, then its panels."""
+    queries = _Queries(board.variables, scope)
+    shapes = iter(built["panels"])
+    panels = []
+    for row in board.rows:
+        panels.append(next(shapes))
+        for panel in row.panels:
+            shape = next(shapes)
+            targets = shape.get("targets")  # none when `model_copy` left a panel no queries
+            panels.append(shape if targets is None else {**shape, "targets": [
+                {**target, "expr": queries(query.expr)}
+                for target, query in zip(targets, panel.queries, strict=True)]})
+    datasource, *variables = built["templating"]["list"]
+    listed = [datasource, *(
+        {**shape, "query": _variable_query(variable, board.variables[:index], scope)}
+        for index, (shape, variable) in enumerate(zip(variables, board.variables,
+                                                      strict=True)))]
+    return {**built, "panels": panels, "templating": {**built["templating"], "list": listed}}
+
+
+def _variable_query(variable: Variable, before: tuple[Variable, ...],
+                    scope: promql.Rewrite) -> str:
+    """The values of the variable's `label` on its `metric`, scoped and filtered by the earlier
+    variables."""
     filters = ", ".join(_matcher(v) for v in before)
     series = promql.rewrite(variable.metric, replace(scope, filters=filters))
-    query = f"label_values({series}, {variable.label})"
-    built = (
-        dashboard.QueryVariable(variable.name)
-        .label(variable.title or variable.name)
-        .datasource(DATASOURCE)
-        .query(query)
-        .refresh(VariableRefresh.ON_TIME_RANGE_CHANGED)
-        .sort(VariableSort.ALPHABETICAL_ASC)
-        .multi(variable.multi)
-        .include_all(variable.include_all)
-    )
-    if variable.include_all:
-        built = built.all_value(".*")
-    return built
+    return f"label_values({series}, {variable.label})"
 
 
 def _matcher(variable: Variable) -> str:
@@ -167,116 +178,3 @@ class _Queries:
 
     def __call__(self, expr: str) -> str:
         return promql.rewrite(expr, self.change)
-
-
-def _panel(panel: Panel, panel_id: int, position: GridPos, scope: _Queries) -> Any:
-    built = (
-        PANEL_BUILDERS[panel.kind]()
-        .id(panel_id)
-        .title(panel.title)
-        .description(panel.description)
-        .unit(panel.unit)
-        .datasource(DATASOURCE)
-        .grid_pos(position)
-        .thresholds(_thresholds(panel))
-    )
-    built = PANEL_OPTIONS[panel.kind](built, panel)
-    if panel.min is not None:
-        built = built.min(panel.min)
-    if panel.max is not None:
-        built = built.max(panel.max)
-    for index, query in enumerate(panel.queries):
-        target = prometheus.Dataquery().expr(scope(query.expr)).ref_id(chr(ord("A") + index))
-        if query.legend:
-            target = target.legend_format(query.legend)
-        built = built.with_target(target.datasource(DATASOURCE))
-    return built
-
-
-def _thresholds(panel: Panel) -> Any:
-    """The spec's steps; a panel without any gets one neutral base step, never Grafana's
-    default red-at-80."""
-    steps = [Threshold(value=step.value, color=step.color) for step in panel.thresholds]
-    return (dashboard.ThresholdsConfig().mode(ThresholdsMode.ABSOLUTE)
-            .steps(steps or [Threshold(value=None, color="green")]))
-
-
-def _last_value() -> Any:
-    return common.ReduceDataOptions().calcs(["lastNotNull"]).values(False)
-
-
-def _legend() -> Any:
-    return (common.VizLegendOptions().show_legend(True)
-            .display_mode(options.LegendDisplayMode.LIST)
-            .placement(options.LegendPlacement.BOTTOM).calcs([]))
-
-
-def _timeseries(built: Any, panel: Panel) -> Any:
-    return (
-        built.legend(_legend())
-        .tooltip(common.VizTooltipOptions().mode(options.TooltipDisplayMode.MULTI)
-                 .sort(options.SortOrder.DESCENDING))
-        .draw_style(options.GraphDrawStyle.LINE)
-        .line_interpolation(options.LineInterpolation.LINEAR)
-        .line_width(1)
-        .fill_opacity(10)
-        .show_points(options.VisibilityMode.NEVER)
-        .span_nulls(False)
-    )
-
-
-def _stat(built: Any, panel: Panel) -> Any:
-    graph = options.BigValueGraphMode.AREA if panel.sparkline else options.BigValueGraphMode.NONE
-    return (
-        built.reduce_options(_last_value())
-        .graph_mode(graph)
-        .color_mode(options.BigValueColorMode.VALUE)
-        .justify_mode(options.BigValueJustifyMode.AUTO)
-        .text_mode(options.BigValueTextMode.AUTO)
-        .wide_layout(True)
-        .show_percent_change(False)
-        .percent_change_color_mode(options.PercentChangeColorMode.STANDARD)
-        .orientation(options.VizOrientation.AUTO)
-    )
-
-
-def _gauge(built: Any, panel: Panel) -> Any:
-    return (
-        built.reduce_options(_last_value())
-        .show_threshold_labels(False)
-        .show_threshold_markers(True)
-        .sizing(options.BarGaugeSizing.AUTO)
-        .min_viz_width(75)
-        .min_viz_height(75)
-        .orientation(options.VizOrientation.AUTO)
-    )
-
-
-def _bargauge(built: Any, panel: Panel) -> Any:
-    return (
-        built.reduce_options(_last_value())
-        .display_mode(options.BarGaugeDisplayMode.GRADIENT)
-        .value_mode(options.BarGaugeValueMode.COLOR)
-        .name_placement(options.BarGaugeNamePlacement.AUTO)
-        .show_unfilled(True)
-        .sizing(options.BarGaugeSizing.AUTO)
-        .min_viz_width(8)
-        .min_viz_height(16)
-        .max_viz_height(300)
-        .legend(_legend())
-        .orientation(options.VizOrientation.HORIZONTAL)
-    )
-
-
-def _table(built: Any, panel: Panel) -> Any:
-    return built.frame_index(0).show_header(True)
-
-
-PANEL_OPTIONS: dict[PanelKind, Callable[[Any, Panel], Any]] = {
-    PanelKind.TIMESERIES: _timeseries,
-    PanelKind.STAT: _stat,
-    PanelKind.GAUGE: _gauge,
-    PanelKind.BARGAUGE: _bargauge,
-    PanelKind.TABLE: _table,
-}
-"""Each panel type's options, all set explicitly."""

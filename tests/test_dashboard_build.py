@@ -1,0 +1,137 @@
+"""A board is built through grafana-foundation-sdk once and its queries scoped for each build
+that wants it: the result is what a build of that very board gives, a board that differs in
+anything but query text is built again, and the SDK (each panel type's builder) is imported
+only when a board needs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from grafana_foundation_sdk.cog.encoder import JSONEncoder
+
+from generator import loader, promql
+from generator.documents import dashboard
+from generator.documents.dashboard import dashboard_json
+from generator.documents.dashboard_builder import plain_json, sdk_dashboard
+from generator.model import Dashboard, Integration, Panel, PanelKind, Query, Row, Threshold
+from tests.support import SPECS
+
+SCOPE = promql.Rewrite(scope='job="demo"')
+
+
+def board(expr: str = "sum(rate(demo_requests_total[5m]))", title: str = "Requests",
+          kind: PanelKind = PanelKind.TIMESERIES) -> Dashboard:
+    thresholds = (Threshold(color="green"), Threshold(color="red", value=1))
+    return Dashboard(title="Demo", rows=(Row(title="Traffic", panels=(
+        Panel(kind=kind, title=title, description="d", unit="reqps", thresholds=thresholds,
+              queries=(Query(expr=expr, legend="all"), Query(expr="up"))),
+        Panel(title="Up", description="d", unit="short", queries=(Query(expr="up == 1"),)),
+    )),))
+
+
+def integration(*boards: Dashboard, name: str = "demo") -> Integration:
+    """What a dashboard reads of an integration: its name and description."""
+    return Integration.model_construct(name=name, description="A demo.", dashboards=boards)
+
+
+def fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget every board built so far."""
+    monkeypatch.setattr(dashboard, "_BUILT", dashboard._Boards())
+
+
+@pytest.mark.parametrize("other", [
+    board(expr="sum(rate(demo_errors_total[5m]))"),
+    board(title="Calls"),
+    board(kind=PanelKind.STAT),
+], ids=["query text", "panel title", "panel kind"])
+def test_a_board_reads_as_its_own_build_after_another_was_built(
+        monkeypatch: pytest.MonkeyPatch, other: Dashboard) -> None:
+    first, demo = board(), integration(board(), other)
+    fresh(monkeypatch)
+    alone = dashboard_json(demo, other, SCOPE)
+    fresh(monkeypatch)
+    dashboard_json(demo, first, SCOPE)
+    dashboard_json(demo, first)
+    assert dashboard_json(demo, other, SCOPE) == alone
+    assert dashboard_json(demo, first, SCOPE) != alone
+
+
+def test_query_text_is_all_a_shared_build_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh(monkeypatch)
+    demo = integration(board())
+    one = dashboard_json(demo, board(), SCOPE)
+    other = dashboard_json(demo, board(expr="sum(rate(demo_errors_total[5m]))"), SCOPE)
+    assert len(dashboard._BUILT._built) == 1
+    assert [t["expr"] for t in one["panels"][1]["targets"]] == [
+        'sum(rate(demo_requests_total{job="demo"}[$__rate_interval]))', 'up{job="demo"}']
+    assert [t["expr"] for t in other["panels"][1]["targets"]] == [
+        'sum(rate(demo_errors_total{job="demo"}[$__rate_interval]))', 'up{job="demo"}']
+    assert {**one, "panels": None} == {**other, "panels": None}
+
+
+def test_another_integrations_board_is_built_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh(monkeypatch)
+    demo, copy = integration(board()), integration(board(), name="copy")
+    assert dashboard_json(demo, board())["uid"] == "kgen-demo-overview"
+    assert dashboard_json(copy, board())["uid"] == "kgen-copy-overview"
+    assert len(dashboard._BUILT._built) == 2
+
+
+def test_the_sdk_is_imported_by_the_first_board_and_a_panel_builder_by_its_panel() -> None:
+    """Checks and the mixin import no SDK until a board is built; the `grafana` target brings
+    the SDK's core with it (before a parallel build forks), panel types' builders not."""
+    code = """
+import sys
+def builders():
+    return sorted(m.rsplit(".", 1)[1] for m in sys.modules
+                  if m.startswith("grafana_foundation_sdk.builders."))
+from generator.documents.dashboard import dashboard_json
+import generator.checks.dashboards, generator.targets.mixin
+print("grafana_foundation_sdk" in sys.modules)
+from tests.test_dashboard_build import board, integration
+dashboard_json(integration(board()), board())
+print(builders())
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120, cwd=Path(__file__).parents[1])
+    assert done.stdout.split("\n")[:2] == [
+        "False", "['common', 'dashboard', 'prometheus', 'timeseries']"]
+    target = subprocess.run(
+        [sys.executable, "-c", "import sys, generator.targets.grafana; print(sorted(m for m in "
+         "sys.modules if m.startswith('grafana_foundation_sdk.builders.')))"],
+        capture_output=True, text=True, check=True, timeout=120)
+    assert target.stdout.strip() == ("['grafana_foundation_sdk.builders.common', "
+                                     "'grafana_foundation_sdk.builders.dashboard', "
+                                     "'grafana_foundation_sdk.builders.prometheus']")
+
+
+def test_the_sdk_objects_read_as_the_sdks_own_encoder_writes_them() -> None:
+    """`plain_json` is `json.loads(json.dumps(..., cls=JSONEncoder))`, to the byte: every
+    shipped board and a board of each panel type (with min and max)."""
+    boards = [(spec.name, spec.integration.description, board)
+              for spec in loader.load(SPECS) for board in spec.integration.dashboards]
+    every_kind = Dashboard(title="Kinds", variables=(), rows=(Row(title="All", panels=tuple(
+        Panel(kind=kind, title=kind.value, description="d", unit="s", min=0, max=1.5,
+              thresholds=(Threshold(color="green"), Threshold(color="red", value=2)),
+              queries=(Query(expr="up", legend="{{instance}}"),)) for kind in PanelKind)),))
+    for name, description, board in [*boards, ("demo", "A demo.", every_kind)]:
+        built = sdk_dashboard(name, description, board)
+        by_encoder = json.loads(json.dumps(built, cls=JSONEncoder))
+        assert json.dumps(plain_json(built)) == json.dumps(by_encoder)
+        assert plain_json(built) == by_encoder
+
+
+def test_a_panel_left_without_queries_builds_as_the_sdk_has_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`model_copy(update=...)` skips validation: a panel can lose its queries that way."""
+    fresh(monkeypatch)
+    row = board().rows[0]
+    empty = board().model_copy(update={"rows": (row.model_copy(update={"panels": (
+        row.panels[0].model_copy(update={"queries": ()}), row.panels[1])}),)})
+    panels = dashboard_json(integration(empty), empty, SCOPE)["panels"]
+    assert "targets" not in panels[1]
+    assert [t["expr"] for t in panels[2]["targets"]] == ['up{job="demo"} == 1']
