@@ -245,21 +245,20 @@ def run(specs: list[Spec], scoped: Sequence[Scoped] = (),
 
 
 def suppressions(specs: list[Spec]) -> set[tuple[str, int, str]]:
-    """(path, line, code) of every item that suppresses a check code, with a written reason."""
+    """(path, line, code) of every item that suppresses a check code, with a written reason:
+    the integration and every model below it (a model's `__dict__` holds its fields' values,
+    a model or a tuple of them)."""
     found: set[tuple[str, int, str]] = set()
     for spec in specs:
-        for item in _items(spec.integration):
+        below: list[SpecModel] = [spec.integration]
+        while below:
+            item = below.pop()
             if item.suppress and item.location is not None:
                 path = display_path(item.location.path)
                 found.update((path, item.location.line, code) for code in item.suppress)
+            for value in item.__dict__.values():
+                if isinstance(value, SpecModel):
+                    below.append(value)
+                elif isinstance(value, tuple):
+                    below += [child for child in value if isinstance(child, SpecModel)]
     return found
-
-
-def _items(model: SpecModel) -> list[SpecModel]:
-    """The model and every model below it (a model's `__dict__` holds its fields' values)."""
-    items = [model]
-    for value in model.__dict__.values():
-        for child in value if isinstance(value, tuple) else (value,):
-            if isinstance(child, SpecModel):
-                items += _items(child)
-    return items

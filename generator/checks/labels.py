@@ -22,7 +22,7 @@ from generator.findings import Finding, Level
 from generator.gotemplates import label_refs
 from generator.loader import Spec
 from generator.model import Location, MetricType, Recording
-from generator.queries import all_queries, selector_uses, series_owner
+from generator.queries import Read, read
 
 CODE = "KG205"
 NAME = "labels/unknown"
@@ -66,20 +66,30 @@ class Labels:
 
     def __init__(self, spec: Spec) -> None:
         integration = spec.integration
-        self.owners = series_owner(spec)
+        self.queries: Read = read(spec)
+        self.owners = self.queries.owners
         self.recordings: dict[str, Recording] = {
             r.record: r for r in integration.recording_rules}
         relabelled = {step.target_label for job in integration.scrape_jobs
                       for step in (*job.relabel_configs, *job.metric_relabel_configs)
                       if step.target_label and not step.target_label.startswith("__")}
         self.common = TARGET_LABELS | relabelled | set(integration.external_labels)
+        self._of: dict[tuple[str, int], frozenset[str] | None] = {}
+        self._kept: dict[tuple[str, int], frozenset[str] | None] = {}
+        """`of` and `kept` of a query or recorded series at a depth: queries share series."""
 
-    def of(self, expr: str, depth: int = 0) -> set[str] | None:
+    def of(self, expr: str, depth: int = 0) -> frozenset[str] | None:
         """The union of labels the query's selectors carry, or None when unknown."""
+        key = (expr, depth)
+        if key not in self._of:
+            self._of[key] = self._union(expr, depth)
+        return self._of[key]
+
+    def _union(self, expr: str, depth: int) -> frozenset[str] | None:
         if depth > 5 or INVENTING.search(expr):
             return None
         labels = set(self.common)
-        for use in selector_uses(expr):
+        for use in self.queries.uses(expr):
             name = use.metric or ""
             metric = self.owners.get(name)
             if metric is not None:
@@ -96,22 +106,20 @@ class Labels:
                 labels |= inner | set(rule.labels)
             else:
                 return None
-        return labels
+        return frozenset(labels)
 
-    def kept(self, node: pp.Expr, depth: int = 0) -> set[str] | None:
+    def kept(self, node: pp.Expr, depth: int = 0) -> frozenset[str] | None:
         """The labels the query's result carries at most, or None when kgen cannot tell."""
         if isinstance(node, pp.ParenExpr | pp.UnaryExpr | pp.SubqueryExpr):
             return self.kept(node.expr, depth)
         if isinstance(node, pp.MatrixSelector):
             return self.kept(node.vector_selector, depth)
         if isinstance(node, pp.NumberLiteral | pp.StringLiteral):
-            return set()
+            return frozenset()
         if isinstance(node, pp.VectorSelector):
             name = node.name or ""
-            rule = self.recordings.get(name)
-            if rule is not None and name not in self.owners:
-                inner = self.kept(promql.parse(rule.expr), depth + 1) if depth < 5 else None
-                return None if inner is None else inner | set(rule.labels)
+            if name in self.recordings and name not in self.owners:
+                return self._recorded(name, depth)
             return self.of(name) if name else None
         if isinstance(node, pp.AggregateExpr):
             return self._aggregated(node, depth)
@@ -121,20 +129,29 @@ class Labels:
             return self._called(node, depth)
         return None
 
-    def _aggregated(self, node: pp.AggregateExpr, depth: int) -> set[str] | None:
+    def _recorded(self, name: str, depth: int) -> frozenset[str] | None:
+        """What the recorded series `name` keeps: what its rule keeps, plus the rule's labels."""
+        key = (name, depth)
+        if key not in self._kept:
+            rule = self.recordings[name]
+            inner = self.kept(promql.parse(rule.expr), depth + 1) if depth < 5 else None
+            self._kept[key] = None if inner is None else inner | set(rule.labels)
+        return self._kept[key]
+
+    def _aggregated(self, node: pp.AggregateExpr, depth: int) -> frozenset[str] | None:
         inner = self.kept(node.expr, depth)
         if str(node.op) in SELECTING:
             return inner
-        counted = ({node.param.val} if str(node.op) == "count_values"
-                   and isinstance(node.param, pp.StringLiteral) else set())
+        counted = frozenset({node.param.val} if str(node.op) == "count_values"
+                            and isinstance(node.param, pp.StringLiteral) else ())
         modifier = node.modifier
         if modifier is None:
             return counted
         if modifier.type == pp.AggModifierType.Without:
             return None if inner is None else inner - set(modifier.labels) | counted
-        return set(modifier.labels) | counted
+        return frozenset(modifier.labels) | counted
 
-    def _matched(self, node: pp.BinaryExpr, depth: int) -> set[str] | None:
+    def _matched(self, node: pp.BinaryExpr, depth: int) -> frozenset[str] | None:
         lhs, rhs = self.kept(node.lhs, depth), self.kept(node.rhs, depth)
         op = str(node.op)
         if op in ("and", "unless") or _scalar(node.rhs):
@@ -146,24 +163,24 @@ class Labels:
         modifier = node.modifier
         if modifier is None:
             return lhs
-        extra = set(modifier.group_labels or ())
+        extra = frozenset(modifier.group_labels or ())
         if modifier.card == pp.VectorMatchCardinality.ManyToOne:
             return None if lhs is None else lhs | extra
         if modifier.card == pp.VectorMatchCardinality.OneToMany:
             return None if rhs is None else rhs | extra
         matching = modifier.matching
         if matching is not None and matching.type == pp.LabelModifierType.Include:
-            return set(matching.labels)
-        ignored = set(matching.labels) if matching is not None else set()
+            return frozenset(matching.labels)
+        ignored = frozenset(matching.labels if matching is not None else ())
         return None if lhs is None else lhs - ignored
 
-    def _called(self, node: pp.Call, depth: int) -> set[str] | None:
+    def _called(self, node: pp.Call, depth: int) -> frozenset[str] | None:
         name = node.func.name
         if name in UNTOLD:
             return None
         if name in SCALARS:
-            return set()
-        labels: set[str] = set()
+            return frozenset()
+        labels: frozenset[str] = frozenset()
         for arg in node.args:
             inner = self.kept(arg, depth)
             if inner is None:
@@ -176,7 +193,7 @@ def check(specs: list[Spec]) -> list[Finding]:
     findings = []
     for spec in specs:
         known = Labels(spec)
-        for what, expr, location in all_queries(spec):
+        for what, expr, location in known.queries.all:
             if not what.startswith("alert "):
                 findings += _checked(known, what, expr, location, ())
         for alert in spec.integration.alerts:
@@ -198,7 +215,7 @@ def _checked(known: Labels, what: str, expr: str, location: Location | None,
     carried = ", ".join(sorted(labels))
     problems = [f"{what} uses label {label!r}, which none of its series carry ({carried})"
                 for label in sorted(set(grouping_labels(parsed)) - labels)]
-    kept = known.kept(parsed)
+    kept = known.kept(parsed) if templates else None
     for field, text in templates:
         for label in sorted(set(label_refs(text))):
             if label not in labels:
@@ -211,7 +228,7 @@ def _checked(known: Labels, what: str, expr: str, location: Location | None,
             + _unknown_matchers(known, what, expr, location))
 
 
-def _listed(labels: set[str]) -> str:
+def _listed(labels: frozenset[str]) -> str:
     return f"only {', '.join(sorted(labels))}" if labels else "no labels"
 
 
@@ -229,7 +246,7 @@ def _unknown_matchers(known: Labels, what: str, expr: str,
                       location: Location | None) -> list[Finding]:
     """A matcher on a label its series never carry matches nothing, silently: a finding."""
     findings = []
-    for use in selector_uses(expr):
+    for use in known.queries.uses(expr):
         carried = known.of(use.metric) if use.metric else None
         if carried is None:
             continue

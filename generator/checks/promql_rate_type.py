@@ -20,7 +20,7 @@ from generator import promql
 from generator.findings import Finding, Level
 from generator.loader import Spec
 from generator.model import Location, Metric, MetricType, Recording
-from generator.queries import all_queries, series_owner
+from generator.queries import read
 
 CODE = "KG204"
 NAME = "promql/rate-type"
@@ -44,7 +44,7 @@ class _Reader:
     """What the queries of one integration read: its catalog series and recorded series."""
 
     def __init__(self, spec: Spec) -> None:
-        self.owners = series_owner(spec)
+        self.owners = read(spec).owners
         self.recordings: dict[str, Recording] = {
             rule.record: rule for rule in spec.integration.recording_rules}
 
@@ -81,15 +81,14 @@ class _Reader:
                 return None
             found = self._not_counter(promql.parse(rule.expr), depth + 1)
             return None if found is None else (f"{name}, recorded as {found[0]}", found[1])
-        text = node.prettify()
         if isinstance(node, pp.Call) and node.func.name in PICKING and node.args:
             return self._not_counter(_inner(node.args[0]), depth)
         if isinstance(node, pp.Call) and (node.func.name in NOT_COUNTERS
                                           or node.func.name.endswith("_over_time")):
-            return f"{text}, a result of {node.func.name}()", self._first_metric(node)
+            return f"{node.prettify()}, a result of {node.func.name}()", self._first_metric(node)
         if isinstance(node, pp.AggregateExpr) and str(node.op) not in SELECTING:
-            return (f"{text}, a {node.op}() over series, which hides each counter's resets "
-                    f"(take the rate, then aggregate)", self._first_metric(node))
+            return (f"{node.prettify()}, a {node.op}() over series, which hides each counter's "
+                    f"resets (take the rate, then aggregate)", self._first_metric(node))
         return None
 
     def _sources(self, node: pp.Expr, through: str,
@@ -141,7 +140,7 @@ def check(specs: list[Spec]) -> list[Finding]:
     findings = []
     for spec in specs:
         reader = _Reader(spec)
-        for what, expr, location in all_queries(spec):
+        for what, expr, location in read(spec).all:
             findings += _found(reader, what, expr, location)
     return findings
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from generator import promql
 from generator.findings import Finding, Level
 from generator.loader import Spec
-from generator.queries import queries
+from generator.queries import read
 
 CODE = "KG101"
 NAME = "promql/syntax"
@@ -21,7 +21,7 @@ def check(specs: list[Spec]) -> list[Finding]:
         except promql.PromQLError as error:
             findings.append(Finding.at(spec.integration.location, Level.ERROR, CODE,
                                        f"selector {spec.integration.selector!r}: {error}"))
-        for what, expr, location in queries(spec):
+        for what, expr, location in read(spec).queries:
             try:
                 promql.parse(expr)
             except promql.PromQLError as error:
