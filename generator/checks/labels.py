@@ -75,8 +75,9 @@ class Labels:
                       if step.target_label and not step.target_label.startswith("__")}
         self.common = TARGET_LABELS | relabelled | set(integration.external_labels)
         self._of: dict[tuple[str, int], frozenset[str] | None] = {}
+        self._series: dict[tuple[str, int], frozenset[str] | None] = {}
         self._kept: dict[tuple[str, int], frozenset[str] | None] = {}
-        """`of` and `kept` of a query or recorded series at a depth: queries share series."""
+        """`of`, `series` and `kept` of a query or series at a depth: queries share series."""
 
     def of(self, expr: str, depth: int = 0) -> frozenset[str] | None:
         """The union of labels the query's selectors carry, or None when unknown."""
@@ -90,23 +91,34 @@ class Labels:
             return None
         labels = set(self.common)
         for use in self.queries.uses(expr):
-            name = use.metric or ""
-            metric = self.owners.get(name)
-            if metric is not None:
-                labels.update(metric.labels)
-                if name.endswith("_bucket") and metric.type is MetricType.HISTOGRAM:
-                    labels.add("le")
-                if name == metric.name and metric.type is MetricType.SUMMARY:
-                    labels.add("quantile")
-            elif name in self.recordings:
-                rule = self.recordings[name]
-                inner = self.of(rule.expr, depth + 1)
-                if inner is None:
-                    return None
-                labels |= inner | set(rule.labels)
-            else:
+            carried = self.series(use.metric or "", depth)
+            if carried is None:
                 return None
+            labels |= carried
         return frozenset(labels)
+
+    def series(self, name: str, depth: int = 0) -> frozenset[str] | None:
+        """The labels the series `name` carries (as `of` a query selecting only it), or None
+        when unknown."""
+        key = (name, depth)
+        if key not in self._series:
+            self._series[key] = self._carried(name, depth)
+        return self._series[key]
+
+    def _carried(self, name: str, depth: int) -> frozenset[str] | None:
+        metric = self.owners.get(name)
+        if metric is not None:
+            labels = set(self.common).union(metric.labels)
+            if name.endswith("_bucket") and metric.type is MetricType.HISTOGRAM:
+                labels.add("le")
+            if name == metric.name and metric.type is MetricType.SUMMARY:
+                labels.add("quantile")
+            return frozenset(labels)
+        rule = self.recordings.get(name)
+        if rule is None or depth > 5:
+            return None
+        inner = self.of(rule.expr, depth + 1)
+        return None if inner is None else inner | self.common | set(rule.labels)
 
     def kept(self, node: pp.Expr, depth: int = 0) -> frozenset[str] | None:
         """The labels the query's result carries at most, or None when kgen cannot tell."""
@@ -120,7 +132,7 @@ class Labels:
             name = node.name or ""
             if name in self.recordings and name not in self.owners:
                 return self._recorded(name, depth)
-            return self.of(name) if name else None
+            return self.series(name) if name else None
         if isinstance(node, pp.AggregateExpr):
             return self._aggregated(node, depth)
         if isinstance(node, pp.BinaryExpr):
@@ -247,7 +259,7 @@ def _unknown_matchers(known: Labels, what: str, expr: str,
     """A matcher on a label its series never carry matches nothing, silently: a finding."""
     findings = []
     for use in known.queries.uses(expr):
-        carried = known.of(use.metric) if use.metric else None
+        carried = known.series(use.metric) if use.metric else None
         if carried is None:
             continue
         for label in sorted({name for name, _, _ in use.matchers} - carried - {"__name__"}):
