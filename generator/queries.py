@@ -6,12 +6,13 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import promql_parser as pp
 
 from generator import promql
 from generator.loader import Spec
-from generator.model import Integration, Location, Metric
+from generator.model import Integration, Location, Metric, SpecModel
 
 SYNTHETIC = ("up",)
 """Series Prometheus writes for every target itself (plus every `scrape_*` series)."""
@@ -54,10 +55,12 @@ def _collect(node: pp.Expr, uses: list[SelectorUse]) -> None:
     elif isinstance(node, pp.BinaryExpr):
         _collect(node.lhs, uses)
         _collect(node.rhs, uses)
-    elif isinstance(node, pp.AggregateExpr | pp.UnaryExpr | pp.ParenExpr | pp.SubqueryExpr):
+    elif isinstance(node, _ONE_CHILD):
         _collect(node.expr, uses)
 
 
+_ONE_CHILD = (pp.AggregateExpr, pp.UnaryExpr, pp.ParenExpr, pp.SubqueryExpr)
+"""Node classes with one `expr`, as a tuple: a union (`A | B`) is built again at every call."""
 _OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~"}
 
 
@@ -72,28 +75,29 @@ def recorded(spec: Spec) -> set[str]:
 
 def queries(spec: Spec) -> Iterator[tuple[str, str, Location | None]]:
     """(what, expr, location) for every query an integration carries."""
-    integration = spec.integration
-    for rule in integration.recording_rules:
-        yield f"recording rule {rule.record}", rule.expr, rule.location
-    for alert in integration.alerts:
-        yield f"alert {alert.name}", alert.expr, alert.location
-    for board in integration.dashboards:
-        for row in board.rows:
-            for panel in row.panels:
-                for query in panel.queries:
-                    yield f"panel {panel.title!r}", query.expr, query.location or panel.location
+    return ((query.what, query.expr, query.location) for query in read(spec).queries)
 
 
 def all_queries(spec: Spec) -> Iterator[tuple[str, str, Location | None]]:
     """Rule and panel queries, plus each dashboard variable's metric as a bare selector."""
-    yield from queries(spec)
-    for board in spec.integration.dashboards:
-        for variable in board.variables:
-            yield f"variable {variable.name}", variable.metric, variable.location
+    return ((query.what, query.expr, query.location) for query in read(spec).all)
 
 
-Query = tuple[str, str, Location | None]
-"""(what, expr, location) of a query, as `queries` yields it."""
+class Query(NamedTuple):
+    """A query an integration carries: what runs it, its text, and the items it is written in
+    (the query itself, then its panel), whose spec line `location` reads only when asked: a
+    check asks only for a finding, and reading a location costs more than all the rest."""
+
+    what: str
+    expr: str
+    written: tuple[SpecModel, ...]
+
+    @property
+    def location(self) -> Location | None:
+        for item in self.written:
+            if item.location is not None:
+                return item.location
+        return None
 
 
 class Read:
@@ -102,11 +106,19 @@ class Read:
     no reference to the integration, so it lives no longer than the integration does."""
 
     def __init__(self, spec: Spec) -> None:
-        self.queries: tuple[Query, ...] = tuple(queries(spec))
-        """Rule and panel queries."""
+        integration = spec.integration
+        rules = [Query(f"recording rule {rule.record}", rule.expr, (rule,))
+                 for rule in integration.recording_rules]
+        rules += [Query(f"alert {alert.name}", alert.expr, (alert,))
+                  for alert in integration.alerts]
+        panels = [Query(f"panel {panel.title!r}", query.expr, (query, panel))
+                  for board in integration.dashboards for row in board.rows
+                  for panel in row.panels for query in panel.queries]
+        self.queries: tuple[Query, ...] = (*rules, *panels)
+        """Recording rules', alerts', then every panel's queries."""
         self.all: tuple[Query, ...] = (*self.queries, *(
-            (f"variable {variable.name}", variable.metric, variable.location)
-            for board in spec.integration.dashboards for variable in board.variables))
+            Query(f"variable {variable.name}", variable.metric, (variable,))
+            for board in integration.dashboards for variable in board.variables))
         """Rule and panel queries, then each dashboard variable's metric as a bare selector."""
         self.owners = series_owner(spec)
         self.recorded = recorded(spec)

@@ -21,8 +21,8 @@ from generator import promql
 from generator.findings import Finding, Level
 from generator.gotemplates import label_refs
 from generator.loader import Spec
-from generator.model import Location, MetricType, Recording
-from generator.queries import Read, read
+from generator.model import MetricType, Recording
+from generator.queries import Query, Read, read
 
 CODE = "KG205"
 NAME = "labels/unknown"
@@ -32,13 +32,18 @@ DOC = ("a by/without/on/ignoring label, a label matcher or a {{ $labels.x }} tha
 
 TARGET_LABELS = frozenset({"job", "instance"})
 INVENTING = re.compile(r"\blabel_(?:replace|join)\s*\(")
-"""A call that invents labels (label_replace, label_join); a metric named like one is not."""
+"""A call that invents labels (label_replace, label_join); a metric named like one is not.
+(Searched only in a query holding `label_`: a quick test, and every match holds it.)"""
 SELECTING = frozenset({"topk", "bottomk", "limitk", "limit_ratio"})
 """Aggregations that pick series and keep all their labels."""
 UNTOLD = frozenset({"absent", "absent_over_time", "label_replace", "label_join", "info"})
 """Functions whose result's labels kgen does not work out."""
 SCALARS = frozenset({"scalar", "time", "pi", "vector"})
 """Functions whose result carries no labels."""
+_WRAPPING = (pp.ParenExpr, pp.UnaryExpr, pp.SubqueryExpr)
+_SIGNED = (pp.ParenExpr, pp.UnaryExpr)
+_LITERAL = (pp.NumberLiteral, pp.StringLiteral)
+"""Node classes for isinstance, as tuples: a union (`A | B`) is built again at every call."""
 
 
 def grouping_labels(node: pp.Expr) -> list[str]:
@@ -56,7 +61,7 @@ def grouping_labels(node: pp.Expr) -> list[str]:
     elif isinstance(node, pp.Call):
         for arg in node.args:
             found += grouping_labels(arg)
-    elif isinstance(node, pp.UnaryExpr | pp.ParenExpr | pp.SubqueryExpr):
+    elif isinstance(node, _WRAPPING):
         found += grouping_labels(node.expr)
     return found
 
@@ -87,7 +92,7 @@ class Labels:
         return self._of[key]
 
     def _union(self, expr: str, depth: int) -> frozenset[str] | None:
-        if depth > 5 or INVENTING.search(expr):
+        if depth > 5 or ("label_" in expr and INVENTING.search(expr)):
             return None
         labels = set(self.common)
         for use in self.queries.uses(expr):
@@ -122,11 +127,11 @@ class Labels:
 
     def kept(self, node: pp.Expr, depth: int = 0) -> frozenset[str] | None:
         """The labels the query's result carries at most, or None when kgen cannot tell."""
-        if isinstance(node, pp.ParenExpr | pp.UnaryExpr | pp.SubqueryExpr):
+        if isinstance(node, _WRAPPING):
             return self.kept(node.expr, depth)
         if isinstance(node, pp.MatrixSelector):
             return self.kept(node.vector_selector, depth)
-        if isinstance(node, pp.NumberLiteral | pp.StringLiteral):
+        if isinstance(node, _LITERAL):
             return frozenset()
         if isinstance(node, pp.VectorSelector):
             name = node.name or ""
@@ -205,39 +210,40 @@ def check(specs: list[Spec]) -> list[Finding]:
     findings = []
     for spec in specs:
         known = Labels(spec)
-        for what, expr, location in known.queries.all:
-            if not what.startswith("alert "):
-                findings += _checked(known, what, expr, location, ())
+        for query in known.queries.all:
+            if not query.what.startswith("alert "):
+                findings += _checked(known, query, ())
         for alert in spec.integration.alerts:
             templates = (("summary", alert.summary), ("description", alert.description),
                          *((f"label {key}", value) for key, value in alert.labels.items()))
-            findings += _checked(known, f"alert {alert.name}", alert.expr, alert.location,
+            findings += _checked(known, Query(f"alert {alert.name}", alert.expr, (alert,)),
                                  templates)
     return findings
 
 
-def _checked(known: Labels, what: str, expr: str, location: Location | None,
+def _checked(known: Labels, query: Query,
              templates: tuple[tuple[str, str], ...]) -> list[Finding]:
     """The query's grouping labels and matchers against its series, and each (field, text)
     template's `{{ $labels.x }}` against its series and what its result keeps."""
+    what, expr = query.what, query.expr
     labels = known.of(expr)
     if labels is None:
         return []
     parsed = promql.parse(expr)
-    carried = ", ".join(sorted(labels))
-    problems = [f"{what} uses label {label!r}, which none of its series carry ({carried})"
+    problems = [f"{what} uses label {label!r}, which none of its series carry "
+                f"({', '.join(sorted(labels))})"
                 for label in sorted(set(grouping_labels(parsed)) - labels)]
     kept = known.kept(parsed) if templates else None
     for field, text in templates:
         for label in sorted(set(label_refs(text))):
             if label not in labels:
                 problems.append(f"{what} {field} uses label {label!r}, which none of its series "
-                                f"carry ({carried})")
+                                f"carry ({', '.join(sorted(labels))})")
             elif kept is not None and label not in kept:
                 problems.append(f"{what} {field} uses label {label!r}, which its expression "
                                 f"does not keep (its result carries {_listed(kept)})")
-    return ([Finding.at(location, Level.ERROR, CODE, problem) for problem in problems]
-            + _unknown_matchers(known, what, expr, location))
+    problems += _unknown_matchers(known, what, expr)
+    return [Finding.at(query.location, Level.ERROR, CODE, problem) for problem in problems]
 
 
 def _listed(labels: frozenset[str]) -> str:
@@ -246,7 +252,7 @@ def _listed(labels: frozenset[str]) -> str:
 
 def _scalar(node: pp.Expr) -> bool:
     """Whether the expression is a scalar (a number, `scalar(...)`, `time()`)."""
-    if isinstance(node, pp.ParenExpr | pp.UnaryExpr):
+    if isinstance(node, _SIGNED):
         return _scalar(node.expr)
     if isinstance(node, pp.BinaryExpr):
         return _scalar(node.lhs) and _scalar(node.rhs)
@@ -254,17 +260,15 @@ def _scalar(node: pp.Expr) -> bool:
         isinstance(node, pp.Call) and node.func.name in ("scalar", "time", "pi"))
 
 
-def _unknown_matchers(known: Labels, what: str, expr: str,
-                      location: Location | None) -> list[Finding]:
-    """A matcher on a label its series never carry matches nothing, silently: a finding."""
-    findings = []
+def _unknown_matchers(known: Labels, what: str, expr: str) -> list[str]:
+    """A matcher on a label its series never carry matches nothing, silently: a problem."""
+    problems = []
     for use in known.queries.uses(expr):
         carried = known.series(use.metric) if use.metric else None
         if carried is None:
             continue
-        for label in sorted({name for name, _, _ in use.matchers} - carried - {"__name__"}):
-            findings.append(Finding.at(location, Level.ERROR, CODE,
-                                       f"{what} matches on label {label!r}, which "
-                                       f"{use.metric} does not carry "
-                                       f"({', '.join(sorted(carried))})"))
-    return findings
+        problems += [f"{what} matches on label {label!r}, which {use.metric} does not carry "
+                     f"({', '.join(sorted(carried))})"
+                     for label in sorted({name for name, _, _ in use.matchers}
+                                         - carried - {"__name__"})]
+    return problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import re2
 
@@ -25,8 +26,8 @@ def keeps(job: ScrapeJob, series: str, matched: dict[tuple[str, str], bool | Non
             continue
         key = (step.regex or "(.*)", series)
         if key not in matched:
-            compiled = _anchored(key[0])
-            matched[key] = None if compiled is None else compiled.fullmatch(series) is not None
+            regex = _anchored(key[0])
+            matched[key] = None if regex is None else regex.fullmatch(series)
         if matched[key] is None:
             continue  # scrape/relabel reports the regex
         if matched[key] != (step.action is Action.KEEP):
@@ -34,11 +35,30 @@ def keeps(job: ScrapeJob, series: str, matched: dict[tuple[str, str], bool | Non
     return True
 
 
+class _Regex:
+    """A keep/drop step's regex, asked whether it matches a whole series name: first through
+    an RE2 set of that one regex (a tenth of the cost of `fullmatch` through re2's wrapper),
+    which can say no only wrongly (when its DFA runs out of memory), so a no is asked again."""
+
+    def __init__(self, regex: str) -> None:
+        self.compiled = re2.compile(f"(?:{regex})")
+        self.quick: Any = re2.Set.FullMatchSet()
+        try:
+            self.quick.Add(f"(?:{regex})")
+            self.quick.Compile()
+        except re2.error:
+            self.quick = None
+
+    def fullmatch(self, series: str) -> bool:
+        return (self.quick is not None and self.quick.Match(series) is not None) or \
+            self.compiled.fullmatch(series) is not None
+
+
 @lru_cache(maxsize=256)
-def _anchored(regex: str) -> re2._Regexp | None:
+def _anchored(regex: str) -> _Regex | None:
     """The step's regex compiled once (None when RE2 refuses it)."""
     try:
-        return re2.compile(f"(?:{regex})")
+        return _Regex(regex)
     except re2.error:
         return None
 
@@ -53,8 +73,8 @@ def check(specs: list[Spec]) -> list[Finding]:
         """Series name -> the flavors whose every job drops it (each name is read often)."""
         queries = read(spec)
         matched: dict[tuple[str, str], bool | None] = {}
-        for what, expr, location in queries.all:
-            for use in queries.uses(expr):
+        for query in queries.all:
+            for use in queries.uses(query.expr):
                 name = use.metric
                 if not name or name in queries.recorded or is_synthetic(name):
                     continue
@@ -64,8 +84,8 @@ def check(specs: list[Spec]) -> list[Finding]:
                 for flavor in dropping[name]:
                     flavored = flavors[flavor]
                     findings.append(Finding.at(
-                        location, Level.ERROR, CODE,
-                        f"{what} uses {name}, which every {flavor} scrape job drops "
+                        query.location, Level.ERROR, CODE,
+                        f"{query.what} uses {name}, which every {flavor} scrape job drops "
                         f"({', '.join(j.job_name for j in flavored)}): it can never fire",
                         name))
     return findings

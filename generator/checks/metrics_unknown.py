@@ -16,13 +16,13 @@ def check(specs: list[Spec]) -> list[Finding]:
     for spec in specs:
         queries = read(spec)
         known = queries.owners.keys() | queries.recorded
-        for what, expr, location in queries.all:
-            for use in queries.uses(expr):
+        for query in queries.all:
+            for use in queries.uses(query.expr):
                 name = use.metric
                 if not name or name in known or is_synthetic(name):
                     continue
                 hint = did_you_mean(name, sorted(known))
-                findings.append(Finding.at(location, Level.ERROR, CODE,
-                                           f"{what} uses {name}, which is not in the metric "
+                findings.append(Finding.at(query.location, Level.ERROR, CODE,
+                                           f"{query.what} uses {name}, which is not in the metric "
                                            f"catalog{hint}", name))
     return findings

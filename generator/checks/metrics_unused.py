@@ -15,7 +15,7 @@ def check(specs: list[Spec]) -> list[Finding]:
     findings = []
     for spec in specs:
         queries = read(spec)
-        used = {use.metric for _, expr, _ in queries.all for use in queries.uses(expr)}
+        used = {use.metric for query in queries.all for use in queries.uses(query.expr)}
         for metric in spec.integration.metrics:
             if not used.intersection(metric.series_names()):
                 findings.append(Finding.at(metric.location, Level.WARNING, CODE,

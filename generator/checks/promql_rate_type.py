@@ -19,8 +19,8 @@ import promql_parser as pp
 from generator import promql
 from generator.findings import Finding, Level
 from generator.loader import Spec
-from generator.model import Location, Metric, MetricType, Recording
-from generator.queries import read
+from generator.model import Metric, MetricType, Recording
+from generator.queries import Query, read
 
 CODE = "KG204"
 NAME = "promql/rate-type"
@@ -38,6 +38,8 @@ SELECTING = frozenset({"topk", "bottomk", "limitk", "limit_ratio"})
 FILTERS = frozenset({"and", "unless"})
 MAX_DEPTH = 5
 """How deep recorded series are followed into the rules recording them."""
+_ONE_CHILD = (pp.AggregateExpr, pp.UnaryExpr, pp.ParenExpr, pp.SubqueryExpr)
+"""Node classes with one `expr`, as a tuple: a union (`A | B`) is built again at every call."""
 
 
 class _Reader:
@@ -129,7 +131,7 @@ def _children(node: pp.Expr) -> list[pp.Expr]:
         return list(node.args)
     if isinstance(node, pp.BinaryExpr):
         return [node.lhs, node.rhs]
-    if isinstance(node, pp.AggregateExpr | pp.UnaryExpr | pp.ParenExpr | pp.SubqueryExpr):
+    if isinstance(node, _ONE_CHILD):
         return [node.expr]
     if isinstance(node, pp.MatrixSelector):
         return [node.vector_selector]
@@ -140,11 +142,11 @@ def check(specs: list[Spec]) -> list[Finding]:
     findings = []
     for spec in specs:
         reader = _Reader(spec)
-        for what, expr, location in read(spec).all:
-            findings += _found(reader, what, expr, location)
+        for query in read(spec).all:
+            findings += _found(reader, query)
     return findings
 
 
-def _found(reader: _Reader, what: str, expr: str, location: Location | None) -> list[Finding]:
-    return [Finding.at(location, Level.ERROR, CODE, f"{what} {message}", metric)
-            for message, metric in dict.fromkeys(reader.problems(promql.parse(expr)))]
+def _found(reader: _Reader, query: Query) -> list[Finding]:
+    return [Finding.at(query.location, Level.ERROR, CODE, f"{query.what} {message}", metric)
+            for message, metric in dict.fromkeys(reader.problems(promql.parse(query.expr)))]

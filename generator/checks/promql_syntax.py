@@ -28,15 +28,16 @@ def check(specs: list[Spec]) -> list[Finding]:
             findings.append(Finding.at(spec.integration.location, Level.ERROR, CODE,
                                        f"selector {selector!r}{problem}"))
         queries = read(spec)
-        for what, expr, location in queries.queries:
+        for query in queries.queries:
             try:
-                uses = queries.uses(expr)
+                uses = queries.uses(query.expr)
             except promql.PromQLError as error:
-                findings.append(Finding.at(location, Level.ERROR, CODE, f"{what}: {error}"))
+                findings.append(Finding.at(query.location, Level.ERROR, CODE,
+                                           f"{query.what}: {error}"))
                 continue
-            findings += [Finding.at(location, Level.ERROR, CODE,
-                                    f"{what}: {use.either} {NO_OR}; write a selector for each "
-                                    "side and join them with the `or` operator")
+            findings += [Finding.at(query.location, Level.ERROR, CODE,
+                                    f"{query.what}: {use.either} {NO_OR}; write a selector "
+                                    "for each side and join them with the `or` operator")
                          for use in uses if use.either]
     return findings
 
