@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import promql_parser as pp
@@ -22,8 +21,7 @@ def is_synthetic(name: str) -> bool:
     return name in SYNTHETIC or name.startswith("scrape_")
 
 
-@dataclass(frozen=True)
-class SelectorUse:
+class SelectorUse(NamedTuple):
     """A vector selector in a query: its metric name, every label matcher (name, op, value),
     those of each side of an `or` included (`{a="1" or b="2"}` uses a and b), and the
     selector as written when it has such `or` groups, which Prometheus does not parse."""

@@ -46,23 +46,25 @@ _LITERAL = (pp.NumberLiteral, pp.StringLiteral)
 """Node classes for isinstance, as tuples: a union (`A | B`) is built again at every call."""
 
 
-def grouping_labels(node: pp.Expr) -> list[str]:
-    """Labels in every by/without/on/ignoring/group_x clause of a parsed query."""
-    found: list[str] = []
+def grouping_labels(node: pp.Expr, found: list[str] | None = None) -> list[str]:
+    """Labels in every by/without/on/ignoring/group_x clause of a parsed query, in order
+    (added to `found`)."""
+    found = [] if found is None else found
     if isinstance(node, pp.AggregateExpr):
-        found += list(node.modifier.labels) if node.modifier else []
-        found += grouping_labels(node.expr)
+        found += node.modifier.labels if node.modifier else ()
+        grouping_labels(node.expr, found)
     elif isinstance(node, pp.BinaryExpr):
         modifier = node.modifier
         if modifier is not None:
-            found += list(modifier.matching.labels) if modifier.matching else []
-            found += list(modifier.group_labels or ())
-        found += grouping_labels(node.lhs) + grouping_labels(node.rhs)
+            found += modifier.matching.labels if modifier.matching else ()
+            found += modifier.group_labels or ()
+        grouping_labels(node.lhs, found)
+        grouping_labels(node.rhs, found)
     elif isinstance(node, pp.Call):
         for arg in node.args:
-            found += grouping_labels(arg)
+            grouping_labels(arg, found)
     elif isinstance(node, _WRAPPING):
-        found += grouping_labels(node.expr)
+        grouping_labels(node.expr, found)
     return found
 
 

@@ -50,22 +50,26 @@ class _Reader:
         self.recordings: dict[str, Recording] = {
             rule.record: rule for rule in spec.integration.recording_rules}
 
-    def problems(self, node: pp.Expr) -> Iterator[tuple[str, str]]:
-        """(message tail, metric) for every misused function anywhere in the query."""
-        if isinstance(node, pp.Call) and node.func.name in RATE_LIKE and node.args:
-            found = self._not_counter(_inner(node.args[0]), 0)
-            if found is not None:
-                subject, name = found
-                yield (f"applies {node.func.name}() to {subject}; rates only make sense over "
-                       f"counters", name)
-        if isinstance(node, pp.Call) and node.func.name == "histogram_quantile" \
-                and len(node.args) == 2:
-            for series, metric, through in self._sources(node.args[1], "", 0):
-                if metric.type is not MetricType.HISTOGRAM or series != f"{metric.name}_bucket":
-                    yield (f"applies histogram_quantile() to {series}{through}, not a "
+    def problems(self, node: pp.Expr, found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """(message tail, metric) for every misused function anywhere in the query, in
+        order, added to `found`."""
+        if isinstance(node, pp.Call):
+            name = node.func.name
+            if name in RATE_LIKE and node.args:
+                counter = self._not_counter(_inner(node.args[0]), 0)
+                if counter is not None:
+                    subject, metric_name = counter
+                    found.append((f"applies {name}() to {subject}; rates only make sense "
+                                  f"over counters", metric_name))
+            if name == "histogram_quantile" and len(node.args) == 2:
+                found += [(f"applies histogram_quantile() to {series}{through}, not a "
                            f"histogram's _bucket series", metric.name)
+                          for series, metric, through in self._sources(node.args[1], "", 0)
+                          if metric.type is not MetricType.HISTOGRAM
+                          or series != f"{metric.name}_bucket"]
         for child in _children(node):
-            yield from self.problems(child)
+            self.problems(child, found)
+        return found
 
     def _not_counter(self, node: pp.Expr, depth: int) -> tuple[str, str] | None:
         """(what the node is, named for a person, and the catalog metric it reads) when its
@@ -149,4 +153,4 @@ def check(specs: list[Spec]) -> list[Finding]:
 
 def _found(reader: _Reader, query: Query) -> list[Finding]:
     return [Finding.at(query.location, Level.ERROR, CODE, f"{query.what} {message}", metric)
-            for message, metric in dict.fromkeys(reader.problems(promql.parse(query.expr)))]
+            for message, metric in dict.fromkeys(reader.problems(promql.parse(query.expr), []))]
