@@ -1,14 +1,17 @@
 """Which series an integration provides and which queries it runs: the lookups the checks and
-the online checks share."""
+the online checks share. `read(spec)` works them out once per integration for all its checks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from functools import lru_cache
+import weakref
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
+
+import promql_parser as pp
 
 from generator import promql
 from generator.loader import Spec
-from generator.model import Location, Metric
+from generator.model import Integration, Location, Metric, SpecModel
 
 SYNTHETIC = ("up",)
 """Series Prometheus writes for every target itself (plus every `scrape_*` series)."""
@@ -18,11 +21,45 @@ def is_synthetic(name: str) -> bool:
     return name in SYNTHETIC or name.startswith("scrape_")
 
 
-@lru_cache(maxsize=2048)
-def selector_uses(expr: str) -> tuple[promql.SelectorUse, ...]:
-    """`promql.selector_uses`, remembered: the checks each read every query's selectors (an
-    integration runs a few hundred queries; the cache holds several integrations' worth)."""
-    return tuple(promql.selector_uses(expr))
+class SelectorUse(NamedTuple):
+    """A vector selector in a query: its metric name, every label matcher (name, op, value),
+    those of each side of an `or` included (`{a="1" or b="2"}` uses a and b), and the
+    selector as written when it has such `or` groups, which Prometheus does not parse."""
+
+    metric: str | None
+    matchers: tuple[tuple[str, str, str], ...]
+    either: str | None = None
+
+
+def selector_uses(expr: str) -> tuple[SelectorUse, ...]:
+    """Every vector selector of a query, in order (PromQLError when it does not parse)."""
+    uses: list[SelectorUse] = []
+    _collect(promql.parse(expr), uses)
+    return tuple(uses)
+
+
+def _collect(node: pp.Expr, uses: list[SelectorUse]) -> None:
+    if isinstance(node, pp.VectorSelector):
+        matchers = node.matchers
+        groups = matchers.or_matchers or [matchers.matchers]
+        uses.append(SelectorUse(
+            node.name, tuple((m.name, _OPS[str(m.op)], m.value) for g in groups for m in g),
+            node.prettify() if matchers.or_matchers else None))
+    elif isinstance(node, pp.MatrixSelector):
+        _collect(node.vector_selector, uses)
+    elif isinstance(node, pp.Call):
+        for arg in node.args:
+            _collect(arg, uses)
+    elif isinstance(node, pp.BinaryExpr):
+        _collect(node.lhs, uses)
+        _collect(node.rhs, uses)
+    elif isinstance(node, _ONE_CHILD):
+        _collect(node.expr, uses)
+
+
+_ONE_CHILD = (pp.AggregateExpr, pp.UnaryExpr, pp.ParenExpr, pp.SubqueryExpr)
+"""Node classes with one `expr`, as a tuple: a union (`A | B`) is built again at every call."""
+_OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~"}
 
 
 def series_owner(spec: Spec) -> dict[str, Metric]:
@@ -36,21 +73,82 @@ def recorded(spec: Spec) -> set[str]:
 
 def queries(spec: Spec) -> Iterator[tuple[str, str, Location | None]]:
     """(what, expr, location) for every query an integration carries."""
-    integration = spec.integration
-    for rule in integration.recording_rules:
-        yield f"recording rule {rule.record}", rule.expr, rule.location
-    for alert in integration.alerts:
-        yield f"alert {alert.name}", alert.expr, alert.location
-    for board in integration.dashboards:
-        for row in board.rows:
-            for panel in row.panels:
-                for query in panel.queries:
-                    yield f"panel {panel.title!r}", query.expr, query.location or panel.location
+    return ((query.what, query.expr, query.location) for query in read(spec).queries)
 
 
 def all_queries(spec: Spec) -> Iterator[tuple[str, str, Location | None]]:
     """Rule and panel queries, plus each dashboard variable's metric as a bare selector."""
-    yield from queries(spec)
-    for board in spec.integration.dashboards:
-        for variable in board.variables:
-            yield f"variable {variable.name}", variable.metric, variable.location
+    return ((query.what, query.expr, query.location) for query in read(spec).all)
+
+
+class Query(NamedTuple):
+    """A query an integration carries: what runs it, its text, and the items it is written in
+    (the query itself, then its panel), whose spec line `location` reads only when asked: a
+    check asks only for a finding, and reading a location costs more than all the rest."""
+
+    what: str
+    expr: str
+    written: tuple[SpecModel, ...]
+
+    @property
+    def location(self) -> Location | None:
+        for item in self.written:
+            if item.location is not None:
+                return item.location
+        return None
+
+
+class Read:
+    """One integration's queries, the series its catalog and recording rules provide, and
+    each query's selectors, worked out once for all of its checks (`read(spec)`). It holds
+    no reference to the integration, so it lives no longer than the integration does."""
+
+    def __init__(self, spec: Spec) -> None:
+        integration = spec.integration
+        rules = [Query(f"recording rule {rule.record}", rule.expr, (rule,))
+                 for rule in integration.recording_rules]
+        rules += [Query(f"alert {alert.name}", alert.expr, (alert,))
+                  for alert in integration.alerts]
+        panels = [Query(f"panel {panel.title!r}", query.expr, (query, panel))
+                  for board in integration.dashboards for row in board.rows
+                  for panel in row.panels for query in panel.queries]
+        self.queries: tuple[Query, ...] = (*rules, *panels)
+        """Recording rules', alerts', then every panel's queries."""
+        self.all: tuple[Query, ...] = (*self.queries, *(
+            Query(f"variable {variable.name}", variable.metric, (variable,))
+            for board in integration.dashboards for variable in board.variables))
+        """Rule and panel queries, then each dashboard variable's metric as a bare selector."""
+        self.owners = series_owner(spec)
+        self.recorded = recorded(spec)
+        self._uses: dict[str, tuple[SelectorUse, ...]] = {}
+
+    def uses(self, expr: str) -> tuple[SelectorUse, ...]:
+        """`selector_uses(expr)`, worked out once per query text of this integration."""
+        found = self._uses.get(expr)
+        if found is None:
+            found = self._uses[expr] = selector_uses(expr)
+        return found
+
+
+_reads: dict[int, tuple[weakref.ref[Integration], Read]] = {}
+"""id of a live integration -> (a weak reference to it, its Read)."""
+
+
+def read(spec: Spec) -> Read:
+    """The integration's `Read`, made by its first check and shared by the others while the
+    integration lives (the entry goes with it: nothing is shared between integrations)."""
+    integration = spec.integration
+    key = id(integration)
+    held = _reads.get(key)
+    if held is None or held[0]() is not integration:
+        held = (weakref.ref(integration, _forget(key)), Read(spec))
+        _reads[key] = held
+    return held[1]
+
+
+def _forget(key: int) -> Callable[[weakref.ref[Integration]], None]:
+    """Drops the entry of a collected integration, unless a newer one took its id already."""
+    def forget(gone: weakref.ref[Integration]) -> None:
+        if key in _reads and _reads[key][0] is gone:
+            del _reads[key]
+    return forget

@@ -19,7 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from functools import cache
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Literal,
+    Protocol,
+    get_args,
+    get_origin,
+)
 
 from generator.findings import Finding, Level
 from generator.loader import Spec
@@ -245,21 +254,52 @@ def run(specs: list[Spec], scoped: Sequence[Scoped] = (),
 
 
 def suppressions(specs: list[Spec]) -> set[tuple[str, int, str]]:
-    """(path, line, code) of every item that suppresses a check code, with a written reason."""
+    """(path, line, code) of every item that suppresses a check code, with a written reason:
+    the integration and every model below it, a field's value or in a tuple that is one."""
     found: set[tuple[str, int, str]] = set()
     for spec in specs:
-        for item in _items(spec.integration):
+        below: list[SpecModel] = [spec.integration]
+        while below:
+            item = below.pop()
             if item.suppress and item.location is not None:
                 path = display_path(item.location.path)
                 found.update((path, item.location.line, code) for code in item.suppress)
+            values = item.__dict__
+            for name in _nesting(type(item)):
+                value = values[name]
+                if isinstance(value, tuple):
+                    below += [child for child in value if _is_model(type(child))]
+                elif _is_model(type(value)):
+                    below.append(value)
     return found
 
 
-def _items(model: SpecModel) -> list[SpecModel]:
-    """The model and every model below it (a model's `__dict__` holds its fields' values)."""
-    items = [model]
-    for value in model.__dict__.values():
-        for child in value if isinstance(value, tuple) else (value,):
-            if isinstance(child, SpecModel):
-                items += _items(child)
-    return items
+@cache
+def _nesting(model: type[SpecModel]) -> tuple[str, ...]:
+    """The fields of a model whose declared type can hold a model (`Any` can): the others
+    (strings, numbers, enums, tuples of strings) hold none."""
+    return tuple(name for name, field in model.model_fields.items()
+                 if _can_hold_model(field.annotation))
+
+
+def _can_hold_model(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    if annotation is Ellipsis or origin is Literal:
+        return False
+    if origin is Annotated:
+        return _can_hold_model(get_args(annotation)[0])
+    if origin is None:
+        return not isinstance(annotation, type) or issubclass(annotation, SpecModel)
+    return any(_can_hold_model(argument) for argument in get_args(annotation))
+
+
+def _is_model(kind: type) -> bool:
+    """`issubclass(kind, SpecModel)`, remembered per class: pydantic's isinstance check of a
+    model class is slow, and a suppression search asks about a thousand values."""
+    known = _IS_MODEL.get(kind)
+    if known is None:
+        known = _IS_MODEL[kind] = issubclass(kind, SpecModel)
+    return known
+
+
+_IS_MODEL: dict[type, bool] = {}

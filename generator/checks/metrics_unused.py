@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator.findings import Finding, Level
 from generator.loader import Spec
-from generator.queries import all_queries, selector_uses
+from generator.queries import read
 
 CODE = "KG202"
 NAME = "metrics/unused"
@@ -14,8 +14,8 @@ DOC = "a catalog metric that no rule, panel or variable reads (kept and scraped 
 def check(specs: list[Spec]) -> list[Finding]:
     findings = []
     for spec in specs:
-        used = {use.metric for _, expr, _ in all_queries(spec)
-                for use in selector_uses(expr)}
+        queries = read(spec)
+        used = {use.metric for query in queries.all for use in queries.uses(query.expr)}
         for metric in spec.integration.metrics:
             if not used.intersection(metric.series_names()):
                 findings.append(Finding.at(metric.location, Level.WARNING, CODE,

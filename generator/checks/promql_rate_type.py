@@ -19,8 +19,8 @@ import promql_parser as pp
 from generator import promql
 from generator.findings import Finding, Level
 from generator.loader import Spec
-from generator.model import Location, Metric, MetricType, Recording
-from generator.queries import all_queries, series_owner
+from generator.model import Metric, MetricType, Recording
+from generator.queries import Query, read
 
 CODE = "KG204"
 NAME = "promql/rate-type"
@@ -38,32 +38,38 @@ SELECTING = frozenset({"topk", "bottomk", "limitk", "limit_ratio"})
 FILTERS = frozenset({"and", "unless"})
 MAX_DEPTH = 5
 """How deep recorded series are followed into the rules recording them."""
+_ONE_CHILD = (pp.AggregateExpr, pp.UnaryExpr, pp.ParenExpr, pp.SubqueryExpr)
+"""Node classes with one `expr`, as a tuple: a union (`A | B`) is built again at every call."""
 
 
 class _Reader:
     """What the queries of one integration read: its catalog series and recorded series."""
 
     def __init__(self, spec: Spec) -> None:
-        self.owners = series_owner(spec)
+        self.owners = read(spec).owners
         self.recordings: dict[str, Recording] = {
             rule.record: rule for rule in spec.integration.recording_rules}
 
-    def problems(self, node: pp.Expr) -> Iterator[tuple[str, str]]:
-        """(message tail, metric) for every misused function anywhere in the query."""
-        if isinstance(node, pp.Call) and node.func.name in RATE_LIKE and node.args:
-            found = self._not_counter(_inner(node.args[0]), 0)
-            if found is not None:
-                subject, name = found
-                yield (f"applies {node.func.name}() to {subject}; rates only make sense over "
-                       f"counters", name)
-        if isinstance(node, pp.Call) and node.func.name == "histogram_quantile" \
-                and len(node.args) == 2:
-            for series, metric, through in self._sources(node.args[1], "", 0):
-                if metric.type is not MetricType.HISTOGRAM or series != f"{metric.name}_bucket":
-                    yield (f"applies histogram_quantile() to {series}{through}, not a "
+    def problems(self, node: pp.Expr, found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """(message tail, metric) for every misused function anywhere in the query, in
+        order, added to `found`."""
+        if isinstance(node, pp.Call):
+            name = node.func.name
+            if name in RATE_LIKE and node.args:
+                counter = self._not_counter(_inner(node.args[0]), 0)
+                if counter is not None:
+                    subject, metric_name = counter
+                    found.append((f"applies {name}() to {subject}; rates only make sense "
+                                  f"over counters", metric_name))
+            if name == "histogram_quantile" and len(node.args) == 2:
+                found += [(f"applies histogram_quantile() to {series}{through}, not a "
                            f"histogram's _bucket series", metric.name)
+                          for series, metric, through in self._sources(node.args[1], "", 0)
+                          if metric.type is not MetricType.HISTOGRAM
+                          or series != f"{metric.name}_bucket"]
         for child in _children(node):
-            yield from self.problems(child)
+            self.problems(child, found)
+        return found
 
     def _not_counter(self, node: pp.Expr, depth: int) -> tuple[str, str] | None:
         """(what the node is, named for a person, and the catalog metric it reads) when its
@@ -81,15 +87,14 @@ class _Reader:
                 return None
             found = self._not_counter(promql.parse(rule.expr), depth + 1)
             return None if found is None else (f"{name}, recorded as {found[0]}", found[1])
-        text = node.prettify()
         if isinstance(node, pp.Call) and node.func.name in PICKING and node.args:
             return self._not_counter(_inner(node.args[0]), depth)
         if isinstance(node, pp.Call) and (node.func.name in NOT_COUNTERS
                                           or node.func.name.endswith("_over_time")):
-            return f"{text}, a result of {node.func.name}()", self._first_metric(node)
+            return f"{node.prettify()}, a result of {node.func.name}()", self._first_metric(node)
         if isinstance(node, pp.AggregateExpr) and str(node.op) not in SELECTING:
-            return (f"{text}, a {node.op}() over series, which hides each counter's resets "
-                    f"(take the rate, then aggregate)", self._first_metric(node))
+            return (f"{node.prettify()}, a {node.op}() over series, which hides each counter's "
+                    f"resets (take the rate, then aggregate)", self._first_metric(node))
         return None
 
     def _sources(self, node: pp.Expr, through: str,
@@ -130,7 +135,7 @@ def _children(node: pp.Expr) -> list[pp.Expr]:
         return list(node.args)
     if isinstance(node, pp.BinaryExpr):
         return [node.lhs, node.rhs]
-    if isinstance(node, pp.AggregateExpr | pp.UnaryExpr | pp.ParenExpr | pp.SubqueryExpr):
+    if isinstance(node, _ONE_CHILD):
         return [node.expr]
     if isinstance(node, pp.MatrixSelector):
         return [node.vector_selector]
@@ -141,11 +146,11 @@ def check(specs: list[Spec]) -> list[Finding]:
     findings = []
     for spec in specs:
         reader = _Reader(spec)
-        for what, expr, location in all_queries(spec):
-            findings += _found(reader, what, expr, location)
+        for query in read(spec).all:
+            findings += _found(reader, query)
     return findings
 
 
-def _found(reader: _Reader, what: str, expr: str, location: Location | None) -> list[Finding]:
-    return [Finding.at(location, Level.ERROR, CODE, f"{what} {message}", metric)
-            for message, metric in dict.fromkeys(reader.problems(promql.parse(expr)))]
+def _found(reader: _Reader, query: Query) -> list[Finding]:
+    return [Finding.at(query.location, Level.ERROR, CODE, f"{query.what} {message}", metric)
+            for message, metric in dict.fromkeys(reader.problems(promql.parse(query.expr), []))]

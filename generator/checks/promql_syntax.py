@@ -1,29 +1,54 @@
-"""Every rule and panel query parses as PromQL. No item can suppress this check
-(`generator.checks.UNSUPPRESSIBLE`): kgen parses every query to scope and render it."""
+"""Every rule and panel query parses as PromQL, as Prometheus parses it. No item can suppress
+this check (`generator.checks.UNSUPPRESSIBLE`): kgen parses every query to scope and render it.
+
+The parser kgen uses also reads `or` between label matchers (`up{a="1" or b="2"}`), which
+Prometheus does not (promtool 2.42 refuses it): such a selector is an error here, in a query and
+in the integration's selector, where scoping would otherwise drop it."""
 
 from __future__ import annotations
 
 from generator import promql
 from generator.findings import Finding, Level
 from generator.loader import Spec
-from generator.queries import queries
+from generator.queries import read, selector_uses
 
 CODE = "KG101"
 NAME = "promql/syntax"
 DOC = "a rule or panel query that does not parse as PromQL (never suppressed)"
 
+NO_OR = "uses `or` between label matchers, which Prometheus does not parse"
+
 
 def check(specs: list[Spec]) -> list[Finding]:
     findings = []
     for spec in specs:
-        try:
-            promql.parse_matchers(spec.integration.selector)
-        except promql.PromQLError as error:
+        selector = spec.integration.selector
+        problem = _selector_problem(selector)
+        if problem is not None:
             findings.append(Finding.at(spec.integration.location, Level.ERROR, CODE,
-                                       f"selector {spec.integration.selector!r}: {error}"))
-        for what, expr, location in queries(spec):
+                                       f"selector {selector!r}{problem}"))
+        queries = read(spec)
+        for query in queries.queries:
             try:
-                promql.parse(expr)
+                uses = queries.uses(query.expr)
             except promql.PromQLError as error:
-                findings.append(Finding.at(location, Level.ERROR, CODE, f"{what}: {error}"))
+                findings.append(Finding.at(query.location, Level.ERROR, CODE,
+                                           f"{query.what}: {error}"))
+                continue
+            findings += [Finding.at(query.location, Level.ERROR, CODE,
+                                    f"{query.what}: {use.either} {NO_OR}; write a selector "
+                                    "for each side and join them with the `or` operator")
+                         for use in uses if use.either]
     return findings
+
+
+def _selector_problem(selector: str) -> str | None:
+    """What is wrong with the integration's selector (a list of label matchers), if anything."""
+    try:
+        promql.parse_matchers(selector)
+    except promql.PromQLError as error:
+        return f": {error}"
+    if selector.strip() and any(use.either for use in selector_uses("{" + selector + "}")):
+        return (f" {NO_OR}; it is added to every selector, so it must be label matchers "
+                "joined by commas")
+    return None

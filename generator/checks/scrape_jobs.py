@@ -29,14 +29,18 @@ SECRET_PARAM = re.compile(r"(?i)token|secret|passw|api[_-]?key|apikey|^auth$|aut
 
 def strings(value: Any) -> list[str]:
     """Every string a job writes into its output: not `*_file` paths, not suppression reasons."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for key, item in value.items()
-                if not str(key).endswith("_file") and key != "suppress" for s in strings(item)]
-    if isinstance(value, list | tuple):
-        return [s for item in value for s in strings(item)]
-    return []
+    found = []
+    below = [value]
+    while below:
+        item = below.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            below += [each for key, each in reversed(item.items())
+                      if not str(key).endswith("_file") and key != "suppress"]
+        elif isinstance(item, list | tuple):
+            below += reversed(item)
+    return found
 
 
 def check(specs: list[Spec]) -> list[Finding]:
@@ -61,8 +65,11 @@ def across(summaries: Sequence[tuple[str, Sequence[Job]]]) -> list[Finding]:
 def local(spec: Spec) -> list[Finding]:
     """Inline secrets in the integration's jobs."""
     findings = []
+    secret: dict[str, bool] = {}
+    """Each string's verdict: an integration's jobs share long ones (a keep-list's regex)."""
     for job in spec.integration.scrape_jobs:
-        if any(SECRET.search(text) for text in strings(job.model_dump())):
+        if any(secret[text] if text in secret else secret.setdefault(
+                text, SECRET.search(text) is not None) for text in strings(job.model_dump())):
             findings.append(Finding.at(job.location, Level.ERROR, CODE,
                                        f"job {job.job_name} carries an inline secret; "
                                        f"reference it with a *_file field"))

@@ -47,9 +47,15 @@ def problems(step: Relabel) -> list[str]:
 def check(specs: list[Spec]) -> list[Finding]:
     findings = []
     for spec in specs:
+        found: dict[tuple[object, ...], list[str]] = {}
+        """What `problems` reads of a step -> what it says: an integration's jobs share steps
+        (a keep-list in every job), so each is worked out once."""
         for job in spec.integration.scrape_jobs:
             for step in (*job.relabel_configs, *job.metric_relabel_configs):
+                key = (step.action, step.target_label, step.modulus, step.regex, step.replacement)
+                if key not in found:
+                    found[key] = problems(step)
                 findings += [Finding.at(step.location or job.location, Level.ERROR, CODE,
                                         f"job {job.job_name}: {message}")
-                             for message in problems(step)]
+                             for message in found[key]]
     return findings

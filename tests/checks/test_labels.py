@@ -181,3 +181,16 @@ def test_a_query_that_invents_labels_is_skipped() -> None:
     good = _alert('sum by (pod) (label_replace(demo_queue_depth, "pod", "$1", "instance", '
                   '"(.*)")) > 0')
     assert found(labels, demo(alerts=(good,))) == []
+
+
+def test_a_matcher_inside_an_or_selector_is_read() -> None:
+    """`{a="1" or b="2"}` matches on b too. Prometheus does not parse such a selector, so
+    promql/syntax refuses it and this check never runs on one in a build; alone it still reads
+    both sides."""
+    bad = _alert('demo_queue_depth{job="demo" or queue="a"} > 100')
+    (finding,) = found(labels, demo(alerts=(bad,)))
+    assert (finding.code, where(finding)) == ("KG205", at(bad))
+    assert finding.message == ("alert DemoCheck matches on label 'queue', which "
+                               "demo_queue_depth does not carry (addr, instance, job)")
+    assert [f.code for f in reported("KG101", demo(alerts=(bad,)))] == ["KG101", "KG101"]
+    assert reported("KG205", demo(alerts=(bad,))) == []

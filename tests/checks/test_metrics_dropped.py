@@ -3,6 +3,9 @@ flavor drops with its metric_relabel_configs keep/drop steps on __name__."""
 
 from __future__ import annotations
 
+import pytest
+import re2
+
 from generator.checks import metrics_dropped
 from generator.findings import Level
 from generator.kit import keep_list
@@ -96,3 +99,17 @@ def test_a_suppressed_alert_is_not_reported() -> None:
                        scrape_jobs=(_only("demo_(errors|latency|wait).*"),))
     assert reported("KG201", integration) == []
     assert found(metrics_dropped, integration) != []
+
+
+@pytest.mark.parametrize("regex", ["demo_.*", "demo_queue_depth|demo_errors_total", "^demo_q.*$",
+                                   "(demo|other)_(queue|wait)_.+", "", "x*", "(?i)DEMO_.*"])
+def test_a_keep_regex_matches_a_whole_name_as_re2_fullmatch_does(regex: str) -> None:
+    """The quick RE2 set agrees with re2's own fullmatch, anchored at both ends."""
+    compiled = re2.compile(f"(?:{regex})")
+    names = ["demo_queue_depth", "demo_errors_total", "xdemo_queue_depth", "demo_queue_depthx",
+             "other_wait_seconds", "", "xxx", "DEMO_Q"]
+    expected = [compiled.fullmatch(n) is not None for n in names]
+    asked = metrics_dropped._anchored(regex)
+    assert asked is not None and asked.quick is not None
+    assert [asked.quick.Match(n) is not None for n in names] == expected
+    assert [asked.fullmatch(n) for n in names] == expected

@@ -82,3 +82,34 @@ def test_the_later_checks_wait_for_every_query_to_parse_and_say_so() -> None:
                                    "parsed queries, so fix every KG101 error first")
     assert reported("KG301", demo(alerts=(*ALERTS, bad.model_copy(
         update={"expr": "demo_queue_depth > 1"})))) != []
+
+
+def test_an_or_inside_a_selector_is_an_error_at_the_query() -> None:
+    """promql-parser reads `{a="1" or b="2"}`; Prometheus (promtool 2.42) does not, so the
+    rule file would be refused at deploy, and the checks would misread the selector."""
+    bad = Alert(name="DemoQueueFull", expr='demo_queue_depth{job="demo" or instance="a"} > 1',
+                for_="5m", severity=Severity.WARNING, summary="Queue full.", description=DESC,
+                examples=QUEUE)
+    (finding,) = found(promql_syntax, demo(alerts=(*ALERTS[:1], bad)))
+    assert (finding.code, finding.level, where(finding)) == ("KG101", Level.ERROR, at(bad))
+    assert finding.message == (
+        'alert DemoQueueFull: demo_queue_depth{job="demo" or instance="a"} uses `or` between '
+        "label matchers, which Prometheus does not parse; write a selector for each side and "
+        "join them with the `or` operator")
+    queue = panel("Queue", 'max(rate(demo_errors_total{code="500" or code="503"}[5m]))',
+                  unit="short", description="d")
+    board = Dashboard(title="Demo", rows=(Row(title="All", panels=(queue,)),))
+    (finding,) = found(promql_syntax, demo(dashboards=(board,)))
+    assert where(finding) == at(queue)
+    assert finding.message.startswith("panel 'Queue': demo_errors_total{code=\"500\" or ")
+
+
+def test_an_or_in_the_integration_selector_is_an_error_at_the_integration() -> None:
+    """Scoping would otherwise add none of its matchers to the queries."""
+    integration = demo(selector='job="demo" or job="other"')
+    (finding,) = found(promql_syntax, integration)
+    assert (finding.code, where(finding)) == ("KG101", at(integration))
+    assert finding.message == ("selector 'job=\"demo\" or job=\"other\"' uses `or` between "
+                               "label matchers, which Prometheus does not parse; it is added "
+                               "to every selector, so it must be label matchers joined by "
+                               "commas")

@@ -1,0 +1,62 @@
+"""Suppressions are found on every item of an integration, however deep: the search walks only
+the fields whose declared type can hold a model, so this walks every value instead and
+compares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator import checks
+from generator.model import TLS, Integration, KubernetesSD, SpecModel, Threshold
+from generator.model.base import display_path
+from tests.checks.conftest import JOB, PANELS, RUNBOOK, board, demo, spec
+
+
+def _suppressing(value: Any) -> Any:
+    """The value with every model in it, itself included, suppressing KG999 (locations kept)."""
+    if isinstance(value, tuple):
+        return tuple(_suppressing(item) for item in value)
+    if isinstance(value, SpecModel):
+        update = {name: _suppressing(field) for name, field in value.__dict__.items()}
+        update["suppress"] = {"KG999": f"reason for {type(value).__name__}"}
+        return value.model_copy(update=update)
+    return value
+
+
+def _every_model(value: Any) -> list[SpecModel]:
+    """Every model in the value: through every field, tuple, list and dict value."""
+    if isinstance(value, tuple | list):
+        return [model for item in value for model in _every_model(item)]
+    if isinstance(value, dict):
+        return _every_model(list(value.values()))
+    if isinstance(value, SpecModel):
+        return [value, *_every_model(list(value.__dict__.values()))]
+    return []
+
+
+def every_kind() -> Integration:
+    """The demo with an item of every kind, each built on a line of its own (so a missed one
+    shows): TLS, thresholds, a runbook, examples. (Not `_every_kind`: a private helper's
+    models take the location of its caller.)"""
+    tls = TLS(ca_file="/ca.pem")
+    pods = KubernetesSD(namespaces=("demo",))
+    job = JOB.model_copy(update={"tls": tls, "discovery": pods})
+    base = Threshold(color="green")
+    red = Threshold(value=1, color="red")
+    panel = PANELS[0].model_copy(update={"thresholds": (base, red)})
+    integration = demo(scrape_jobs=(job,), dashboards=(board(panel),))
+    alerts = tuple(a.model_copy(update={"runbook": RUNBOOK}) for a in integration.alerts)
+    return integration.model_copy(update={"alerts": alerts})
+
+
+def test_a_suppression_on_any_item_is_found() -> None:
+    integration = _suppressing(every_kind())
+    models = _every_model(integration)
+    kinds = {type(model).__name__ for model in models}
+    assert {"Integration", "Alert", "Runbook", "Recording", "Metric", "ScrapeJob", "Relabel",
+            "KubernetesSD", "TLS", "Dashboard", "Variable", "Row", "Panel", "Query",
+            "Threshold"} <= kinds
+    expected = {(display_path(m.location.path), m.location.line, "KG999")
+                for m in models if m.location is not None}
+    assert len(expected) > 10
+    assert checks.suppressions([spec(integration)]) == expected
