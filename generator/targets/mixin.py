@@ -197,7 +197,7 @@ def _stand_in(spec: Spec, knob: str, annotation: Any, metadata: list[Any], value
         checker = _checker.__wrapped__(annotation, tuple(metadata))
     for candidate, mark in candidates:
         try:
-            checker.validate_python(candidate)
+            checker.validator.validate_python(candidate)  # the adapter's own wrapper costs more
         except ValidationError:
             continue
         return candidate, mark
@@ -338,8 +338,8 @@ class _Proof:
     """`_unwrapped(fill(got, got_pairs)) == _unwrapped(fill(expected, expected_pairs))` in one
     walk, without copying either, leaves compared as the walk compares them (a NaN equals
     nothing). A string without any mark of either side fills to itself on both, so two equal
-    ones agree without being filled. The items of a dict or list alike in both builds
-    (compared in C) are checked together, and not walked when `unreached`."""
+    ones agree without being filled; dicts and lists alike in both builds (compared in C) are
+    not walked when `unreached`."""
 
     def __init__(self, got_pairs: list[tuple[str, str]], expected_pairs: list[tuple[str, str]],
                  unreached: _Unreached) -> None:
@@ -349,11 +349,24 @@ class _Proof:
         self.marked = _searcher([mark for mark, _ in (*got_pairs, *expected_pairs)])
 
     def agrees_part(self, got: Any, expected: Any, text: str) -> bool:
-        """`agrees` for a whole part, written as `text`: alike in both builds, it is not
-        walked when that text shows it unreached."""
-        return (got == expected and self.unreached.clean(text)) or self.agrees(got, expected)
+        """`agrees` for a whole part, written as `text`. Alike in both builds, it is not walked
+        when that text shows it unreached; else the dicts and lists alike in both are set
+        aside as the walk meets them and checked together at its end (one serialisation),
+        each on its own only if that fails."""
+        if got == expected and self.unreached.clean(text):
+            return True
+        alike: list[tuple[Any, Any]] = []
+        if not self._walk(got, expected, None, alike):
+            return False
+        return not alike or self.unreached([mine for mine, _ in alike]) or all(
+            self.agrees(mine, theirs) for mine, theirs in alike)
 
     def agrees(self, got: Any, expected: Any, key: str | None = None) -> bool:
+        """The walk, each dict alike in both builds checked on its own."""
+        return self._walk(got, expected, key, None)
+
+    def _walk(self, got: Any, expected: Any, key: str | None,
+              alike: list[tuple[Any, Any]] | None) -> bool:
         if isinstance(got, str):
             if not isinstance(expected, str):
                 return False
@@ -366,27 +379,22 @@ class _Proof:
         if isinstance(got, dict):
             if not isinstance(expected, dict) or got.keys() != expected.keys():
                 return False
-            return self._items([(name, item, expected[name]) for name, item in got.items()])
+            if got == expected:
+                if alike is not None:
+                    alike.append((got, expected))
+                    return True
+                if self.unreached(got):
+                    return True
+            return all(self._walk(item, expected[name], name, alike)
+                       for name, item in got.items())
         if isinstance(got, list):
             if not isinstance(expected, list) or len(got) != len(expected):
                 return False
-            return self._items([(None, a, b) for a, b in zip(got, expected, strict=True)])
+            if alike is not None and got == expected:
+                alike.append((got, expected))
+                return True
+            return all(self._walk(a, b, None, alike) for a, b in zip(got, expected, strict=True))
         return bool(got == fill(expected, self.expected_pairs))
-
-    def _items(self, items: list[tuple[str | None, Any, Any]]) -> bool:
-        """Whether each (key, got, expected) agrees. The dicts and lists alike in both builds
-        are not walked when unreached: all together, or else each dict alone."""
-        alike = [isinstance(got, dict | list) and got == expected for _, got, expected in items]
-        if any(alike) and self.unreached([got for (_, got, _), same in zip(items, alike,
-                                                                           strict=True) if same]):
-            items = [item for item, same in zip(items, alike, strict=True) if not same]
-            alike = [False] * len(items)
-        for (key, got, expected), same in zip(items, alike, strict=True):
-            if same and isinstance(got, dict) and self.unreached(got):
-                continue
-            if not self.agrees(got, expected, key):
-                return False
-        return True
 
 
 def _searcher(marks: list[str]) -> Callable[[str], object]:
