@@ -235,6 +235,8 @@ def test_matchers_a_spec_adds_around_the_selector_stay(tmp_path: Path) -> None:
      "a knob marked MixinKnob() is computed on or formatted differently"),
     ({"for_=config.slow_for,": 'for_="5m",'},
      "Config.slow_for is marked MixinKnob() but its value reaches no rule"),
+    ({"for_=config.slow_for,": 'for_="5m",', 'summary="Slow."': 'summary="Slow \u0913ms."'},
+     "Config.slow_for is marked MixinKnob() but its value reaches no rule"),  # 913ms, escaped
     ({'slow_for: Annotated[str, MixinKnob()] = "5m"':
       "slow_for: Annotated[bool, MixinKnob()] = False"},
      "Config.slow_for: the mixin can expose numbers, durations, label names and label lists"),

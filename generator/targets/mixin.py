@@ -281,11 +281,10 @@ def _prove(spec: Spec, rendered: dict[str, Any], literals: dict[str, str],
     ordinary = documents.parts(_placeholder_selector(spec.integration, str(selector.value),
                                                      placeholder))
     text = "".join(literals.values())
-    if not text.isascii():
-        text = json.dumps(rendered)
-    # A mark (letters, digits, `_`, `.`) lies within one JSON token, and ASCII tokens read
-    # alike in the written literals and in compact `json.dumps`, whose escapes of other text
-    # the literals lack: that is the text looked in when the literals are not ASCII.
+    # A mark (letters, digits, `_`, `.`) in a rendered string is in the JSON the mixin writes
+    # of it, which keeps every character but quotes, backslashes and control characters as it
+    # is (so no escape of other text can make a mark appear there either, but for control
+    # characters, whose `\u00XX` can only make an unused knob look used).
     missing = [e.knob for e in exposed if e.knob != "selector" and e.mark not in text]
     if missing:
         _refuse(spec, f"Config.{missing[0]} is marked MixinKnob() but its value reaches no "
