@@ -27,6 +27,7 @@ from generator.build import build_project
 from generator.cli import main
 from generator.findings import SpecError
 from generator.project import Project, load_project
+from generator.render import json_text
 from tests.broken._base import BASE
 from tests.mixtool_lint import lint_alerts
 from tests.support import SPECS
@@ -234,6 +235,8 @@ def test_matchers_a_spec_adds_around_the_selector_stay(tmp_path: Path) -> None:
      "a knob marked MixinKnob() is computed on or formatted differently"),
     ({"for_=config.slow_for,": 'for_="5m",'},
      "Config.slow_for is marked MixinKnob() but its value reaches no rule"),
+    ({"for_=config.slow_for,": 'for_="5m",', 'summary="Slow."': 'summary="Slow \u0913ms."'},
+     "Config.slow_for is marked MixinKnob() but its value reaches no rule"),  # 913ms, escaped
     ({'slow_for: Annotated[str, MixinKnob()] = "5m"':
       "slow_for: Annotated[bool, MixinKnob()] = False"},
      "Config.slow_for: the mixin can expose numbers, durations, label names and label lists"),
@@ -276,16 +279,22 @@ def test_upstream_cluster_label_names_the_cluster(marked: dict[str, bytes],
     ({"expr": 'x__kgen_selector__="demo"1ms'}, "91", False),  # the value makes a mark
     ({"expr": '91__kgen_selector__="demo"1ms'}, "", False),  # the text around it joins
     ({"max": math.nan}, 'job="demo"', False),  # NaN equals nothing, itself included
+    ({"panels": [{"title": "a"}, [{"title": "b"}]]}, 'job="demo"', True),
+    ({"panels": [{"title": "a"}, [{"title": "b 911ms"}]]}, 'job="demo"', False),  # in a list
+    ({"panels": [{"title": "a"}, {"max": [math.nan]}]}, 'job="demo"', False),
 ])
 def test_the_proof_skips_only_parts_that_fill_alike(part: dict[str, Any], selector: str,
                                                     agrees: bool) -> None:
     """Parts equal in both builds are skipped only when filling cannot tell them apart: the
     walk's answer and the skip's are the same."""
-    from generator.targets.mixin import _agrees, _Unreached
+    from generator.targets.mixin import _Proof, _Unreached
 
     placeholder = '__kgen_selector__="demo"'
     pairs = [(placeholder, selector), ("911ms", "5m")]
     expected_pairs = [(placeholder, selector)]
-    walked = _agrees(part, pairs, dict(part), expected_pairs, lambda _: False)
-    skipping = _agrees(part, pairs, part, expected_pairs, _Unreached(["911ms"], selector))
+    never = _Unreached(["911ms"], "911ms")  # a value that holds the mark: nothing is skipped
+    walked = _Proof(pairs, expected_pairs, never).agrees(part, json.loads(json.dumps(part)))
+    proof = _Proof(pairs, expected_pairs, _Unreached(["911ms"], selector))
+    skipping = proof.agrees(part, part)
     assert walked is skipping is agrees
+    assert proof.agrees_part(part, part, json_text(part)) is agrees

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -159,7 +159,8 @@ def exposed_knobs(spec: Spec) -> list[Exposed]:
         found.insert(0, Exposed("selector", config_key(spec.name), None, None,
                                 PLACEHOLDER.format(name=spec.name), spec.integration.selector))
     keys = [key for e in found for key in (e.key, e.upstream) if key]
-    clash = next((key for key in keys if keys.count(key) > 1), None)
+    named = Counter(keys)
+    clash = next((key for key in keys if named[key] > 1), None)
     if clash:
         _refuse(spec, f"mixin _config key {clash} is named twice")
     return found
@@ -197,7 +198,7 @@ def _stand_in(spec: Spec, knob: str, annotation: Any, metadata: list[Any], value
         checker = _checker.__wrapped__(annotation, tuple(metadata))
     for candidate, mark in candidates:
         try:
-            checker.validate_python(candidate)
+            checker.validator.validate_python(candidate)  # the adapter's own wrapper costs more
         except ValidationError:
             continue
         return candidate, mark
@@ -282,17 +283,18 @@ def _prove(spec: Spec, rendered: dict[str, Any], literals: dict[str, str],
     ordinary = documents.parts(_placeholder_selector(spec.integration, str(selector.value),
                                                      placeholder))
     text = "".join(literals.values())
-    if not text.isascii():
-        text = json.dumps(rendered)
-    # A mark (letters, digits, `_`, `.`) lies within one JSON token, and ASCII tokens read
-    # alike in the written literals and in compact `json.dumps`, whose escapes of other text
-    # the literals lack: that is the text looked in when the literals are not ASCII.
+    # A mark (letters, digits, `_`, `.`) in a rendered string is in the JSON the mixin writes
+    # of it, which keeps every character but quotes, backslashes and control characters as it
+    # is (so no escape of other text can make a mark appear there either, but for control
+    # characters, whose `\u00XX` can only make an unused knob look used).
     missing = [e.knob for e in exposed if e.knob != "selector" and e.mark not in text]
     if missing:
         _refuse(spec, f"Config.{missing[0]} is marked MixinKnob() but its value reaches no "
                       "rule, description or dashboard as written (unused, or computed on)")
     unreached = _Unreached([e.mark for e in exposed if e.knob != "selector"], str(selector.value))
-    if _agrees(rendered, pairs, ordinary, expected_pairs, unreached):
+    proof = _Proof(pairs, expected_pairs, unreached)
+    if rendered.keys() == ordinary.keys() and all(
+            proof.agrees_part(rendered[part], ordinary[part], literals[part]) for part in rendered):
         return
     got, expected = fill(rendered, pairs), fill(ordinary, expected_pairs)
     want, have = _first_difference(_unwrapped(expected), _unwrapped(got))
@@ -302,22 +304,26 @@ def _prove(spec: Spec, rendered: dict[str, Any], literals: dict[str, str],
 
 
 class _Unreached:
-    """Whether a part both builds made alike (a rule or dashboard no knob reaches) fills alike
-    with the stand-in build's pairs and the ordinary build's: when no knob's mark is in it, nor
-    can appear where the selector's value replaces the placeholder, every knob's replacement
-    does nothing on either side. Checked on its compact JSON, which holds every mark its
-    strings hold (marks are digits, letters, `_`, `.`: JSON writes them as they are); a part
-    with a NaN, which the walk finds unequal even to itself, is walked."""
+    """Whether parts both builds made alike (rules or dashboards no knob reaches) fill alike
+    with the stand-in build's pairs and the ordinary build's: when no knob's mark is in them,
+    nor can appear where the selector's value replaces the placeholder, every knob's
+    replacement does nothing on either side. Checked on their JSON, which holds every mark
+    their strings hold (marks are digits, letters, `_`, `.`: JSON writes them as they are,
+    within one token, however it is indented); parts with a NaN, which the walk finds unequal
+    even to itself, are walked."""
 
     def __init__(self, marks: list[str], selector: str) -> None:
         self.marks = marks
         self.possible = all(_apart(mark, selector) for mark in marks)
 
     def __call__(self, shared: Any) -> bool:
-        if not self.possible:
-            return False
-        text = json.dumps(shared, ensure_ascii=False)
-        return "NaN" not in text and not any(mark in text for mark in self.marks)
+        # Rendered parts hold no cycle (the mixin writes them out): no check for one (-20%).
+        return self.possible and self.clean(json.dumps(shared, ensure_ascii=False,
+                                                       check_circular=False))
+
+    def clean(self, text: str) -> bool:
+        """Whether parts written as `text` (JSON, compact or indented) are unreached."""
+        return self.possible and "NaN" not in text and not any(m in text for m in self.marks)
 
 
 def _apart(mark: str, value: str) -> bool:
@@ -329,39 +335,68 @@ def _apart(mark: str, value: str) -> bool:
                         for i in range(1, len(mark))))
 
 
-def _agrees(got: Any, got_pairs: list[tuple[str, str]], expected: Any,
-            expected_pairs: list[tuple[str, str]], unreached: Callable[[Any], bool],
-            key: str | None = None) -> bool:
+class _Proof:
     """`_unwrapped(fill(got, got_pairs)) == _unwrapped(fill(expected, expected_pairs))` in one
-    walk, without copying either; parts alike in both (compared in C) are not walked when
+    walk, without copying either, leaves compared as the walk compares them (a NaN equals
+    nothing); dicts and lists alike in both builds (compared in C) are not walked when
     `unreached`."""
-    if isinstance(got, str):
-        if not isinstance(expected, str):
-            return False
-        for mark, text in got_pairs:
-            got = got.replace(mark, text)
-        for mark, text in expected_pairs:
-            expected = expected.replace(mark, text)
-        if key in UNWRAPPED:
-            return "".join(got.split()) == "".join(expected.split())
-        return bool(got == expected)
-    if isinstance(got, dict):
-        if not isinstance(expected, dict) or got.keys() != expected.keys():
-            return False
-        if got == expected and unreached(got):
+
+    def __init__(self, got_pairs: list[tuple[str, str]], expected_pairs: list[tuple[str, str]],
+                 unreached: _Unreached) -> None:
+        self.got_pairs = got_pairs
+        self.expected_pairs = expected_pairs
+        self.unreached = unreached
+        self.filled: dict[str, str] = {}
+        """Each string of the stand-in build as filled: one fill of the strings it repeats."""
+
+    def agrees_part(self, got: Any, expected: Any, text: str) -> bool:
+        """`agrees` for a whole part, written as `text`. Alike in both builds, it is not walked
+        when that text shows it unreached; else the dicts and lists alike in both are set
+        aside as the walk meets them and checked together at its end (one serialisation),
+        each on its own only if that fails."""
+        if got == expected and self.unreached.clean(text):
             return True
-        for name, item in got.items():
-            if not _agrees(item, got_pairs, expected[name], expected_pairs, unreached, name):
-                return False
-        return True
-    if isinstance(got, list):
-        if not isinstance(expected, list) or len(got) != len(expected):
+        alike: list[tuple[Any, Any]] = []
+        if not self._walk(got, expected, None, alike):
             return False
-        for a, b in zip(got, expected, strict=True):
-            if not _agrees(a, got_pairs, b, expected_pairs, unreached):
+        return not alike or self.unreached([mine for mine, _ in alike]) or all(
+            self.agrees(mine, theirs) for mine, theirs in alike)
+
+    def agrees(self, got: Any, expected: Any, key: str | None = None) -> bool:
+        """The walk, each dict alike in both builds checked on its own."""
+        return self._walk(got, expected, key, None)
+
+    def _walk(self, got: Any, expected: Any, key: str | None,
+              alike: list[tuple[Any, Any]] | None) -> bool:
+        if isinstance(got, str):
+            if not isinstance(expected, str):
                 return False
-        return True
-    return bool(got == fill(expected, expected_pairs))
+            mine = self.filled.get(got)
+            if mine is None:
+                mine = self.filled[got] = fill(got, self.got_pairs)
+            got, expected = mine, fill(expected, self.expected_pairs)
+            if key in UNWRAPPED:
+                return "".join(got.split()) == "".join(expected.split())
+            return bool(got == expected)
+        if isinstance(got, dict):
+            if not isinstance(expected, dict) or got.keys() != expected.keys():
+                return False
+            if got == expected:
+                if alike is not None:
+                    alike.append((got, expected))
+                    return True
+                if self.unreached(got):
+                    return True
+            return all(self._walk(item, expected[name], name, alike)
+                       for name, item in got.items())
+        if isinstance(got, list):
+            if not isinstance(expected, list) or len(got) != len(expected):
+                return False
+            if alike is not None and got == expected:
+                alike.append((got, expected))
+                return True
+            return all(self._walk(a, b, None, alike) for a, b in zip(got, expected, strict=True))
+        return bool(got == fill(expected, self.expected_pairs))
 
 
 def fill(value: Any, pairs: list[tuple[str, str]]) -> Any:
