@@ -202,13 +202,20 @@ def _rewrite(expr: str, change: Rewrite, stand_ins: bool) -> str:
 
 _STAND_IN = "ZkQ"
 
-Keyed = tuple[tuple[pp.Matcher, tuple[str, str, str]], ...]
-"""Label matchers, each with its (name, op, value)."""
+Keyed = tuple[tuple[pp.Matcher, tuple[str, str, str], str | None], ...]
+"""Label matchers, each with its (name, op, value) and its text as a stand-in prints it
+(None where a stand-in cannot print it: `_prints_plainly`)."""
 
 
 @lru_cache(maxsize=256)
 def _keyed(selector: str) -> Keyed:
-    return tuple((matcher, _key(matcher)) for matcher in _matchers(selector))
+    return tuple((matcher, key, _plain_text(*key)) for matcher in _matchers(selector)
+                 for key in (_key(matcher),))
+
+
+def _plain_text(name: str, op: str, value: str) -> str | None:
+    """`name op "value"`, where prettify prints the matcher so, at that length."""
+    return f"{name}{op}{quote(value)}" if _prints_plainly(name, op, value) else None
 
 
 class _StandIns:
@@ -241,26 +248,25 @@ class _StandIns:
         matchers = node.matchers
         if matchers.or_matchers:
             return _parse_cached(_changed_selector(node)) \
-                if _add_matchers(node, [m for m, _ in scope], [m for m, _ in filters]) else None
+                if _add_matchers(node, [m for m, _, _ in scope], [m for m, _, _ in filters]) \
+                else None
         group = matchers.matchers
         keys = [_key(m) for m in group]
         present = set(keys)
         added = []
-        for matcher, key in (*scope, *filters):
+        for matcher, key, text in (*scope, *filters):
             if key not in present:
                 present.add(key)
-                added.append((matcher, key))
+                added.append((matcher, text))
         if not added:
             return None
-        keys += [key for _, key in added]
         name = f"{_STAND_IN}{len(self.texts)}_"
+        texts = [_plain_text(*key) for key in keys] + [text for _, text in added]
         if not self.usable or node.offset is not None or node.at is not None \
-                or not _PLAIN_NAME.fullmatch(node.name or "") \
-                or not all(_prints_plainly(*key) for key in keys):
+                or not _PLAIN_NAME.fullmatch(node.name or "") or None in texts:
             node.matchers = pp.Matchers([*group, *(m for m, _ in added)])
             return _parse_cached(_changed_selector(node))
-        texts = sorted(f"{label}{op}{quote(value)}" for label, op, value in keys)
-        text = f"{node.name or ''}{{{','.join(texts)}}}"
+        text = f"{node.name or ''}{{{','.join(sorted(texts))}}}"  # type: ignore[arg-type]
         if len(text) < len(name):
             node.matchers = pp.Matchers([*group, *(m for m, _ in added)])
             return _parse_cached(_changed_selector(node))
