@@ -262,11 +262,12 @@ class _StandIns:
             return None
         name = f"{_STAND_IN}{len(self.texts)}_"
         texts = [_plain_text(*key) for key in keys] + [text for _, text in added]
+        printed = [text for text in texts if text is not None]
         if not self.usable or node.offset is not None or node.at is not None \
-                or not _PLAIN_NAME.fullmatch(node.name or "") or None in texts:
+                or not _PLAIN_NAME.fullmatch(node.name or "") or len(printed) < len(texts):
             node.matchers = pp.Matchers([*group, *(m for m, _ in added)])
             return _parse_cached(_changed_selector(node))
-        text = f"{node.name or ''}{{{','.join(sorted(texts))}}}"  # type: ignore[arg-type]
+        text = f"{node.name or ''}{{{','.join(sorted(printed))}}}"
         if len(text) < len(name):
             node.matchers = pp.Matchers([*group, *(m for m, _ in added)])
             return _parse_cached(_changed_selector(node))
