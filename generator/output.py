@@ -224,6 +224,8 @@ class Staging:
         self._foreign: set[str] = set()
         self._unwritable: OutputError | None = None
         """Why `share` could not make the staging directory (a worker reports it on write)."""
+        self._made: set[Path] = set()
+        """Directories of the staging tree made so far."""
         try:
             self._tree = _target(out_dir)
             if self._tree.parent.is_dir():
@@ -243,14 +245,23 @@ class Staging:
             self._clashes.append(path)
             return digest
         with self._failing():
-            if _holds(self._tree / path, data):
+            # A path the last build did not own is not in the tree (every other file there
+            # is foreign): no look at the tree for it.
+            if path in self._owned and _holds(self._tree / path, data):
                 self._kept.append(path)
             else:
-                target = self._dir() / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+                self._write(path, data)
                 self._written += 1
         return digest
+
+    def _write(self, path: str, data: bytes) -> None:
+        """The file into the staging tree, making its directory on first use."""
+        target = self._dir() / path
+        directory = target.parent
+        if directory not in self._made:
+            directory.mkdir(parents=True, exist_ok=True)
+            self._made.add(directory)
+        target.write_bytes(data)
 
     def reuse(self, files: Mapping[str, str]) -> bool:
         if self._problem is not None or any(
@@ -319,6 +330,7 @@ class Staging:
         if self._staging is not None:
             shutil.rmtree(self._staging, ignore_errors=True)
             self._staging = None
+            self._made.clear()
 
     def _dir(self) -> Path:
         if self._unwritable is not None:

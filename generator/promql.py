@@ -162,7 +162,7 @@ def _rewritten(expr: str, change: Rewrite) -> str:
 
 
 def _rewrite(expr: str, change: Rewrite, stand_ins: bool) -> str:
-    scope, filters = _matchers(change.scope), _matchers(change.filters)
+    scope, filters = _keyed(change.scope), _keyed(change.filters)
     ancestors: list[pp.Expr] = []
     selectors = _StandIns(stand_ins and _STAND_IN not in "".join(
         (expr, change.scope, change.filters, change.keep_label or "")))
@@ -171,10 +171,11 @@ def _rewrite(expr: str, change: Rewrite, stand_ins: bool) -> str:
         ancestors.append(node)
 
     def leave(node: pp.Expr) -> pp.Expr | None:
-        ancestors.pop()
+        if change.rate_interval:
+            ancestors.pop()
         if isinstance(node, pp.VectorSelector):
-            first = () if node.name in change.recorded else scope
-            return selectors.stand_in(node) if _add_matchers(node, first, filters) else None
+            return selectors.changed(node, () if node.name in change.recorded else scope,
+                                     filters)
         if isinstance(node, pp.MatrixSelector):
             parent = ancestors[-1] if ancestors else None
             if change.rate_interval and isinstance(parent, pp.Call) \
@@ -190,8 +191,9 @@ def _rewrite(expr: str, change: Rewrite, stand_ins: bool) -> str:
                 return _vector_match_keeping(node, node.modifier, change.keep_label)
         return None
 
-    result = selectors.restore(
-        _printed(pp.transform(parse(expr), pre_visit=enter, post_visit=leave)))
+    # The ancestors are only read for the rate interval: without it, no call on the way down.
+    result = selectors.restore(_printed(pp.transform(
+        parse(expr), pre_visit=enter if change.rate_interval else None, post_visit=leave)))
     if change.rate_interval:
         sentinel = f"[{pp.display_duration(_RATE_INTERVAL_SENTINEL)}]"
         result = result.replace(sentinel, "[$__rate_interval]")
@@ -199,6 +201,21 @@ def _rewrite(expr: str, change: Rewrite, stand_ins: bool) -> str:
 
 
 _STAND_IN = "ZkQ"
+
+Keyed = tuple[tuple[pp.Matcher, tuple[str, str, str], str | None], ...]
+"""Label matchers, each with its (name, op, value) and its text as a stand-in prints it
+(None where a stand-in cannot print it: `_prints_plainly`)."""
+
+
+@lru_cache(maxsize=256)
+def _keyed(selector: str) -> Keyed:
+    return tuple((matcher, key, _plain_text(*key)) for matcher in _matchers(selector)
+                 for key in (_key(matcher),))
+
+
+def _plain_text(name: str, op: str, value: str) -> str | None:
+    """`name op "value"`, where prettify prints the matcher so, at that length."""
+    return f"{name}{op}{quote(value)}" if _prints_plainly(name, op, value) else None
 
 
 class _StandIns:
@@ -216,22 +233,43 @@ class _StandIns:
     prints offset and @ after its range); its labels are named plainly; its values are ASCII
     and hold no control character but those prettify escapes itself (newline, tab, carriage
     return: prettify breaks lines by the length it prints, `_printed` escapes the rest after);
-    its text is longer than the name."""
+    its text is longer than the name.
+
+    Each matcher of a selector is read from the tree once (promql-parser copies the matchers
+    out of the tree on every read): a stand-in is worked out from their (name, op, value)."""
 
     def __init__(self, usable: bool) -> None:
         self.usable = usable
         self.texts: dict[str, str] = {}
 
-    def stand_in(self, node: pp.VectorSelector) -> pp.Expr:
-        name = f"{_STAND_IN}{len(self.texts)}_"
+    def changed(self, node: pp.VectorSelector, scope: Keyed, filters: Keyed) -> pp.Expr | None:
+        """The selector with the scope's and then the filters' matchers it lacks (as
+        `_add_matchers` adds them), or None when it lacks none."""
         matchers = node.matchers
+        if matchers.or_matchers:
+            return _parse_cached(_changed_selector(node)) \
+                if _add_matchers(node, [m for m, _, _ in scope], [m for m, _, _ in filters]) \
+                else None
+        group = matchers.matchers
+        keys = [_key(m) for m in group]
+        present = set(keys)
+        added = []
+        for matcher, key, text in (*scope, *filters):
+            if key not in present:
+                present.add(key)
+                added.append((matcher, text))
+        if not added:
+            return None
+        name = f"{_STAND_IN}{len(self.texts)}_"
+        texts = [_plain_text(*key) for key in keys] + [text for _, text in added]
+        printed = [text for text in texts if text is not None]
         if not self.usable or node.offset is not None or node.at is not None \
-                or matchers.or_matchers or not _PLAIN_NAME.fullmatch(node.name or "") \
-                or not all(_prints_plainly(m) for m in matchers.matchers):
+                or not _PLAIN_NAME.fullmatch(node.name or "") or len(printed) < len(texts):
+            node.matchers = pp.Matchers([*group, *(m for m, _ in added)])
             return _parse_cached(_changed_selector(node))
-        texts = sorted(f"{m.name}{_OPS[str(m.op)]}{quote(m.value)}" for m in matchers.matchers)
-        text = f"{node.name or ''}{{{','.join(texts)}}}"
+        text = f"{node.name or ''}{{{','.join(sorted(printed))}}}"
         if len(text) < len(name):
+            node.matchers = pp.Matchers([*group, *(m for m, _ in added)])
             return _parse_cached(_changed_selector(node))
         name = name.ljust(len(text), "x")
         self.texts[name] = text
@@ -278,10 +316,9 @@ def _plain_label(name: str) -> bool:
     return name.isascii() and name.isidentifier()
 
 
-def _prints_plainly(matcher: pp.Matcher) -> bool:
+def _prints_plainly(name: str, op: str, value: str) -> bool:
     """Whether prettify prints the matcher as `name op quote(value)`, at that length."""
-    value = matcher.value
-    return matcher.name != "__name__" and _plain_label(matcher.name) and value.isascii() \
+    return name != "__name__" and _plain_label(name) and value.isascii() \
         and (value.isprintable() or value.translate(_ESCAPED_BY_PRETTIFY).isprintable())
 
 

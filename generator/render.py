@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import operator
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -15,23 +16,37 @@ def header(source: str) -> str:
 
 
 class _Dumper(yaml.CSafeDumper):
-    """Block style, no anchors, multi-line strings as literal blocks."""
+    """Block style, no anchors, multi-line strings as literal blocks.
+
+    The C emitter asks the resolver about every node it writes: `descend_resolver` and
+    `ascend_resolver` around it, and `resolve` twice per scalar (is it read back as its tag
+    when plain? when quoted?). kgen adds no path resolvers, so the first two do nothing
+    (as `BaseResolver`'s do without path resolvers), and `resolve` needs only the implicit
+    resolvers: each a Python call per node, most of a dump's time after the emitter's own."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
 
+    descend_resolver = staticmethod(operator.is_)  # type: ignore[assignment]
+    """Nothing, without a Python frame: called with (parent, index) for every node."""
+    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]
+    """Nothing, without a Python frame: called with no argument after every node."""
+
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        """`BaseResolver.resolve`, with each first character's implicit resolvers looked up
-        once (the emitter asks twice about every scalar it writes)."""
-        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
-            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-        if implicit[0]:
-            for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
-                if regexp.match(value):
-                    return tag
-        return self.DEFAULT_SCALAR_TAG
+        """`BaseResolver.resolve` without path resolvers, with each first character's
+        implicit resolvers looked up once."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
+assert not _Dumper.yaml_path_resolvers, "the resolver shortcuts assume no path resolvers"
+_STR, _INT, _FLOAT, _BOOL, _NULL, _SEQ, _MAP = (
+    f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "seq", "map"))
 _WILDCARD = list(_Dumper.yaml_implicit_resolvers.get(None, []))
 _IMPLICIT = {first: resolvers + _WILDCARD
              for first, resolvers in _Dumper.yaml_implicit_resolvers.items() if first is not None}
@@ -45,9 +60,14 @@ def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _represent_str)
+_Scalar, _Mapping, _Sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
-_STR, _INT, _FLOAT, _BOOL, _NULL, _SEQ, _MAP = (
-    f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "seq", "map"))
+
+def _text(value: str) -> yaml.ScalarNode:
+    node = _Scalar(_STR, value)
+    if "\n" in value:
+        node.style = "|"
+    return node
 
 
 def _node(data: Any, dumper: _Dumper) -> yaml.Node:
@@ -56,18 +76,24 @@ def _node(data: Any, dumper: _Dumper) -> yaml.Node:
     Any other type goes to the representer, which refuses what YAML cannot hold."""
     kind = type(data)
     if kind is str:
-        return yaml.ScalarNode(_STR, data, style="|" if "\n" in data else None)
+        return _text(data)
     if kind is dict:
-        return yaml.MappingNode(_MAP, [(_node(key, dumper), _node(value, dumper))
-                                       for key, value in data.items()], flow_style=False)
+        mapping = _Mapping(_MAP, [(_text(key) if type(key) is str else _node(key, dumper),
+                                   _text(value) if type(value) is str else _node(value, dumper))
+                                  for key, value in data.items()])
+        mapping.flow_style = False
+        return mapping
     if kind is list:
-        return yaml.SequenceNode(_SEQ, [_node(item, dumper) for item in data], flow_style=False)
+        sequence = _Sequence(_SEQ, [_text(item) if type(item) is str else _node(item, dumper)
+                                    for item in data])
+        sequence.flow_style = False
+        return sequence
     if kind is bool:
-        return yaml.ScalarNode(_BOOL, "true" if data else "false")
+        return _Scalar(_BOOL, "true" if data else "false")
     if kind is int:
-        return yaml.ScalarNode(_INT, str(data))
+        return _Scalar(_INT, int.__repr__(data))
     if data is None:
-        return yaml.ScalarNode(_NULL, "null")
+        return _Scalar(_NULL, "null")
     return dumper.represent_data(data)
 
 
@@ -76,16 +102,15 @@ def to_yaml(data: Any, source: str | None = None) -> bytes:
 
     Byte for byte `yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
     allow_unicode=True, width=1 << 16)`, with the nodes built by `_node`."""
-    stream = io.StringIO()
+    stream = io.BytesIO()
+    if source is not None:
+        stream.write(f"# {header(source)}\n".encode())
     dumper = _Dumper(stream, default_flow_style=False, allow_unicode=True, width=1 << 16,
-                     sort_keys=False)
+                     sort_keys=False, encoding="utf-8")
     dumper.open()
     dumper.serialize(_node(data, dumper))
     dumper.close()
-    text = stream.getvalue()
-    if source is not None:
-        text = f"# {header(source)}\n" + text
-    return text.encode("utf-8")
+    return stream.getvalue()
 
 
 def to_yaml_documents(documents: list[Any], source: str | None = None) -> bytes:

@@ -55,8 +55,20 @@ def test_json_text_on_every_generated_json_file(built: dict[str, bytes]) -> None
         assert json_text(document) == reference(document)
 
 
+class _PlainDumper(yaml.CSafeDumper):
+    """PyYAML's own dumper with kgen's two choices (no anchors, multi-line strings as literal
+    blocks) and none of `_Dumper`'s shortcuts: the reference its output is held to."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+_PlainDumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None))
+
+
 def yaml_reference(data: Any) -> bytes:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
+    return yaml.dump(data, Dumper=_PlainDumper, sort_keys=False, default_flow_style=False,
                      allow_unicode=True, width=1 << 16).encode("utf-8")
 
 
@@ -86,6 +98,9 @@ def test_the_dumpers_resolver_is_pyyamls(value: str) -> None:
     for implicit in ((True, False), (False, True), (True, True)):
         assert dumper.resolve(yaml.ScalarNode, value, implicit) == \
             yaml.resolver.BaseResolver.resolve(dumper, yaml.ScalarNode, value, implicit)
+    for kind in (yaml.SequenceNode, yaml.MappingNode):
+        assert dumper.resolve(kind, [], True) == \
+            yaml.resolver.BaseResolver.resolve(dumper, kind, [], True)
 
 
 def _settle(root: Path) -> None:
