@@ -268,7 +268,7 @@ def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
         for cache in caches:
             cache.save(started_ns)
         fastpath.record(invocation, [(p.specs_dir, p.out_dir) for p in projects.values()],
-                        started_ns)
+                        started_ns, {k: v for cache in caches for k, v in cache.digests.items()})
     except SpecError as error:
         _report(error)
     except (OutputError, OSError) as error:

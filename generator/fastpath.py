@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -103,13 +104,19 @@ def _verified(out_dir: Path, manifest_sha256: str) -> int:
     return len(files) + 1
 
 
-def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: int) -> None:
-    """Record what the build that just finished read and wrote: (specs dir, out dir) per tree."""
+def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: int,
+           known: Mapping[str, str] | None = None) -> None:
+    """Record what the build that just finished read and wrote: (specs dir, out dir) per tree.
+
+    `known` holds the sha256 of input files the build hashed after it started (path ->
+    digest; the unit cache's keys), taken as they are: a file modified since then has an
+    mtime after the build's start, and then nothing is recorded."""
     path = invocation.record_path()
     try:
         roots = sorted({os.path.abspath(specs) for specs, _ in trees} | {str(PACKAGE_DIR)})
         inputs = [*invocation.config_files()]
-        sources = {root: _tree(Path(root), inputs) for root in roots if root != str(PACKAGE_DIR)}
+        sources = {root: _tree(Path(root), inputs, known or {}) for root in roots
+                   if root != str(PACKAGE_DIR)}
         sources[str(PACKAGE_DIR)], files = _package_tree()
         inputs += files
         if any(mtime_ns(file) >= started_ns - RACY_NS for file in inputs):
@@ -162,6 +169,7 @@ def _shown(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
+@cache
 def interpreter() -> dict[str, Any]:
     """The interpreter and kgen's installed distribution(s), as far as they shape a build."""
     dists = {}
@@ -182,8 +190,10 @@ def _files(paths: list[str]) -> dict[str, str | None]:
     return {path: sha256_file(Path(path)) if os.path.exists(path) else None for path in paths}
 
 
-def _tree(root: Path, seen: list[str] | None = None) -> dict[str, str]:
-    """sha256 of every file below root (bytecode caches aside), by relative path."""
+def _tree(root: Path, seen: list[str] | None = None,
+          known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """sha256 of every file below root (bytecode caches aside), by relative path; `known`:
+    digests already taken, by full path."""
     if not root.is_dir():
         raise FileNotFoundError(root)
     listing = {}
@@ -191,7 +201,8 @@ def _tree(root: Path, seen: list[str] | None = None) -> dict[str, str]:
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             full = os.path.join(directory, name)
-            listing[os.path.relpath(full, root)] = sha256_file(Path(full))
+            digest = known.get(full) if known else None
+            listing[os.path.relpath(full, root)] = digest or sha256_file(Path(full))
             if seen is not None:
                 seen.append(full)
     return listing

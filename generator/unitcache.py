@@ -83,6 +83,8 @@ class UnitCache:
         self._toolchain = ""
         self._inputs: list[str] = []
         self._old: dict[str, Entry] = {}
+        self.digests: dict[str, str] = {}
+        """The sha256 of every input file hashed during this build, by path."""
 
     def start(self, units: list[tuple[str, Path]]) -> None:
         """Read the entries for these integrations (name, module path) as the build starts."""
@@ -94,6 +96,7 @@ class UnitCache:
         self._toolchain = _digest({"kgen": fastpath.package_digest(), "cwd": os.getcwd(),
                                    "interpreter": fastpath.interpreter(), "shared": shared})
         self._inputs = [path for path in shared if shared[path] is not None]
+        self.digests.update((path, digest) for path, digest in shared.items() if digest)
         self._old = self._read() if self._read_old else {}
 
     def lookup(self, name: str) -> Lookup | None:
@@ -103,6 +106,7 @@ class UnitCache:
             own = {path: fastpath.sha256_file(Path(path)) for path in self._own[name]}
         except OSError:
             return None
+        self.digests.update(own)
         key = _digest({"toolchain": self._toolchain, "name": name, "own": own,
                        "settings": settings(self.project, name)})
         entry = self._old.get(name)
@@ -121,6 +125,7 @@ class UnitCache:
         inputs = dict(looked.own)
         inputs.update({path: fastpath.sha256_file(Path(path)) for path in imported
                        if path not in inputs and os.path.isfile(path)})
+        self.digests.update(inputs)
         return Entry(looked.key, inputs, files, checks)
 
     def save(self, started_ns: int) -> None:
