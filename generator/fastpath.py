@@ -20,7 +20,7 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +129,7 @@ def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: i
             "interpreter": interpreter(),
             "config": _files(invocation.config_files()),
             "sources": sources,
-            "modules": modules(roots),
+            "modules": modules(roots, started_ns),
             "outputs": outputs,
         }
         write_record(path, json.dumps(content, sort_keys=True))
@@ -180,14 +180,15 @@ def interpreter() -> dict[str, Any]:
         except OSError:
             continue
         for name in names:
-            dists[os.path.join(entry, name)] = sha256_file(Path(entry, name, "METADATA"))
+            dists[os.path.join(entry, name)] = sha256_file(os.path.join(entry, name,
+                                                                        "METADATA"))
     return {"version": sys.version, "executable": sys.executable, "prefix": sys.prefix,
             "kgen": dists}
 
 
 def _files(paths: list[str]) -> dict[str, str | None]:
     """sha256 of each file; None for one that does not exist."""
-    return {path: sha256_file(Path(path)) if os.path.exists(path) else None for path in paths}
+    return {path: sha256_file(path) if os.path.exists(path) else None for path in paths}
 
 
 def _tree(root: Path, seen: list[str] | None = None,
@@ -197,26 +198,33 @@ def _tree(root: Path, seen: list[str] | None = None,
     if not root.is_dir():
         raise FileNotFoundError(root)
     listing = {}
+    cut = len(os.path.join(root, ""))  # os.walk's paths start with root: relative by slicing
     for directory, dirs, files in os.walk(root, followlinks=True):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             full = os.path.join(directory, name)
             digest = known.get(full) if known else None
-            listing[os.path.relpath(full, root)] = digest or sha256_file(Path(full))
+            listing[full[cut:]] = digest or sha256_file(full)
             if seen is not None:
                 seen.append(full)
     return listing
 
 
-def modules(hashed_roots: list[str]) -> dict[str, list[int]]:
-    """Size and mtime of the file behind every imported module outside the hashed roots."""
+def modules(hashed_roots: list[str], started_ns: int) -> dict[str, list[int]]:
+    """Size and mtime of the file behind every imported module outside the hashed roots, for
+    the build that started at `started_ns` (the unit cache and the build record share one
+    look at the modules, taken once the build imported all it does)."""
+    prefixes = tuple(root + os.sep for root in hashed_roots)
+    return {path: stat for path, stat in _imported(started_ns).items()
+            if not path.startswith(prefixes)}
+
+
+@lru_cache(maxsize=1)
+def _imported(started_ns: int) -> dict[str, list[int]]:
     found = {}
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
-        if not isinstance(path, str) or any(path.startswith(r + os.sep) for r in hashed_roots):
-            continue
-        stat = signature(path)
-        if stat is not None:
+        if isinstance(path, str) and (stat := signature(path)) is not None:
             found[path] = stat
     return found
 
@@ -236,5 +244,6 @@ def mtime_ns(path: str) -> int:
         return 0
 
 
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def sha256_file(path: str | Path) -> str:
+    with open(path, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()

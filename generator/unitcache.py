@@ -91,7 +91,7 @@ class UnitCache:
         specs = self.project.specs_dir.resolve()
         self._own = {name: _own_files(specs, path) for name, path in units}
         owned = {file for files in self._own.values() for file in files}
-        shared = {path: (None if path.endswith(".py") else fastpath.sha256_file(Path(path)))
+        shared = {path: (None if path.endswith(".py") else fastpath.sha256_file(path))
                   for path in _listing(specs) if path not in owned}
         self._toolchain = _digest({"kgen": fastpath.package_digest(), "cwd": os.getcwd(),
                                    "interpreter": fastpath.interpreter(), "shared": shared})
@@ -103,7 +103,7 @@ class UnitCache:
         """The integration's key, hashing its own files now (before it is loaded); None when
         they cannot be read (it is built, and not kept)."""
         try:
-            own = {path: fastpath.sha256_file(Path(path)) for path in self._own[name]}
+            own = {path: fastpath.sha256_file(path) for path in self._own[name]}
         except OSError:
             return None
         self.digests.update(own)
@@ -123,7 +123,7 @@ class UnitCache:
               checks: dict[str, Any]) -> Entry:
         """A new entry for an integration just built, given the spec modules it imported."""
         inputs = dict(looked.own)
-        inputs.update({path: fastpath.sha256_file(Path(path)) for path in imported
+        inputs.update({path: fastpath.sha256_file(path) for path in imported
                        if path not in inputs and os.path.isfile(path)})
         self.digests.update(inputs)
         return Entry(looked.key, inputs, files, checks)
@@ -141,7 +141,7 @@ class UnitCache:
             return
         content = {"format": FORMAT, "toolchain": self._toolchain,
                    "modules": fastpath.modules([str(self.project.specs_dir.resolve()),
-                                                str(fastpath.PACKAGE_DIR)]),
+                                                str(fastpath.PACKAGE_DIR)], started_ns),
                    "units": entries}
         try:
             fastpath.write_record(self.path, json.dumps(content, sort_keys=True))
@@ -204,6 +204,6 @@ def _listing(root: Path) -> list[str]:
 
 def _sha256_or_none(path: str) -> str | None:
     try:
-        return fastpath.sha256_file(Path(path))
+        return fastpath.sha256_file(path)
     except OSError:
         return None
