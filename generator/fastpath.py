@@ -33,7 +33,7 @@ MANIFEST = "kgen-manifest.json"  # generator.output.MANIFEST, without importing 
 _IGNORE_ALL = "# kgen's build records; never commit\n*\n"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Invocation:
     """What `kgen build` was asked to do, as given on the command line."""
 

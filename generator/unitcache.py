@@ -43,7 +43,7 @@ from generator.project import Project
 FORMAT = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Entry:
     key: str
     inputs: dict[str, str]
@@ -58,7 +58,7 @@ class Entry:
                 "checks": self.checks}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lookup:
     """An integration's key as this build sees it, and its usable entry, if any."""
 
