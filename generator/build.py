@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from generator.unitcache import Entry, Lookup, UnitCache
 
 
-@dataclass
+@dataclass(eq=False)
 class Run:
     """What the stages have made of one project so far."""
 
@@ -49,7 +49,7 @@ class Run:
         return [f for f in self.findings if f.level is Level.ERROR]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Stage:
     name: str
     run: Callable[[Run], None]
@@ -194,7 +194,7 @@ def load_specs(project: Project) -> list[Spec]:
     return run(project, until="cluster-label").specs
 
 
-@dataclass
+@dataclass(eq=False)
 class _Streamed:
     """What `stream` keeps while it goes: findings and summaries, never a spec or a file."""
 
@@ -314,7 +314,7 @@ def _take_cached(state: _Streamed, cache: UnitCache | None, looked: Lookup | Non
         cache.keep(looked, entry)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Built:
     """What a worker made of one integration: `_stream_one`'s record of it alone, the files it
     made (path -> sha256, None when not to be kept), the spec modules it imported, and what

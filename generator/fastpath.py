@@ -18,8 +18,9 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ MANIFEST = "kgen-manifest.json"  # generator.output.MANIFEST, without importing 
 _IGNORE_ALL = "# kgen's build records; never commit\n*\n"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Invocation:
     """What `kgen build` was asked to do, as given on the command line."""
 
@@ -103,13 +104,19 @@ def _verified(out_dir: Path, manifest_sha256: str) -> int:
     return len(files) + 1
 
 
-def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: int) -> None:
-    """Record what the build that just finished read and wrote: (specs dir, out dir) per tree."""
+def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: int,
+           known: Mapping[str, str] | None = None) -> None:
+    """Record what the build that just finished read and wrote: (specs dir, out dir) per tree.
+
+    `known` holds the sha256 of input files the build hashed after it started (path ->
+    digest; the unit cache's keys), taken as they are: a file modified since then has an
+    mtime after the build's start, and then nothing is recorded."""
     path = invocation.record_path()
     try:
         roots = sorted({os.path.abspath(specs) for specs, _ in trees} | {str(PACKAGE_DIR)})
         inputs = [*invocation.config_files()]
-        sources = {root: _tree(Path(root), inputs) for root in roots if root != str(PACKAGE_DIR)}
+        sources = {root: _tree(Path(root), inputs, known or {}) for root in roots
+                   if root != str(PACKAGE_DIR)}
         sources[str(PACKAGE_DIR)], files = _package_tree()
         inputs += files
         if any(mtime_ns(file) >= started_ns - RACY_NS for file in inputs):
@@ -122,7 +129,7 @@ def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: i
             "interpreter": interpreter(),
             "config": _files(invocation.config_files()),
             "sources": sources,
-            "modules": modules(roots),
+            "modules": modules(roots, started_ns),
             "outputs": outputs,
         }
         write_record(path, json.dumps(content, sort_keys=True))
@@ -162,6 +169,7 @@ def _shown(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
+@cache
 def interpreter() -> dict[str, Any]:
     """The interpreter and kgen's installed distribution(s), as far as they shape a build."""
     dists = {}
@@ -172,40 +180,51 @@ def interpreter() -> dict[str, Any]:
         except OSError:
             continue
         for name in names:
-            dists[os.path.join(entry, name)] = sha256_file(Path(entry, name, "METADATA"))
+            dists[os.path.join(entry, name)] = sha256_file(os.path.join(entry, name,
+                                                                        "METADATA"))
     return {"version": sys.version, "executable": sys.executable, "prefix": sys.prefix,
             "kgen": dists}
 
 
 def _files(paths: list[str]) -> dict[str, str | None]:
     """sha256 of each file; None for one that does not exist."""
-    return {path: sha256_file(Path(path)) if os.path.exists(path) else None for path in paths}
+    return {path: sha256_file(path) if os.path.exists(path) else None for path in paths}
 
 
-def _tree(root: Path, seen: list[str] | None = None) -> dict[str, str]:
-    """sha256 of every file below root (bytecode caches aside), by relative path."""
+def _tree(root: Path, seen: list[str] | None = None,
+          known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """sha256 of every file below root (bytecode caches aside), by relative path; `known`:
+    digests already taken, by full path."""
     if not root.is_dir():
         raise FileNotFoundError(root)
     listing = {}
+    cut = len(os.path.join(root, ""))  # os.walk's paths start with root: relative by slicing
     for directory, dirs, files in os.walk(root, followlinks=True):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             full = os.path.join(directory, name)
-            listing[os.path.relpath(full, root)] = sha256_file(Path(full))
+            digest = known.get(full) if known else None
+            listing[full[cut:]] = digest or sha256_file(full)
             if seen is not None:
                 seen.append(full)
     return listing
 
 
-def modules(hashed_roots: list[str]) -> dict[str, list[int]]:
-    """Size and mtime of the file behind every imported module outside the hashed roots."""
+def modules(hashed_roots: list[str], started_ns: int) -> dict[str, list[int]]:
+    """Size and mtime of the file behind every imported module outside the hashed roots, for
+    the build that started at `started_ns` (the unit cache and the build record share one
+    look at the modules, taken once the build imported all it does)."""
+    prefixes = tuple(root + os.sep for root in hashed_roots)
+    return {path: stat for path, stat in _imported(started_ns).items()
+            if not path.startswith(prefixes)}
+
+
+@lru_cache(maxsize=1)
+def _imported(started_ns: int) -> dict[str, list[int]]:
     found = {}
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
-        if not isinstance(path, str) or any(path.startswith(r + os.sep) for r in hashed_roots):
-            continue
-        stat = signature(path)
-        if stat is not None:
+        if isinstance(path, str) and (stat := signature(path)) is not None:
             found[path] = stat
     return found
 
@@ -225,5 +244,6 @@ def mtime_ns(path: str) -> int:
         return 0
 
 
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def sha256_file(path: str | Path) -> str:
+    with open(path, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()

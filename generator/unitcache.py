@@ -43,7 +43,7 @@ from generator.project import Project
 FORMAT = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Entry:
     key: str
     inputs: dict[str, str]
@@ -58,7 +58,7 @@ class Entry:
                 "checks": self.checks}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lookup:
     """An integration's key as this build sees it, and its usable entry, if any."""
 
@@ -83,26 +83,30 @@ class UnitCache:
         self._toolchain = ""
         self._inputs: list[str] = []
         self._old: dict[str, Entry] = {}
+        self.digests: dict[str, str] = {}
+        """The sha256 of every input file hashed during this build, by path."""
 
     def start(self, units: list[tuple[str, Path]]) -> None:
         """Read the entries for these integrations (name, module path) as the build starts."""
         specs = self.project.specs_dir.resolve()
         self._own = {name: _own_files(specs, path) for name, path in units}
         owned = {file for files in self._own.values() for file in files}
-        shared = {path: (None if path.endswith(".py") else fastpath.sha256_file(Path(path)))
+        shared = {path: (None if path.endswith(".py") else fastpath.sha256_file(path))
                   for path in _listing(specs) if path not in owned}
         self._toolchain = _digest({"kgen": fastpath.package_digest(), "cwd": os.getcwd(),
                                    "interpreter": fastpath.interpreter(), "shared": shared})
         self._inputs = [path for path in shared if shared[path] is not None]
+        self.digests.update((path, digest) for path, digest in shared.items() if digest)
         self._old = self._read() if self._read_old else {}
 
     def lookup(self, name: str) -> Lookup | None:
         """The integration's key, hashing its own files now (before it is loaded); None when
         they cannot be read (it is built, and not kept)."""
         try:
-            own = {path: fastpath.sha256_file(Path(path)) for path in self._own[name]}
+            own = {path: fastpath.sha256_file(path) for path in self._own[name]}
         except OSError:
             return None
+        self.digests.update(own)
         key = _digest({"toolchain": self._toolchain, "name": name, "own": own,
                        "settings": settings(self.project, name)})
         entry = self._old.get(name)
@@ -119,8 +123,9 @@ class UnitCache:
               checks: dict[str, Any]) -> Entry:
         """A new entry for an integration just built, given the spec modules it imported."""
         inputs = dict(looked.own)
-        inputs.update({path: fastpath.sha256_file(Path(path)) for path in imported
+        inputs.update({path: fastpath.sha256_file(path) for path in imported
                        if path not in inputs and os.path.isfile(path)})
+        self.digests.update(inputs)
         return Entry(looked.key, inputs, files, checks)
 
     def save(self, started_ns: int) -> None:
@@ -136,7 +141,7 @@ class UnitCache:
             return
         content = {"format": FORMAT, "toolchain": self._toolchain,
                    "modules": fastpath.modules([str(self.project.specs_dir.resolve()),
-                                                str(fastpath.PACKAGE_DIR)]),
+                                                str(fastpath.PACKAGE_DIR)], started_ns),
                    "units": entries}
         try:
             fastpath.write_record(self.path, json.dumps(content, sort_keys=True))
@@ -199,6 +204,6 @@ def _listing(root: Path) -> list[str]:
 
 def _sha256_or_none(path: str) -> str | None:
     try:
-        return fastpath.sha256_file(Path(path))
+        return fastpath.sha256_file(path)
     except OSError:
         return None

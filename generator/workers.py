@@ -2,11 +2,14 @@
 
 The build forks its workers once its modules are imported (the 'fork' start method: each
 worker starts with the build's memory as it is, nothing pickled on the way in), hands them
-integrations by index, one at a time, and reads back what each made (pickled, small). A
-worker that dies (a spec calling `os._exit`, a signal) is reported for the integration it was
-building, and another is forked in its place. On the way out, normal or not (an error, Ctrl-C),
-every worker is stopped and reaped before the build goes on: none is left behind, and none
-writes into a staging tree after the build discarded it.
+integrations by index and reads back what each made (pickled, small). While more
+integrations wait than there are workers, each worker holds a second one in its pipe, so it
+starts on it as soon as it answers, without waiting for the build to be scheduled and reply.
+A worker builds what it holds in the order given; one that dies (a spec calling `os._exit`, a
+signal) is reported for the integration it was building, the oldest it holds, and what it
+held besides goes back to the queue for the worker forked in its place. On the way out,
+normal or not (an error, Ctrl-C), every worker is stopped and reaped before the build goes
+on: none is left behind, and none writes into a staging tree after the build discarded it.
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ import multiprocessing
 import signal
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
+
+HELD = 2
+"""The most integrations a worker holds at a time: the one it builds and the next."""
 
 
 @dataclass(frozen=True)
@@ -35,8 +41,8 @@ class Died:
 class _Worker:
     process: BaseProcess
     conn: Connection
-    index: int | None = None
-    """The integration it is building."""
+    indexes: list[int] = field(default_factory=list)
+    """The integrations sent to it and not answered yet, oldest (the one it builds) first."""
 
 
 class Pool:
@@ -65,7 +71,7 @@ class Pool:
 
     def result(self, index: int) -> Any:
         """What `work(index)` returned (or `Died`), waiting for it; queued first if it was not."""
-        if index not in self._done and all(w.index != index for w in self._workers):
+        if index not in self._done and all(index not in w.indexes for w in self._workers):
             self.submit([index])
         while index not in self._done:
             self._collect()
@@ -96,30 +102,37 @@ class Pool:
         self._workers.append(_Worker(process, ours))
 
     def _feed(self) -> None:
-        for worker in self._workers:
-            if worker.index is None and self._queue:
-                worker.index = self._queue.pop(0)
+        """Give each idle worker an integration; then, while more wait than there are
+        workers, one more each (so that the last ones still go to whichever is free first)."""
+        for depth in (1, HELD):
+            for worker in self._workers:
+                if len(worker.indexes) >= depth or not self._queue:
+                    continue
+                if depth > 1 and len(self._queue) <= len(self._workers):
+                    return
+                index = self._queue.pop(0)
+                worker.indexes.append(index)
                 with contextlib.suppress(OSError):  # it died: `_collect` sees it end
-                    worker.conn.send(worker.index)
+                    worker.conn.send(index)
 
     def _collect(self) -> None:
         """Wait for a worker to answer or die, and record what it did."""
-        busy = [w for w in self._workers if w.index is not None]
+        busy = [w for w in self._workers if w.indexes]
         if not busy:
             raise RuntimeError("waiting for an integration no worker builds")
         ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
         for worker in busy:
             if worker.conn not in ready and worker.process.sentinel not in ready:
                 continue
-            index = worker.index
-            assert index is not None
             try:
                 answer = worker.conn.recv() if worker.conn.poll() else None
             except (EOFError, OSError):
                 answer = None
+            index = worker.indexes.pop(0)
             if answer is None:
                 worker.process.join()
                 self._done[index] = Died(_how(worker.process.exitcode))
+                self._queue[:0] = worker.indexes  # sent, never started
                 self._workers.remove(worker)
                 worker.conn.close()
                 self._spawn()
@@ -128,7 +141,6 @@ class Pool:
                 if failed:
                     raise value
                 self._done[index] = value
-                worker.index = None
         self._feed()
 
 

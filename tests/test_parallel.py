@@ -138,8 +138,10 @@ def test_findings_and_errors_as_in_one_process(project: Path) -> None:
 
 
 def test_a_spec_that_ends_its_worker(project: Path) -> None:
+    """Eight integrations on two workers: the one that dies on u2 holds u4 too (sent ahead),
+    which the worker forked in its place builds."""
     (project / "kgen.yaml").write_text(SMALL, encoding="utf-8")
-    paths = tiny(project / "specs", 5)
+    paths = tiny(project / "specs", 8)
     out = project / "out"
     assert invoke("build", "--jobs", "2")[0] == 0
     before = tree(out)
