@@ -29,7 +29,9 @@ import promql_parser as pp
 RATE_FUNCTIONS = frozenset({"rate", "irate", "increase", "delta", "idelta", "deriv"})
 """Functions whose range Grafana's `$__rate_interval` is meant for."""
 
-_RATE_INTERVAL_SENTINEL = timedelta(days=4321)
+_RATE_INTERVAL_SENTINELS = tuple(timedelta(days=4321 + n) for n in range(8))
+"""Ranges that mark, in a printed query, where `$__rate_interval` goes: the first one the
+query's own text does not print too (a range or label value of its own) is used."""
 _OPERAND = "__kgen_operand__"
 _LHS = "__kgen_lhs__"
 _RHS = "__kgen_rhs__"
@@ -162,8 +164,23 @@ def _rewritten(expr: str, change: Rewrite) -> str:
 
 
 def _rewrite(expr: str, change: Rewrite, stand_ins: bool) -> str:
+    if not change.rate_interval:
+        return _transformed(expr, change, stand_ins, _RATE_INTERVAL_SENTINELS[0])[0]
+    for sentinel in _RATE_INTERVAL_SENTINELS:
+        result, marked = _transformed(expr, change, stand_ins, sentinel)
+        mark = f"[{pp.display_duration(sentinel)}]"
+        if result.count(mark) == marked:
+            return result.replace(mark, "[$__rate_interval]")
+    raise PromQLError(f"{expr}: every range kgen marks $__rate_interval with is in the query")
+
+
+def _transformed(expr: str, change: Rewrite, stand_ins: bool,
+                 sentinel: timedelta) -> tuple[str, int]:
+    """The query with `change` applied, printed, and how many ranges it marked `sentinel`
+    (those of rate-like calls, when `change.rate_interval`)."""
     scope, filters = _keyed(change.scope), _keyed(change.filters)
     ancestors: list[pp.Expr] = []
+    marked = 0
     selectors = _StandIns(stand_ins and _STAND_IN not in "".join(
         (expr, change.scope, change.filters, change.keep_label or "")))
 
@@ -171,6 +188,7 @@ def _rewrite(expr: str, change: Rewrite, stand_ins: bool) -> str:
         ancestors.append(node)
 
     def leave(node: pp.Expr) -> pp.Expr | None:
+        nonlocal marked
         if change.rate_interval:
             ancestors.pop()
         if isinstance(node, pp.VectorSelector):
@@ -180,7 +198,8 @@ def _rewrite(expr: str, change: Rewrite, stand_ins: bool) -> str:
             parent = ancestors[-1] if ancestors else None
             if change.rate_interval and isinstance(parent, pp.Call) \
                     and parent.func.name in RATE_FUNCTIONS:
-                node.range = _RATE_INTERVAL_SENTINEL
+                node.range = sentinel
+                marked += 1
                 return _parse_cached(_changed_selector(node))
             return None
         if change.keep_label is not None:
@@ -194,10 +213,7 @@ def _rewrite(expr: str, change: Rewrite, stand_ins: bool) -> str:
     # The ancestors are only read for the rate interval: without it, no call on the way down.
     result = selectors.restore(_printed(pp.transform(
         parse(expr), pre_visit=enter if change.rate_interval else None, post_visit=leave)))
-    if change.rate_interval:
-        sentinel = f"[{pp.display_duration(_RATE_INTERVAL_SENTINEL)}]"
-        result = result.replace(sentinel, "[$__rate_interval]")
-    return result
+    return result, marked
 
 
 _STAND_IN = "ZkQ"

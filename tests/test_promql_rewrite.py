@@ -74,6 +74,13 @@ RATE_CASES = [
     ("rate(a[5m:1m])", "rate(a[5m:1m])"),
     ("quantile_over_time(0.9, rate(a[5m])[1h:1m])",
      "quantile_over_time(0.9, rate(a[$__rate_interval])[1h:1m])"),
+    # The text kgen marks rate-like ranges with while printing (a range of 4321d, then the
+    # next day's) may be the query's own: a range it keeps, or part of a label value.
+    ("max_over_time(a[4321d]) / rate(b[5m])",
+     "max_over_time(a[4321d]) / rate(b[$__rate_interval])"),
+    ('rate(a{b="[617w2d]"}[5m])', 'rate(a{b="[617w2d]"}[$__rate_interval])'),
+    ('max_over_time(a{b="[617w3d]"}[4321d]) + rate(c[1m])',
+     'max_over_time(a{b="[617w3d]"}[4321d]) + rate(c[$__rate_interval])'),
 ]
 
 
