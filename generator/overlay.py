@@ -37,13 +37,14 @@ def _alerts(integration: Integration, settings: AlertSettings,
         for name in wanted if name not in names
     ]
     kept = []
+    runbook_url = project.runbook_links(integration.name)
     for alert in integration.alerts:
         if alert.name in settings.disable:
             continue
         kept.append(alert.model_copy(update={
             "severity": settings.severity.get(alert.name, alert.severity),
             "labels": {**alert.labels, **settings.labels},
-            "runbook_url": project.runbook_link(integration.name, alert.name),
+            "runbook_url": runbook_url(alert.name),
         }))
     return tuple(kept), findings
 
