@@ -11,8 +11,12 @@ from collections.abc import Iterable
 
 from generator import promql
 from generator.findings import Finding, Level
+from generator.gotemplates import uses_value, validate
 from generator.model import Alert, Dashboard, Flavor, Integration, ScrapeJob, Variable
 from generator.project import CODE, AlertSettings, IntegrationSettings, Project
+
+ANNOTATIONS = "KG302"
+"""rules/annotations' code: a label value that is not a valid template or carries the value."""
 
 
 def apply(integration: Integration, project: Project) -> tuple[Integration, list[Finding]]:
@@ -36,6 +40,7 @@ def _alerts(integration: Integration, settings: AlertSettings,
         for key, wanted in (("disable", settings.disable), ("severity", settings.severity))
         for name in wanted if name not in names
     ]
+    findings += _label_problems(integration.name, settings.labels, project)
     kept = []
     runbook_url = project.runbook_links(integration.name)
     for alert in integration.alerts:
@@ -47,6 +52,25 @@ def _alerts(integration: Integration, settings: AlertSettings,
             "runbook_url": runbook_url(alert.name),
         }))
     return tuple(kept), findings
+
+
+def _label_problems(name: str, labels: dict[str, str], project: Project) -> list[Finding]:
+    """The project's alert labels that are not valid templates or carry the value (the
+    problems rules/annotations finds in an alert's own labels), each reported once at the line
+    that sets it, not at every alert it reaches."""
+    findings = []
+    for key, text in labels.items():
+        problem = validate(text)
+        problems = [f"column {problem.column}: {problem.message}"] if problem else []
+        if uses_value(text):
+            problems.append("uses the value: every new value makes a new alert, pending from "
+                            "the start, so while the value changes it never fires; put the "
+                            "value in the description")
+        where = project.locate("integrations", name, "alerts", "labels", key)
+        findings += [Finding.at(where, Level.ERROR, ANNOTATIONS,
+                                f"integrations.{name}.alerts.labels.{key}: {p}")
+                     for p in problems]
+    return findings
 
 
 def _flavored(integration: Integration, flavors: Iterable[Flavor]) -> tuple[ScrapeJob, ...]:
