@@ -17,12 +17,14 @@ from generator.project import CODE, AlertSettings, IntegrationSettings, Project
 
 ANNOTATIONS = "KG302"
 """rules/annotations' code: a label value that is not a valid template or carries the value."""
+_UNSET = IntegrationSettings()
+"""The settings of an integration the project says nothing about (frozen, so shared)."""
 
 
 def apply(integration: Integration, project: Project) -> tuple[Integration, list[Finding]]:
     """The integration as the project wants it, and findings for settings naming nothing.
     The cluster label is a stage of its own (`keep_cluster_label`)."""
-    settings = project.integrations.get(integration.name, IntegrationSettings())
+    settings = project.integrations.get(integration.name, _UNSET)
     alerts, findings = _alerts(integration, settings.alerts, project)
     update: dict[str, object] = {"alerts": alerts}
     if project.flavors is not None:
