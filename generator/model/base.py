@@ -72,7 +72,11 @@ class SpecModel(BaseModel):
         return suppress
 
     def model_post_init(self, context: Any, /) -> None:
-        object.__setattr__(self, "__pydantic_private__", {"_location": caller_location()})
+        private = self.__pydantic_private__  # a subclass's own private attributes, if any
+        if private is None:
+            object.__setattr__(self, "__pydantic_private__", {"_location": caller_location()})
+        else:
+            private["_location"] = caller_location()
 
     @property
     def location(self) -> Location | None:
