@@ -63,6 +63,7 @@ class SpecModel(BaseModel):
         default_factory=dict,
         description="Check code -> the written reason this item is exempt from it",
     )
+
     @field_validator("suppress")
     @classmethod
     def _reasons_are_written(cls, suppress: dict[str, str]) -> dict[str, str]:
