@@ -1,4 +1,5 @@
-"""Compiled spec modules, kept by the sha256 of what they were compiled from.
+"""Compiled spec modules, kept by the sha256 of what they were compiled from: the module's code
+and the attribute docstrings of its classes (generator.docstrings), both read off one parse.
 
 Specs are never built from a `.pyc`: Python trusts a `.pyc` whose source has the size and mtime
 it recorded, so a spec saved twice in one second at the same size would be built from the
@@ -15,6 +16,7 @@ replaced when it changes. Like Python, nothing is written when bytecode writing 
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import importlib.util
@@ -23,13 +25,15 @@ import os
 import sys
 import types
 
+from generator import docstrings
+
 SUFFIX = ".kgen-code"
 _DIGEST = 32
 
 
-def code(path: str, source: bytes) -> types.CodeType:
-    """The module code of `source`, read from `path`: from its entry when that holds, else
-    compiled (and kept)."""
+def code(path: str, source: bytes) -> tuple[types.CodeType, docstrings.Classes]:
+    """The module code of `source`, read from `path`, and its classes' attribute docstrings:
+    from its entry when that holds, else compiled (and kept)."""
     entry = _entry(path)
     key = _key(path, source)
     try:
@@ -37,11 +41,13 @@ def code(path: str, source: bytes) -> types.CodeType:
             data = stored.read()
         if data[:_DIGEST] == key:
             found = marshal.loads(data[_DIGEST:])
-            if isinstance(found, types.CodeType):
+            if (isinstance(found, tuple) and len(found) == 2
+                    and isinstance(found[0], types.CodeType) and isinstance(found[1], dict)):
                 return found
     except (OSError, ValueError, EOFError, TypeError):
         pass
-    compiled = compile(source, path, "exec", dont_inherit=True)
+    tree = ast.parse(source, path)
+    compiled = compile(tree, path, "exec", dont_inherit=True), docstrings.of_module(tree)
     if not sys.dont_write_bytecode:
         _keep(entry, key + marshal.dumps(compiled))
     return compiled

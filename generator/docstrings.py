@@ -4,10 +4,14 @@
 pydantic (on Python < 3.13) finds a class's source by asking `inspect.getmodule` about every
 frame on the stack, and each of those questions scans `sys.modules`: a cost that grows with every
 module loaded, paid again for every spec's `Config`. Here the frame that runs the class
-statement is found by its globals, the class's lines come from `linecache` (the loader puts each
-spec's source there as it compiles it), and the docstrings are read by pydantic's own visitor
-(a string statement right after an annotated assignment documents that field); an existing
+statement is found by its globals, and the docstrings are read by pydantic's own visitor (a
+string statement right after an annotated assignment documents that field); an existing
 `Field(description=...)` wins.
+
+A spec module's classes are read when it is compiled (`of_module`, kept with its code by
+generator.codecache) and `known` to this module while it runs, by its code object; other
+classes are parsed from their lines in `linecache` (the loader puts each spec's source there as
+it compiles it).
 """
 
 from __future__ import annotations
@@ -15,11 +19,40 @@ from __future__ import annotations
 import ast
 import inspect
 import linecache
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic._internal._docs_extraction import DocstringVisitor, _dedent_source_lines
+
+Classes = dict[int, tuple[str, dict[str, str]]]
+"""A module's classes: line of the class statement (and of each of its decorators) -> the
+class's name and its fields' docstrings."""
+
+_known: dict[int, tuple[CodeType, Classes]] = {}
+"""id of a module's code -> that code (held, so the id stays its own) and its classes."""
+
+
+def of_module(tree: ast.Module) -> Classes:
+    """The attribute docstrings of every class statement in a module."""
+    classes: Classes = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            visitor = DocstringVisitor()
+            visitor.generic_visit(node)
+            for line in (node.lineno, *(d.lineno for d in node.decorator_list)):
+                classes[line] = (node.name, visitor.attrs)
+    return classes
+
+
+def known(code: CodeType, classes: Classes) -> None:
+    """`code` (a module about to run) has these classes."""
+    _known[id(code)] = (code, classes)
+
+
+def forget() -> None:
+    """Drop every module `known` so far (the loader's specs are imported afresh each time)."""
+    _known.clear()
 
 
 def describe_fields(model: type[BaseModel], frame: FrameType | None) -> None:
@@ -38,6 +71,11 @@ def _docstrings(model: type[Any], frame: FrameType | None) -> dict[str, str]:
     statement; nothing when none does (a class made by `type()`)."""
     while frame is not None:
         if frame.f_globals.get("__name__") == model.__module__:
+            module = _known.get(id(frame.f_code))
+            if module is not None and module[0] is frame.f_code:
+                name, docs = module[1].get(frame.f_lineno, ("", {}))
+                if name == model.__name__:
+                    return docs
             statement = _class_statement(frame, model.__name__)
             if statement is not None:
                 visitor = DocstringVisitor()

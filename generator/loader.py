@@ -34,7 +34,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator import codecache
+from generator import codecache, docstrings
 from generator.findings import Finding, Level, SpecError, did_you_mean
 from generator.kit import SpecConfig
 from generator.location import Location, display_path
@@ -124,6 +124,7 @@ def load_unit(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
     no spec), then what it printed (also kept as the spec's notes)."""
     for module in [m for m in sys.modules if m.startswith(PACKAGE + ".")]:
         del sys.modules[module]
+    docstrings.forget()
     package = sys.modules.get(PACKAGE)
     for attribute in [a for a in vars(package) if not a.startswith("__")] if package else []:
         delattr(package, attribute)  # the spec package held on to every spec loaded before
@@ -178,7 +179,9 @@ class _SourceLoader(importlib.machinery.SourceFileLoader):
     def get_code(self, fullname: str) -> types.CodeType:
         path = self.get_filename(fullname)
         source = self.get_data(path)
-        code = codecache.code(path, source)  # a SyntaxError (bad encoding too) names its line
+        # a SyntaxError (bad encoding too) names its line
+        code, classes = codecache.code(path, source)
+        docstrings.known(code, classes)
         lines = importlib.util.decode_source(source).splitlines(keepends=True)
         linecache.cache[path] = (len(source), None, lines, path)
         return code

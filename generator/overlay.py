@@ -11,14 +11,20 @@ from collections.abc import Iterable
 
 from generator import promql
 from generator.findings import Finding, Level
+from generator.gotemplates import uses_value, validate
 from generator.model import Alert, Dashboard, Flavor, Integration, ScrapeJob, Variable
 from generator.project import CODE, AlertSettings, IntegrationSettings, Project
+
+ANNOTATIONS = "KG302"
+"""rules/annotations' code: a label value that is not a valid template or carries the value."""
+_UNSET = IntegrationSettings()
+"""The settings of an integration the project says nothing about (frozen, so shared)."""
 
 
 def apply(integration: Integration, project: Project) -> tuple[Integration, list[Finding]]:
     """The integration as the project wants it, and findings for settings naming nothing.
     The cluster label is a stage of its own (`keep_cluster_label`)."""
-    settings = project.integrations.get(integration.name, IntegrationSettings())
+    settings = project.integrations.get(integration.name, _UNSET)
     alerts, findings = _alerts(integration, settings.alerts, project)
     update: dict[str, object] = {"alerts": alerts}
     if project.flavors is not None:
@@ -36,16 +42,37 @@ def _alerts(integration: Integration, settings: AlertSettings,
         for key, wanted in (("disable", settings.disable), ("severity", settings.severity))
         for name in wanted if name not in names
     ]
+    findings += _label_problems(integration.name, settings.labels, project)
     kept = []
+    runbook_url = project.runbook_links(integration.name)
     for alert in integration.alerts:
         if alert.name in settings.disable:
             continue
         kept.append(alert.model_copy(update={
             "severity": settings.severity.get(alert.name, alert.severity),
             "labels": {**alert.labels, **settings.labels},
-            "runbook_url": project.runbook_link(integration.name, alert.name),
+            "runbook_url": runbook_url(alert.name),
         }))
     return tuple(kept), findings
+
+
+def _label_problems(name: str, labels: dict[str, str], project: Project) -> list[Finding]:
+    """The project's alert labels that are not valid templates or carry the value (the
+    problems rules/annotations finds in an alert's own labels), each reported once at the line
+    that sets it, not at every alert it reaches."""
+    findings = []
+    for key, text in labels.items():
+        problem = validate(text)
+        problems = [f"column {problem.column}: {problem.message}"] if problem else []
+        if uses_value(text):
+            problems.append("uses the value: every new value makes a new alert, pending from "
+                            "the start, so while the value changes it never fires; put the "
+                            "value in the description")
+        where = project.locate("integrations", name, "alerts", "labels", key)
+        findings += [Finding.at(where, Level.ERROR, ANNOTATIONS,
+                                f"integrations.{name}.alerts.labels.{key}: {p}")
+                     for p in problems]
+    return findings
 
 
 def _flavored(integration: Integration, flavors: Iterable[Flavor]) -> tuple[ScrapeJob, ...]:

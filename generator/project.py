@@ -7,7 +7,7 @@ annotations` here: pydantic would evaluate each annotation string as the models 
 """
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self, get_args
@@ -184,10 +184,12 @@ class Project:
         target writes it."""
         return self.in_repository(conventions.docs_page(integration))
 
-    def runbook_link(self, integration: str, alert: str) -> str:
-        """An alert's runbook_url: the project's pattern (or the default) filled in."""
-        return conventions.runbook_url(self.runbook_url or conventions.DEFAULT_PATTERN,
-                                 self.docs_page(integration), integration, alert)
+    def runbook_links(self, integration: str) -> Callable[[str], str]:
+        """An alert's runbook_url by its name: the project's pattern (or the default) filled
+        in for one integration, its docs page worked out once."""
+        pattern = self.runbook_url or conventions.DEFAULT_PATTERN
+        page = self.docs_page(integration)
+        return lambda alert: conventions.runbook_url(pattern, page, integration, alert)
 
     def check_paths(self, out_given: bool = False, specs_given: bool = False) -> None:
         """Refuse an output directory that holds the specs or the project (kgen replaces its

@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import itertools
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from generator import codecache, loader
 
 BASE = {
     "ours": "from generator.kit import SpecConfig as Base\n",
@@ -98,6 +102,17 @@ def make():
 
 Config = make()
 ''',
+    "a decorated class": '''
+def keep(cls):
+    return cls
+
+
+@keep
+@keep
+class Config(Base):
+    selector: str = "x"
+    """Under decorators."""
+''',
     "a header over several lines": '''
 class Config(
     Base,
@@ -121,11 +136,33 @@ def _descriptions(tmp_path: Path, base: str, body: str) -> dict[str, Any]:
 _numbers = itertools.count()
 
 
+def _loaded(tmp_path: Path, body: str) -> dict[str, Any]:
+    """The descriptions of a spec module's Config imported by the spec loader, whose compiled
+    code (and docstrings) generator.codecache keeps."""
+    specs = tmp_path / "specs"
+    specs.mkdir(exist_ok=True)
+    (specs / "demo.py").write_text(BASE["ours"] + HEADER + textwrap.dedent(body),
+                                   encoding="utf-8")
+    loader.units(specs)
+    module = importlib.import_module(f"{loader.PACKAGE}.demo")
+    return {name: field.description for name, field in module.Config.model_fields.items()}
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_knob_descriptions_match_pydantic(tmp_path: Path, case: str) -> None:
     ours = _descriptions(tmp_path, "ours", CASES[case])
     assert ours == _descriptions(tmp_path, "pydantic", CASES[case])
     assert any(ours.values())
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_spec_modules_read_their_docstrings_off_their_compiled_code(
+        tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    pydantic = _descriptions(tmp_path, "pydantic", CASES[case])
+    assert _loaded(tmp_path, CASES[case]) == pydantic  # compiled, and kept
+    assert (tmp_path / "specs" / "__pycache__" / f"demo{codecache.SUFFIX}").is_file()
+    assert _loaded(tmp_path, CASES[case]) == pydantic  # from what was kept
 
 
 def test_the_plain_case_reads_as_written(tmp_path: Path) -> None:

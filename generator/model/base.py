@@ -5,7 +5,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from generator.location import Location as Location
 from generator.location import display_path as display_path
@@ -49,7 +49,13 @@ _outside: dict[str, bool] = {}
 
 
 class SpecModel(BaseModel):
-    """Strict (an unknown field is an error), frozen, stamped with the spec line that built it."""
+    """Strict (an unknown field is an error), frozen, stamped with the spec line that built it.
+
+    The line is kept in pydantic's store of private values (`__pydantic_private__`, which
+    copies, pickles and `==` carry along) under `_location`, set by `model_post_init`. It is
+    not declared as a `PrivateAttr`: pydantic would then wrap `model_post_init` of every
+    subclass again (twice per model, each wrap filling in the private defaults), which cost
+    more than validating a small model does; the specs build hundreds of models each."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -57,7 +63,6 @@ class SpecModel(BaseModel):
         default_factory=dict,
         description="Check code -> the written reason this item is exempt from it",
     )
-    _location: Location | None = PrivateAttr(default=None)
 
     @field_validator("suppress")
     @classmethod
@@ -68,8 +73,13 @@ class SpecModel(BaseModel):
         return suppress
 
     def model_post_init(self, context: Any, /) -> None:
-        self._location = caller_location()
+        private = self.__pydantic_private__  # a subclass's own private attributes, if any
+        if private is None:
+            object.__setattr__(self, "__pydantic_private__", {"_location": caller_location()})
+        else:
+            private["_location"] = caller_location()
 
     @property
     def location(self) -> Location | None:
-        return self._location
+        private = self.__pydantic_private__
+        return private.get("_location") if private else None

@@ -210,12 +210,13 @@ def histogram(metric: str, per_second: float, latencies: tuple[tuple[int, float]
     ones, 22 fast ones. Each latency L gets buckets at L/2 and L, so a p99 over a phase of
     latency L reads about 0.995 L."""
     bounds = sorted({b for _, latency in latencies for b in (latency / 2, latency)})
+    # each phase counting or still, built once (phases are immutable: the buckets share them)
+    counting = [rise(per_second, length) for length, _ in latencies]
+    still = [rise(0, length) for length, _ in latencies]
     buckets = []
     for le in [*map(number, bounds), "+Inf"]:
-        phases: list[Phase] = []
-        for length, latency in latencies:
-            inside = le == "+Inf" or latency <= float(le)
-            phases.append(rise(per_second if inside else 0, length))
+        phases = [counting[index] if le == "+Inf" or latency <= float(le) else still[index]
+                  for index, (_, latency) in enumerate(latencies)]
         buckets.append(series(f"{metric}_bucket", *phases, le=le, **labels))
     return tuple(buckets)
 

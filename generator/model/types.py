@@ -1,6 +1,8 @@
 """Small validated value types shared by the spec models."""
 
+import inspect
 import re
+from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -37,6 +39,16 @@ def duration_seconds(value: str) -> float:
     return total
 
 
-Duration = Annotated[str, AfterValidator(_duration)]
-LabelName = Annotated[str, AfterValidator(_label_name)]
-MetricName = Annotated[str, AfterValidator(_metric_name)]
+def _after(check: Callable[[str], str]) -> AfterValidator:
+    """pydantic's AfterValidator over `check`, with check's signature worked out once.
+
+    pydantic reads a validator's signature (does it take an info argument?) every time a model
+    class uses the type, with `inspect.signature`, which returns a function's `__signature__`
+    when it has one; each spec's Config is a new model class over its Duration knobs."""
+    check.__signature__ = inspect.signature(check)  # type: ignore[attr-defined]
+    return AfterValidator(check)
+
+
+Duration = Annotated[str, _after(_duration)]
+LabelName = Annotated[str, _after(_label_name)]
+MetricName = Annotated[str, _after(_metric_name)]

@@ -1,0 +1,39 @@
+"""Every spec model remembers the spec line that built it, through copies and pickling, and a
+spec's own model subclass keeps its private attributes beside it."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+
+from pydantic import PrivateAttr
+
+from generator.kit import panel
+from generator.model import Location, Query
+
+
+class Noted(Query):
+    _note: str = PrivateAttr(default="kept")
+
+
+def _here() -> int:
+    return sys._getframe(1).f_lineno
+
+
+def test_a_model_is_located_where_it_is_built_and_copies_keep_it() -> None:
+    query, line = Query(expr="up"), _here()
+    assert query.location == Location(__file__, line)
+    assert query.model_copy(update={"expr": "down"}).location == query.location
+    assert pickle.loads(pickle.dumps(query)).location == query.location
+
+
+def test_a_model_built_by_the_kit_is_located_at_the_spec_line() -> None:
+    built, line = panel("Up", "up", unit="short", description="d"), _here()
+    assert built.location == Location(__file__, line)
+    assert built.queries[0].location == Location(__file__, line)
+
+
+def test_a_subclass_keeps_its_own_private_attributes() -> None:
+    noted, line = Noted(expr="up"), _here()
+    assert noted._note == "kept"
+    assert noted.location == Location(__file__, line)
