@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 import promql_parser as pp
 
@@ -41,13 +42,16 @@ class PromQLError(ValueError):
     """A query that does not parse."""
 
 
-@dataclass(frozen=True)
-class SelectorUse:
-    """A vector selector in a query and the function (if any) applied directly to it."""
+class SelectorUse(NamedTuple):
+    """A vector selector in a query: its metric name, every label matcher (name, op, value),
+    those of each side of an `or` included (`{a="1" or b="2"}` uses a and b), the function (if
+    any) applied directly to it, and, when it has such `or` groups (which Prometheus does not
+    parse), the selector as promql-parser prints it."""
 
     metric: str | None
     matchers: tuple[tuple[str, str, str], ...]
-    function: str | None
+    function: str | None = None
+    either: str | None = None
 
 
 @dataclass(frozen=True)
@@ -448,17 +452,21 @@ def _listed(names: Iterable[str]) -> str:
     return ", ".join(_label(name) for name in dict.fromkeys(names))
 
 
-def selector_uses(expr: str) -> list[SelectorUse]:
-    """Every vector selector in expr, in order, with the function applied directly to it."""
+def selector_uses(expr: str) -> tuple[SelectorUse, ...]:
+    """Every vector selector in expr, in order (aggregation parameters such as topk's `k`
+    included), with the function applied directly to it."""
     uses: list[SelectorUse] = []
     _collect(parse(expr), None, uses)
-    return uses
+    return tuple(uses)
 
 
 def _collect(node: pp.Expr, function: str | None, uses: list[SelectorUse]) -> None:
     if isinstance(node, pp.VectorSelector):
-        matchers = tuple((m.name, _OPS[str(m.op)], m.value) for m in node.matchers.matchers)
-        uses.append(SelectorUse(metric=node.name, matchers=matchers, function=function))
+        matchers = node.matchers
+        groups = matchers.or_matchers or [matchers.matchers]
+        uses.append(SelectorUse(
+            node.name, tuple((m.name, _OPS[str(m.op)], m.value) for g in groups for m in g),
+            function, node.prettify() if matchers.or_matchers else None))
     elif isinstance(node, pp.MatrixSelector):
         _collect(node.vector_selector, function, uses)
     elif isinstance(node, pp.Call):
@@ -467,8 +475,14 @@ def _collect(node: pp.Expr, function: str | None, uses: list[SelectorUse]) -> No
     elif isinstance(node, pp.BinaryExpr):
         _collect(node.lhs, None, uses)
         _collect(node.rhs, None, uses)
-    elif isinstance(node, pp.AggregateExpr | pp.UnaryExpr | pp.ParenExpr | pp.SubqueryExpr):
+    elif isinstance(node, pp.AggregateExpr):
+        if node.param is not None:
+            _collect(node.param, None, uses)
+        _collect(node.expr, None, uses)
+    elif isinstance(node, _ONE_CHILD):
         _collect(node.expr, None, uses)
 
 
+_ONE_CHILD = (pp.UnaryExpr, pp.ParenExpr, pp.SubqueryExpr)
+"""Node classes with one `expr`, as a tuple: a union (`A | B`) is built again at every call."""
 _OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~"}

@@ -7,8 +7,6 @@ import weakref
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-import promql_parser as pp
-
 from generator import promql
 from generator.loader import Spec
 from generator.model import Integration, Location, Metric, SpecModel
@@ -19,47 +17,6 @@ SYNTHETIC = ("up",)
 
 def is_synthetic(name: str) -> bool:
     return name in SYNTHETIC or name.startswith("scrape_")
-
-
-class SelectorUse(NamedTuple):
-    """A vector selector in a query: its metric name, every label matcher (name, op, value),
-    those of each side of an `or` included (`{a="1" or b="2"}` uses a and b), and the
-    selector as written when it has such `or` groups, which Prometheus does not parse."""
-
-    metric: str | None
-    matchers: tuple[tuple[str, str, str], ...]
-    either: str | None = None
-
-
-def selector_uses(expr: str) -> tuple[SelectorUse, ...]:
-    """Every vector selector of a query, in order (PromQLError when it does not parse)."""
-    uses: list[SelectorUse] = []
-    _collect(promql.parse(expr), uses)
-    return tuple(uses)
-
-
-def _collect(node: pp.Expr, uses: list[SelectorUse]) -> None:
-    if isinstance(node, pp.VectorSelector):
-        matchers = node.matchers
-        groups = matchers.or_matchers or [matchers.matchers]
-        uses.append(SelectorUse(
-            node.name, tuple((m.name, _OPS[str(m.op)], m.value) for g in groups for m in g),
-            node.prettify() if matchers.or_matchers else None))
-    elif isinstance(node, pp.MatrixSelector):
-        _collect(node.vector_selector, uses)
-    elif isinstance(node, pp.Call):
-        for arg in node.args:
-            _collect(arg, uses)
-    elif isinstance(node, pp.BinaryExpr):
-        _collect(node.lhs, uses)
-        _collect(node.rhs, uses)
-    elif isinstance(node, _ONE_CHILD):
-        _collect(node.expr, uses)
-
-
-_ONE_CHILD = (pp.AggregateExpr, pp.UnaryExpr, pp.ParenExpr, pp.SubqueryExpr)
-"""Node classes with one `expr`, as a tuple: a union (`A | B`) is built again at every call."""
-_OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~"}
 
 
 def series_owner(spec: Spec) -> dict[str, Metric]:
@@ -120,13 +77,13 @@ class Read:
         """Rule and panel queries, then each dashboard variable's metric as a bare selector."""
         self.owners = series_owner(spec)
         self.recorded = recorded(spec)
-        self._uses: dict[str, tuple[SelectorUse, ...]] = {}
+        self._uses: dict[str, tuple[promql.SelectorUse, ...]] = {}
 
-    def uses(self, expr: str) -> tuple[SelectorUse, ...]:
+    def uses(self, expr: str) -> tuple[promql.SelectorUse, ...]:
         """`selector_uses(expr)`, worked out once per query text of this integration."""
         found = self._uses.get(expr)
         if found is None:
-            found = self._uses[expr] = selector_uses(expr)
+            found = self._uses[expr] = promql.selector_uses(expr)
         return found
 
 

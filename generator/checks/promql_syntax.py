@@ -10,7 +10,7 @@ from __future__ import annotations
 from generator import promql
 from generator.findings import Finding, Level
 from generator.loader import Spec
-from generator.queries import read, selector_uses
+from generator.queries import read
 
 CODE = "KG101"
 NAME = "promql/syntax"
@@ -36,9 +36,9 @@ def check(specs: list[Spec]) -> list[Finding]:
                                            f"{query.what}: {error}"))
                 continue
             findings += [Finding.at(query.location, Level.ERROR, CODE,
-                                    f"{query.what}: {use.either} {NO_OR}; write a selector "
+                                    f"{query.what}: {either} {NO_OR}; write a selector "
                                     "for each side and join them with the `or` operator")
-                         for use in uses if use.either]
+                         for either in dict.fromkeys(use.either for use in uses if use.either)]
     return findings
 
 
@@ -48,7 +48,7 @@ def _selector_problem(selector: str) -> str | None:
         promql.parse_matchers(selector)
     except promql.PromQLError as error:
         return f": {error}"
-    if selector.strip() and any(use.either for use in selector_uses("{" + selector + "}")):
+    if selector.strip() and any(use.either for use in promql.selector_uses("{" + selector + "}")):
         return (f" {NO_OR}; it is added to every selector, so it must be label matchers "
                 "joined by commas")
     return None

@@ -104,6 +104,18 @@ def test_an_or_inside_a_selector_is_an_error_at_the_query() -> None:
     assert finding.message.startswith("panel 'Queue': demo_errors_total{code=\"500\" or ")
 
 
+def test_an_or_in_an_aggregation_parameter_is_reported_once_per_selector() -> None:
+    """topk's k is a query of its own: promtool refuses an `or` there as anywhere. The same
+    selector written twice in one query is one finding."""
+    either = 'demo_queue_depth{job="demo" or queue="a"}'
+    for expr in (f"topk(scalar({either}), demo_queue_depth) > 1", f"{either} / {either} > 1"):
+        bad = Alert(name="DemoQueueFull", for_="5m", severity=Severity.WARNING, expr=expr,
+                    summary="Queue full.", description=DESC, examples=QUEUE)
+        (finding,) = found(promql_syntax, demo(alerts=(*ALERTS[:1], bad)))
+        assert (finding.code, where(finding)) == ("KG101", at(bad))
+        assert f"{either} uses `or`" in finding.message
+
+
 def test_an_or_in_the_integration_selector_is_an_error_at_the_integration() -> None:
     """Scoping would otherwise add none of its matchers to the queries."""
     integration = demo(selector='job="demo" or job="other"')
