@@ -267,8 +267,10 @@ def suppressions(specs: list[Spec]) -> set[tuple[str, int, str]]:
             values = item.__dict__
             for name in _nesting(type(item)):
                 value = values[name]
-                if isinstance(value, tuple):
+                if isinstance(value, tuple | list):
                     below += [child for child in value if _is_model(type(child))]
+                elif isinstance(value, dict):
+                    below += [child for child in value.values() if _is_model(type(child))]
                 elif _is_model(type(value)):
                     below.append(value)
     return found
@@ -276,8 +278,8 @@ def suppressions(specs: list[Spec]) -> set[tuple[str, int, str]]:
 
 @cache
 def _nesting(model: type[SpecModel]) -> tuple[str, ...]:
-    """The fields of a model whose declared type can hold a model (`Any` can): the others
-    (strings, numbers, enums, tuples of strings) hold none."""
+    """The fields of a model whose declared type can hold a model (`Any`, `object` and
+    `BaseModel` can): the others (strings, numbers, enums, tuples of strings) hold none."""
     return tuple(name for name, field in model.model_fields.items()
                  if _can_hold_model(field.annotation))
 
@@ -289,7 +291,8 @@ def _can_hold_model(annotation: Any) -> bool:
     if origin is Annotated:
         return _can_hold_model(get_args(annotation)[0])
     if origin is None:
-        return not isinstance(annotation, type) or issubclass(annotation, SpecModel)
+        return (annotation is Any or not isinstance(annotation, type)
+                or issubclass(annotation, SpecModel) or issubclass(SpecModel, annotation))
     return any(_can_hold_model(argument) for argument in get_args(annotation))
 
 

@@ -4,7 +4,10 @@ compares."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
+
+from pydantic import Field
 
 from generator import checks
 from generator.model import TLS, Integration, KubernetesSD, SpecModel, Threshold
@@ -60,3 +63,31 @@ def test_a_suppression_on_any_item_is_found() -> None:
                 for m in models if m.location is not None}
     assert len(expected) > 10
     assert checks.suppressions([spec(integration)]) == expected
+
+
+
+class _Holder(SpecModel):
+    """Fields of every declared type that can hold a spec model."""
+
+    anything: Any = None
+    thing: object = None
+    listed: list[Threshold] = Field(default_factory=list)
+    named: dict[str, Threshold] = Field(default_factory=dict)
+
+
+def test_a_model_in_a_field_of_any_type_that_can_hold_one_is_found() -> None:
+    """`Any`, `object`, lists and dict values: a model there keeps its suppression."""
+    reason = {"KG999": "reason"}
+    holder = _Holder(
+        anything=Threshold(color="red", suppress=reason),
+        thing=Threshold(color="blue", suppress=reason),
+        listed=[Threshold(color="green", suppress=reason)],
+        named={"a": Threshold(color="orange", suppress=reason)},
+    )
+    expected = set()
+    for model in _every_model(holder)[1:]:
+        assert model.location is not None
+        expected.add((display_path(model.location.path), model.location.line, "KG999"))
+    assert len(expected) == 4
+    found = checks.suppressions([replace(spec(demo()), integration=holder)])  # type: ignore[arg-type]
+    assert found == expected
