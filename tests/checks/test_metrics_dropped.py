@@ -113,3 +113,15 @@ def test_a_keep_regex_matches_a_whole_name_as_re2_fullmatch_does(regex: str) -> 
     assert asked is not None and asked.quick is not None
     assert [asked.quick.Match(n) is not None for n in names] == expected
     assert [asked.fullmatch(n) for n in names] == expected
+
+
+def test_a_no_from_the_quick_set_is_asked_again() -> None:
+    """An RE2 set says no wrongly when its DFA runs out of memory: fullmatch has the last word."""
+    class _OutOfMemory:
+        def Match(self, name: str) -> None:  # re2.Set's own name
+            return None
+
+    regex = metrics_dropped._Regex("demo_.*")
+    regex.quick = _OutOfMemory()
+    assert regex.fullmatch("demo_queue_depth")
+    assert not regex.fullmatch("other_queue_depth")
