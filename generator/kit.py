@@ -21,11 +21,12 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from generator import relabel
 from generator.docstrings import describe_fields
 from generator.model import Metric, Panel, PanelKind, Query, Relabel, Threshold, keep_metrics
+from generator.model.types import label_matchers
 
 __all__ = [
     "SpecConfig", "by", "humanize", "humanize_percentage", "keep_list", "labels", "legend",
@@ -54,6 +55,12 @@ class SpecConfig(_Documented):
     selector: str
     """PromQL label matchers that scope every rule and panel query of the integration, e.g.
     `job=~".*etcd.*"`."""
+
+    @field_validator("selector")
+    @classmethod
+    def _selector_is_label_matchers(cls, selector: str) -> str:
+        """Kept by the subclasses that give `selector` its default (and so its annotation)."""
+        return label_matchers(selector)
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> Self:

@@ -139,6 +139,23 @@ def _escaped(char: str) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+NO_OR = "uses `or` between label matchers, which Prometheus does not parse"
+
+
+def selector_problem(selector: str) -> str | None:
+    """What is wrong with an integration's selector (label matchers added to every selector
+    of its queries), if anything: it does not parse, or it has `or` groups, which Prometheus
+    does not parse and scoping would add none of."""
+    try:
+        parse_matchers(selector)
+    except PromQLError as error:
+        return str(error)
+    if selector.strip() and any(use.either for use in selector_uses("{" + selector + "}")):
+        return (f"{NO_OR}; it is added to every selector, so it must be label matchers "
+                "joined by commas")
+    return None
+
+
 def parse_matchers(selector: str) -> list[pp.Matcher]:
     """Label matchers from a selector body such as `job=~".*etcd.*", namespace="kube-system"`."""
     return list(_matchers(selector))

@@ -16,17 +16,14 @@ CODE = "KG101"
 NAME = "promql/syntax"
 DOC = "a rule or panel query that does not parse as PromQL (never suppressed)"
 
-NO_OR = "uses `or` between label matchers, which Prometheus does not parse"
-
-
 def check(specs: list[Spec]) -> list[Finding]:
     findings = []
     for spec in specs:
         selector = spec.integration.selector
-        problem = _selector_problem(selector)
+        problem = promql.selector_problem(selector)
         if problem is not None:
             findings.append(Finding.at(spec.integration.location, Level.ERROR, CODE,
-                                       f"selector {selector!r}{problem}"))
+                                       f"selector {selector!r}: {problem}"))
         queries = read(spec)
         for query in queries.queries:
             try:
@@ -36,19 +33,7 @@ def check(specs: list[Spec]) -> list[Finding]:
                                            f"{query.what}: {error}"))
                 continue
             findings += [Finding.at(query.location, Level.ERROR, CODE,
-                                    f"{query.what}: {either} {NO_OR}; write a selector "
+                                    f"{query.what}: {either} {promql.NO_OR}; write a selector "
                                     "for each side and join them with the `or` operator")
                          for either in dict.fromkeys(use.either for use in uses if use.either)]
     return findings
-
-
-def _selector_problem(selector: str) -> str | None:
-    """What is wrong with the integration's selector (a list of label matchers), if anything."""
-    try:
-        promql.parse_matchers(selector)
-    except promql.PromQLError as error:
-        return f": {error}"
-    if selector.strip() and any(use.either for use in promql.selector_uses("{" + selector + "}")):
-        return (f" {NO_OR}; it is added to every selector, so it must be label matchers "
-                "joined by commas")
-    return None

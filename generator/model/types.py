@@ -30,6 +30,17 @@ def _metric_name(value: str) -> str:
     return value
 
 
+def label_matchers(value: str) -> str:
+    """The value, when it is label matchers joined by commas, as inside a selector's braces
+    (`job="etcd", env=~"p.*"`)."""
+    from generator import promql
+
+    problem = promql.selector_problem(value)
+    if problem is not None:
+        raise ValueError(f"{value!r}: {problem}")
+    return value
+
+
 def duration_seconds(value: str) -> float:
     """Seconds in a Prometheus duration string (validated by `Duration`)."""
     units = {"y": 31536000.0, "w": 604800.0, "d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}

@@ -107,7 +107,7 @@ def spec(integration: Integration) -> Spec:
     """The integration as the loader hands it to the checks."""
     return Spec(name=integration.name, path=Path(f"specs/{integration.name}.py"),
                 source=f"specs/{integration.name}.py",
-                config=SpecConfig(selector=integration.selector),
+                config=SpecConfig.model_construct(selector=integration.selector),
                 integration=integration, build=lambda _: integration)
 
 

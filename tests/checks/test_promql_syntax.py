@@ -121,7 +121,7 @@ def test_an_or_in_the_integration_selector_is_an_error_at_the_integration() -> N
     integration = demo(selector='job="demo" or job="other"')
     (finding,) = found(promql_syntax, integration)
     assert (finding.code, where(finding)) == ("KG101", at(integration))
-    assert finding.message == ("selector 'job=\"demo\" or job=\"other\"' uses `or` between "
+    assert finding.message == ("selector 'job=\"demo\" or job=\"other\"': uses `or` between "
                                "label matchers, which Prometheus does not parse; it is added "
                                "to every selector, so it must be label matchers joined by "
                                "commas")
