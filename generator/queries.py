@@ -58,7 +58,8 @@ class Query(NamedTuple):
 class Read:
     """One integration's queries, the series its catalog and recording rules provide, and
     each query's selectors, worked out once for all of its checks (`read(spec)`). It holds
-    no reference to the integration, so it lives no longer than the integration does."""
+    no reference to the integration (which would keep it alive): `read` drops it when the
+    integration is collected."""
 
     def __init__(self, spec: Spec) -> None:
         integration = spec.integration
