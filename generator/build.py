@@ -78,10 +78,17 @@ def _settings(run: Run) -> None:
     for spec in run.specs:
         integration, found = overlay.apply(spec.integration, run.project)
         findings += found
-        laid.append(dataclasses.replace(spec, integration=integration))
+        laid.append(_laid(spec, integration, run.project))
     if findings:
         raise SpecError(findings)
     run.specs = laid
+
+
+def _laid(spec: Spec, integration: Integration, project: Project) -> Spec:
+    """The spec with the project's settings laid over; the project's alert labels that are
+    not laid over (`overlay.label_problems`) are its errors, reported with its checks."""
+    return dataclasses.replace(spec, integration=integration,
+                               notes=(*spec.notes, *overlay.label_problems(spec.name, project)))
 
 
 def _cluster_label(run: Run) -> None:
@@ -428,7 +435,7 @@ def _stream_one(project: Project, name: str, path: Path, state: _Streamed, sink:
     state.settings += found
     if found or state.settings:
         return None
-    spec = dataclasses.replace(spec, integration=laid)
+    spec = _laid(spec, laid, project)
     try:
         item: Scoped | None = Scoped.of(spec)
     except PromQLError as error:

@@ -71,6 +71,21 @@ def label_refs(text: str) -> list[str]:
     return LABEL_REF.findall(text)
 
 
+def label_problems(text: str) -> list[str]:
+    """What is wrong with an alert label's value: not a valid template (its column and why), or
+    it carries the alert's value, so every new value makes a new alert, pending from the start,
+    which never fires while the value changes."""
+    problem = validate(text)
+    found = [f"column {problem.column}: {problem.message}"] if problem else []
+    if uses_value(text):
+        found.append(USES_VALUE)
+    return found
+
+
+USES_VALUE = ("uses the value: every new value makes a new alert, pending from the start, so "
+              "while the value changes it never fires; put the value in the description")
+
+
 def uses_value(text: str) -> bool:
     """Whether an action of the template reads the alert's value (`$value`, `.Value`)."""
     return VALUE_REF.search(text) is not None

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from generator import promql
 from generator.findings import Finding, Level
-from generator.gotemplates import uses_value, validate
+from generator.gotemplates import label_problems as problems
 from generator.model import Alert, Dashboard, Flavor, Integration, ScrapeJob, Variable
 from generator.project import CODE, AlertSettings, IntegrationSettings, Project
 
@@ -22,8 +22,9 @@ _UNSET = IntegrationSettings()
 
 
 def apply(integration: Integration, project: Project) -> tuple[Integration, list[Finding]]:
-    """The integration as the project wants it, and findings for settings naming nothing.
-    The cluster label is a stage of its own (`keep_cluster_label`)."""
+    """The integration as the project wants it, and findings for settings naming nothing
+    (which stop the build at once). An alert label that `label_problems` refuses is not laid
+    over. The cluster label is a stage of its own (`keep_cluster_label`)."""
     settings = project.integrations.get(integration.name, _UNSET)
     alerts, findings = _alerts(integration, settings.alerts, project)
     update: dict[str, object] = {"alerts": alerts}
@@ -42,7 +43,7 @@ def _alerts(integration: Integration, settings: AlertSettings,
         for key, wanted in (("disable", settings.disable), ("severity", settings.severity))
         for name in wanted if name not in names
     ]
-    findings += _label_problems(integration.name, settings.labels, project)
+    labels = {key: text for key, text in settings.labels.items() if not problems(text)}
     kept = []
     runbook_url = project.runbook_links(integration.name)
     for alert in integration.alerts:
@@ -50,29 +51,21 @@ def _alerts(integration: Integration, settings: AlertSettings,
             continue
         kept.append(alert.model_copy(update={
             "severity": settings.severity.get(alert.name, alert.severity),
-            "labels": {**alert.labels, **settings.labels},
+            "labels": {**alert.labels, **labels},
             "runbook_url": runbook_url(alert.name),
         }))
     return tuple(kept), findings
 
 
-def _label_problems(name: str, labels: dict[str, str], project: Project) -> list[Finding]:
-    """The project's alert labels that are not valid templates or carry the value (the
-    problems rules/annotations finds in an alert's own labels), each reported once at the line
-    that sets it, not at every alert it reaches."""
-    findings = []
-    for key, text in labels.items():
-        problem = validate(text)
-        problems = [f"column {problem.column}: {problem.message}"] if problem else []
-        if uses_value(text):
-            problems.append("uses the value: every new value makes a new alert, pending from "
-                            "the start, so while the value changes it never fires; put the "
-                            "value in the description")
-        where = project.locate("integrations", name, "alerts", "labels", key)
-        findings += [Finding.at(where, Level.ERROR, ANNOTATIONS,
-                                f"integrations.{name}.alerts.labels.{key}: {p}")
-                     for p in problems]
-    return findings
+def label_problems(name: str, project: Project) -> list[Finding]:
+    """The project's alert labels for integration `name` that are not valid templates or carry
+    the value (what rules/annotations finds in an alert's own labels), each an error once, at
+    the line that sets it, not at every alert it reaches. They do not stop the build at once:
+    the checks go on, so a run reports them with every other mistake."""
+    settings = project.integrations.get(name, _UNSET)
+    return [Finding.at(project.locate("integrations", name, "alerts", "labels", key),
+                       Level.ERROR, ANNOTATIONS, f"integrations.{name}.alerts.labels.{key}: {p}")
+            for key, text in settings.alerts.labels.items() for p in problems(text)]
 
 
 def _flavored(integration: Integration, flavors: Iterable[Flavor]) -> tuple[ScrapeJob, ...]:

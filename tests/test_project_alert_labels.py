@@ -82,3 +82,25 @@ def test_the_same_label_in_a_spec_is_reported_at_the_alert(tmp_path: Path) -> No
                       "DemoQueueFull: label page uses the value: every new value makes a new "
                       "alert, pending from the start, so while the value changes it never "
                       "fires; put the value in the description"], errors
+
+
+def test_a_bad_project_label_does_not_hide_the_specs_own_mistakes(tmp_path: Path) -> None:
+    """The checks still run: one run reports the project's label and the spec's own error."""
+    spec = BASE.replace('summary="Queue full."', 'summary="Queue {{ $value }} full."')
+    config = CONFIG.format(route='"{{ $value }}"', tier="one")
+    errors = _errors(_build(tmp_path, config, spec))
+    assert [row.split(": error ")[0] for row in errors] == [
+        f"kgen.yaml:{_line(config, 'route:')}",
+        f"specs/demo.py:{_line(spec, 'DemoQueueFull')}"], errors
+    assert "summary must be static" in errors[1]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_spec_suppression_does_not_cover_the_project_label(tmp_path: Path) -> None:
+    """The label is the project's mistake: a spec alert suppressing KG302 does not hide it."""
+    spec = BASE.replace('summary="Queue full."',
+                        'summary="Queue full.", suppress={"KG302": "our own wording"}')
+    config = CONFIG.format(route='"{{ $value }}"', tier="one")
+    errors = _errors(_build(tmp_path, config, spec))
+    assert len(errors) == 1 and errors[0].startswith(
+        f"kgen.yaml:{_line(config, 'route:')}: error KG302"), errors

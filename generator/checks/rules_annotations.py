@@ -4,7 +4,7 @@ alert label that carries the value (each new value would make a new alert, pendi
 from __future__ import annotations
 
 from generator.findings import Finding, Level
-from generator.gotemplates import uses_value, validate
+from generator.gotemplates import label_problems, validate
 from generator.loader import Spec
 
 CODE = "KG302"
@@ -24,15 +24,13 @@ def check(specs: list[Spec]) -> list[Finding]:
                 problems.append("description must be templated: say where and how much with "
                                 "{{ $labels.x }} and {{ $value }}")
             texts = {"summary": alert.summary, "description": alert.description,
-                     "runbook_url": alert.runbook_url or "", **alert.labels}
+                     "runbook_url": alert.runbook_url or ""}
             for field, text in texts.items():
                 problem = validate(text)
                 if problem:
                     problems.append(f"{field} column {problem.column}: {problem.message}")
-            problems += [f"label {key} uses the value: every new value makes a new alert, "
-                         f"pending from the start, so while the value changes it never fires; "
-                         f"put the value in the description"
-                         for key, text in alert.labels.items() if uses_value(text)]
+            problems += [f"label {key} {problem}" for key, text in alert.labels.items()
+                         for problem in label_problems(text)]
             findings += [Finding.at(alert.location, Level.ERROR, CODE, f"alert {alert.name}: {p}")
                          for p in problems]
     return findings

@@ -64,7 +64,7 @@ def test_label_values_are_templates_too() -> None:
     bad = _alert(labels={"team": "{{ $labels.team "})
     (finding,) = found(rules_annotations, demo(alerts=(bad,)))
     assert where(finding) == at(bad) and finding.message.startswith(
-        "alert DemoQueueFull: team column ")
+        "alert DemoQueueFull: label team column ")
 
 
 def test_every_problem_of_an_alert_is_its_own_finding() -> None:
