@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import marshal
@@ -59,10 +60,20 @@ def _entry(path: str) -> str:
 
 
 def _key(path: str, source: bytes) -> bytes:
-    """What the code depends on besides the source: the bytecode format, -O, and the path."""
-    header = b"%s\0%d\0%s\0" % (importlib.util.MAGIC_NUMBER, sys.flags.optimize,
-                                 os.fsencode(path))
+    """What the entry depends on besides the source: the bytecode format, -O, the path, and
+    what reads the docstrings (pydantic's visitor, in its version, and `generator.docstrings`,
+    by its source)."""
+    header = b"%s\0%d\0%s\0%s\0" % (importlib.util.MAGIC_NUMBER, sys.flags.optimize,
+                                     os.fsencode(path), _reader())
     return hashlib.sha256(header + source).digest()
+
+
+@functools.cache
+def _reader() -> bytes:
+    from pydantic.version import VERSION
+
+    with open(docstrings.__file__, "rb") as module:
+        return b"%s\0%s" % (VERSION.encode(), hashlib.sha256(module.read()).digest())
 
 
 def _keep(entry: str, data: bytes) -> None:

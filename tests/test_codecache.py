@@ -83,3 +83,18 @@ def test_nothing_is_written_with_bytecode_writing_off(
     specs = _project(tmp_path, BASE)
     assert _summary(specs) == "Queue full."
     assert not (specs / "__pycache__").exists()
+
+
+@pytest.mark.parametrize("reader", [b"pydantic 9.9", b"another docstrings.py"])
+def test_another_docstring_reader_compiles_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reader: bytes) -> None:
+    """An entry keeps the knob docstrings too: a pydantic upgrade or a change to
+    generator.docstrings must not serve the ones read before."""
+    specs = _project(tmp_path, BASE)
+    assert _summary(specs) == "Queue full."
+    compiled: list[str] = []
+    real = compile
+    monkeypatch.setattr("builtins.compile", lambda *a, **k: compiled.append(a[1]) or real(*a, **k))
+    monkeypatch.setattr(codecache, "_reader", lambda: reader)
+    assert _summary(specs) == "Queue full."
+    assert str(specs / "demo.py") in compiled
