@@ -44,7 +44,8 @@ class _Dumper(yaml.CSafeDumper):
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
-assert not _Dumper.yaml_path_resolvers, "the resolver shortcuts assume no path resolvers"
+if _Dumper.yaml_path_resolvers:  # not an assert: it must hold under -O too
+    raise ImportError("kgen's YAML resolver shortcuts assume PyYAML adds no path resolvers")
 _STR, _INT, _FLOAT, _BOOL, _NULL, _SEQ, _MAP = (
     f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "seq", "map"))
 _WILDCARD = list(_Dumper.yaml_implicit_resolvers.get(None, []))

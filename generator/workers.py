@@ -104,7 +104,7 @@ class Pool:
     def _feed(self) -> None:
         """Give each idle worker an integration; then, while more wait than there are
         workers, one more each (so that the last ones still go to whichever is free first)."""
-        for depth in (1, HELD):
+        for depth in range(1, HELD + 1):
             for worker in self._workers:
                 if len(worker.indexes) >= depth or not self._queue:
                     continue
