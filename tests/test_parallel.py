@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from benchmarks import synth
 from generator import build as pipeline
+from generator import workers
 from generator.cli import main
 from generator.output import STAGING
 from generator.project import load_project
@@ -244,3 +245,21 @@ def test_check_and_diff(project: Path) -> None:
         one, three = (kgen(project, *command, "--jobs", count) for count in ("1", "3"))
         assert one == three and one[0] == (1 if command[0] == "build" else 0)
         assert "-edited" in one[1] and "missing: out/prometheus/rules/u1.yaml" in one[2]
+
+
+def _exit_on_zero(index: int) -> int:
+    if index == 0:
+        os._exit(3)
+    return index * 10
+
+
+def test_what_a_dead_worker_held_besides_goes_back_to_the_queue() -> None:
+    """A worker holds its next integration ahead; when it dies building the first, the one it
+    held is handed out again at once, not only when the build comes to ask for it."""
+    with workers.Pool(1, _exit_on_zero) as pool:
+        pool.submit([0, 1, 2])
+        assert pool._workers[0].indexes == [0, 1]
+        pool._collect()
+        assert pool._done.pop(0) == workers.Died("exit status 3")
+        assert ([w.indexes for w in pool._workers], pool._queue) == ([[1]], [2])
+        assert (pool.result(1), pool.result(2)) == (10, 20)
