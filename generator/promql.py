@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import promql_parser as pp
 
@@ -289,12 +289,8 @@ class _StandIns:
                 else None
         group = matchers.matchers
         keys = [_key(m) for m in group]
-        present = set(keys)
-        added = []
-        for matcher, key, text in (*scope, *filters):
-            if key not in present:
-                present.add(key)
-                added.append((matcher, text))
+        added = _lacking(keys, [(key, (matcher, text))
+                                for matcher, key, text in (*scope, *filters)])
         if not added:
             return None
         name = f"{_STAND_IN}{len(self.texts)}_"
@@ -399,14 +395,27 @@ def _add_matchers(node: pp.VectorSelector, scope: Sequence[pp.Matcher],
 def _with_added(group: Sequence[pp.Matcher], scope: Sequence[pp.Matcher],
                 filters: Sequence[pp.Matcher]) -> tuple[Sequence[pp.Matcher], list[pp.Matcher]]:
     """A group of matchers (one side of `or`) and the matchers it lacks."""
-    present = {_key(m) for m in group}
-    added = [m for m in scope if _key(m) not in present]
-    present.update(_key(m) for m in added)
-    added += [m for m in filters if _key(m) not in present]
-    return group, added
+    return group, _lacking([_key(m) for m in group], [(_key(m), m) for m in (*scope, *filters)])
 
 
-def _key(matcher: pp.Matcher) -> tuple[str, str, str]:
+def _lacking(present: Iterable[Matched], wanted: Iterable[tuple[Matched, _T]]) -> list[_T]:
+    """Of the `wanted` matchers (each with its key), in order, those whose key is neither
+    `present` nor wanted earlier: what scoping adds to one group of a selector's matchers."""
+    seen = set(present)
+    added = []
+    for key, item in wanted:
+        if key not in seen:
+            seen.add(key)
+            added.append(item)
+    return added
+
+
+Matched = tuple[str, str, str]
+"""A label matcher's (name, op, value)."""
+_T = TypeVar("_T")
+
+
+def _key(matcher: pp.Matcher) -> Matched:
     return matcher.name, _OPS[str(matcher.op)], matcher.value
 
 

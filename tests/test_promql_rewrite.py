@@ -143,6 +143,7 @@ CHANGES = [
     SCOPE, RATE, Rewrite(scope='job=~".*etcd.*", ns="a"', filters='instance=~"$instance"',
                          rate_interval=True, keep_label="cluster"),
     Rewrite(scope='zz=~"a.*"', recorded=frozenset({"b"}), filters='aa="1"'),
+    Rewrite(scope='zz="1", zz="1"', filters='zz="1", aa="2"'),  # each added once
 ]
 
 
