@@ -19,6 +19,9 @@ CASES = [
     # Scoping: every selector, whatever surrounds it.
     ("rate(a[5m] offset 1h)", SCOPE, 'rate(a{job="x"}[5m] offset 1h)'),
     ("a @ 100", SCOPE, 'a{job="x"} @ 100'),
+    # A matcher the scope repeats is added once, to each side of an `or` too.
+    ('a{b="1" or c="2"}', Rewrite(scope='zz="1", zz="1"'), 'a{b="1", zz="1" or c="2", zz="1"}'),
+    ("a", Rewrite(scope='zz="1", zz="1"'), 'a{zz="1"}'),
     ("rate(a[5m] @ end())", SCOPE, 'rate(a{job="x"}[5m] @ end())'),
     ("max_over_time(rate(a[5m])[1h:1m] offset 5m)", SCOPE,
      'max_over_time(rate(a{job="x"}[5m])[1h:1m] offset 5m)'),
