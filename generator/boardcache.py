@@ -53,7 +53,7 @@ class BoardCache:
                                "interpreter": fastpath.interpreter(), "sdk": sdk_digest()}
         if self._toolchain["sdk"] is None:
             return None
-        fields = board.model_dump(mode="json")
+        fields = board.model_dump()  # floats as they are: inf is not None, 1.0 not 1
         for row in fields["rows"]:
             for panel in row["panels"]:
                 for query in panel["queries"]:

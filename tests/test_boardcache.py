@@ -158,3 +158,24 @@ def test_a_parallel_build_imports_the_sdk_before_forking_only_when_a_worker_need
     assert counts(report) == (4, 0)
     assert_as_without_cache(tmp_path)
     assert not sdk
+
+
+def test_a_key_covers_every_field_but_query_text(tmp_path: Path) -> None:
+    """Query text is scoped after the SDK build: it is not in the key. Every other field is,
+    with its value as the model holds it (inf is not None, -0.0 not 0.0)."""
+    from generator.boardcache import BoardCache
+    from generator.model import Dashboard, Panel, Query, Row
+
+    kept = BoardCache(tmp_path, read=True)
+
+    def key(expr: str = "up", legend: str = "", **panel: float | None) -> str | None:
+        board = Dashboard(title="x", rows=(Row(title="r", panels=(Panel(
+            title="t", description="d", unit="s",
+            queries=(Query(expr=expr, legend=legend),), **panel),)),))
+        return kept.key("demo", "A demo.", board)
+
+    assert key() is not None and key() == key(expr="sum(up)")
+    keys = [key(legend="{{job}}"), key(max=float("inf")), key(max=None), key(max=1),
+            key(max=-0.0), key(max=0.0)]
+    assert len({*keys, key()}) == len(keys)
+    assert kept.used == {"demo": set(keys)}
