@@ -12,8 +12,11 @@ its RECORD, which lists every file it installed with its digest). A file holds a
 (format, key, sha256 of the rest) and the board's JSON; any doubt (unreadable, corrupt or
 foreign file, no SDK distribution found) means building through the SDK.
 
-The unit cache's entries name the boards their integration used; when it writes its record,
-the boards no kept entry names are removed.
+A board built during a build is staged in a temporary directory (made before a parallel build
+forks, so that its workers stage there too) and moved into the cache only when the unit cache
+writes its record: a build that fails leaves the project as it was. The unit cache's entries
+name the boards their integration used; when it writes its record, the boards no kept entry
+names are removed.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ class BoardCache:
         self.used: dict[str, set[str]] = {}
         """Integration name -> the keys of the boards this process built or took for it."""
         self._toolchain: dict[str, Any] | None = None
+        self._staged: Path | None = None
+        self._owner = os.getpid()
 
     def key(self, integration: str, description: str, board: Dashboard) -> str | None:
         """The board's key (recorded as used by `integration`); None when the SDK's
@@ -79,26 +84,68 @@ class BoardCache:
             return None
         return board if isinstance(board, dict) else None
 
+    def stage(self) -> Path | None:
+        """The temporary directory boards built during this build wait in (made now when it
+        is not yet; removed when this process exits, if `commit` did not); None when it
+        cannot be made (then nothing is kept)."""
+        if self._staged is None:
+            import atexit
+            import tempfile
+
+            try:
+                self._staged = Path(tempfile.mkdtemp(prefix="kgen-boards-"))
+            except OSError:
+                return None
+            atexit.register(self.discard)
+        return self._staged
+
     def put(self, key: str, board: dict[str, Any]) -> None:
-        """Keep a board just built (in one atomic step; a failure keeps nothing)."""
+        """Stage a board just built (a failure stages nothing)."""
+        staged = self.stage()
+        if staged is None:
+            return
         text = json.dumps(board, separators=(",", ":")).encode()
         header = json.dumps({"format": FORMAT, "key": key,
                              "sha256": hashlib.sha256(text).hexdigest()}, sort_keys=True)
-        path = self.directory / f"{key}.json"
-        staged = path.with_name(f"{key}.{os.getpid()}.tmp")
+        path = staged / f"{key}.json"
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            staged.write_bytes(header.encode() + b"\n" + text)
-            os.replace(staged, path)
+            path.write_bytes(header.encode() + b"\n" + text)
         except OSError:
-            staged.unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+
+    def commit(self, keep: set[str]) -> None:
+        """Move the staged boards that `keep` names into the cache (each in one atomic step)
+        and remove every board it does not name (the directory too, when none is left)."""
+        staged = self._staged
+        if staged is not None and keep:
+            import shutil
+
+            for name in sorted(os.listdir(staged)):
+                if name.removesuffix(".json") not in keep:
+                    continue
+                landing = self.directory / f"{name}.{os.getpid()}.tmp"
+                try:
+                    self.directory.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(staged / name, landing)
+                    os.replace(landing, self.directory / name)
+                except OSError:
+                    landing.unlink(missing_ok=True)
+        self.discard()
+        self._prune(keep)
+
+    def discard(self) -> None:
+        """Remove the staged boards (in the process that made their directory only)."""
+        if self._staged is not None and os.getpid() == self._owner:
+            import shutil
+
+            shutil.rmtree(self._staged, ignore_errors=True)
+            self._staged = None
 
     def held(self, keys: list[str]) -> bool:
         """Whether every one of these boards is kept (without reading them)."""
         return self.read and all((self.directory / f"{key}.json").is_file() for key in keys)
 
-    def prune(self, keep: set[str]) -> None:
-        """Remove every board but those `keep` names (the directory too, when none is left)."""
+    def _prune(self, keep: set[str]) -> None:
         try:
             names = os.listdir(self.directory)
         except OSError:

@@ -342,10 +342,12 @@ def _stream_parallel(project: Project, units: list[tuple[str, Path]],
     recorded it here, so the result is the same whatever order they finish in."""
     for target in project.targets:  # imported once, here, for every worker
         renderer(target)
-    if (not {"grafana", "grafana-provisioning", "mixin"}.isdisjoint(project.targets)
-            and (cache is None or not cache.boards_held([looks[i] for i in to_build]))):
+    boards = not {"grafana", "grafana-provisioning", "mixin"}.isdisjoint(project.targets)
+    if boards and (cache is None or not cache.boards_held([looks[i] for i in to_build])):
         # the SDK too, once, here: a worker will build a board through it
         from generator.documents import dashboard_builder  # noqa: F401
+    if boards and cache is not None:
+        cache.boards.stage()  # where the workers stage the boards they build
     checks.spec_checks()
     checks.target_checks()
     sink.share()

@@ -152,11 +152,11 @@ class UnitCache:
         recent = started_ns - fastpath.RACY_NS
         if any(fastpath.mtime_ns(path) >= recent for path in self._inputs):
             self.path.unlink(missing_ok=True)
-            self.boards.prune(set())
+            self.boards.commit(set())
             return
         entries = {name: entry.as_json() for name, entry in sorted(self.kept.items())
                    if all(fastpath.mtime_ns(path) < recent for path in entry.inputs)}
-        self.boards.prune({key for entry in entries.values() for key in entry["boards"]})
+        self.boards.commit({key for entry in entries.values() for key in entry["boards"]})
         if not entries:
             self.path.unlink(missing_ok=True)
             return
