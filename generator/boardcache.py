@@ -46,7 +46,8 @@ class BoardCache:
         self.read = read
         self.used: dict[str, set[str]] = {}
         """Integration name -> the keys of the boards this process built or took for it."""
-        self._toolchain: dict[str, Any] | None = None
+        self._toolchain: str | None = None
+        """What the key covers besides the board, as JSON (None: no SDK distribution found)."""
         self._staged: Path | None = None
         self._owner = os.getpid()
 
@@ -54,18 +55,19 @@ class BoardCache:
         """The board's key (recorded as used by `integration`); None when the SDK's
         distribution is not found (then nothing is kept)."""
         if self._toolchain is None:
-            self._toolchain = {"kgen": fastpath.package_digest(),
-                               "interpreter": fastpath.interpreter(), "sdk": sdk_digest()}
-        if self._toolchain["sdk"] is None:
+            sdk = sdk_digest()
+            self._toolchain = None if sdk is None else json.dumps(
+                {"format": FORMAT, "kgen": fastpath.package_digest(),
+                 "interpreter": fastpath.interpreter(), "sdk": sdk}, sort_keys=True)
+        if self._toolchain is None:
             return None
         fields = board.model_dump()  # floats as they are: inf is not None, 1.0 not 1
         for row in fields["rows"]:
             for panel in row["panels"]:
                 for query in panel["queries"]:
                     del query["expr"]  # filled in for each scoping: not read by the SDK build
-        key = hashlib.sha256(json.dumps(
-            {"format": FORMAT, "toolchain": self._toolchain, "integration": integration,
-             "description": description, "board": fields}, sort_keys=True).encode()).hexdigest()
+        board_json = json.dumps([integration, description, fields], sort_keys=True)
+        key = hashlib.sha256(f"{self._toolchain}\n{board_json}".encode()).hexdigest()
         self.used.setdefault(integration, set()).add(key)
         return key
 
@@ -114,22 +116,27 @@ class BoardCache:
             path.unlink(missing_ok=True)
 
     def commit(self, keep: set[str]) -> None:
-        """Move the staged boards that `keep` names into the cache (each in one atomic step)
-        and remove every board it does not name (the directory too, when none is left)."""
+        """Move the staged boards that `keep` names into the cache (each in one atomic step:
+        renamed, or copied and renamed from another file system) and remove every board it
+        does not name (the directory too, when none is left)."""
         staged = self._staged
         if staged is not None and keep:
             import shutil
 
+            with contextlib.suppress(OSError):
+                self.directory.mkdir(parents=True, exist_ok=True)
             for name in sorted(os.listdir(staged)):
                 if name.removesuffix(".json") not in keep:
                     continue
-                landing = self.directory / f"{name}.{os.getpid()}.tmp"
                 try:
-                    self.directory.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(staged / name, landing)
-                    os.replace(landing, self.directory / name)
+                    os.replace(staged / name, self.directory / name)
                 except OSError:
-                    landing.unlink(missing_ok=True)
+                    landing = self.directory / f"{name}.{os.getpid()}.tmp"
+                    try:
+                        shutil.copyfile(staged / name, landing)
+                        os.replace(landing, self.directory / name)
+                    except OSError:
+                        landing.unlink(missing_ok=True)
         self.discard()
         self._prune(keep)
 
