@@ -115,8 +115,10 @@ def test_a_corrupt_entry_is_ignored(project: Path, damage: str) -> None:
 def test_an_entry_under_another_key_is_not_taken(project: Path) -> None:
     """A well-formed entry moved to another board's name is refused: its header names its key."""
     (directory,) = (project / ".kgen-cache").glob("boards-*")
-    first, second, _ = sorted(directory.iterdir())
-    first.write_bytes(second.read_bytes())
+    paths = sorted(directory.iterdir())
+    contents = [path.read_bytes() for path in paths]
+    for path, content in zip(paths, contents[1:] + contents[:1], strict=True):
+        path.write_bytes(content)  # each board's entry under the next one's name
     flip_error_for(project)
     assert kgen_build(project)[0]
     assert_as_without_cache(project)
