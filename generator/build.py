@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import checks, loader, overlay
+from generator.documents import dashboard
 from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
 from generator.model import Integration, Location
@@ -268,10 +269,14 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None,
     looks = [cache.lookup(name) if cache is not None else None for name, _ in units]
     to_build = [index for index, looked in enumerate(looks)
                 if looked is None or looked.entry is None]
-    if jobs > 1 and hasattr(os, "fork") and len(to_build) >= PARALLEL_FROM:
-        cached = _stream_parallel(project, units, looks, to_build, jobs, state, sink, cache)
-    else:
-        cached = _stream_sequential(project, units, looks, state, sink, cache)
+    dashboard.keep_boards(cache.boards if cache is not None else None)
+    try:
+        if jobs > 1 and hasattr(os, "fork") and len(to_build) >= PARALLEL_FROM:
+            cached = _stream_parallel(project, units, looks, to_build, jobs, state, sink, cache)
+        else:
+            cached = _stream_sequential(project, units, looks, state, sink, cache)
+    finally:
+        dashboard.keep_boards(None)
     if state.load_failed:
         raise SpecError(state.loading)
     if missing or state.settings:
@@ -308,7 +313,8 @@ def _stream_sequential(project: Project, units: list[tuple[str, Path]],
         made = _stream_one(project, name, path, state, sink)
         if made is not None and cache is not None and looked is not None:
             cache.keep(looked, cache.entry(looked, loader.imported_files(project.specs_dir), made,
-                                           state.units[-1].as_json()))
+                                           state.units[-1].as_json(),
+                                           list(cache.boards.used.get(name, ()))))
     return cached
 
 
@@ -331,6 +337,8 @@ class _Built:
     made: dict[str, str] | None
     imported: list[str]
     part: Part
+    boards: list[str]
+    """The board cache's keys of the boards it used."""
 
 
 def _stream_parallel(project: Project, units: list[tuple[str, Path]],
@@ -341,6 +349,12 @@ def _stream_parallel(project: Project, units: list[tuple[str, Path]],
     recorded it here, so the result is the same whatever order they finish in."""
     for target in project.targets:  # imported once, here, for every worker
         renderer(target)
+    boards = not {"grafana", "grafana-provisioning", "mixin"}.isdisjoint(project.targets)
+    if boards and (cache is None or not cache.boards_held([looks[i] for i in to_build])):
+        # the SDK too, once, here: a worker will build a board through it
+        from generator.documents import dashboard_builder  # noqa: F401
+    if boards and cache is not None:
+        cache.boards.stage()  # where the workers stage the boards they build
     checks.spec_checks()
     checks.target_checks()
     sink.share()
@@ -352,7 +366,8 @@ def _stream_parallel(project: Project, units: list[tuple[str, Path]],
         alone = _Streamed()
         made = _stream_one(project, name, path, alone, sink)
         imported = loader.imported_files(project.specs_dir) if made is not None else []
-        return _Built(alone, made, imported, sink.part())
+        boards = list(cache.boards.used.get(name, ())) if cache is not None else []
+        return _Built(alone, made, imported, sink.part(), boards)
 
     cached = 0
     with workers.Pool(min(jobs, len(to_build)), build_one) as pool:
@@ -375,7 +390,7 @@ def _stream_parallel(project: Project, units: list[tuple[str, Path]],
             made = _take_built(state, sink, name, path, built)
             if made is not None and cache is not None and looked is not None:
                 cache.keep(looked, cache.entry(looked, built.imported, made,
-                                               state.units[-1].as_json()))
+                                               state.units[-1].as_json(), built.boards))
     return cached
 
 

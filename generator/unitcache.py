@@ -22,6 +22,10 @@ The key covers all that can change an integration's files or findings:
 
 Only an integration without errors is kept, and not one whose inputs were modified within
 `fastpath.RACY_NS` of the build's start or during it. Any doubt means building it again.
+
+An entry also names the boards its integration's dashboards were built from
+(`generator.boardcache`, kept beside the record): an integration built again takes a board
+whose key still holds from there, and the record drops the boards no entry names.
 """
 
 from __future__ import annotations
@@ -38,9 +42,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator import fastpath
+from generator.boardcache import BoardCache
 from generator.project import Project
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,10 +57,12 @@ class Entry:
     """Output path -> sha256."""
     checks: dict[str, Any]
     """`checks.UnitChecks.as_json()`."""
+    boards: list[str]
+    """The board cache's keys of the boards it used, sorted."""
 
     def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "inputs": self.inputs, "files": self.files,
-                "checks": self.checks}
+                "checks": self.checks, "boards": self.boards}
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,6 +73,9 @@ class Lookup:
     key: str
     own: dict[str, str]
     entry: Entry | None
+    boards: list[str] | None
+    """The boards the integration's last entry used, whether or not its key still holds;
+    None without one."""
 
 
 class UnitCache:
@@ -74,8 +84,9 @@ class UnitCache:
     def __init__(self, project: Project, read: bool) -> None:
         root = project.source.parent if project.source is not None else Path()
         tree = os.path.abspath(project.out_dir)
-        self.path = (root / fastpath.CACHE_DIR
-                     / f"units-{hashlib.sha256(tree.encode()).hexdigest()[:20]}.json")
+        digest = hashlib.sha256(tree.encode()).hexdigest()[:20]
+        self.path = root / fastpath.CACHE_DIR / f"units-{digest}.json"
+        self.boards = BoardCache(root / fastpath.CACHE_DIR / f"boards-{digest}", read)
         self.project = project
         self.kept: dict[str, Entry] = {}
         self._read_old = read
@@ -109,33 +120,43 @@ class UnitCache:
         self.digests.update(own)
         key = _digest({"toolchain": self._toolchain, "name": name, "own": own,
                        "settings": settings(self.project, name)})
-        entry = self._old.get(name)
+        entry = old = self._old.get(name)
         if entry is not None and (entry.key != key or any(
                 _sha256_or_none(path) != digest for path, digest in entry.inputs.items()
                 if path not in own)):
             entry = None
-        return Lookup(name, key, own, entry)
+        return Lookup(name, key, own, entry, old.boards if old is not None else None)
 
     def keep(self, looked: Lookup, entry: Entry) -> None:
         self.kept[looked.name] = entry
 
     def entry(self, looked: Lookup, imported: list[str], files: dict[str, str],
-              checks: dict[str, Any]) -> Entry:
-        """A new entry for an integration just built, given the spec modules it imported."""
+              checks: dict[str, Any], boards: list[str]) -> Entry:
+        """A new entry for an integration just built, given the spec modules it imported and
+        the boards it used."""
         inputs = dict(looked.own)
         inputs.update({path: fastpath.sha256_file(path) for path in imported
                        if path not in inputs and os.path.isfile(path)})
         self.digests.update(inputs)
-        return Entry(looked.key, inputs, files, checks)
+        return Entry(looked.key, inputs, files, checks, sorted(boards))
+
+    def boards_held(self, looks: list[Lookup | None]) -> bool:
+        """Whether the boards these integrations used last are all kept: then building them
+        again likely needs no SDK."""
+        return all(looked is not None and looked.boards is not None
+                   and self.boards.held(looked.boards)
+                   for looked in looks)
 
     def save(self, started_ns: int) -> None:
         """Write the entries kept, leaving out those whose inputs are too recent to trust."""
         recent = started_ns - fastpath.RACY_NS
         if any(fastpath.mtime_ns(path) >= recent for path in self._inputs):
             self.path.unlink(missing_ok=True)
+            self.boards.commit(set())
             return
         entries = {name: entry.as_json() for name, entry in sorted(self.kept.items())
                    if all(fastpath.mtime_ns(path) < recent for path in entry.inputs)}
+        self.boards.commit({key for entry in entries.values() for key in entry["boards"]})
         if not entries:
             self.path.unlink(missing_ok=True)
             return

@@ -15,11 +15,14 @@ mixin's stand-in build gives the same board with other query text where a knob r
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator import promql
 from generator.model import Dashboard, Integration, Panel, Row, Variable
 from generator.model.base import SpecModel
+
+if TYPE_CHECKING:
+    from generator.boardcache import BoardCache
 
 GRID_WIDTH = 24
 AS_WRITTEN = promql.Rewrite()
@@ -88,31 +91,53 @@ class _Built:
     description: str
     board: Dashboard
     json: dict[str, Any]
+    key: str | None
+    """Its key in the board cache it was built or taken with, if any."""
 
 
 class _Boards:
     """The boards built last. A board's SDK build is a function of the board's fields but for
     its query text (which `_scoped` replaces), the integration's name and its description: a
-    board alike in those to a remembered one reuses its build."""
+    board alike in those to a remembered one reuses its build. Otherwise it is taken from the
+    board cache (`generator.boardcache`) when a build keeps one, else built through the SDK
+    (and kept there)."""
 
     def __init__(self) -> None:
         self._built: list[_Built] = []
+        self.kept: BoardCache | None = None
 
     def of(self, integration: Integration, board: Dashboard) -> dict[str, Any]:
+        kept = self.kept
         for built in self._built:
             if (built.integration == integration.name
                     and built.description == integration.description
                     and _alike_but_queries(built.board, board)):
+                if kept is not None and built.key is not None:
+                    kept.used.setdefault(integration.name, set()).add(built.key)
                 return built.json
-        from generator.documents.dashboard_builder import built as sdk_built
+        key = (kept.key(integration.name, integration.description, board)
+               if kept is not None else None)
+        json = kept.get(key) if kept is not None and key is not None else None
+        if json is None:
+            from generator.documents.dashboard_builder import built as sdk_built
 
-        json = sdk_built(integration.name, integration.description, board)
+            json = sdk_built(integration.name, integration.description, board)
+            if kept is not None and key is not None:
+                kept.put(key, json)
         self._built = [*self._built[1 - REMEMBERED:],
-                       _Built(integration.name, integration.description, board, json)]
+                       _Built(integration.name, integration.description, board, json, key)]
         return json
 
 
 _BUILT = _Boards()
+
+
+def keep_boards(kept: BoardCache | None) -> None:
+    """Take boards from, and keep new ones in, `kept` from now on (None: no board cache). The
+    boards remembered in memory are forgotten: each was taken or built under the cache that
+    was in use then."""
+    _BUILT.kept = kept
+    _BUILT._built = []
 
 
 def _alike_but_queries(a: Dashboard, b: Dashboard) -> bool:

@@ -1,16 +1,16 @@
 """Grafana dashboards as JSON files (`grafana/dashboards/<integration>-<slug>.json`); the
 dashboard itself is `generator.documents.dashboard`'s.
 
-grafana-foundation-sdk (`generator.documents.dashboard_builder`) comes with the target: a
-parallel build imports its targets before it forks its workers, which then share the SDK
-rather than each importing it for its first board."""
+grafana-foundation-sdk (`generator.documents.dashboard_builder`) is imported for the first
+board built through it, not with the target: a rebuild whose boards the board cache holds
+never imports it (a parallel build imports it before it forks its workers when they will
+build a board: `generator.build`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from generator import conventions
-from generator.documents import dashboard_builder  # noqa: F401  (the SDK: see above)
 
 if TYPE_CHECKING:
     from generator.project import Project

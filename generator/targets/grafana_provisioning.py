@@ -11,7 +11,7 @@ shared folder. The dashboard JSON is byte for byte the `grafana` target's.
 Kubernetes refuses a ConfigMap whose data exceeds 1 MiB: check KG502
 (`generator/checks/provisioning_configmap.py`) refuses a larger dashboard at its spec line.
 
-grafana-foundation-sdk comes with the target, as with the `grafana` target (which see).
+grafana-foundation-sdk is imported as for the `grafana` target (which see).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from generator import conventions
-from generator.documents import dashboard_builder  # noqa: F401  (the SDK: see above)
 from generator.kubernetes import object_labels
 from generator.loader import Spec
 from generator.render import to_yaml

@@ -1,0 +1,187 @@
+"""The board cache: each dashboard as grafana-foundation-sdk built it
+(`generator.documents.dashboard_builder.built`: JSON data, queries as written), kept so that a
+build whose boards did not change neither imports the SDK nor builds through it.
+
+One directory per output tree in `.kgen-cache/`, beside the unit cache's record
+(`generator.unitcache`), one file per board, named by its key. The key is the sha256 of all
+that the SDK build reads: the board's fields but its queries' text (which
+`generator.documents.dashboard` fills in for each scoping), the integration's name and
+description, kgen's own code (every file of its package), the interpreter and kgen's
+distribution, and the installed grafana-foundation-sdk (its dist-info name and the sha256 of
+its RECORD, which lists every file it installed with its digest). A file holds a header line
+(format, key, sha256 of the rest) and the board's JSON; any doubt (unreadable, corrupt or
+foreign file, no SDK distribution found) means building through the SDK.
+
+A board built during a build is staged in a temporary directory (made before a parallel build
+forks, so that its workers stage there too) and moved into the cache only when the unit cache
+writes its record: a build that fails leaves the project as it was. The unit cache's entries
+name the boards their integration used; when it writes its record, the boards no kept entry
+names are removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from generator import fastpath
+from generator.model import Dashboard
+
+FORMAT = 1
+SDK = "grafana_foundation_sdk-"
+
+
+class BoardCache:
+    """The boards of one output tree, in `directory`; `read`: whether entries may be used
+    (kgen still writes them with `KGEN_NO_FASTPATH` set, as the unit cache does)."""
+
+    def __init__(self, directory: Path, read: bool) -> None:
+        self.directory = directory
+        self.read = read
+        self.used: dict[str, set[str]] = {}
+        """Integration name -> the keys of the boards this process built or took for it."""
+        self._toolchain: str | None = None
+        """What the key covers besides the board, as JSON (None: no SDK distribution found)."""
+        self._staged: Path | None = None
+        self._owner = os.getpid()
+
+    def key(self, integration: str, description: str, board: Dashboard) -> str | None:
+        """The board's key (recorded as used by `integration`); None when the SDK's
+        distribution is not found (then nothing is kept)."""
+        if self._toolchain is None:
+            sdk = sdk_digest()
+            self._toolchain = None if sdk is None else json.dumps(
+                {"format": FORMAT, "kgen": fastpath.package_digest(),
+                 "interpreter": fastpath.interpreter(), "sdk": sdk}, sort_keys=True)
+        if self._toolchain is None:
+            return None
+        fields = board.model_dump()  # floats as they are: inf is not None, 1.0 not 1
+        for row in fields["rows"]:
+            for panel in row["panels"]:
+                for query in panel["queries"]:
+                    del query["expr"]  # filled in for each scoping: not read by the SDK build
+        board_json = json.dumps([integration, description, fields], sort_keys=True)
+        key = hashlib.sha256(f"{self._toolchain}\n{board_json}".encode()).hexdigest()
+        self.used.setdefault(integration, set()).add(key)
+        return key
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The board kept under `key`, when it is there, whole and readable."""
+        if not self.read:
+            return None
+        try:
+            header, _, text = (self.directory / f"{key}.json").read_bytes().partition(b"\n")
+            about = json.loads(header)
+            if (about != {"format": FORMAT, "key": key,
+                          "sha256": hashlib.sha256(text).hexdigest()}):
+                return None
+            board = json.loads(text)
+        except (OSError, ValueError):
+            return None
+        return board if isinstance(board, dict) else None
+
+    def stage(self) -> Path | None:
+        """The temporary directory boards built during this build wait in (made now when it
+        is not yet; removed when this process exits, if `commit` did not); None when it
+        cannot be made (then nothing is kept)."""
+        if self._staged is None:
+            import atexit
+            import tempfile
+
+            try:
+                self._staged = Path(tempfile.mkdtemp(prefix="kgen-boards-"))
+            except OSError:
+                return None
+            atexit.register(self.discard)
+        return self._staged
+
+    def put(self, key: str, board: dict[str, Any]) -> None:
+        """Stage a board just built (a failure stages nothing)."""
+        staged = self.stage()
+        if staged is None:
+            return
+        text = json.dumps(board, separators=(",", ":")).encode()
+        header = json.dumps({"format": FORMAT, "key": key,
+                             "sha256": hashlib.sha256(text).hexdigest()}, sort_keys=True)
+        path = staged / f"{key}.json"
+        try:
+            path.write_bytes(header.encode() + b"\n" + text)
+        except OSError:
+            path.unlink(missing_ok=True)
+
+    def commit(self, keep: set[str]) -> None:
+        """Move the staged boards that `keep` names into the cache (each in one atomic step:
+        renamed, or copied and renamed from another file system) and remove every board it
+        does not name (the directory too, when none is left)."""
+        staged = self._staged
+        if staged is not None and keep:
+            import shutil
+
+            with contextlib.suppress(OSError):
+                self.directory.mkdir(parents=True, exist_ok=True)
+            for name in sorted(os.listdir(staged)):
+                if name.removesuffix(".json") not in keep:
+                    continue
+                try:
+                    os.replace(staged / name, self.directory / name)
+                except OSError:
+                    landing = self.directory / f"{name}.{os.getpid()}.tmp"
+                    try:
+                        shutil.copyfile(staged / name, landing)
+                        os.replace(landing, self.directory / name)
+                    except OSError:
+                        landing.unlink(missing_ok=True)
+        self.discard()
+        self._prune(keep)
+
+    def discard(self) -> None:
+        """Remove the staged boards (in the process that made their directory only)."""
+        if self._staged is not None and os.getpid() == self._owner:
+            import shutil
+
+            shutil.rmtree(self._staged, ignore_errors=True)
+            self._staged = None
+
+    def held(self, keys: list[str]) -> bool:
+        """Whether every one of these boards is kept (without reading them)."""
+        return self.read and all((self.directory / f"{key}.json").is_file() for key in keys)
+
+    def _prune(self, keep: set[str]) -> None:
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return
+        for name in names:
+            if name.removesuffix(".json") not in keep:
+                (self.directory / name).unlink(missing_ok=True)
+        if not keep:
+            with contextlib.suppress(OSError):
+                self.directory.rmdir()
+
+
+@cache
+def sdk_digest() -> str | None:
+    """The installed grafana-foundation-sdk distribution(s) on the path: dist-info name and
+    the sha256 of its RECORD; None when none is found."""
+    found = {}
+    for entry in sys.path:
+        try:
+            names = [n for n in os.listdir(entry or ".")
+                     if n.startswith(SDK) and n.endswith(".dist-info")]
+        except OSError:
+            continue
+        for name in names:
+            try:
+                found[os.path.join(entry, name)] = fastpath.sha256_file(
+                    os.path.join(entry, name, "RECORD"))
+            except OSError:
+                return None
+    if not found:
+        return None
+    return hashlib.sha256(json.dumps(found, sort_keys=True).encode()).hexdigest()
