@@ -135,3 +135,23 @@ def test_a_panel_left_without_queries_builds_as_the_sdk_has_it(
     panels = dashboard_json(integration(empty), empty, SCOPE)["panels"]
     assert "targets" not in panels[1]
     assert [t["expr"] for t in panels[2]["targets"]] == ['up{job="demo"} == 1']
+
+
+@pytest.mark.parametrize(("one", "other"), [(0.0, -0.0), (1.0, 1)], ids=["sign of zero", "int"])
+def test_values_equal_but_written_apart_are_built_apart(
+        monkeypatch: pytest.MonkeyPatch, one: float, other: float) -> None:
+    """`-0.0 == 0.0` and `1 == 1.0`, but the SDK writes them apart: no shared build."""
+    def with_threshold(value: float) -> Dashboard:
+        first = board()
+        panel = first.rows[0].panels[0]
+        steps = (Threshold(color="green"), Threshold.model_construct(color="red", value=value))
+        row = first.rows[0].model_copy(update={"panels": (
+            panel.model_copy(update={"thresholds": steps}), *first.rows[0].panels[1:])})
+        return first.model_copy(update={"rows": (row,)})
+
+    demo = integration(board())
+    fresh(monkeypatch)
+    alone = dashboard_json(demo, with_threshold(other))
+    fresh(monkeypatch)
+    dashboard_json(demo, with_threshold(one))
+    assert json.dumps(dashboard_json(demo, with_threshold(other))) == json.dumps(alone)

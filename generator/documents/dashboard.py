@@ -153,8 +153,24 @@ def _alike_but_queries(a: Dashboard, b: Dashboard) -> bool:
 
 def _alike(a: SpecModel, b: SpecModel, but: str) -> bool:
     """Whether two models of a type have the same fields but `but`."""
-    return all(getattr(a, name) == getattr(b, name) for name in type(a).model_fields
+    return all(_same(getattr(a, name), getattr(b, name)) for name in type(a).model_fields
                if name != but)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and of one type all the way down: the SDK writes -0.0 and 0.0, 1 and 1.0 or True
+    apart, which `==` takes for equal."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return bool(a.hex() == b.hex())
+    if isinstance(a, tuple | list):
+        return len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(value, b[key]) for key, value in a.items())
+    if isinstance(a, SpecModel):
+        return all(_same(getattr(a, name), getattr(b, name)) for name in type(a).model_fields)
+    return bool(a == b)
 
 
 def _scoped(built: dict[str, Any], board: Dashboard, scope: promql.Rewrite) -> dict[str, Any]:
