@@ -44,16 +44,19 @@ def _alerts(integration: Integration, settings: AlertSettings,
         for name in wanted if name not in names
     ]
     labels = {key: text for key, text in settings.labels.items() if not problems(text)}
+    lines = {key: project.locate("integrations", integration.name, "alerts", "labels", key)
+             for key in labels}
     kept = []
     runbook_url = project.runbook_links(integration.name)
     for alert in integration.alerts:
         if alert.name in settings.disable:
             continue
-        kept.append(alert.model_copy(update={
+        laid = alert.model_copy(update={
             "severity": settings.severity.get(alert.name, alert.severity),
             "labels": {**alert.labels, **labels},
             "runbook_url": runbook_url(alert.name),
-        }))
+        })
+        kept.append(laid.with_label_lines(lines) if lines else laid)
     return tuple(kept), findings
 
 

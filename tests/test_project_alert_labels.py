@@ -104,3 +104,16 @@ def test_a_spec_suppression_does_not_cover_the_project_label(tmp_path: Path) -> 
     errors = _errors(_build(tmp_path, config, spec))
     assert len(errors) == 1 and errors[0].startswith(
         f"kgen.yaml:{_line(config, 'route:')}: error KG302"), errors
+
+
+def test_a_project_label_reading_a_label_no_series_carries_is_reported_at_its_line(
+        tmp_path: Path) -> None:
+    """KG205 depends on each alert's expression, so it is one error per alert it reaches, each
+    at the kgen.yaml line that sets the label (not at the alert's spec line)."""
+    config = CONFIG.format(route='"{{ $labels.nope }}"', tier="one")
+    errors = _errors(_build(tmp_path, config))
+    line = _line(config, "route:")
+    assert errors and all(row.startswith(f"kgen.yaml:{line}: error KG205 alert ")
+                          for row in errors), errors
+    assert all("label route uses label 'nope'" in row for row in errors), errors
+    assert not (tmp_path / "out").exists()

@@ -21,7 +21,7 @@ from generator import promql
 from generator.findings import Finding, Level
 from generator.gotemplates import label_refs
 from generator.loader import Spec
-from generator.model import MetricType, Recording
+from generator.model import Location, MetricType, Recording
 from generator.queries import Query, Read, read
 
 CODE = "KG205"
@@ -216,17 +216,21 @@ def check(specs: list[Spec]) -> list[Finding]:
             if not query.what.startswith("alert "):
                 findings += _checked(known, query, ())
         for alert in spec.integration.alerts:
-            templates = (("summary", alert.summary), ("description", alert.description),
-                         *((f"label {key}", value) for key, value in alert.labels.items()))
+            templates = (("summary", alert.summary, None),
+                         ("description", alert.description, None),
+                         *((f"label {key}", value, alert.label_line(key))
+                           for key, value in alert.labels.items()))
             findings += _checked(known, Query(f"alert {alert.name}", alert.expr, (alert,)),
                                  templates)
     return findings
 
 
 def _checked(known: Labels, query: Query,
-             templates: tuple[tuple[str, str], ...]) -> list[Finding]:
-    """The query's grouping labels and matchers against its series, and each (field, text)
-    template's `{{ $labels.x }}` against its series and what its result keeps."""
+             templates: tuple[tuple[str, str, Location | None], ...]) -> list[Finding]:
+    """The query's grouping labels and matchers against its series, and each (field, text,
+    where) template's `{{ $labels.x }}` against its series and what its result keeps; a
+    template's problems are reported where it is written (a label kgen.yaml lays over: at its
+    line there), the others at the query."""
     what, expr = query.what, query.expr
     labels = known.of(expr)
     if labels is None:
@@ -236,16 +240,21 @@ def _checked(known: Labels, query: Query,
                 f"({', '.join(sorted(labels))})"
                 for label in sorted(set(grouping_labels(parsed)) - labels)]
     kept = known.kept(parsed) if templates else None
-    for field, text in templates:
+    placed: list[tuple[Location | None, str]] = []
+    for field, text, where in templates:
         for label in sorted(set(label_refs(text))):
             if label not in labels:
-                problems.append(f"{what} {field} uses label {label!r}, which none of its series "
-                                f"carry ({', '.join(sorted(labels))})")
+                placed.append((where, f"{what} {field} uses label {label!r}, which none of its "
+                                      f"series carry ({', '.join(sorted(labels))})"))
             elif kept is not None and label not in kept:
-                problems.append(f"{what} {field} uses label {label!r}, which its expression "
-                                f"does not keep (its result carries {_listed(kept)})")
+                placed.append((where, f"{what} {field} uses label {label!r}, which its "
+                                      f"expression does not keep (its result carries "
+                                      f"{_listed(kept)})"))
+    problems += [p for where, p in placed if where is None]
     problems += _unknown_matchers(known, what, expr)
-    return [Finding.at(query.location, Level.ERROR, CODE, problem) for problem in problems]
+    at_query = [Finding.at(query.location, Level.ERROR, CODE, problem) for problem in problems]
+    return at_query + [Finding.at(where, Level.ERROR, CODE, problem)
+                       for where, problem in placed if where is not None]
 
 
 def _listed(labels: frozenset[str]) -> str:

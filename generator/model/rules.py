@@ -1,10 +1,11 @@
 """Recording and alerting rules."""
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 from pydantic import Field, field_validator
 
-from generator.model.base import SpecModel
+from generator.model.base import Location, SpecModel
 from generator.model.examples import Example, Records
 from generator.model.types import Duration, LabelName, MetricName
 
@@ -80,6 +81,21 @@ class Alert(SpecModel):
             raise ValueError("runbook_url is derived from kgen.yaml's `runbook_url` pattern and "
                              "the docs page; drop it from the spec")
         return None
+
+    def label_line(self, key: str) -> Location | None:
+        """The project config line that lays label `key` over (`with_label_lines`), or None
+        (the spec writes it, at the alert's own line)."""
+        lines: dict[str, Location | None] = (self.__pydantic_private__ or {}).get(
+            "_label_lines", {})
+        return lines.get(key)
+
+    def with_label_lines(self, lines: Mapping[str, Location | None]) -> "Alert":
+        """A copy that knows the project config line of each of these labels' values."""
+        copy = self.model_copy()
+        private = copy.__pydantic_private__
+        assert private is not None  # SpecModel.model_post_init made it
+        private["_label_lines"] = dict(lines)
+        return copy
 
     @field_validator("labels")
     @classmethod
