@@ -25,7 +25,6 @@ import contextlib
 import hashlib
 import json
 import os
-import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -168,20 +167,11 @@ class BoardCache:
 @cache
 def sdk_digest() -> str | None:
     """The installed grafana-foundation-sdk distribution(s) on the path: dist-info name and
-    the sha256 of its RECORD; None when none is found."""
-    found = {}
-    for entry in sys.path:
-        try:
-            names = [n for n in os.listdir(entry or ".")
-                     if n.startswith(SDK) and n.endswith(".dist-info")]
-        except OSError:
-            continue
-        for name in names:
-            try:
-                found[os.path.join(entry, name)] = fastpath.sha256_file(
-                    os.path.join(entry, name, "RECORD"))
-            except OSError:
-                return None
+    the sha256 of its RECORD; None when none is found or one cannot be read."""
+    try:
+        found = fastpath.distributions(SDK, "RECORD")
+    except OSError:
+        return None
     if not found:
         return None
     return hashlib.sha256(json.dumps(found, sort_keys=True).encode()).hexdigest()

@@ -172,18 +172,23 @@ def _shown(path: str) -> str:
 @cache
 def interpreter() -> dict[str, Any]:
     """The interpreter and kgen's installed distribution(s), as far as they shape a build."""
-    dists = {}
+    return {"version": sys.version, "executable": sys.executable, "prefix": sys.prefix,
+            "kgen": distributions("kgen-", "METADATA")}
+
+
+def distributions(prefix: str, member: str) -> dict[str, str]:
+    """The installed distributions on the path whose dist-info name starts with `prefix`:
+    dist-info path -> sha256 of its `member` file (OSError when one cannot be read)."""
+    found = {}
     for entry in sys.path:
         try:
             names = [n for n in os.listdir(entry or ".")
-                     if n.startswith("kgen-") and n.endswith(".dist-info")]
+                     if n.startswith(prefix) and n.endswith(".dist-info")]
         except OSError:
             continue
         for name in names:
-            dists[os.path.join(entry, name)] = sha256_file(os.path.join(entry, name,
-                                                                        "METADATA"))
-    return {"version": sys.version, "executable": sys.executable, "prefix": sys.prefix,
-            "kgen": dists}
+            found[os.path.join(entry, name)] = sha256_file(os.path.join(entry, name, member))
+    return found
 
 
 def _files(paths: list[str]) -> dict[str, str | None]:
