@@ -24,7 +24,7 @@ from generator.output import OutputError, Part, Sink, with_manifest
 from generator.project import CODE, IntegrationSettings, Project
 from generator.promql import PromQLError
 from generator.scoping import Scoped
-from generator.targets import DEFAULT_TARGETS, renderer
+from generator.targets import BOARD_TARGETS, DEFAULT_TARGETS, renderer
 
 if TYPE_CHECKING:
     from generator.unitcache import Entry, Lookup, UnitCache
@@ -349,7 +349,7 @@ def _stream_parallel(project: Project, units: list[tuple[str, Path]],
     recorded it here, so the result is the same whatever order they finish in."""
     for target in project.targets:  # imported once, here, for every worker
         renderer(target)
-    boards = not {"grafana", "grafana-provisioning", "mixin"}.isdisjoint(project.targets)
+    boards = not BOARD_TARGETS.isdisjoint(project.targets)
     if boards and (cache is None or not cache.boards_held([looks[i] for i in to_build])):
         # the SDK too, once, here: a worker will build a board through it
         from generator.documents import dashboard_builder  # noqa: F401

@@ -29,6 +29,9 @@ TARGETS: dict[str, str] = {
 }
 """Target name -> module; the order is the build order."""
 
+BOARD_TARGETS = frozenset({"grafana", "grafana-provisioning", "mixin"})
+"""The targets that build dashboards (through grafana-foundation-sdk, or the board cache)."""
+
 DEFAULT_TARGETS: tuple[str, ...] = ("prometheus-rules", "scrape-jobs", "grafana")
 """What `kgen build` writes when the project config names no targets."""
 
