@@ -5,11 +5,14 @@ Usage: .venv/bin/python benchmarks/synth.py N DIR [--specs specs] [--check]
 Copy i of a shipped spec `calico` is the module `calico0007.py` (of a package `etcd/`, the
 package `etcd0007/`, every module of it numbered alike): every string literal that names
 something which must be unique across integrations (the integration, its alerts, recording rules
-and scrape jobs) gets the copy's number, and its default selector gains a matcher of its own
-(`kgen_synth="0007"`), so no two copies share any query text. The names are read from the built
-integrations, not from a list here, so the copies follow the spec layout as it changes; a shipped
-spec whose names cannot all be found as literals is refused. `--check` runs every kgen check on
-the result and fails on an error.
+and scrape jobs) gets the copy's number, every metric of its catalog is renamed wherever the
+source names it (`etcd_server_has_leader` -> `etcd0007_server_has_leader`, and its `_bucket`,
+`_sum` and `_count` series with it), and its default selector gains a matcher of its own
+(`kgen_synth="0007"`). So no two copies share any query text, as written or as scoped: nothing
+kgen parses or rewrites for one copy can serve another, as it could not for different
+integrations. The names are read from the built integrations, not from a list here, so the
+copies follow the spec layout as it changes; a shipped spec whose names cannot all be found as
+literals is refused. `--check` runs every kgen check on the result and fails on an error.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import ast
 import io
+import re
 import sys
 import tokenize
 from pathlib import Path
@@ -25,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _names(specs_dir: Path) -> dict[str, tuple[Path, set[str], str]]:
-    """Per shipped spec: its file, the names to number, and its default selector."""
+def _names(specs_dir: Path) -> dict[str, tuple[Path, set[str], str, set[str]]]:
+    """Per shipped spec: its file, the names to number, its default selector and its metrics."""
     from generator import loader
 
     found = {}
@@ -35,7 +39,8 @@ def _names(specs_dir: Path) -> dict[str, tuple[Path, set[str], str]]:
         unique = {integration.name, *(a.name for a in integration.alerts),
                   *(r.record for r in integration.recording_rules),
                   *(j.job_name for j in integration.scrape_jobs)}
-        found[spec.name] = (spec.path, unique, integration.selector)
+        metrics = {metric.name for metric in integration.metrics}
+        found[spec.name] = (spec.path, unique, integration.selector, metrics)
     return found
 
 
@@ -51,8 +56,9 @@ def _literals(source: str) -> list[tuple[tuple[int, int], tuple[int, int], str]]
     return literals
 
 
-def numbered(source: str, names: set[str], selector: str, number: int) -> str:
-    """The spec source with each name literal numbered and the default selector made unique."""
+def numbered(source: str, names: set[str], selector: str, number: int, metrics: set[str]) -> str:
+    """The spec source with each name literal numbered, the default selector made unique and
+    each metric renamed."""
     replacements = _replacements(names, selector, number)
     lines = source.splitlines(keepends=True)
     edits = [(start, end, replacements[value]) for start, end, value in _literals(source)
@@ -61,7 +67,23 @@ def numbered(source: str, names: set[str], selector: str, number: int) -> str:
         head = lines[row - 1][:col]
         tail = lines[end_row - 1][end_col:]
         lines[row - 1:end_row] = [head + repr(new) + tail]
-    return "".join(lines)
+    return _renamed_metrics("".join(lines), metrics, f"{number:04d}")
+
+
+def _renamed_metrics(source: str, metrics: set[str], tag: str) -> str:
+    """Each metric (and its histogram series) renamed wherever the source spells it out, in
+    plain and f-string literals alike; a longer name is never taken for a shorter one."""
+    if not metrics:
+        return source
+    names = "|".join(re.escape(name) for name in sorted(metrics, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w])({names})(?=(?:_bucket|_sum|_count)?(?!\w))")
+    return pattern.sub(lambda match: _metric_name(match.group(1), tag), source)
+
+
+def _metric_name(name: str, tag: str) -> str:
+    """`etcd_server_has_leader` -> `etcd0007_server_has_leader`."""
+    head, _, rest = name.partition("_")
+    return f"{head}{tag}_{rest}"
 
 
 def _replacements(names: set[str], selector: str, number: int) -> dict[str, str]:
@@ -96,7 +118,7 @@ def write(count: int, out: Path, specs_dir: Path = ROOT / "specs") -> list[Path]
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for index in range(count):
-        name, (path, names, selector) = shipped[index % len(shipped)]
+        name, (path, names, selector, metrics) = shipped[index % len(shipped)]
         copy = _numbered_name(name, f"{index:04d}")
         package = path.name == "__init__.py"
         modules = sorted(path.parent.glob("*.py")) if package else [path]
@@ -107,7 +129,8 @@ def write(count: int, out: Path, specs_dir: Path = ROOT / "specs") -> list[Path]
             target.mkdir()
         for module, source in zip(modules, sources, strict=True):
             destination = target / module.name if package else target
-            destination.write_text(numbered(source, names, selector, index), encoding="utf-8")
+            destination.write_text(numbered(source, names, selector, index, metrics),
+                                   encoding="utf-8")
         written.append(target)
     return written
 
