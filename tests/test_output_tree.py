@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import loader
+from generator import loader, output
 from generator.output import STAGING, with_manifest, write_tree
 from tests.broken._base import BASE
 from tests.support import ROOT, kgen
@@ -162,3 +162,23 @@ def test_a_bug_in_kgen_ends_in_one_line_not_a_traceback(tmp_path: Path) -> None:
     debug = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                            check=False, cwd=tmp_path, env={**os.environ, "KGEN_DEBUG": "1"})
     assert "Traceback" in debug.stderr
+
+
+def test_write_file_is_write_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The staging tree's writer leaves what `Path.write_bytes` leaves: the same bytes (a
+    short write finished), the same mode under the umask, an existing file replaced."""
+    data = bytes(range(256)) * 4096
+    old = os.umask(0o027)
+    try:
+        output.write_file(str(tmp_path / "ours"), data)
+        (tmp_path / "pathlib").write_bytes(data)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "ours").read_bytes() == data
+    assert (tmp_path / "ours").stat().st_mode == (tmp_path / "pathlib").stat().st_mode
+
+    real = os.write
+    monkeypatch.setattr(os, "write", lambda fd, chunk: real(fd, bytes(chunk)[:1000]))
+    output.write_file(str(tmp_path / "ours"), b"short" * 999)
+    monkeypatch.undo()
+    assert (tmp_path / "ours").read_bytes() == b"short" * 999
