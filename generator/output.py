@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -259,13 +260,16 @@ class Staging:
         return digest
 
     def _write(self, path: str, data: bytes) -> None:
-        """The file into the staging tree, making its directory on first use."""
+        write_file(self._staged(path), data)
+
+    def _staged(self, path: str) -> str:
+        """Where a file goes in the staging tree, its directory made on first use."""
         root = self._root or str(self._dir())
         directory = path.rpartition("/")[0]
         if directory not in self._made:
             os.makedirs(f"{root}/{directory}", exist_ok=True)
             self._made.add(directory)
-        write_file(f"{root}/{path}", data)
+        return f"{root}/{path}"
 
     def reuse(self, files: Mapping[str, str]) -> bool:
         if self._problem is not None or any(
@@ -313,7 +317,7 @@ class Staging:
             return done
         with self._failing():
             for path in sorted(self._foreign) + self._kept:
-                _place(self._dir() / path, source=self._tree / path)
+                _place(self._staged(path), source=self._tree / path)
         return done
 
     def swap(self) -> None:
@@ -412,11 +416,36 @@ def _digest(data: bytes) -> str:
 
 def _holds_digest(path: Path, digest: str) -> bool:
     """Whether the regular file at path has this sha256."""
+    data = _regular_file(path)
+    return data is not None and _digest(data) == digest
+
+
+_READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+"""A symlink is refused (ELOOP), a FIFO is opened without waiting for a writer (and then
+refused as no regular file)."""
+
+
+def _regular_file(path: Path, size: int | None = None) -> bytes | None:
+    """The bytes of the regular file at path, not through a symlink; None when there is no
+    such file, it cannot be read or (given `size`) it is not that long. One open, fstat and
+    read to the end: what `is_file`, `is_symlink` and `read_bytes` found in nine system
+    calls (a build that takes its files from the tree reads each of them)."""
     try:
-        return (path.is_file() and not path.is_symlink()
-                and _digest(path.read_bytes()) == digest)
+        descriptor = os.open(path, _READ)
     except OSError:
-        return False
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or size not in (None, status.st_size):
+            return None
+        parts = []
+        while part := os.read(descriptor, status.st_size + 1):
+            parts.append(part)
+        return b"".join(parts)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
 
 
 def _target(out_dir: Path) -> Path:
@@ -435,11 +464,7 @@ def _target(out_dir: Path) -> Path:
 
 def _holds(path: Path, data: bytes) -> bool:
     """Whether the regular file at path holds exactly `data`."""
-    try:
-        return (path.is_file() and not path.is_symlink() and path.stat().st_size == len(data)
-                and path.read_bytes() == data)
-    except OSError:
-        return False
+    return _regular_file(path, len(data)) == data
 
 
 def remove_stale_staging(directory: Path) -> list[Path]:
@@ -479,8 +504,9 @@ def _foreign_files(out_dir: Path, owned: set[str]) -> set[str]:
     return found
 
 
-def _place(target: Path, source: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _place(target: str, source: Path) -> None:
+    """A file of the current tree into the staging tree as it is: hard-linked (copied where
+    that fails), a symlink as a symlink."""
     if source.is_symlink():
         os.symlink(os.readlink(source), target)
         return

@@ -182,3 +182,21 @@ def test_write_file_is_write_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     output.write_file(str(tmp_path / "ours"), b"short" * 999)
     monkeypatch.undo()
     assert (tmp_path / "ours").read_bytes() == b"short" * 999
+
+
+def test_a_file_is_taken_from_the_tree_only_as_a_regular_file(tmp_path: Path) -> None:
+    """What the tree holds is read as `is_file() and not is_symlink()` then `read_bytes()`
+    read it: a symlink, a directory, a FIFO (without waiting for a writer) or a missing
+    file holds nothing; a file of another size holds nothing when a size is asked for."""
+    (tmp_path / "file").write_bytes(b"data\n")
+    (tmp_path / "empty").write_bytes(b"")
+    (tmp_path / "link").symlink_to("file")
+    (tmp_path / "dir").mkdir()
+    os.mkfifo(tmp_path / "fifo")
+    read = output._regular_file
+    assert read(tmp_path / "file") == b"data\n"
+    assert read(tmp_path / "file", 5) == b"data\n"
+    assert read(tmp_path / "file", 4) is None
+    assert read(tmp_path / "empty") == b""
+    for name in ("link", "dir", "fifo", "missing"):
+        assert read(tmp_path / name) is None, name
