@@ -427,8 +427,8 @@ refused as no regular file)."""
 
 def _regular_file(path: Path, size: int | None = None) -> bytes | None:
     """The bytes of the regular file at path, not through a symlink; None when there is no
-    such file, it cannot be read or (given `size`) it is not that long. One open, fstat and
-    read to the end: what `is_file`, `is_symlink` and `read_bytes` found in nine system
+    such file, it cannot be read or (given `size`) it is not that long. Open, fstat, read to
+    the end and close: what `is_file`, `is_symlink` and `read_bytes` found in nine system
     calls (a build that takes its files from the tree reads each of them)."""
     try:
         descriptor = os.open(path, _READ)
