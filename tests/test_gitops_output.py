@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator import output
 from generator.cli import main
 from generator.output import MANIFEST, with_manifest, write_tree
 from tests.support import SPECIMENS, temp_project
@@ -120,17 +121,17 @@ def test_an_interrupted_write_leaves_the_tree_as_it_was(
     write_tree(out, with_manifest({"a.txt": b"old a\n", "b/c.txt": b"old c\n"}))
     (out / "mine.txt").write_text("foreign\n")
     before = snapshot(out)
-    real = Path.write_bytes
+    real = output.write_file
     calls = 0
 
-    def interrupted(self: Path, data: bytes) -> int:  # type: ignore[override]
+    def interrupted(path: str, data: bytes) -> None:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise KeyboardInterrupt
-        return real(self, data)
+        real(path, data)
 
-    monkeypatch.setattr(Path, "write_bytes", interrupted)
+    monkeypatch.setattr(output, "write_file", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_tree(out, with_manifest({"a.txt": b"new", "b/c.txt": b"new", "d.txt": b"new"}))
     monkeypatch.undo()

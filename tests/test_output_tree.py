@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import loader
+from generator import loader, output
 from generator.output import STAGING, with_manifest, write_tree
 from tests.broken._base import BASE
 from tests.support import ROOT, kgen
@@ -162,3 +162,41 @@ def test_a_bug_in_kgen_ends_in_one_line_not_a_traceback(tmp_path: Path) -> None:
     debug = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                            check=False, cwd=tmp_path, env={**os.environ, "KGEN_DEBUG": "1"})
     assert "Traceback" in debug.stderr
+
+
+def test_write_file_is_write_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The staging tree's writer leaves what `Path.write_bytes` leaves: the same bytes (a
+    short write finished), the same mode under the umask, an existing file replaced."""
+    data = bytes(range(256)) * 4096
+    old = os.umask(0o027)
+    try:
+        output.write_file(str(tmp_path / "ours"), data)
+        (tmp_path / "pathlib").write_bytes(data)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "ours").read_bytes() == data
+    assert (tmp_path / "ours").stat().st_mode == (tmp_path / "pathlib").stat().st_mode
+
+    real = os.write
+    monkeypatch.setattr(os, "write", lambda fd, chunk: real(fd, bytes(chunk)[:1000]))
+    output.write_file(str(tmp_path / "ours"), b"short" * 999)
+    monkeypatch.undo()
+    assert (tmp_path / "ours").read_bytes() == b"short" * 999
+
+
+def test_a_file_is_taken_from_the_tree_only_as_a_regular_file(tmp_path: Path) -> None:
+    """What the tree holds is read as `is_file() and not is_symlink()` then `read_bytes()`
+    read it: a symlink, a directory, a FIFO (without waiting for a writer) or a missing
+    file holds nothing; a file of another size holds nothing when a size is asked for."""
+    (tmp_path / "file").write_bytes(b"data\n")
+    (tmp_path / "empty").write_bytes(b"")
+    (tmp_path / "link").symlink_to("file")
+    (tmp_path / "dir").mkdir()
+    os.mkfifo(tmp_path / "fifo")
+    read = output._regular_file
+    assert read(tmp_path / "file") == b"data\n"
+    assert read(tmp_path / "file", 5) == b"data\n"
+    assert read(tmp_path / "file", 4) is None
+    assert read(tmp_path / "empty") == b""
+    for name in ("link", "dir", "fifo", "missing"):
+        assert read(tmp_path / name) is None, name

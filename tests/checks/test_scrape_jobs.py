@@ -88,3 +88,19 @@ def test_an_auth_parameter_is_an_error(name: str) -> None:
     job = _job(relabel_configs=(Relabel(source_labels=("a",), target_label=f"__param_{name}"),))
     (finding,) = found(scrape_jobs, demo(scrape_jobs=(job,)))
     assert f"relabelled parameter {name!r}" in finding.message
+
+
+def test_the_secret_search_reads_every_string_a_job_writes() -> None:
+    """The search walks a dump without unset fields: it holds every string the full dump
+    holds, for every shipped job and each job above."""
+    from generator.build import load_specs
+    from tests.support import PROJECT
+
+    jobs = [job for spec in load_specs(PROJECT) for job in spec.integration.scrape_jobs]
+    jobs += [JOB, _job(credentials_file="/f", tls=TLS(ca_file="x", server_name="s"),
+                       relabel_configs=(Relabel(source_labels=("a",), target_label="t",
+                                                replacement="r"),))]
+    for job in jobs:
+        every = scrape_jobs.strings(job.model_dump())
+        assert sorted(scrape_jobs.strings(scrape_jobs._written(job))) == sorted(every)
+        assert every, job.job_name
