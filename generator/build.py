@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator import checks, loader, overlay
 from generator.documents import dashboard
@@ -50,8 +50,7 @@ class Run:
         return [f for f in self.findings if f.level is Level.ERROR]
 
 
-@dataclass(frozen=True, eq=False)
-class Stage:
+class Stage(NamedTuple):
     name: str
     run: Callable[[Run], None]
 
@@ -327,8 +326,7 @@ def _take_cached(state: _Streamed, cache: UnitCache | None, looked: Lookup | Non
         cache.keep(looked, entry)
 
 
-@dataclass(eq=False)
-class _Built:
+class _Built(NamedTuple):
     """What a worker made of one integration: `_stream_one`'s record of it alone, the files it
     made (path -> sha256, None when not to be kept), the spec modules it imported, and what
     its copy of the sink did."""

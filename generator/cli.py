@@ -23,17 +23,21 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+EXISTING_FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
+DIRECTORY = click.Path(path_type=Path, file_okay=False)
+"""The parameter types of the path options, made once and shared: each `click.Path` looks its
+name up in the message catalogs as it is made (about 0.1 ms each, for ~20 options)."""
+
 
 def spec_options(func: F) -> F:
     """--config, --profile and --specs: which settings and specs to use."""
     options = (
-        click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False,
-                                                                exists=True),
+        click.option("--config", "config_path", type=EXISTING_FILE,
                      help="Project config (default: ./kgen.yaml, else [tool.kgen] in "
                           "./pyproject.toml)."),
         click.option("--profile", help="A profile from the project config, laid over its base "
                                        "settings; it has its own output tree."),
-        click.option("--specs", "specs_dir", type=click.Path(path_type=Path, file_okay=False),
+        click.option("--specs", "specs_dir", type=DIRECTORY,
                      help="Directory of integration spec modules (default: specs)."),
     )
     for option in reversed(options):
@@ -56,17 +60,16 @@ def _jobs(jobs: int | None) -> int:
 def live_options(required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """--prometheus and how to reach it (credentials from files only, plain extra headers),
     handed to the command as one `connection` (None without --prometheus)."""
-    file = click.Path(path_type=Path, dir_okay=False, exists=True)
     options = (
         click.option("--prometheus", "prometheus_url", metavar="URL", required=required,
                      help="A Prometheus-compatible API: Prometheus, Thanos Query, or Mimir's "
                           "/prometheus prefix, e.g. http://mimir:8080/prometheus."),
-        click.option("--bearer-token-file", type=file,
+        click.option("--bearer-token-file", type=EXISTING_FILE,
                      help="Send `Authorization: Bearer` with the token this file holds."),
-        click.option("--basic-auth-file", type=file,
+        click.option("--basic-auth-file", type=EXISTING_FILE,
                      help="Basic auth from a file holding one line `user:password`."),
-        click.option("--ca-file", type=file, help="Verify the server's TLS certificate with "
-                                                  "this CA bundle."),
+        click.option("--ca-file", type=EXISTING_FILE,
+                     help="Verify the server's TLS certificate with this CA bundle."),
         click.option("--header", "headers", multiple=True, metavar="'NAME: VALUE'",
                      help="An extra request header, e.g. 'X-Scope-OrgID: team-a' (repeatable; "
                           "credentials only through the files above)."),
@@ -110,7 +113,7 @@ def _connection(url: str, bearer_token_file: Path | None, basic_auth_file: Path 
 
 def project_options(func: F) -> F:
     """The spec options and --out: which settings, specs and output tree to use."""
-    func = click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+    func = click.option("--out", "out_dir", type=DIRECTORY,
                         help="Output directory (default: out, or out-<profile>); kgen only "
                              "touches the files it generated.")(func)
     return spec_options(func)
@@ -550,9 +553,9 @@ def list_integrations(config_path: Path | None, profile: str | None, specs_dir: 
 
 @main.command()
 @click.argument("name")
-@click.option("--specs", "specs_dir", type=click.Path(path_type=Path, file_okay=False),
+@click.option("--specs", "specs_dir", type=DIRECTORY,
               default=Path("specs"), show_default=True, help="Where the spec package goes.")
-@click.option("--tests", "tests_dir", type=click.Path(path_type=Path, file_okay=False),
+@click.option("--tests", "tests_dir", type=DIRECTORY,
               default=Path("tests"), show_default=True, help="Where its test goes.")
 def new(name: str, specs_dir: Path, tests_dir: Path) -> None:
     """Scaffold a spec package specs/NAME/ and its test, ready to fill in."""

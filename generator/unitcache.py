@@ -35,9 +35,8 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -48,8 +47,10 @@ from generator.project import Project
 FORMAT = 2
 
 
-@dataclass(frozen=True, eq=False)
-class Entry:
+class Entry(NamedTuple):
+    """One integration's entry. (Named tuples: a dataclass costs every build about 0.5 ms to
+    make, a named tuple a third of that.)"""
+
     key: str
     inputs: dict[str, str]
     """Path -> sha256 of every spec-directory file the key covers by content."""
@@ -65,8 +66,7 @@ class Entry:
                 "checks": self.checks, "boards": self.boards}
 
 
-@dataclass(frozen=True, eq=False)
-class Lookup:
+class Lookup(NamedTuple):
     """An integration's key as this build sees it, and its usable entry, if any."""
 
     name: str

@@ -171,3 +171,25 @@ def test_missing_specs_directory_is_a_full_build(project: Path) -> None:
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 1
     assert "specs is not a directory" in result.output
+
+
+@pytest.mark.parametrize("size", [0, 1, 4096, (1 << 20) + 7, 3 << 20])
+def test_a_files_digest_is_the_sha256_of_all_its_bytes(tmp_path: Path, size: int) -> None:
+    """Read in chunks through the descriptor: any size, the last chunk included."""
+    import hashlib
+
+    from generator.fastpath import sha256_file
+
+    path = tmp_path / "data"
+    data = os.urandom(size)
+    path.write_bytes(data)
+    assert sha256_file(path) == sha256_file(str(path)) == hashlib.sha256(data).hexdigest()
+
+
+def test_a_digest_of_what_is_no_file_is_an_oserror(tmp_path: Path) -> None:
+    """What every caller takes as 'cannot be read' (a full build, an entry not used)."""
+    from generator.fastpath import sha256_file
+
+    for path in (tmp_path / "missing", tmp_path):
+        with pytest.raises(OSError):
+            sha256_file(path)
