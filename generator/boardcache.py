@@ -49,6 +49,9 @@ class BoardCache:
         """What the key covers besides the board, as JSON (None: no SDK distribution found)."""
         self._staged: Path | None = None
         self._owner = os.getpid()
+        self._listed: frozenset[str] | None = None
+        """The names in `directory` when this process first read it (no file is added there
+        before `commit`): a board not listed is not read (a cold build has no directory)."""
 
     def key(self, integration: str, description: str, board: Dashboard) -> str | None:
         """The board's key (recorded as used by `integration`); None when the SDK's
@@ -74,8 +77,16 @@ class BoardCache:
         """The board kept under `key`, when it is there, whole and readable."""
         if not self.read:
             return None
+        name = f"{key}.json"
+        if self._listed is None:
+            try:
+                self._listed = frozenset(os.listdir(self.directory))
+            except OSError:
+                self._listed = frozenset()
+        if name not in self._listed:
+            return None
         try:
-            header, _, text = (self.directory / f"{key}.json").read_bytes().partition(b"\n")
+            header, _, text = (self.directory / name).read_bytes().partition(b"\n")
             about = json.loads(header)
             if (about != {"format": FORMAT, "key": key,
                           "sha256": hashlib.sha256(text).hexdigest()}):
@@ -138,6 +149,7 @@ class BoardCache:
                         landing.unlink(missing_ok=True)
         self.discard()
         self._prune(keep)
+        self._listed = None
 
     def discard(self) -> None:
         """Remove the staged boards (in the process that made their directory only)."""

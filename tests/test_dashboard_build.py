@@ -155,3 +155,43 @@ def test_values_equal_but_written_apart_are_built_apart(
     fresh(monkeypatch)
     dashboard_json(demo, with_threshold(one))
     assert json.dumps(dashboard_json(demo, with_threshold(other))) == json.dumps(alone)
+
+
+def _panel(**fields: object) -> Dashboard:
+    values: dict[str, object] = {"title": "t", "description": "d", "unit": "s",
+                                 "queries": (Query(expr="up", legend="l"),)}
+    values.update(fields)
+    return Dashboard(title="x", rows=(Row(title="r", panels=(Panel.model_validate(values),)),))
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ({"max": 0.0}, {"max": -0.0}),
+    ({"max": 1.0}, {"max": 1.5}),
+    ({"max": None}, {"max": float("inf")}),
+    ({"min": 1.0}, {"max": 1.0}),
+    ({"title": "t"}, {"title": "T"}),
+    ({"queries": (Query(expr="up", legend="l"),)}, {"queries": (Query(expr="up", legend="m"),)}),
+    ({"queries": (Query(expr="up"),)}, {"queries": (Query(expr="up"), Query(expr="up"))}),
+    ({"thresholds": (Threshold(color="green"),)}, {"thresholds": (Threshold(color="red"),)}),
+    ({"suppress": {"KG101": "why"}}, {"suppress": {"KG101": "why not"}}),
+    ({"kind": PanelKind.STAT, "thresholds": (Threshold(color="green"),)},
+     {"kind": PanelKind.GAUGE, "thresholds": (Threshold(color="green"),)}),
+], ids=["sign of zero", "float", "inf is not None", "min is not max", "title", "legend",
+        "query count", "threshold", "suppress", "kind"])
+def test_boards_that_differ_but_in_query_text_are_not_alike(a: dict[str, object],
+                                                             b: dict[str, object]) -> None:
+    """What a board's SDK build reads, compared exactly (the SDK writes -0.0 and 0.0 apart);
+    a board is alike itself, an equal copy and a board with other query text."""
+    first, second = _panel(**a), _panel(**b)
+    assert not dashboard._alike_but_queries(first, second)
+    assert not dashboard._alike_but_queries(second, first)
+    for one in (first, second):
+        assert dashboard._alike_but_queries(one, one)
+        assert dashboard._alike_but_queries(one, _panel(**(a if one is first else b)))
+    other_text = first.model_copy(update={"rows": (first.rows[0].model_copy(update={"panels": (
+        first.rows[0].panels[0].model_copy(update={"queries": tuple(
+            query.model_copy(update={"expr": f"sum({query.expr})"})
+            for query in first.rows[0].panels[0].queries)}),)}),)})
+    assert dashboard._alike_but_queries(first, other_text)
+    nan = _panel(max=float("nan"))
+    assert dashboard._alike_but_queries(nan, _panel(max=float("nan")))

@@ -153,15 +153,21 @@ def _alike_but_queries(a: Dashboard, b: Dashboard) -> bool:
 
 def _alike(a: SpecModel, b: SpecModel, but: str) -> bool:
     """Whether two models of a type have the same fields but `but`."""
-    return all(_same(getattr(a, name), getattr(b, name)) for name in type(a).model_fields
-               if name != but)
+    mine, theirs = a.__dict__, b.__dict__  # a model's fields, as pydantic keeps them
+    return all(_same(mine[name], theirs[name]) for name in type(a).model_fields if name != but)
 
 
 def _same(a: Any, b: Any) -> bool:
     """Equal and of one type all the way down: the SDK writes -0.0 and 0.0, 1 and 1.0 or True
-    apart, which `==` takes for equal."""
-    if type(a) is not type(b):
+    apart, which `==` takes for equal. One object is the same as itself; a string (most
+    fields) is compared without the other types' tests."""
+    if a is b:
+        return True
+    kind = type(a)
+    if kind is not type(b):
         return False
+    if kind is str:
+        return bool(a == b)
     if isinstance(a, float):
         return bool(a.hex() == b.hex())
     if isinstance(a, tuple | list):
@@ -169,7 +175,7 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(_same(value, b[key]) for key, value in a.items())
     if isinstance(a, SpecModel):
-        return all(_same(getattr(a, name), getattr(b, name)) for name in type(a).model_fields)
+        return _alike(a, b, "")
     return bool(a == b)
 
 
