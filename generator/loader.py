@@ -169,7 +169,10 @@ def _fresh_package(specs_dir: Path) -> None:
     package = types.ModuleType(PACKAGE)
     package.__path__ = [str(specs_dir.resolve())]
     sys.modules[PACKAGE] = package
-    if not any(isinstance(finder, _SourceFinder) for finder in sys.meta_path):
+    finders = [finder for finder in sys.meta_path if isinstance(finder, _SourceFinder)]
+    for finder in finders:
+        finder.invalidate_caches()
+    if not finders:
         sys.meta_path.insert(0, _SourceFinder())
 
 
@@ -189,18 +192,33 @@ class _SourceLoader(importlib.machinery.SourceFileLoader):
 
 class _SourceFinder:
     """Finds the spec package's modules with _SourceLoader (a meta path finder; not derived
-    from importlib.abc.MetaPathFinder, whose module imports tempfile and shutil)."""
+    from importlib.abc.MetaPathFinder, whose module imports tempfile and shutil).
+
+    It keeps one FileFinder per directory for a build (`_fresh_package` starts each build
+    afresh), which lists its directory again whenever the directory's mtime changes, as
+    Python's own path finders do, instead of listing the specs directory (an entry per
+    integration) for every spec."""
+
+    def __init__(self) -> None:
+        self._finders: dict[str, importlib.machinery.FileFinder] = {}
 
     def find_spec(self, fullname: str, path: Sequence[str] | None,
                   target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         if not fullname.startswith(PACKAGE + ".") or not path:
             return None
         for entry in path:
-            finder = importlib.machinery.FileFinder(entry, (_SourceLoader, [".py"]))
+            finder = self._finders.get(entry)
+            if finder is None:
+                finder = importlib.machinery.FileFinder(entry, (_SourceLoader, [".py"]))
+                self._finders[entry] = finder
             spec = finder.find_spec(fullname)
             if spec is not None:
                 return spec
         return None
+
+    def invalidate_caches(self) -> None:
+        """`importlib.invalidate_caches()`: list every directory again."""
+        self._finders.clear()
 
 
 class _Output(io.StringIO):
@@ -225,8 +243,8 @@ def _captured(name: str, path: Path, specs_dir: Path) -> Iterator[list[Finding]]
     """Run a spec's import and build with stdout and stderr captured; what it wrote becomes a
     warning at the line that wrote it (it would corrupt `kgen check --format json`)."""
     found: list[Finding] = []
-    streams = {"stdout": _Output(str(specs_dir.resolve())),
-               "stderr": _Output(str(specs_dir.resolve()))}
+    root = str(specs_dir.resolve())
+    streams = {"stdout": _Output(root), "stderr": _Output(root)}
     cwd = os.getcwd()
     try:
         with contextlib.redirect_stdout(streams["stdout"]), \

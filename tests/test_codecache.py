@@ -3,6 +3,7 @@ the same path, by the same interpreter; otherwise the spec is compiled again."""
 
 from __future__ import annotations
 
+import importlib.machinery
 import os
 import shutil
 import sys
@@ -98,3 +99,37 @@ def test_another_docstring_reader_compiles_again(
     monkeypatch.setattr(codecache, "_reader", lambda: reader)
     assert _summary(specs) == "Queue full."
     assert str(specs / "demo.py") in compiled
+
+
+def test_the_specs_directory_is_listed_once_a_build_and_afresh_for_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The finder keeps each directory's listing for a build (not one listing of the specs
+    directory per spec), and the next build lists again: a module added in between is found."""
+    specs = _project(tmp_path, BASE)
+    for number in range(3):
+        (specs / f"demo{number}.py").write_text(BASE.replace("demo", f"demo{number}"),
+                                                encoding="utf-8")
+    assert len(loader.load(specs)) == 4  # makes __pycache__/, which changes the mtime
+    listed: list[str] = []
+    fill = importlib.machinery.FileFinder._fill_cache
+
+    def counted(finder: importlib.machinery.FileFinder) -> None:
+        listed.append(finder.path)
+        fill(finder)
+
+    monkeypatch.setattr(importlib.machinery.FileFinder, "_fill_cache", counted)
+    assert len(loader.load(specs)) == 4
+    assert listed.count(str(specs.resolve())) == 1
+    stamp = specs.stat().st_mtime_ns
+    (specs / "_words.py").write_text('SUMMARY = "Queue words."\n', encoding="utf-8")
+    specs.joinpath("demo.py").write_text(
+        "from ._words import SUMMARY\n" + BASE.replace('"Queue full."', "SUMMARY"),
+        encoding="utf-8")
+    os.utime(specs, ns=(stamp, stamp))  # as if within the file system's mtime granularity
+    assert _summary_of(specs, "demo") == "Queue words."
+    assert listed.count(str(specs.resolve())) == 2
+
+
+def _summary_of(specs: Path, name: str) -> str:
+    spec = next(s for s in loader.load(specs) if s.name == name)
+    return next(a.summary for a in spec.integration.alerts if a.name == "DemoQueueFull")
