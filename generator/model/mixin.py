@@ -1,6 +1,11 @@
 """The marker a spec puts on a Config knob that the mixin export exposes."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
 
 
 @dataclass(frozen=True)
@@ -15,3 +20,9 @@ class MixinKnob:
     building the spec with a stand-in value and refuses a knob that is computed on."""
 
     upstream: str | None = None
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: "GetCoreSchemaHandler") -> "CoreSchema":
+        """The knob's schema as it is: a marker changes nothing (pydantic, not knowing it,
+        would try it as a constraint, for every knob of every spec's Config)."""
+        return handler(source)

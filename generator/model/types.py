@@ -1,11 +1,12 @@
 """Small validated value types shared by the spec models."""
 
-import inspect
 import re
 from collections.abc import Callable
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import core_schema
 
 _DURATION = re.compile(r"^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$")
 _LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
@@ -50,16 +51,21 @@ def duration_seconds(value: str) -> float:
     return total
 
 
-def _after(check: Callable[[str], str]) -> AfterValidator:
-    """pydantic's AfterValidator over `check`, with check's signature worked out once.
+@dataclass(frozen=True)
+class _Checked:
+    """A str that `check` validates after pydantic's own str validation: the core schema
+    `AfterValidator(check)` makes (the same validation and errors), built without pydantic
+    inspecting check's signature (does it take an info argument?) for every field of every
+    model class that uses the type; each spec's Config is a new model class over its Duration
+    knobs."""
 
-    pydantic reads a validator's signature (does it take an info argument?) every time a model
-    class uses the type, with `inspect.signature`, which returns a function's `__signature__`
-    when it has one; each spec's Config is a new model class over its Duration knobs."""
-    check.__signature__ = inspect.signature(check)  # type: ignore[attr-defined]
-    return AfterValidator(check)
+    check: Callable[[str], str]
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
 
 
-Duration = Annotated[str, _after(_duration)]
-LabelName = Annotated[str, _after(_label_name)]
-MetricName = Annotated[str, _after(_metric_name)]
+Duration = Annotated[str, _Checked(_duration)]
+LabelName = Annotated[str, _Checked(_label_name)]
+MetricName = Annotated[str, _Checked(_metric_name)]
