@@ -63,9 +63,10 @@ def _key(path: str, source: bytes) -> bytes:
     """What the entry depends on besides the source: the bytecode format, -O, the path, and
     what reads the docstrings (pydantic's visitor, in its version, and `generator.docstrings`,
     by its source)."""
-    header = b"%s\0%d\0%s\0%s\0" % (importlib.util.MAGIC_NUMBER, sys.flags.optimize,
-                                     os.fsencode(path), _reader())
-    return hashlib.sha256(header + source).digest()
+    digest = hashlib.sha256(b"%s\0%d\0%s\0%s\0" % (
+        importlib.util.MAGIC_NUMBER, sys.flags.optimize, os.fsencode(path), _reader()))
+    digest.update(source)  # not `header + source`: a copy of the source
+    return digest.digest()
 
 
 @functools.cache

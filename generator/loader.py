@@ -140,7 +140,7 @@ def imported_files(specs_dir: Path) -> list[str]:
     """The file of every imported module below specs_dir: since the last `load_unit`, its own
     modules and the helpers and other specs it imported (plus any module a spec imported
     from there outside the spec package, which stays imported)."""
-    root = str(specs_dir.resolve()) + os.sep
+    root = os.path.realpath(specs_dir) + os.sep  # str(specs_dir.resolve()), at a fifth
     found = (getattr(module, "__file__", None) for module in list(sys.modules.values()))
     return sorted({path for path in found if isinstance(path, str) and path.startswith(root)})
 

@@ -54,3 +54,20 @@ def test_a_mixin_knob_changes_no_schema() -> None:
     assert _schema(Marked).replace("Marked", "Plain") == _schema(Plain)
     assert Marked.model_json_schema() == {**Plain.model_json_schema(), "title": "Marked"}
     assert MixinKnob("upstream") in Marked.model_fields["window"].metadata
+
+
+@pytest.mark.parametrize(("check", "pattern"), [
+    (_label_name, r"^[a-zA-Z_][a-zA-Z0-9_]*$"), (_metric_name, r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")])
+def test_a_name_is_accepted_exactly_when_its_pattern_matches(check: Any, pattern: str) -> None:
+    """The checks take a shortcut for identifiers; what they accept is what the regex does."""
+    alphabet = ["a", "Z", "_", ":", "0", "9", "-", " ", "\n", "é", "ß", "٣", "\u200b", "."]
+    words = ["", *alphabet, "instance", "le", "class", "__name__", "etcd:x:rate5m",
+             "x\n", "1x", ":x", "a:b", "a\nb", "a b", "ﬁ", "ǅ"]
+    words += [a + b + c for a in alphabet for b in alphabet for c in ("", "x", "1")]
+    for word in words:
+        accepted = True
+        try:
+            check(word)
+        except ValueError:
+            accepted = False
+        assert accepted == bool(re.match(pattern, word)), word

