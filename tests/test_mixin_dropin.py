@@ -298,3 +298,28 @@ def test_the_proof_skips_only_parts_that_fill_alike(part: dict[str, Any], select
     skipping = proof.agrees(part, part)
     assert walked is skipping is agrees
     assert proof.agrees_part(part, part, json_text(part)) is agrees
+
+
+@pytest.mark.parametrize(("alike", "agrees"), [
+    ({"title": "b"}, True),
+    ({"title": "b 911ms"}, False),  # a mark in a part both share, beside one the walk visits
+    ([{"title": "b"}, {"legend": "911ms 911ms"}], False),
+    ({"911ms": "b"}, True),  # in a key: fill leaves keys as they are
+    ({"title": "\x1911ms"}, True),  # its JSON escape `\u0019` joins `11ms` into a mark
+    ({"max": [math.nan]}, False),  # NaN equals nothing, itself included
+    ({"threshold": 911}, True),  # a number is not filled
+])
+def test_the_proof_checks_what_it_sets_aside_as_filling_would(alike: Any, agrees: bool) -> None:
+    """A part that differs between the builds is walked, and what is alike in both is set
+    aside and checked at the end: the answer is the one of filling both and comparing."""
+    from generator.targets.mixin import _Proof, _Unreached, _unwrapped, fill
+
+    placeholder = '__kgen_selector__="demo"'
+    pairs = [(placeholder, 'job="demo"'), ("911ms", "5m")]
+    expected_pairs = [(placeholder, 'job="demo"')]
+    got = {"rules": [{"expr": "x > 911ms", "for": "911ms"}, alike], "other": alike}
+    expected = {"rules": [{"expr": "x > 5m", "for": "5m"}, json.loads(json.dumps(alike))],
+                "other": json.loads(json.dumps(alike))}
+    filled = _unwrapped(fill(got, pairs)) == _unwrapped(fill(expected, expected_pairs))
+    proof = _Proof(pairs, expected_pairs, _Unreached(["911ms"], 'job="demo"'))
+    assert proof.agrees_part(got, expected, json_text(got)) is filled is agrees
