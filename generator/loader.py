@@ -185,7 +185,9 @@ class _SourceLoader(importlib.machinery.SourceFileLoader):
         # a SyntaxError (bad encoding too) names its line
         code, classes = codecache.code(path, source)
         docstrings.known(code, classes)
-        lines = importlib.util.decode_source(source).splitlines(keepends=True)
+        # split as the compiler and linecache do: at newlines only (decode_source made every
+        # line end `\n`); str.splitlines also ends a line at a form feed or U+2028
+        lines = io.StringIO(importlib.util.decode_source(source)).readlines()
         linecache.cache[path] = (len(source), None, lines, path)
         return code
 

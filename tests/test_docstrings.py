@@ -102,6 +102,18 @@ def make():
 
 Config = make()
 ''',
+    "inside a function, after a form feed": '''
+# one line to Python, two to str.splitlines: \x0c ends a line there, as \x1c and \u2028 do
+def make():
+    class Config(Base):
+        selector: str = "x"
+        """Made in a function, below a form feed."""
+
+    return Config
+
+
+Config = make()
+''',
     "a decorated class": '''
 def keep(cls):
     return cls

@@ -256,6 +256,19 @@ def test_a_knob_the_mixin_cannot_change_is_refused_at_the_config(
     assert line.startswith("class Config"), line
 
 
+def test_a_refused_knob_is_at_the_config_line_below_a_form_feed(tmp_path: Path) -> None:
+    """A form feed ends no line for Python (nor for the line a finding names), though it does
+    for str.splitlines."""
+    specs = demo(tmp_path, **{'f"demo_queue_depth > {config.queue_limit:g}"':
+                              'f"demo_queue_depth > {config.queue_limit * 2:g}"'})
+    spec = specs / "demo.py"
+    spec.write_text("# page one \x0c page two\n" + spec.read_text(), encoding="utf-8")
+    with pytest.raises(SpecError) as raised:
+        build_project(Project(specs_dir=specs, targets=TARGETS))
+    (finding,) = raised.value.findings
+    assert spec.read_text().split("\n")[finding.line - 1].startswith("class Config"), finding
+
+
 def test_the_cli_reports_a_refused_knob_and_writes_nothing(tmp_path: Path) -> None:
     specs = demo(tmp_path, **{'f"demo_queue_depth > {config.queue_limit:g}"':
                               'f"demo_queue_depth > {config.queue_limit * 2:g}"'})

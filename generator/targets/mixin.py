@@ -482,7 +482,8 @@ def _refuse(spec: Spec, why: str) -> NoReturn:
 
 
 def _config_line(spec: Spec) -> int:
-    lines = spec.path.read_text(encoding="utf-8").splitlines()
+    lines = spec.path.read_text(encoding="utf-8").split("\n")  # not splitlines: a form feed
+    # or U+2028 ends no line for Python
     return next((n for n, line in enumerate(lines, 1) if line.startswith("class Config")), 1)
 
 
