@@ -183,7 +183,7 @@ def _toml_lines(text: str) -> dict[KeyPath, int]:
     """
     lines: dict[KeyPath, int] = {}
     table: KeyPath = ()
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(text.split("\n"), 1):  # TOML ends lines at newlines only
         stripped = raw.strip()
         if stripped.startswith("[") and not stripped.startswith("[["):
             table = tuple(part.strip().strip('"') for part in stripped.strip("[]").split("."))

@@ -125,6 +125,15 @@ def test_config_errors_point_at_the_key(
     assert [p.name for p in (root / "out").iterdir()] == ["keep.txt"]
 
 
+def test_a_toml_line_is_counted_as_toml_counts_it(tmp_path: Path) -> None:
+    """TOML ends a line at a newline only: U+2028 in a comment is one line's text."""
+    pyproject = ('# one line \u2028 to TOML\n[tool.kgen]\ntargets = ["prometheus-rules"]\n'
+                 '[tool.kgen.integrations.etcd.config]\nlatency_fro = "20m"\n')
+    root = project(tmp_path, pyproject, name="pyproject.toml")
+    done = kgen(root, "build")
+    assert "pyproject.toml:5: error KG004 integrations.etcd.config.latency_fro" in done.stderr
+
+
 def test_pyproject_tool_kgen_is_read(tmp_path: Path) -> None:
     pyproject = (
         '[project]\nname = "x"\n\n[tool.kgen]\ntargets = ["prometheus-rules"]\n\n'
