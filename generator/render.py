@@ -138,7 +138,7 @@ def to_yaml(data: Any, source: str | None = None) -> bytes:
     only strings, booleans, integers, None, lists and dicts, else by PyYAML's representer."""
     stream = io.BytesIO()
     if source is not None:
-        stream.write(f"# {header(source)}\n".encode())
+        stream.write(header_line(source))
     try:
         node = _node(data, {})
         dumper: _Dumper = _Untagged(stream, default_flow_style=False, allow_unicode=True,
@@ -153,11 +153,51 @@ def to_yaml(data: Any, source: str | None = None) -> bytes:
     return stream.getvalue()
 
 
+def header_line(source: str) -> bytes:
+    """The header comment `to_yaml(data, source)` starts with."""
+    return f"# {header(source)}\n".encode()
+
+
+def to_yaml_under(data: dict[str, Any], key: str, value: dict[str, Any], written: bytes,
+                  source: str | None = None) -> bytes:
+    """`to_yaml({**data, key: value}, source)`, given `written`, which is `to_yaml(value)`:
+    serialised once, `value` is not written again but indented under `key:`.
+
+    PyYAML writes a non-empty block mapping that is the last value of a non-empty mapping
+    as it writes it alone, every line two columns in (a line break in a literal block leaves
+    an empty line empty), after the rest of the document as written alone, when: no line is
+    `...` (a document end, which a literal block kept with its trailing line breaks asks
+    for at the stream's end), the only line breaks are `\\n` (after another the emitter
+    indents too), no line comes near the line width (65536: where the emitter breaks a long
+    scalar) and the key is written as it is (plain, short). Otherwise, or when `key` is in
+    `data`, the whole document is written again."""
+    if (data and key not in data and type(value) is dict and value
+            and _text(key, {}).style is None and len(key) < 128 and _shiftable(written)):
+        head = to_yaml(data, source)
+        if _shiftable(head):
+            lines = written.split(b"\n")
+            return head + key.encode() + b":\n" + b"\n".join(
+                b"  " + line if line else line for line in lines)
+    return to_yaml({**data, key: value}, source)
+
+
+_BREAKS = (b"\r", "\x85".encode(), "\u2028".encode(), "\u2029".encode())
+"""The line breaks YAML knows besides \\n, UTF-8 encoded."""
+
+
+def _shiftable(written: bytes) -> bool:
+    """Whether `written` (YAML from `to_yaml`) reads the same two columns in: see
+    `to_yaml_under`."""
+    if (written.startswith(b"...\n") or b"\n...\n" in written
+            or any(brk in written for brk in _BREAKS)):
+        return False
+    return len(written) < 60_000 or max(map(len, written.split(b"\n"))) < 60_000
+
+
 def to_yaml_documents(documents: list[Any], source: str | None = None) -> bytes:
     """Several YAML documents in one file (Kubernetes objects), each introduced by `---`."""
     body = b"".join(b"---\n" + to_yaml(document) for document in documents)
-    header_line = f"# {header(source)}\n".encode() if source is not None else b""
-    return header_line + body
+    return (header_line(source) if source is not None else b"") + body
 
 
 def to_json(data: Any) -> bytes:

@@ -23,7 +23,15 @@ from benchmarks import synth
 from generator import checks, loader
 from generator.cli import main
 from generator.findings import Level
-from generator.render import _Dumper, _node, _text, _Untagged, json_text, to_yaml
+from generator.render import (
+    _Dumper,
+    _node,
+    _text,
+    _Untagged,
+    json_text,
+    to_yaml,
+    to_yaml_under,
+)
 from tests.support import CONFIG, ROOT, SPECS
 
 JSON = st.recursive(
@@ -132,6 +140,31 @@ def test_untagged_nodes_are_all_implicit() -> None:
                                   (yaml.ScalarNode, "x", (False, True)),
                                   (yaml.MappingNode, [], True), (yaml.SequenceNode, [], True)):
         assert _Untagged.resolve(kind, value, implicit) is None
+
+
+MAPPING = st.dictionaries(st.text(max_size=6) | st.sampled_from(SCALARS), YAMLISH,
+                          min_size=1, max_size=4)
+ENDINGS = st.sampled_from(["x\n", "x\n\n", "\n", " x\ny", "x\ry", "x\u2028y", "a\n\nb\n",
+                           "\x85", "...", "x\n...\n"])
+"""Strings whose block or quoted form depends on the column, or ends the document (`|+`)."""
+
+
+@given(MAPPING, st.sampled_from(["spec", "true", "a b", "", "x" * 130]),
+       st.dictionaries(st.text(max_size=4), YAMLISH | ENDINGS, min_size=1, max_size=4)
+       | st.sampled_from([{}, {"k": []}, {"k": {}}]), st.none() | st.just("specs/x.py"))
+def test_to_yaml_under_is_to_yaml(data: dict[str, Any], key: str, value: dict[str, Any],
+                                  source: str | None) -> None:
+    """A mapping written once, indented under a key, reads as the whole document written."""
+    assert to_yaml_under(data, key, value, to_yaml(value), source) == \
+        to_yaml({**data, key: value}, source)
+
+
+def test_to_yaml_under_at_the_line_width() -> None:
+    """A scalar the emitter breaks near the line width (65536) is not indented as it lies."""
+    for value in ({"k": "x" * 65_532 + " y"}, {"k": ["x" * 65_533 + " y"]},
+                  {"k": {"j": "x" * 65_528 + " y z"}}):
+        assert to_yaml_under({"a": 1}, "spec", value, to_yaml(value)) == \
+            to_yaml({"a": 1, "spec": value})
 
 
 def _settle(root: Path) -> None:
