@@ -42,9 +42,10 @@ class _Untagged(_Dumper):
     string instead, and gives each string that would not be read back as a string when plain
     the style the emitter then picks (single-quoted, double-quoted when it cannot be); its
     other scalars (plain strings, booleans, integers, null) are read back as what they are, so
-    the emitter writes them with no tag and no quotes. Every node is untagged (None) and
-    every resolver call answers None without a Python frame: every node is implicit, and the
-    emitter writes what `yaml.dump` writes."""
+    the emitter writes them with no tag (`true`, `12`, `null`: always allowed plain, so the
+    quoted flag, which only adds a `!` to a quoted one, never counts). Every node is untagged
+    (None) and every resolver call answers None without a Python frame: every node is
+    implicit, and the emitter writes what `yaml.dump` writes."""
 
     resolve = staticmethod(None.__init__)  # type: ignore[misc]
     """None whatever the arguments (`object.__init__`, which ignores them for a type with its
