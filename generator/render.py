@@ -16,43 +16,10 @@ def header(source: str) -> str:
 
 
 class _Dumper(yaml.CSafeDumper):
-    """Block style, no anchors, multi-line strings as literal blocks.
-
-    The C emitter asks the resolver about every node it writes: `descend_resolver` and
-    `ascend_resolver` around it, and `resolve` twice per scalar (is it read back as its tag
-    when plain? when quoted?). kgen adds no path resolvers, so the first two do nothing
-    (as `BaseResolver`'s do without path resolvers), and `resolve` needs only the implicit
-    resolvers: each a Python call per node, most of a dump's time after the emitter's own."""
+    """Block style, no anchors, multi-line strings as literal blocks."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
-
-    descend_resolver = staticmethod(operator.is_)  # type: ignore[assignment]
-    """Nothing, without a Python frame: called with (parent, index) for every node."""
-    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]
-    """Nothing, without a Python frame: called with no argument after every node."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        """`BaseResolver.resolve` without path resolvers, with each first character's
-        implicit resolvers looked up once."""
-        if kind is yaml.ScalarNode:
-            if implicit[0]:
-                for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
-                    if regexp.match(value):
-                        return tag
-            return _STR
-        return _SEQ if kind is yaml.SequenceNode else _MAP
-
-
-if _Dumper.yaml_path_resolvers:  # not an assert: it must hold under -O too
-    raise ImportError("kgen's YAML resolver shortcuts assume PyYAML adds no path resolvers")
-_STR, _INT, _FLOAT, _BOOL, _NULL, _SEQ, _MAP = (
-    f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "seq", "map"))
-_WILDCARD = list(_Dumper.yaml_implicit_resolvers.get(None, []))
-_IMPLICIT = {first: resolvers + _WILDCARD
-             for first, resolvers in _Dumper.yaml_implicit_resolvers.items() if first is not None}
-"""A scalar's implicit resolvers by its first character ('' for the empty scalar), then those
-for any scalar, in the order `BaseResolver.resolve` tries them."""
 
 
 def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
@@ -61,64 +28,177 @@ def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _represent_str)
+
+
+class _Untagged(_Dumper):
+    """Writes the nodes `_node` makes: untagged, each scalar's style chosen when it was made.
+
+    The C emitter asks the resolver about every node it writes: `descend_resolver` and
+    `ascend_resolver` around it, `resolve` once per collection and twice per scalar (is it
+    read back as its tag when plain? when quoted?), each a Python call, most of a dump's time
+    after the emitter's own. The answers only set the implicit flags, which decide whether a
+    tag is written and whether a plain scalar must be quoted (libyaml's
+    `yaml_emitter_select_scalar_style`). So `_node` asks PyYAML's implicit resolvers once per
+    string instead, and gives each string that would not be read back as a string when plain
+    the style the emitter then picks (single-quoted, double-quoted when it cannot be); its
+    other scalars (plain strings, booleans, integers, null) are read back as what they are, so
+    the emitter writes them with no tag (`true`, `12`, `null`: always allowed plain, so the
+    quoted flag, which only adds a `!` to a quoted one, never counts). Every node is untagged
+    (None) and every resolver call answers None without a Python frame: every node is
+    implicit, and the emitter writes what `yaml.dump` writes."""
+
+    resolve = staticmethod(None.__init__)  # type: ignore[misc]
+    """None whatever the arguments (`object.__init__`, which ignores them for a type with its
+    own `__new__`): equal to every node's tag."""
+    descend_resolver = staticmethod(operator.is_)  # type: ignore[assignment]
+    """Nothing, without a Python frame: called with (parent, index) for every node."""
+    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]
+    """Nothing, without a Python frame: called with no argument after every node."""
+
+
+if _Untagged.yaml_path_resolvers:  # not an assert: it must hold under -O too
+    raise ImportError("kgen's YAML resolver shortcuts assume PyYAML adds no path resolvers")
+if _Untagged.resolve(yaml.ScalarNode, "x", (True, False)) is not None:
+    raise ImportError("kgen's YAML resolver shortcut must answer None")
+_NO_TAG: Any = None
+"""Every node's tag: the answer `_Untagged.resolve` gives."""
+_WILDCARD = tuple(regexp for _, regexp in _Dumper.yaml_implicit_resolvers.get(None, []))
+_IMPLICIT = {first: tuple(regexp for _, regexp in resolvers) + _WILDCARD
+             for first, resolvers in _Dumper.yaml_implicit_resolvers.items() if first is not None}
+"""The implicit resolvers (each for a tag other than str) of a scalar by its first character
+('' for the empty scalar), then those for any scalar."""
 _Scalar, _Mapping, _Sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+_UNSEEN: Any = object()
 
 
-def _text(value: str) -> yaml.ScalarNode:
-    node = _Scalar(_STR, value)
+def _text(value: str, styles: dict[str, str | None]) -> yaml.ScalarNode:
+    """A string's node, its style kept in `styles` for the string's next node: a literal
+    block when it has several lines (the representer's choice: the resolvers then do not
+    matter), else quoted when PyYAML would read it back plain as another type (`true`, `1`,
+    `''`), else plain."""
+    style = None
     if "\n" in value:
-        node.style = "|"
-    return node
+        style = "|"
+    else:
+        for regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+            if regexp.match(value):
+                style = "'"
+                break
+    styles[value] = style
+    return _Scalar(_NO_TAG, value, None, None, style)
 
 
-def _node(data: Any, dumper: _Dumper) -> yaml.Node:
-    """The node `dumper.represent_data(data)` makes, built directly for the plain types
-    (PyYAML's representer looks each value's type up through its MRO: most of a dump's time).
-    Any other type goes to the representer, which refuses what YAML cannot hold."""
+class _Unusual(Exception):
+    """A value a fast writer leaves to the library's own: a float to PyYAML's representer, a
+    non-string key to `json.dumps`."""
+
+
+def _node(data: Any, styles: dict[str, str | None]) -> yaml.Node:
+    """The node `_Untagged` writes as `yaml.dump` writes `data`, built directly for the plain
+    types (PyYAML's representer looks each value's type up through its MRO: most of a dump's
+    time). A string met before in the document takes its style from `styles` without a call.
+    Raises _Unusual for any other type."""
     kind = type(data)
     if kind is str:
-        return _text(data)
+        return _text(data, styles)
     if kind is dict:
-        mapping = _Mapping(_MAP, [(_text(key) if type(key) is str else _node(key, dumper),
-                                   _text(value) if type(value) is str else _node(value, dumper))
-                                  for key, value in data.items()])
+        get = styles.get
+        mapping = _Mapping(_NO_TAG, [
+            (_Scalar(_NO_TAG, key, None, None, style)
+             if type(key) is str and (style := get(key, _UNSEEN)) is not _UNSEEN
+             else _node(key, styles),
+             _Scalar(_NO_TAG, value, None, None, style)
+             if type(value) is str and (style := get(value, _UNSEEN)) is not _UNSEEN
+             else _node(value, styles))
+            for key, value in data.items()])
         mapping.flow_style = False
         return mapping
     if kind is list:
-        sequence = _Sequence(_SEQ, [_text(item) if type(item) is str else _node(item, dumper)
-                                    for item in data])
+        get = styles.get
+        sequence = _Sequence(_NO_TAG, [
+            _Scalar(_NO_TAG, item, None, None, style)
+            if type(item) is str and (style := get(item, _UNSEEN)) is not _UNSEEN
+            else _node(item, styles)
+            for item in data])
         sequence.flow_style = False
         return sequence
     if kind is bool:
-        return _Scalar(_BOOL, "true" if data else "false")
+        return _Scalar(_NO_TAG, "true" if data else "false")
     if kind is int:
-        return _Scalar(_INT, int.__repr__(data))
+        return _Scalar(_NO_TAG, int.__repr__(data))
     if data is None:
-        return _Scalar(_NULL, "null")
-    return dumper.represent_data(data)
+        return _Scalar(_NO_TAG, "null")
+    raise _Unusual
 
 
 def to_yaml(data: Any, source: str | None = None) -> bytes:
     """YAML with keys in the order given (the order each format documents), and a header comment.
 
     Byte for byte `yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
-    allow_unicode=True, width=1 << 16)`, with the nodes built by `_node`."""
+    allow_unicode=True, width=1 << 16)`: with the nodes built by `_node` when `data` holds
+    only strings, booleans, integers, None, lists and dicts, else by PyYAML's representer."""
     stream = io.BytesIO()
     if source is not None:
-        stream.write(f"# {header(source)}\n".encode())
-    dumper = _Dumper(stream, default_flow_style=False, allow_unicode=True, width=1 << 16,
-                     sort_keys=False, encoding="utf-8")
+        stream.write(header_line(source))
+    try:
+        node = _node(data, {})
+        dumper: _Dumper = _Untagged(stream, default_flow_style=False, allow_unicode=True,
+                                    width=1 << 16, sort_keys=False, encoding="utf-8")
+    except _Unusual:
+        dumper = _Dumper(stream, default_flow_style=False, allow_unicode=True, width=1 << 16,
+                         sort_keys=False, encoding="utf-8")
+        node = dumper.represent_data(data)
     dumper.open()
-    dumper.serialize(_node(data, dumper))
+    dumper.serialize(node)
     dumper.close()
     return stream.getvalue()
+
+
+def header_line(source: str) -> bytes:
+    """The header comment `to_yaml(data, source)` starts with."""
+    return f"# {header(source)}\n".encode()
+
+
+def to_yaml_under(data: dict[str, Any], key: str, value: dict[str, Any], written: bytes,
+                  source: str | None = None) -> bytes:
+    """`to_yaml({**data, key: value}, source)`, given `written`, which is `to_yaml(value)`:
+    serialised once, `value` is not written again but indented under `key:`.
+
+    PyYAML writes a non-empty block mapping that is the last value of a non-empty mapping
+    as it writes it alone, every line two columns in (a line break in a literal block leaves
+    an empty line empty), after the rest of the document as written alone, when: no line is
+    `...` (a document end, which a literal block kept with its trailing line breaks asks
+    for at the stream's end), the only line breaks are `\\n` (after another the emitter
+    indents too), no line comes near the line width (65536: where the emitter breaks a long
+    scalar) and the key is written as it is (plain, short). Otherwise, or when `key` is in
+    `data`, the whole document is written again."""
+    if (data and key not in data and type(value) is dict and value
+            and _text(key, {}).style is None and len(key) < 128 and _shiftable(written)):
+        head = to_yaml(data, source)
+        if _shiftable(head):
+            lines = written.split(b"\n")
+            return head + key.encode() + b":\n" + b"\n".join(
+                b"  " + line if line else line for line in lines)
+    return to_yaml({**data, key: value}, source)
+
+
+_BREAKS = (b"\r", "\x85".encode(), "\u2028".encode(), "\u2029".encode())
+"""The line breaks YAML knows besides \\n, UTF-8 encoded."""
+
+
+def _shiftable(written: bytes) -> bool:
+    """Whether `written` (YAML from `to_yaml`) reads the same two columns in: see
+    `to_yaml_under`."""
+    if (written.startswith(b"...\n") or b"\n...\n" in written
+            or any(brk in written for brk in _BREAKS)):
+        return False
+    return len(written) < 60_000 or max(map(len, written.split(b"\n"))) < 60_000
 
 
 def to_yaml_documents(documents: list[Any], source: str | None = None) -> bytes:
     """Several YAML documents in one file (Kubernetes objects), each introduced by `---`."""
     body = b"".join(b"---\n" + to_yaml(document) for document in documents)
-    header_line = f"# {header(source)}\n".encode() if source is not None else b""
-    return header_line + body
+    return (header_line(source) if source is not None else b"") + body
 
 
 def to_json(data: Any) -> bytes:
@@ -135,10 +215,6 @@ def json_text(data: Any) -> str:
     except _Unusual:
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
     return "".join(chunks)
-
-
-class _Unusual(Exception):
-    """A value the fast encoder leaves to the standard library (a non-string key, say)."""
 
 
 _SPECIAL_FLOATS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 from generator import promql
@@ -42,32 +43,44 @@ def examples(integration: Integration) -> Iterator[tuple[Alert | Recording, int,
 def promtool_tests(integration: Integration, rule_file: str) -> dict[str, Any] | None:
     """The promtool test document for an integration (None without examples); `rule_file` is
     the rule file's path relative to the test file."""
-    groups = [group(integration, rule, index, example)
+    texts: dict[tuple[object, ...], str] = {}
+    groups = [group(integration, rule, index, example, texts)
               for rule, index, example in examples(integration)]
     if not groups:
         return None
     return {"rule_files": [rule_file], "evaluation_interval": STEP, "tests": groups}
 
 
-def group(integration: Integration, rule: Alert | Recording, index: int,
-          example: Example) -> dict[str, Any]:
+_VERBS = {"fires": "fires when", "silent": "silent when", "records": "records when"}
+
+
+def group(integration: Integration, rule: Alert | Recording, index: int, example: Example,
+          texts: dict[tuple[object, ...], str]) -> dict[str, Any]:
+    """One example's test group. `texts` keeps each input series' text by its metric,
+    labels and scoping, for the integration's other examples (they share many series)."""
     expect = example.expect
     query, samples = _assertion(rule, expect)
-    verb = {"fires": "fires when", "silent": "silent when", "records": "records when"}[expect.kind]
+    key = rule_key(rule)
     return {
-        "name": f"{rule_key(rule)}: {verb} {example.name}",
+        "name": f"{key}: {_VERBS[expect.kind]} {example.name}",
         "interval": STEP,
-        "input_series": [
-            {"series": _series_text(s.metric, series_labels(integration, s)),
-             "values": s.values()}
-            for s in example.series
-        ],
+        "input_series": [{"series": _input_text(integration, s, texts), "values": s.values()}
+                         for s in example.series],
         "promql_expr_test": [{
-            "expr": f"{query} # kgen example {rule_key(rule)} {index}",
+            "expr": f"{query} # kgen example {key} {index}",
             "eval_time": f"{expect.at}m",
             "exp_samples": samples,
         }],
     }
+
+
+def _input_text(integration: Integration, series: Series,
+                texts: dict[tuple[object, ...], str]) -> str:
+    key = (series.metric, series.scoped, *series.labels.items())
+    text = texts.get(key)
+    if text is None:
+        text = texts[key] = _series_text(series.metric, series_labels(integration, series))
+    return text
 
 
 def _assertion(rule: Alert | Recording, expect: Fires | Silent | Records,
@@ -89,7 +102,12 @@ def _assertion(rule: Alert | Recording, expect: Fires | Silent | Records,
 
 def _selector(metric: str, labels: dict[str, str]) -> str:
     """`metric{k="v", ...}`, each value quoted as PromQL reads it back (not as JSON: promtool
-    refuses the surrogate pairs JSON writes for characters outside the BMP)."""
+    refuses the surrogate pairs JSON writes for characters outside the BMP). Values that are
+    all printable, with no quote or backslash, are each written between quotes as they are
+    (what `promql.quote` does with each), checked at once."""
+    values = "".join(labels.values())
+    if values.isprintable() and '"' not in values and "\\" not in values:
+        return metric + "{" + ", ".join([f'{k}="{v}"' for k, v in labels.items()]) + "}"
     return metric + "{" + ", ".join(f"{k}={promql.quote(v)}" for k, v in labels.items()) + "}"
 
 
@@ -103,8 +121,7 @@ def series_labels(integration: Integration, series: Series) -> dict[str, str]:
     labels = dict(series.labels)
     if not series.scoped:
         return labels
-    for name, value in selector_values(integration.selector, labels).items():
-        labels[name] = value
+    labels.update(selector_values(integration.selector, labels))
     for name in integration.external_labels:
         labels.setdefault(name, EXTERNAL_VALUE)
     return labels
@@ -116,8 +133,7 @@ class UnmatchableSelector(ValueError):
 
 def selector_values(selector: str, given: dict[str, str]) -> dict[str, str]:
     """Label values that satisfy every matcher of `selector`, keeping those `given` that do."""
-    current = tuple(given.get(name, "") for name, _, _ in _matchers(selector))
-    return dict(_chosen(selector, current))
+    return dict(_chosen(selector, tuple(map(given.get, _matcher_names(selector), repeat("")))))
 
 
 @lru_cache(maxsize=256)
@@ -125,6 +141,12 @@ def _matchers(selector: str) -> tuple[tuple[str, str, str], ...]:
     """(name, op, value) of every matcher of a selector body, in order."""
     return tuple(matcher for use in promql.selector_uses("{" + selector + "}")
                  for matcher in use.matchers)
+
+
+@lru_cache(maxsize=256)
+def _matcher_names(selector: str) -> tuple[str, ...]:
+    """The label name of every matcher of a selector body, in order."""
+    return tuple(name for name, _, _ in _matchers(selector))
 
 
 @lru_cache(maxsize=1024)

@@ -23,7 +23,15 @@ from benchmarks import synth
 from generator import checks, loader
 from generator.cli import main
 from generator.findings import Level
-from generator.render import _Dumper, json_text, to_yaml
+from generator.render import (
+    _Dumper,
+    _node,
+    _text,
+    _Untagged,
+    json_text,
+    to_yaml,
+    to_yaml_under,
+)
 from tests.support import CONFIG, ROOT, SPECS
 
 JSON = st.recursive(
@@ -57,7 +65,7 @@ def test_json_text_on_every_generated_json_file(built: dict[str, bytes]) -> None
 
 class _PlainDumper(yaml.CSafeDumper):
     """PyYAML's own dumper with kgen's two choices (no anchors, multi-line strings as literal
-    blocks) and none of `_Dumper`'s shortcuts: the reference its output is held to."""
+    blocks) and none of `to_yaml`'s shortcuts: the reference its output is held to."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
@@ -87,20 +95,76 @@ def test_to_yaml_on_every_generated_yaml_file(built: dict[str, bytes]) -> None:
 
 SCALARS = ["", "true", "Yes", "off", "null", "~", "1", "-1.5", "+1", "0x1f", "0o7", ".inf",
            "-.Inf", ".nan", "1_000", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "<<", "=",
-           "190:20:30", "5m", "1e3", "-", 'job="x"']
+           "190:20:30", "5m", "1e3", "-", 'job="x"', "true\n", "a\nb", " x", "x ", "'", '"',
+           "#", "- x", ": x", "!", "&", "*", "?", "0+600x19", "{}", "[]", "1m", "\t", "\x85",
+           "\u2028", "é", "a" * 200]
+"""Strings PyYAML reads back as another type when plain, or writes quoted, or in a block."""
+
+YAMLISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+    | st.sampled_from(SCALARS),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text() | st.sampled_from(SCALARS) | st.integers() | st.booleans(),
+                      inner, max_size=4),
+    max_leaves=30,
+)
+"""JSON-like data whose strings are often those of SCALARS, each met several times (a
+document's strings keep their style from their first node) and as keys and values."""
+
+
+@given(YAMLISH)
+def test_to_yaml_is_pyyamls_on_special_strings(data: Any) -> None:
+    assert to_yaml(data) == yaml_reference(data)
 
 
 @given(st.sampled_from(SCALARS) | st.text(max_size=8))
-def test_the_dumpers_resolver_is_pyyamls(value: str) -> None:
-    """The dumper's own `resolve` (the emitter asks it about every scalar) answers as
-    PyYAML's does, for every kind of implicit tag."""
-    dumper = _Dumper(io.StringIO())
-    for implicit in ((True, False), (False, True), (True, True)):
-        assert dumper.resolve(yaml.ScalarNode, value, implicit) == \
-            yaml.resolver.BaseResolver.resolve(dumper, yaml.ScalarNode, value, implicit)
-    for kind in (yaml.SequenceNode, yaml.MappingNode):
-        assert dumper.resolve(kind, [], True) == \
-            yaml.resolver.BaseResolver.resolve(dumper, kind, [], True)
+def test_a_strings_style_is_the_emitters_choice(value: str) -> None:
+    """`_text` quotes a one-line string exactly when PyYAML's resolver reads its plain form
+    back as another type than str (the emitter then quotes it); a string with a line break
+    is a literal block, as the representer asks."""
+    resolved = yaml.resolver.BaseResolver.resolve(_Dumper(io.StringIO()), yaml.ScalarNode, value,
+                                                  (True, False))
+    expected = "|" if "\n" in value else None if resolved == "tag:yaml.org,2002:str" else "'"
+    styles: dict[str, str | None] = {}
+    assert _text(value, styles).style == expected
+    assert styles == {value: expected}
+    assert _node([value, value], styles).value[1].style == expected
+
+
+def test_untagged_nodes_are_all_implicit() -> None:
+    """`_Untagged.resolve` answers every node's tag (None), whatever it is asked."""
+    node = _node({"a": ["1", True, None, 2, "x\ny"]}, {})
+    nodes = [node, *node.value[0], *node.value[0][1].value]
+    assert all(n.tag is None for n in nodes)
+    for kind, value, implicit in ((yaml.ScalarNode, "1", (True, False)),
+                                  (yaml.ScalarNode, "x", (False, True)),
+                                  (yaml.MappingNode, [], True), (yaml.SequenceNode, [], True)):
+        assert _Untagged.resolve(kind, value, implicit) is None
+
+
+MAPPING = st.dictionaries(st.text(max_size=6) | st.sampled_from(SCALARS), YAMLISH,
+                          min_size=1, max_size=4)
+ENDINGS = st.sampled_from(["x\n", "x\n\n", "\n", " x\ny", "x\ry", "x\u2028y", "a\n\nb\n",
+                           "\x85", "...", "x\n...\n"])
+"""Strings whose block or quoted form depends on the column, or ends the document (`|+`)."""
+
+
+@given(MAPPING, st.sampled_from(["spec", "true", "a b", "", "x" * 130]),
+       st.dictionaries(st.text(max_size=4), YAMLISH | ENDINGS, min_size=1, max_size=4)
+       | st.sampled_from([{}, {"k": []}, {"k": {}}]), st.none() | st.just("specs/x.py"))
+def test_to_yaml_under_is_to_yaml(data: dict[str, Any], key: str, value: dict[str, Any],
+                                  source: str | None) -> None:
+    """A mapping written once, indented under a key, reads as the whole document written."""
+    assert to_yaml_under(data, key, value, to_yaml(value), source) == \
+        to_yaml({**data, key: value}, source)
+
+
+def test_to_yaml_under_at_the_line_width() -> None:
+    """A scalar the emitter breaks near the line width (65536) is not indented as it lies."""
+    for value in ({"k": "x" * 65_532 + " y"}, {"k": ["x" * 65_533 + " y"]},
+                  {"k": {"j": "x" * 65_528 + " y z"}}):
+        assert to_yaml_under({"a": 1}, "spec", value, to_yaml(value)) == \
+            to_yaml({"a": 1, "spec": value})
 
 
 def _settle(root: Path) -> None:

@@ -9,11 +9,28 @@ from typing import Any
 
 from generator import conventions
 from generator.model import Alert, Integration, Recording
+from generator.render import to_yaml
 
 
 def rule_file(integration: Integration) -> dict[str, Any]:
     """The `groups:` document for an integration whose expressions are already scoped."""
     return {"groups": [*recording_groups(integration), *alerting_groups(integration)]}
+
+
+_written: tuple[Integration, bytes] | None = None
+"""The last integration `rule_file_yaml` wrote, and its YAML."""
+
+
+def rule_file_yaml(integration: Integration) -> bytes:
+    """`to_yaml(rule_file(integration))`, without a header: the prometheus-rules target writes
+    it as the rule file and prometheus-operator's PrometheusRule holds it as its spec. The
+    targets render one integration after another, so the last one's is kept, for the same
+    integration object only (models are frozen; holding it, no other object can take its
+    place), and each rule file is serialised once."""
+    global _written
+    if _written is None or _written[0] is not integration:
+        _written = (integration, to_yaml(rule_file(integration)))
+    return _written[1]
 
 
 def recording_groups(integration: Integration) -> list[dict[str, Any]]:

@@ -24,12 +24,12 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from generator import conventions
-from generator.documents.rules import rule_file
+from generator.documents.rules import rule_file, rule_file_yaml
 from generator.documents.scrape import relabel_step
 from generator.kubernetes import object_labels
 from generator.loader import Spec
 from generator.model import Action, Flavor, Relabel, ScrapeJob
-from generator.render import to_yaml, to_yaml_documents
+from generator.render import to_yaml_documents, to_yaml_under
 
 if TYPE_CHECKING:
     from generator.project import Project, PrometheusOperatorSettings
@@ -47,8 +47,10 @@ def render(item: Scoped, project: Project) -> dict[str, bytes]:
     integration = spec.integration
     settings = project.prometheus_operator
     if integration.recording_rules or integration.alerts:
-        files[conventions.prometheus_rule_path(spec.name)] = to_yaml(
-            prometheus_rule(item, settings), spec.source)
+        rules = item.integration
+        files[conventions.prometheus_rule_path(spec.name)] = to_yaml_under(
+            prometheus_rule_head(item, settings), "spec", rule_file(rules),
+            rule_file_yaml(rules), spec.source)
     jobs = [job for job in integration.scrape_jobs if job.flavor is Flavor.PROMETHEUS]
     if jobs:
         monitors = [pod_monitor(spec, job, settings) for job in jobs]
@@ -63,12 +65,12 @@ def metadata(spec: Spec, name: str, settings: PrometheusOperatorSettings) -> dic
     return {"name": name, **namespace, "labels": object_labels(spec, settings.labels)}
 
 
-def prometheus_rule(item: Scoped, settings: PrometheusOperatorSettings) -> dict[str, Any]:
-    """The rule file's groups, unchanged, as a PrometheusRule's spec."""
+def prometheus_rule_head(item: Scoped, settings: PrometheusOperatorSettings) -> dict[str, Any]:
+    """A PrometheusRule but its spec, which is the rule file's groups, unchanged (the rule
+    file's YAML, written once, indented under `spec:`)."""
     spec = item.spec
     return {"apiVersion": API_VERSION, "kind": "PrometheusRule",
-            "metadata": metadata(spec, conventions.prometheus_rule_object(spec.name), settings),
-            "spec": rule_file(item.integration)}
+            "metadata": metadata(spec, conventions.prometheus_rule_object(spec.name), settings)}
 
 
 def pod_monitor(spec: Spec, job: ScrapeJob,

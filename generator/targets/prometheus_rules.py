@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from generator import conventions, rule_tests
-from generator.documents.rules import rule_file
-from generator.render import to_yaml
+from generator.documents.rules import rule_file_yaml
+from generator.render import header_line, to_yaml
 
 if TYPE_CHECKING:
     from generator.project import Project
@@ -19,7 +19,8 @@ def render(item: Scoped, project: Project) -> dict[str, bytes]:
     spec, integration = item.spec, item.integration
     if not (integration.recording_rules or integration.alerts):
         return {}
-    files = {conventions.rule_file_path(spec.name): to_yaml(rule_file(integration), spec.source)}
+    files = {conventions.rule_file_path(spec.name): header_line(spec.source)
+             + rule_file_yaml(integration)}
     tests = rule_tests.promtool_tests(
         integration, conventions.RULE_FILE_FROM_TESTS.format(integration=spec.name))
     if tests is not None:
