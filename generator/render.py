@@ -131,11 +131,15 @@ def _node(data: Any, styles: dict[str, str | None]) -> yaml.Node:
     raise _Unusual
 
 
+WIDTH = 1 << 16
+"""The line width given to the emitter: past it, it breaks a long plain or quoted scalar."""
+
+
 def to_yaml(data: Any, source: str | None = None) -> bytes:
     """YAML with keys in the order given (the order each format documents), and a header comment.
 
     Byte for byte `yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
-    allow_unicode=True, width=1 << 16)`: with the nodes built by `_node` when `data` holds
+    allow_unicode=True, width=WIDTH)`: with the nodes built by `_node` when `data` holds
     only strings, booleans, integers, None, lists and dicts, else by PyYAML's representer."""
     stream = io.BytesIO()
     if source is not None:
@@ -143,9 +147,9 @@ def to_yaml(data: Any, source: str | None = None) -> bytes:
     try:
         node = _node(data, {})
         dumper: _Dumper = _Untagged(stream, default_flow_style=False, allow_unicode=True,
-                                    width=1 << 16, sort_keys=False, encoding="utf-8")
+                                    width=WIDTH, sort_keys=False, encoding="utf-8")
     except _Unusual:
-        dumper = _Dumper(stream, default_flow_style=False, allow_unicode=True, width=1 << 16,
+        dumper = _Dumper(stream, default_flow_style=False, allow_unicode=True, width=WIDTH,
                          sort_keys=False, encoding="utf-8")
         node = dumper.represent_data(data)
     dumper.open()
@@ -170,10 +174,12 @@ def to_yaml_under(data: dict[str, Any], key: str, value: dict[str, Any], written
     `...` (a document end, which a literal block kept with its trailing line breaks asks
     for at the stream's end), the only line breaks are `\\n` (after another the emitter
     indents too), no line comes near the line width (65536: where the emitter breaks a long
-    scalar) and the key is written as it is (plain, short). Otherwise, or when `key` is in
-    `data`, the whole document is written again."""
-    if (data and key not in data and type(value) is dict and value
-            and _text(key, {}).style is None and len(key) < 128 and _shiftable(written)):
+    scalar) and the key is written as it is (an ASCII identifier PyYAML reads back as a string,
+    short of the emitter's 128-byte simple-key limit: another key may be quoted, or written as
+    `? key`). Otherwise, or when `key` is in `data`, the whole document is written again."""
+    if (data and key not in data and type(value) is dict and value and key.isascii()
+            and key.isidentifier() and len(key) < 128 and _text(key, {}).style is None
+            and _shiftable(written)):
         head = to_yaml(data, source)
         if _shiftable(head):
             lines = written.split(b"\n")
@@ -192,7 +198,8 @@ def _shiftable(written: bytes) -> bool:
     if (written.startswith(b"...\n") or b"\n...\n" in written
             or any(brk in written for brk in _BREAKS)):
         return False
-    return len(written) < 60_000 or max(map(len, written.split(b"\n"))) < 60_000
+    margin = WIDTH - 5536  # 60,000 bytes: such a line, two columns in, stays short of WIDTH
+    return len(written) < margin or max(map(len, written.split(b"\n"))) < margin
 
 
 def to_yaml_documents(documents: list[Any], source: str | None = None) -> bytes:

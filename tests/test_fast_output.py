@@ -149,7 +149,9 @@ ENDINGS = st.sampled_from(["x\n", "x\n\n", "\n", " x\ny", "x\ry", "x\u2028y", "a
 """Strings whose block or quoted form depends on the column, or ends the document (`|+`)."""
 
 
-@given(MAPPING, st.sampled_from(["spec", "true", "a b", "", "x" * 130]),
+@given(MAPPING, st.sampled_from(["spec", "true", "a b", "", "x" * 130, "é" * 100, "\ufeffx",
+                                 *SCALARS, "#x", "x: y", "x\ty", "x #y", "[x", "{x", "@x",
+                                 "`x", "%x", "|", ">", "a" * 127]),
        st.dictionaries(st.text(max_size=4), YAMLISH | ENDINGS, min_size=1, max_size=4)
        | st.sampled_from([{}, {"k": []}, {"k": {}}]), st.none() | st.just("specs/x.py"))
 def test_to_yaml_under_is_to_yaml(data: dict[str, Any], key: str, value: dict[str, Any],
