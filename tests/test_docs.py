@@ -4,6 +4,7 @@ parts, and the catalog, knobs and alerts on the page are the ones the build used
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -84,6 +85,27 @@ def test_tiers_share_one_section_with_both_thresholds(pages: dict[str, str]) -> 
 def test_pages_are_deterministic(pages: dict[str, str]) -> None:
     again = build(SPECS, ("docs",))
     assert {name: again[f"docs/{name}.md"].decode() for name in INTEGRATIONS} == pages
+
+
+def test_a_knob_of_a_union_or_annotated_type_is_named_by_its_types(tmp_path: Path) -> None:
+    """Never by an object's repr: `tuple[Duration, ...] | None` printed a validator's function
+    with its memory address, so the page changed from run to run."""
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    source = (SPECS / "calico.py").read_text(encoding="utf-8")
+    anchor = "    selector: str = 'job=~\"calico-node.*|calico-(kube-)?controllers?.*\"'\n"
+    assert anchor in source
+    (specs / "calico.py").write_text(source.replace(anchor, (
+        "    extra_windows: tuple[Duration, ...] | None = None\n"
+        "    grace: Annotated[Duration, 'a note'] | int = '5m'\n") + anchor), encoding="utf-8")
+    text = (specs / "calico.py").read_text(encoding="utf-8")
+    (specs / "calico.py").write_text(
+        text.replace("import math\n", "import math\nfrom typing import Annotated\n", 1),
+        encoding="utf-8")
+    page = build(specs, ("docs",))["docs/calico.md"].decode()
+    assert "| `extra_windows` | tuple or None | `null` | default |" in page
+    assert "| `grace` | str or int | `5m` | default |" in page
+    assert " at 0x" not in page
 
 
 def test_page_layout_of_steps_labels_and_missing_runbooks() -> None:

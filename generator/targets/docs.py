@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args, get_origin
+from types import UnionType
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
 
 from generator import conventions
 from generator.loader import Spec
@@ -106,10 +107,20 @@ def knobs(spec: Spec) -> list[Knob]:
 
 
 def _type_name(annotation: Any) -> str:
-    """`int`, `tuple`, or the choices of a Literal: `'https-client' or 'http-metrics'`."""
-    if get_origin(annotation) is Literal:
+    """`int`, `tuple` (of any items), the choices of a Literal (`'https-client' or
+    'http-metrics'`), a union's members (`tuple or None`), an Annotated type's own type.
+    Never an object's repr, which may hold a memory address (a validator's function)."""
+    origin = get_origin(annotation)
+    if origin is Literal:
         return " or ".join(repr(choice) for choice in get_args(annotation))
-    return str(getattr(annotation, "__name__", annotation))
+    if origin is Annotated:
+        return _type_name(get_args(annotation)[0])
+    if origin is Union or origin is UnionType:
+        return " or ".join(_type_name(member) for member in get_args(annotation))
+    if annotation is type(None):
+        return "None"
+    named = origin if origin is not None else annotation
+    return str(getattr(named, "__name__", None) or type(named).__name__)
 
 
 def _value(value: Any) -> str:
