@@ -14,9 +14,11 @@ read: then no record is written, and the next build is a full one.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import stat
 import sys
 from collections.abc import Mapping
 from functools import cache, lru_cache
@@ -253,8 +255,10 @@ def sha256_file(path: str | Path) -> str:
     (the package, the specs, every output) and `open()` costs more than reading one of them
     and hashing it (its buffered file object: about 6 us a file)."""
     digest = hashlib.sha256()
-    descriptor = os.open(path, os.O_RDONLY | _BINARY)
+    descriptor = os.open(path, _READ)
     try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # a FIFO would wait for a writer
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
         while chunk := os.read(descriptor, 1 << 20):
             digest.update(chunk)
     finally:
@@ -262,5 +266,5 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-_BINARY = getattr(os, "O_BINARY", 0)
-"""Windows' untranslated mode (0 elsewhere)."""
+_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+"""Untranslated on Windows; a FIFO or device opened without waiting (and then refused)."""

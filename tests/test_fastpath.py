@@ -193,3 +193,32 @@ def test_a_digest_of_what_is_no_file_is_an_oserror(tmp_path: Path) -> None:
     for path in (tmp_path / "missing", tmp_path):
         with pytest.raises(OSError):
             sha256_file(path)
+
+
+def _kgen_build(project: Path) -> subprocess.CompletedProcess[str]:
+    """`kgen build` in its own process, which a file that blocks a reader cannot hang."""
+    return subprocess.run([sys.executable, "-c", "from generator.cli import run; run()", "build"],
+                          cwd=project, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_below_the_specs_is_one_error_not_a_wait(project: Path) -> None:
+    """A FIFO has no content to key a build on (and opening it waits for a writer)."""
+    os.mkfifo(project / "specs" / "pipe.txt")
+    done = _kgen_build(project)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        f"error: {(project / 'specs' / 'pipe.txt').resolve()}: not a regular file"]
+    assert not (project / "out").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_in_place_of_an_output_file_is_rebuilt(project: Path) -> None:
+    full_then_noop()
+    rules = project / "out/prometheus/rules/calico.yaml"
+    before = rules.read_bytes()
+    rules.unlink()
+    os.mkfifo(rules)
+    done = _kgen_build(project)
+    assert done.returncode == 0, done.stderr
+    assert rules.is_file() and rules.read_bytes() == before
