@@ -8,13 +8,14 @@ from typing import Annotated, Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
-_DURATION = re.compile(r"^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$")
-_LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
-_METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+_DURATION = re.compile(r"(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?")
+_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+_METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
+"""Matched whole (`fullmatch`: a `$` would also match before a final newline)."""
 
 
 def _duration(value: str) -> str:
-    if not value or not _DURATION.match(value):
+    if not value or not _DURATION.fullmatch(value):
         raise ValueError(f"{value!r} is not a Prometheus duration such as 30s, 5m or 1h30m")
     return value
 
@@ -22,7 +23,7 @@ def _duration(value: str) -> str:
 def _label_name(value: str) -> str:
     # an ASCII identifier is a label name (a fifth of the regex's cost); the regex decides
     # the rest, so what it accepts is what is accepted
-    if not (value.isascii() and value.isidentifier()) and not _LABEL_NAME.match(value):
+    if not (value.isascii() and value.isidentifier()) and not _LABEL_NAME.fullmatch(value):
         raise ValueError(f"{value!r} is not a valid label name")
     return value
 
@@ -30,7 +31,7 @@ def _label_name(value: str) -> str:
 def _metric_name(value: str) -> str:
     # a metric name is a label name that may also hold colons (see _label_name)
     if not (value.isascii() and value.replace(":", "_").isidentifier()) \
-            and not _METRIC_NAME.match(value):
+            and not _METRIC_NAME.fullmatch(value):
         raise ValueError(f"{value!r} is not a valid metric name")
     return value
 
