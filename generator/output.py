@@ -135,11 +135,11 @@ class DriftCheck:
     def add(self, path: str, data: bytes) -> str:
         digest = _claim(self.hashes, path, data)
         target = self.out_dir / path
-        if not target.is_file():
-            self._missing.append(path)
+        current = _regular_file(target)  # as a build takes it: a symlink is no output file
+        if current is None:
+            (self._stale if os.path.lexists(target) else self._missing).append(path)
             self._chunks[path] = _diff(path, b"", data)
             return digest
-        current = target.read_bytes()
         if current != data:
             self._stale.append(path)
             self._chunks[path] = _diff(path, current, data)

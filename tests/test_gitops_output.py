@@ -79,6 +79,23 @@ def test_check_catches_edited_deleted_and_extra_files_and_writes_nothing(tmp_pat
     assert snapshot(root) == before
 
 
+def test_check_fails_where_build_would_write_a_symlink_over(tmp_path: Path) -> None:
+    """An output file replaced by a symlink to the same bytes is rewritten by a build, so
+    `--check` calls it stale (it read through the link and passed)."""
+    root = project(tmp_path)
+    assert kgen(root, "build").returncode == 0
+    rules = root / "out" / "prometheus" / "rules" / "calico.yaml"
+    (root / "copy.yaml").write_bytes(rules.read_bytes())
+    rules.unlink()
+    rules.symlink_to(root / "copy.yaml")
+    done = kgen(root, "build", "--check")
+    assert done.returncode == 1
+    assert f"stale: {Path('out/prometheus/rules/calico.yaml')}" in done.stderr, done.stderr
+    assert kgen(root, "build").returncode == 0
+    assert not rules.is_symlink()
+    assert kgen(root, "build", "--check").returncode == 0
+
+
 def test_check_passes_on_a_fresh_tree(tmp_path: Path) -> None:
     root = project(tmp_path)
     assert kgen(root, "build").returncode == 0
