@@ -17,12 +17,13 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+from generator import fastpath
 
 MANIFEST = "kgen-manifest.json"
 STAGING = ".kgen-staging-"
@@ -422,32 +423,13 @@ def _holds_digest(path: Path, digest: str) -> bool:
     return data is not None and _digest(data) == digest
 
 
-_READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-"""A symlink is refused (ELOOP), a FIFO is opened without waiting for a writer (and then
-refused as no regular file)."""
-
-
 def _regular_file(path: Path, size: int | None = None) -> bytes | None:
     """The bytes of the regular file at path, not through a symlink; None when there is no
-    such file, it cannot be read or (given `size`) it is not that long. Open, fstat, read to
-    the end and close: what `is_file`, `is_symlink` and `read_bytes` found in nine system
-    calls (a build that takes its files from the tree reads each of them)."""
+    such file, it cannot be read or (given `size`) it is not that long."""
     try:
-        descriptor = os.open(path, _READ)
+        return fastpath.regular_file(path, follow_symlinks=False, size=size)
     except OSError:
         return None
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode) or size not in (None, status.st_size):
-            return None
-        parts = []
-        while part := os.read(descriptor, status.st_size + 1):
-            parts.append(part)
-        return b"".join(parts)
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
 
 
 def _target(out_dir: Path) -> Path:
