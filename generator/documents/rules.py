@@ -17,20 +17,26 @@ def rule_file(integration: Integration) -> dict[str, Any]:
     return {"groups": [*recording_groups(integration), *alerting_groups(integration)]}
 
 
-_written: tuple[Integration, bytes] | None = None
-"""The last integration `rule_file_yaml` wrote, and its YAML."""
+_written: tuple[Integration, dict[str, Any], bytes] | None = None
+"""The last integration `rule_file_written` wrote: its rule file and that file's YAML."""
+
+
+def rule_file_written(integration: Integration) -> tuple[dict[str, Any], bytes]:
+    """`rule_file(integration)` and its `to_yaml`, without a header: the prometheus-rules
+    target writes it as the rule file and prometheus-operator's PrometheusRule holds it as its
+    spec. The targets render one integration after another, so the last one's is kept, for
+    the same integration object only (models are frozen; holding it, no other object can take
+    its place), and each rule file is built and serialised once."""
+    global _written
+    if _written is None or _written[0] is not integration:
+        data = rule_file(integration)
+        _written = (integration, data, to_yaml(data))
+    return _written[1], _written[2]
 
 
 def rule_file_yaml(integration: Integration) -> bytes:
-    """`to_yaml(rule_file(integration))`, without a header: the prometheus-rules target writes
-    it as the rule file and prometheus-operator's PrometheusRule holds it as its spec. The
-    targets render one integration after another, so the last one's is kept, for the same
-    integration object only (models are frozen; holding it, no other object can take its
-    place), and each rule file is serialised once."""
-    global _written
-    if _written is None or _written[0] is not integration:
-        _written = (integration, to_yaml(rule_file(integration)))
-    return _written[1]
+    """`to_yaml(rule_file(integration))`, without a header (see `rule_file_written`)."""
+    return rule_file_written(integration)[1]
 
 
 def recording_groups(integration: Integration) -> list[dict[str, Any]]:

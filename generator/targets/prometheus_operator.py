@@ -24,7 +24,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from generator import conventions
-from generator.documents.rules import rule_file, rule_file_yaml
+from generator.documents.rules import rule_file_written
 from generator.documents.scrape import relabel_step
 from generator.kubernetes import object_labels
 from generator.loader import Spec
@@ -47,10 +47,9 @@ def render(item: Scoped, project: Project) -> dict[str, bytes]:
     integration = spec.integration
     settings = project.prometheus_operator
     if integration.recording_rules or integration.alerts:
-        rules = item.integration
+        rules, written = rule_file_written(item.integration)
         files[conventions.prometheus_rule_path(spec.name)] = to_yaml_under(
-            prometheus_rule_head(item, settings), "spec", rule_file(rules),
-            rule_file_yaml(rules), spec.source)
+            prometheus_rule_head(item, settings), "spec", rules, written, spec.source)
     jobs = [job for job in integration.scrape_jobs if job.flavor is Flavor.PROMETHEUS]
     if jobs:
         monitors = [pod_monitor(spec, job, settings) for job in jobs]
