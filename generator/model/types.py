@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
+# each matched whole (`fullmatch`: a `$` would also match before a final newline)
 _DURATION = re.compile(r"(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?")
 _LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 _METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
-"""Matched whole (`fullmatch`: a `$` would also match before a final newline)."""
 
 
 def _duration(value: str) -> str:
