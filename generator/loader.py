@@ -24,8 +24,6 @@ import io
 import linecache
 import os
 import sys
-import textwrap
-import traceback
 import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -317,6 +315,8 @@ def _load_one(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
 def _from_exception(error: BaseException, specs_dir: Path, shown: str, code: str,
                     what: str) -> Finding:
     """A finding at the innermost spec line on the traceback (or the syntax error's line)."""
+    import traceback  # only a failing spec is reported
+
     path, line = shown, 1
     root = str(specs_dir.resolve())
     if isinstance(error, SyntaxError) and error.filename:
@@ -381,6 +381,8 @@ def _class_location(model: type) -> Location | None:
 
 def _field_location(model: type[BaseModel], field: str) -> Location | None:
     """The line that declares `field` in the Config class (or the base that declares it)."""
+    import textwrap  # only a bad knob is reported
+
     for cls in model.__mro__:
         if field not in getattr(cls, "__annotations__", {}):
             continue
