@@ -7,7 +7,6 @@ before it made (a `Run`) and adds its part; nothing but the loader does I/O.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -88,14 +87,14 @@ def _settings(run: Run) -> None:
 def _laid(spec: Spec, integration: Integration, project: Project) -> Spec:
     """The spec with the project's settings laid over; the project's alert labels that are
     not laid over (`overlay.label_problems`) are its errors, reported with its checks."""
-    return dataclasses.replace(spec, integration=integration,
+    return spec._replace(integration=integration,
                                notes=(*spec.notes, *overlay.label_problems(spec.name, project)))
 
 
 def _cluster_label(run: Run) -> None:
     label = run.project.cluster_label
     if label:
-        run.specs = [dataclasses.replace(s, integration=overlay.keep_cluster_label(
+        run.specs = [s._replace(integration=overlay.keep_cluster_label(
             s.integration, label)) for s in run.specs]
 
 

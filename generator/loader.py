@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import dataclasses
 import importlib
 import importlib.machinery
 import importlib.util
@@ -26,9 +25,8 @@ import os
 import sys
 import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -42,8 +40,7 @@ PACKAGE = "kgen_specs"
 CODE_OUTPUT = "KG006"
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(NamedTuple):
     """A configured integration and the file it came from."""
 
     name: str
@@ -131,7 +128,7 @@ def load_unit(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
             spec = _load_one(name, path, specs_dir, values, origin)
     except SpecError as error:
         return None, [*error.findings, *printed]
-    return dataclasses.replace(spec, notes=tuple(printed)), list(printed)
+    return spec._replace(notes=tuple(printed)), list(printed)
 
 
 def imported_files(specs_dir: Path) -> list[str]:
