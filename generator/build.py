@@ -7,10 +7,8 @@ before it made (a `Run`) and adds its part; nothing but the loader does I/O.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -30,20 +28,22 @@ if TYPE_CHECKING:
     from generator.unitcache import Entry, Lookup, UnitCache
 
 
-@dataclass(eq=False)
 class Run:
-    """What the stages have made of one project so far."""
+    """What the stages have made of one project so far. (Plain classes here and in
+    `_Streamed`: Python 3.11 makes a dataclass in about 0.5 ms, compiling each method, in
+    every run that imports this module.)"""
 
-    project: Project
-    specs: list[Spec] = field(default_factory=list)
-    """Configured, with the project's settings laid over them; queries as written (what the
-    checks read and report at their spec lines)."""
-    scoped: list[Scoped] = field(default_factory=list)
-    """The same integrations with their selector in every query (what targets render)."""
-    unparsed: dict[str, str] = field(default_factory=dict)
-    """Integration -> why one of its queries does not parse (the scope stage skips it)."""
-    findings: list[Finding] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.specs: list[Spec] = []
+        """Configured, with the project's settings laid over them; queries as written (what
+        the checks read and report at their spec lines)."""
+        self.scoped: list[Scoped] = []
+        """The same integrations with their selector in every query (what targets render)."""
+        self.unparsed: dict[str, str] = {}
+        """Integration -> why one of its queries does not parse (the scope stage skips it)."""
+        self.findings: list[Finding] = []
+        self.files: dict[str, bytes] = {}
 
     @property
     def errors(self) -> list[Finding]:
@@ -87,14 +87,14 @@ def _settings(run: Run) -> None:
 def _laid(spec: Spec, integration: Integration, project: Project) -> Spec:
     """The spec with the project's settings laid over; the project's alert labels that are
     not laid over (`overlay.label_problems`) are its errors, reported with its checks."""
-    return dataclasses.replace(spec, integration=integration,
+    return spec._replace(integration=integration,
                                notes=(*spec.notes, *overlay.label_problems(spec.name, project)))
 
 
 def _cluster_label(run: Run) -> None:
     label = run.project.cluster_label
     if label:
-        run.specs = [dataclasses.replace(s, integration=overlay.keep_cluster_label(
+        run.specs = [s._replace(integration=overlay.keep_cluster_label(
             s.integration, label)) for s in run.specs]
 
 
@@ -201,22 +201,22 @@ def load_specs(project: Project) -> list[Spec]:
     return run(project, until="cluster-label").specs
 
 
-@dataclass(eq=False)
 class _Streamed:
     """What `stream` keeps while it goes: findings and summaries, never a spec or a file."""
 
-    loading: list[Finding] = field(default_factory=list)
-    """What loading each spec found, in spec order (notes of the cached ones included)."""
-    load_failed: bool = False
-    settings: list[Finding] = field(default_factory=list)
-    units: list[checks.UnitChecks] = field(default_factory=list)
-    unparsed: list[Finding] = field(default_factory=list)
-    refused: list[Finding] = field(default_factory=list)
-    clash: OutputError | None = None
-    held_back: list[tuple[str, Path]] = field(default_factory=list)
-    """Integrations not rendered because the build had an error when they were checked."""
-
-    checks_failed: bool = False
+    def __init__(self) -> None:
+        self.loading: list[Finding] = []
+        """What loading each spec found, in spec order (notes of the cached ones included)."""
+        self.load_failed = False
+        self.settings: list[Finding] = []
+        self.units: list[checks.UnitChecks] = []
+        self.unparsed: list[Finding] = []
+        self.refused: list[Finding] = []
+        self.clash: OutputError | None = None
+        self.held_back: list[tuple[str, Path]] = []
+        """Integrations not rendered because the build had an error when they were
+        checked."""
+        self.checks_failed = False
 
     def add(self, unit: checks.UnitChecks) -> None:
         self.units.append(unit)

@@ -121,15 +121,13 @@ def project_options(func: F) -> F:
 
 def _project(config_path: Path | None, profile: str | None, specs_dir: Path | None,
              out_dir: Path | None) -> Project:
-    import dataclasses
-
     from generator.project import find_config, load_project
 
     project = load_project(config_path or find_config(Path()), profile)
     if specs_dir is not None:
-        project = dataclasses.replace(project, specs_dir=specs_dir)
+        project = project._replace(specs_dir=specs_dir)
     if out_dir is not None:
-        project = dataclasses.replace(project, out_dir=out_dir)
+        project = project._replace(out_dir=out_dir)
     project.check_paths(out_given=out_dir is not None, specs_given=specs_dir is not None)
     return project
 
@@ -363,7 +361,6 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
     holds under each integration's selector (KG6xx). Exit 0 when clean, 1 on errors (or on
     warnings with --strict) or when the API cannot be queried.
     """
-    import dataclasses
     import json
 
     if list_checks:
@@ -391,7 +388,7 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
     except OSError as error:
         _fail(error)
     if output_format == "json":
-        click.echo(json.dumps({"findings": [dataclasses.asdict(f) | {"metric": f.metric or None}
+        click.echo(json.dumps({"findings": [f._asdict() | {"metric": f.metric or None}
                                             for f in findings]}, indent=2))
     else:
         for finding in findings:
@@ -481,7 +478,6 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
 
 def _run_examples(project: Project, profile: str | None, promtool: str) -> bool:
     """Report each rule's examples under `project`; True when all of them hold."""
-    import dataclasses
     import subprocess
     import tempfile
 
@@ -489,7 +485,7 @@ def _run_examples(project: Project, profile: str | None, promtool: str) -> bool:
     from generator.build import run
     from generator.findings import SpecError
 
-    built = run(dataclasses.replace(project, targets=("prometheus-rules",)))
+    built = run(project._replace(targets=("prometheus-rules",)))
     if built.errors:
         raise SpecError(built.errors)
     files = built.files

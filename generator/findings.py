@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from generator.location import Location, display_path
 
@@ -16,8 +16,11 @@ class Level(StrEnum):
     """Reported, never failing, even with --strict (an alert active right now)."""
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
+class Finding(NamedTuple):
+    """One finding, ordered by path, line, level, code, message and metric. (A named tuple:
+    Python 3.11 makes a frozen, ordered dataclass in about 0.5 ms, compiling each method,
+    in every run that imports this module.)"""
+
     path: str
     line: int
     level: Level

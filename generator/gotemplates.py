@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 FUNCTIONS = frozenset({
     "humanize", "humanize1024", "humanizePercentage", "humanizeDuration", "humanizeTimestamp",
@@ -23,8 +23,7 @@ LABEL_REF = re.compile(r"\$labels\.([A-Za-z_][A-Za-z0-9_]*)")
 VALUE_REF = re.compile(r"\{\{[^}]*?(?:\$value|\.Value)\b")
 
 
-@dataclass(frozen=True)
-class TemplateError:
+class TemplateError(NamedTuple):
     column: int
     message: str
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import dataclasses
 import importlib
 import importlib.machinery
 import importlib.util
@@ -24,13 +23,10 @@ import io
 import linecache
 import os
 import sys
-import textwrap
-import traceback
 import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -44,8 +40,7 @@ PACKAGE = "kgen_specs"
 CODE_OUTPUT = "KG006"
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(NamedTuple):
     """A configured integration and the file it came from."""
 
     name: str
@@ -133,7 +128,7 @@ def load_unit(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
             spec = _load_one(name, path, specs_dir, values, origin)
     except SpecError as error:
         return None, [*error.findings, *printed]
-    return dataclasses.replace(spec, notes=tuple(printed)), list(printed)
+    return spec._replace(notes=tuple(printed)), list(printed)
 
 
 def imported_files(specs_dir: Path) -> list[str]:
@@ -317,6 +312,8 @@ def _load_one(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
 def _from_exception(error: BaseException, specs_dir: Path, shown: str, code: str,
                     what: str) -> Finding:
     """A finding at the innermost spec line on the traceback (or the syntax error's line)."""
+    import traceback  # only a failing spec is reported
+
     path, line = shown, 1
     root = str(specs_dir.resolve())
     if isinstance(error, SyntaxError) and error.filename:
@@ -381,6 +378,8 @@ def _class_location(model: type) -> Location | None:
 
 def _field_location(model: type[BaseModel], field: str) -> Location | None:
     """The line that declares `field` in the Config class (or the base that declares it)."""
+    import textwrap  # only a bad knob is reported
+
     for cls in model.__mro__:
         if field not in getattr(cls, "__annotations__", {}):
             continue

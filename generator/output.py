@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from generator import fastpath
 
@@ -33,8 +33,7 @@ class OutputError(Exception):
     """The output tree cannot be written as asked."""
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(NamedTuple):
     """What a write did to the tree: files written, files removed, files left as they were."""
 
     written: int

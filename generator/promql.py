@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 from typing import NamedTuple, TypeVar
@@ -54,8 +53,7 @@ class SelectorUse(NamedTuple):
     either: str | None = None
 
 
-@dataclass(frozen=True)
-class Rewrite:
+class Rewrite(NamedTuple):
     """What one traversal of a query changes; the defaults change nothing."""
 
     scope: str = ""

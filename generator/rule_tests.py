@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator import promql
 from generator.model import Alert, Example, Fires, Integration, Recording, Records, Series, Silent
@@ -247,8 +247,7 @@ def failures(output: str) -> tuple[list[Failure], str]:
     return found, "\n".join([*other, rest]).strip()
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """One rule's examples after a promtool run: which failed, and how."""
 
     integration: str

@@ -30,7 +30,6 @@ whose key still holds from there, and the record drops the boards no entry names
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -186,9 +185,8 @@ def settings(project: Project, name: str) -> str:
     """The project settings that reach one integration, as canonical JSON: all of them but
     the config-file lines (findings kept in the cache never point into the config) and the
     other integrations' entries."""
-    fields: dict[str, Any] = {field.name: getattr(project, field.name)
-                              for field in dataclasses.fields(project)
-                              if field.name not in ("integrations", "lines", "profiles")}
+    fields: dict[str, Any] = {name: value for name, value in project._asdict().items()
+                              if name not in ("integrations", "lines", "profiles")}
     fields["integration"] = project.integrations.get(name)
     return json.dumps(fields, default=_plain, sort_keys=True)
 

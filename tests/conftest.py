@@ -3,7 +3,6 @@ rules built from the specs' own defaults, and the one live Prometheus."""
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -32,7 +31,7 @@ def _isolated_cwd(tmp_path_factory: pytest.TempPathFactory,
 def built() -> dict[str, bytes]:
     """A fresh in-memory build of the shipped specs with the project config, every target on
     (path relative to out/ -> bytes)."""
-    return build_project(dataclasses.replace(PROJECT, targets=tuple(TARGETS)))
+    return build_project(PROJECT._replace(targets=tuple(TARGETS)))
 
 
 @pytest.fixture(scope="session")

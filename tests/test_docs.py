@@ -111,8 +111,6 @@ def test_a_knob_of_a_union_or_annotated_type_is_named_by_its_types(tmp_path: Pat
 def test_page_layout_of_steps_labels_and_missing_runbooks() -> None:
     """A setup step over several lines stays one list item, an alert's labels are listed by
     name whatever their case, and an alert without a runbook says so."""
-    import dataclasses
-
     from generator.scoping import Scoped
     from generator.targets import docs
 
@@ -123,7 +121,7 @@ def test_page_layout_of_steps_labels_and_missing_runbooks() -> None:
     integration = spec.integration.model_copy(update={
         "setup": ("Install it:\n\n  helm install x\nthen wait.\n", "Done."),
         "alerts": (alert,)})
-    item = Scoped.of(dataclasses.replace(spec, integration=integration))
+    item = Scoped.of(spec._replace(integration=integration))
     page = docs.render(item, Project(specs_dir=SPECS))["docs/calico.md"].decode()
     assert ("## Setup\n\n1. Install it:\n\n     helm install x\n   then wait.\n\n"
             "2. Done.\n\n") in page

@@ -14,8 +14,7 @@ mixin's stand-in build gives the same board with other query text where a knob r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator import promql
 from generator.model import Dashboard, Integration, Panel, Row, Variable
@@ -42,8 +41,7 @@ def dashboard_json(integration: Integration, board: Dashboard,
     return _scoped(_BUILT.of(integration, board), board, scope)
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     """A row or panel, its id and where the grid puts it (`h` high, `w` wide, at `x`, `y`)."""
 
     id: int
@@ -83,8 +81,7 @@ def layout(board: Dashboard) -> list[Placed]:
     return placed
 
 
-@dataclass(frozen=True)
-class _Built:
+class _Built(NamedTuple):
     """A board of an integration as the SDK built it, queries as written."""
 
     integration: str
@@ -207,7 +204,7 @@ def _variable_query(variable: Variable, before: tuple[Variable, ...],
     """The values of the variable's `label` on its `metric`, scoped and filtered by the earlier
     variables."""
     filters = ", ".join(_matcher(v) for v in before)
-    series = promql.rewrite(variable.metric, replace(scope, filters=filters))
+    series = promql.rewrite(variable.metric, scope._replace(filters=filters))
     return f"label_values({series}, {variable.label})"
 
 
@@ -220,7 +217,7 @@ class _Queries:
     `$__rate_interval`."""
 
     def __init__(self, variables: tuple[Variable, ...], scope: promql.Rewrite) -> None:
-        self.change = replace(scope, filters=", ".join(_matcher(v) for v in variables),
+        self.change = scope._replace(filters=", ".join(_matcher(v) for v in variables),
                               rate_interval=True)
 
     def __call__(self, expr: str) -> str:

@@ -21,9 +21,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -84,8 +83,7 @@ local dashboards = {dashboards};
 """
 
 
-@dataclass(frozen=True)
-class Exposed:
+class Exposed(NamedTuple):
     """A knob in the mixin's `_config`: its keys, its stand-in, and this build's value."""
 
     knob: str

@@ -4,7 +4,6 @@ compares."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from pydantic import Field
@@ -89,5 +88,5 @@ def test_a_model_in_a_field_of_any_type_that_can_hold_one_is_found() -> None:
         assert model.location is not None
         expected.add((display_path(model.location.path), model.location.line, "KG999"))
     assert len(expected) == 4
-    found = checks.suppressions([replace(spec(demo()), integration=holder)])  # type: ignore[arg-type]
+    found = checks.suppressions([spec(demo())._replace(integration=holder)])  # type: ignore[arg-type]
     assert found == expected
