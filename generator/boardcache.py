@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from generator import fastpath
-from generator.model import Dashboard
 
 FORMAT = 1
 SDK = "grafana_foundation_sdk-"
@@ -53,9 +52,10 @@ class BoardCache:
         """The names in `directory` when this process first read it (no file is added there
         before `commit`): a board not listed is not read (a cold build has no directory)."""
 
-    def key(self, integration: str, description: str, board: Dashboard) -> str | None:
-        """The board's key (recorded as used by `integration`); None when the SDK's
-        distribution is not found (then nothing is kept)."""
+    def key(self, integration: str, board: str) -> str | None:
+        """The key of a board (`generator.documents.dashboard.board_text`: what its SDK build
+        reads), recorded as used by `integration`; None when the SDK's distribution is not
+        found (then nothing is kept)."""
         if self._toolchain is None:
             sdk = sdk_digest()
             self._toolchain = None if sdk is None else json.dumps(
@@ -63,13 +63,7 @@ class BoardCache:
                  "interpreter": fastpath.interpreter(), "sdk": sdk}, sort_keys=True)
         if self._toolchain is None:
             return None
-        fields = board.model_dump()  # floats as they are: inf is not None, 1.0 not 1
-        for row in fields["rows"]:
-            for panel in row["panels"]:
-                for query in panel["queries"]:
-                    del query["expr"]  # filled in for each scoping: not read by the SDK build
-        board_json = json.dumps([integration, description, fields], sort_keys=True)
-        key = hashlib.sha256(f"{self._toolchain}\n{board_json}".encode()).hexdigest()
+        key = hashlib.sha256(f"{self._toolchain}\n{board}".encode()).hexdigest()
         self.used.setdefault(integration, set()).add(key)
         return key
 

@@ -166,7 +166,8 @@ def test_a_key_covers_every_field_but_query_text(tmp_path: Path) -> None:
     """Query text is scoped after the SDK build: it is not in the key. Every other field is,
     with its value as the model holds it (inf is not None, -0.0 not 0.0)."""
     from generator.boardcache import BoardCache
-    from generator.model import Dashboard, Panel, Query, Row
+    from generator.documents.dashboard import board_text
+    from generator.model import Dashboard, Integration, Panel, Query, Row
 
     kept = BoardCache(tmp_path, read=True)
 
@@ -174,7 +175,8 @@ def test_a_key_covers_every_field_but_query_text(tmp_path: Path) -> None:
         board = Dashboard(title="x", rows=(Row(title="r", panels=(Panel(
             title="t", description="d", unit="s",
             queries=(Query(expr=expr, legend=legend),), **panel),)),))
-        return kept.key("demo", "A demo.", board)
+        demo = Integration.model_construct(name="demo", description="A demo.")
+        return kept.key("demo", board_text(demo, board))
 
     assert key() is not None and key() == key(expr="sum(up)")
     keys = [key(legend="{{job}}"), key(max=float("inf")), key(max=None), key(max=1),

@@ -14,12 +14,12 @@ mixin's stand-in build gives the same board with other query text where a knob r
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from generator import promql
 from generator.model import Dashboard, Integration, Panel, Row, Variable
-from generator.model.base import SpecModel
 
 if TYPE_CHECKING:
     from generator.boardcache import BoardCache
@@ -27,9 +27,6 @@ if TYPE_CHECKING:
 GRID_WIDTH = 24
 AS_WRITTEN = promql.Rewrite()
 """No scoping: the queries as the spec writes them."""
-REMEMBERED = 16
-"""Boards whose SDK build is kept for the next build of the same board: an integration's
-targets build its boards one after another, so a few suffice."""
 
 
 def dashboard_json(integration: Integration, board: Dashboard,
@@ -83,50 +80,40 @@ def layout(board: Dashboard) -> list[Placed]:
     return placed
 
 
-@dataclass(frozen=True)
-class _Built:
-    """A board of an integration as the SDK built it, queries as written."""
-
-    integration: str
-    description: str
-    board: Dashboard
-    json: dict[str, Any]
-    key: str | None
-    """Its key in the board cache it was built or taken with, if any."""
-
-
 class _Boards:
-    """The boards built last. A board's SDK build is a function of the board's fields but for
-    its query text (which `_scoped` replaces), the integration's name and its description: a
-    board alike in those to a remembered one reuses its build. Otherwise it is taken from the
-    board cache (`generator.boardcache`) when a build keeps one, else built through the SDK
-    (and kept there)."""
+    """The boards of the integration built last, each with its SDK build. A board's SDK build
+    is a function of `board_text`: a board with the same text as one built (the same board
+    but for its query text, which `_scoped` replaces) reuses its build. Otherwise it is taken
+    from the board cache (`generator.boardcache`) when a build keeps one, else built through
+    the SDK (and kept there)."""
 
     def __init__(self) -> None:
-        self._built: list[_Built] = []
+        self._integration: tuple[str, str] | None = None
+        self._built: dict[str, tuple[Dashboard, dict[str, Any]]] = {}
+        """`board_text` -> a board with that text and its SDK build."""
         self.kept: BoardCache | None = None
 
     def of(self, integration: Integration, board: Dashboard) -> dict[str, Any]:
+        owner = (integration.name, integration.description)
+        if owner != self._integration:  # no board of another integration is alike
+            self._integration, self._built = owner, {}
+        for known, built in self._built.values():
+            if known is board:
+                return built
+        text = board_text(integration, board)
+        if text in self._built:
+            return self._built[text][1]
         kept = self.kept
-        for built in self._built:
-            if (built.integration == integration.name
-                    and built.description == integration.description
-                    and _alike_but_queries(built.board, board)):
-                if kept is not None and built.key is not None:
-                    kept.used.setdefault(integration.name, set()).add(built.key)
-                return built.json
-        key = (kept.key(integration.name, integration.description, board)
-               if kept is not None else None)
-        json = kept.get(key) if kept is not None and key is not None else None
-        if json is None:
+        key = kept.key(integration.name, text) if kept is not None else None
+        taken = kept.get(key) if kept is not None and key is not None else None
+        if taken is None:
             from generator.documents.dashboard_builder import built as sdk_built
 
-            json = sdk_built(integration.name, integration.description, board)
+            taken = sdk_built(integration.name, integration.description, board)
             if kept is not None and key is not None:
-                kept.put(key, json)
-        self._built = [*self._built[1 - REMEMBERED:],
-                       _Built(integration.name, integration.description, board, json, key)]
-        return json
+                kept.put(key, taken)
+        self._built[text] = (board, taken)
+        return taken
 
 
 _BUILT = _Boards()
@@ -137,46 +124,19 @@ def keep_boards(kept: BoardCache | None) -> None:
     boards remembered in memory are forgotten: each was taken or built under the cache that
     was in use then."""
     _BUILT.kept = kept
-    _BUILT._built = []
+    _BUILT._integration, _BUILT._built = None, {}
 
 
-def _alike_but_queries(a: Dashboard, b: Dashboard) -> bool:
-    """Whether two boards have the same fields but for their queries' text."""
-    return a is b or (_alike(a, b, "rows") and len(a.rows) == len(b.rows) and all(
-        _alike(row, other, "panels") and len(row.panels) == len(other.panels) and all(
-            _alike(panel, theirs, "queries") and len(panel.queries) == len(theirs.queries)
-            and all(_alike(query, their, "expr")
-                    for query, their in zip(panel.queries, theirs.queries, strict=True))
-            for panel, theirs in zip(row.panels, other.panels, strict=True))
-        for row, other in zip(a.rows, b.rows, strict=True)))
-
-
-def _alike(a: SpecModel, b: SpecModel, but: str) -> bool:
-    """Whether two models of a type have the same fields but `but`."""
-    mine, theirs = a.__dict__, b.__dict__  # a model's fields, as pydantic keeps them
-    return all(_same(mine[name], theirs[name]) for name in type(a).model_fields if name != but)
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal and of one type all the way down: the SDK writes -0.0 and 0.0, 1 and 1.0 or True
-    apart, which `==` takes for equal. One object is the same as itself; a string (most
-    fields) is compared without the other types' tests."""
-    if a is b:
-        return True
-    kind = type(a)
-    if kind is not type(b):
-        return False
-    if kind is str:
-        return bool(a == b)
-    if isinstance(a, float):
-        return bool(a.hex() == b.hex())
-    if isinstance(a, tuple | list):
-        return len(a) == len(b) and all(map(_same, a, b))
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(value, b[key]) for key, value in a.items())
-    if isinstance(a, SpecModel):
-        return _alike(a, b, "")
-    return bool(a == b)
+def board_text(integration: Integration, board: Dashboard) -> str:
+    """All that the SDK build of `board` reads, as JSON: the integration's name and
+    description and the board's fields but its queries' text, each value as the model holds
+    it (`inf` is not None, `-0.0` not `0.0`, `1.0` not `1`: the SDK writes them apart)."""
+    fields = board.model_dump()
+    for row in fields["rows"]:
+        for panel in row["panels"]:
+            for query in panel["queries"]:
+                del query["expr"]  # filled in for each scoping: not read by the SDK build
+    return json.dumps([integration.name, integration.description, fields], sort_keys=True)
 
 
 def _scoped(built: dict[str, Any], board: Dashboard, scope: promql.Rewrite) -> dict[str, Any]:
