@@ -15,8 +15,8 @@ mixin's stand-in build gives the same board with other query text where a knob r
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator import promql
 from generator.model import Dashboard, Integration, Panel, Row, Variable
@@ -39,9 +39,9 @@ def dashboard_json(integration: Integration, board: Dashboard,
     return _scoped(_BUILT.of(integration, board), board, scope)
 
 
-@dataclass(frozen=True)
-class Placed:
-    """A row or panel, its id and where the grid puts it (`h` high, `w` wide, at `x`, `y`)."""
+class Placed(NamedTuple):
+    """A row or panel, its id and where the grid puts it (`h` high, `w` wide, at `x`, `y`).
+    A named tuple: Python 3.11 makes a frozen dataclass in about 0.5 ms, on every build."""
 
     id: int
     item: Row | Panel
