@@ -27,12 +27,13 @@ import json
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from generator import fastpath
 
-FORMAT = 1
+FORMAT = 2
 SDK = "grafana_foundation_sdk-"
+PROMQL = "promql_parser-"
+"""promql-parser prints the scoped queries of a board's file (which an entry may hold)."""
 
 
 class BoardCache:
@@ -57,18 +58,20 @@ class BoardCache:
         reads), recorded as used by `integration`; None when the SDK's distribution is not
         found (then nothing is kept)."""
         if self._toolchain is None:
-            sdk = sdk_digest()
-            self._toolchain = None if sdk is None else json.dumps(
+            sdk, promql = distribution_digest(SDK), distribution_digest(PROMQL)
+            self._toolchain = None if sdk is None or promql is None else json.dumps(
                 {"format": FORMAT, "kgen": fastpath.package_digest(),
-                 "interpreter": fastpath.interpreter(), "sdk": sdk}, sort_keys=True)
+                 "interpreter": fastpath.interpreter(), "sdk": sdk, "promql": promql},
+                sort_keys=True)
         if self._toolchain is None:
             return None
         key = hashlib.sha256(f"{self._toolchain}\n{board}".encode()).hexdigest()
         self.used.setdefault(integration, set()).add(key)
         return key
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The board kept under `key`, when it is there, whole and readable."""
+    def get(self, key: str) -> tuple[str | None, bytes] | None:
+        """The board kept under `key`, when it is there, whole and readable: what scoping its
+        JSON text is the file of (None: the SDK build itself) and the text."""
         if not self.read:
             return None
         name = f"{key}.json"
@@ -82,13 +85,14 @@ class BoardCache:
         try:
             header, _, text = (self.directory / name).read_bytes().partition(b"\n")
             about = json.loads(header)
-            if (about != {"format": FORMAT, "key": key,
-                          "sha256": hashlib.sha256(text).hexdigest()}):
-                return None
-            board = json.loads(text)
         except (OSError, ValueError):
             return None
-        return board if isinstance(board, dict) else None
+        if not isinstance(about, dict) or about != {
+                "format": FORMAT, "key": key, "scoped": about.get("scoped"),
+                "sha256": hashlib.sha256(text).hexdigest()} or not (
+                about["scoped"] is None or isinstance(about["scoped"], str)):
+            return None
+        return about["scoped"], text
 
     def stage(self) -> Path | None:
         """The temporary directory boards built during this build wait in (made now when it
@@ -105,13 +109,14 @@ class BoardCache:
             atexit.register(self.discard)
         return self._staged
 
-    def put(self, key: str, board: dict[str, Any]) -> None:
-        """Stage a board just built (a failure stages nothing)."""
+    def put(self, key: str, text: bytes, scoped: str | None) -> None:
+        """Stage a board just built: the JSON text of its SDK build, or of its file as the
+        scoping `scoped` makes it (the queries are replaced on use; a failure stages
+        nothing)."""
         staged = self.stage()
         if staged is None:
             return
-        text = json.dumps(board, separators=(",", ":")).encode()
-        header = json.dumps({"format": FORMAT, "key": key,
+        header = json.dumps({"format": FORMAT, "key": key, "scoped": scoped,
                              "sha256": hashlib.sha256(text).hexdigest()}, sort_keys=True)
         path = staged / f"{key}.json"
         try:
@@ -171,11 +176,12 @@ class BoardCache:
 
 
 @cache
-def sdk_digest() -> str | None:
-    """The installed grafana-foundation-sdk distribution(s) on the path: dist-info name and
-    the sha256 of its RECORD; None when none is found or one cannot be read."""
+def distribution_digest(prefix: str) -> str | None:
+    """The installed distribution(s) on the path whose dist-info name starts with `prefix`:
+    dist-info name and the sha256 of its RECORD; None when none is found or one cannot be
+    read."""
     try:
-        found = fastpath.distributions(SDK, "RECORD")
+        found = fastpath.distributions(prefix, "RECORD")
     except OSError:
         return None
     if not found:

@@ -14,8 +14,9 @@ mixin's stand-in build gives the same board with other query text where a knob r
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator import promql
@@ -36,7 +37,34 @@ def dashboard_json(integration: Integration, board: Dashboard,
     traversal as Grafana's own rewriting: the variables' matchers, and rate-like ranges as
     `$__rate_interval`. Parts of it are shared with other calls' results: read it, never
     change it."""
-    return _scoped(_BUILT.of(integration, board), board, scope)
+    built = _BUILT.of(integration, board)
+    if built.pending is not None:  # kept as the SDK built it: no file of it was made first
+        built.keep(json.dumps(built.data(), separators=(",", ":")).encode(), None)
+    return _scoped(built.data(), board, scope)
+
+
+def dashboard_file(integration: Integration, board: Dashboard, scope: promql.Rewrite) -> bytes:
+    """`to_json(dashboard_json(integration, board, scope))`: the dashboard's JSON file. The
+    board cache keeps it as the board's entry, and a build that scopes the same board's same
+    queries the same way takes the file from there, scoping and writing nothing."""
+    from generator.render import to_json
+
+    built = _BUILT.of(integration, board)
+    scoped = scoping_key(board, scope)
+    if built.text and built.scoped == scoped:
+        return built.text
+    text = to_json(_scoped(built.data(), board, scope))
+    built.keep(text, scoped)
+    return text
+
+
+def scoping_key(board: Dashboard, scope: promql.Rewrite) -> str:
+    """What scoping a board's SDK build reads besides the build: its queries' text and the
+    change (`_scoped`; its variables are in the build's key)."""
+    exprs = [query.expr for row in board.rows for panel in row.panels for query in panel.queries]
+    change = {field.name: getattr(scope, field.name) for field in fields(scope)}
+    return hashlib.sha256(json.dumps([change, exprs], sort_keys=True,
+                                     default=sorted).encode()).hexdigest()  # sets sorted
 
 
 class Placed(NamedTuple):
@@ -80,40 +108,68 @@ def layout(board: Dashboard) -> list[Placed]:
     return placed
 
 
+class _Built:
+    """A board's SDK build, as JSON data (`data`) or as the text of its board cache entry
+    (`text`: the board's JSON file as the scoping `scoped` makes it, or the SDK build itself
+    when that is None; empty until known), until `keep` puts it in the board cache
+    (`pending`: where, when it is to be kept)."""
+
+    __slots__ = ("_data", "board", "pending", "scoped", "text")
+
+    def __init__(self, board: Dashboard, data: dict[str, Any] | None, text: bytes,
+                 scoped: str | None, pending: tuple[BoardCache, str] | None) -> None:
+        self.board, self._data, self.text, self.scoped = board, data, text, scoped
+        self.pending = pending
+
+    def data(self) -> dict[str, Any]:
+        if self._data is None:  # taken from the board cache: read once, when wanted
+            self._data = json.loads(self.text)
+        return self._data
+
+    def keep(self, text: bytes, scoped: str | None) -> None:
+        """Put it in the board cache as `text` (scoped as `scoped` says), if it is pending."""
+        if self.pending is not None:
+            kept, key = self.pending
+            kept.put(key, text, scoped)
+            self.text, self.scoped, self.pending = text, scoped, None
+
+
 class _Boards:
     """The boards of the integration built last, each with its SDK build. A board's SDK build
     is a function of `board_text`: a board with the same text as one built (the same board
     but for its query text, which `_scoped` replaces) reuses its build. Otherwise it is taken
     from the board cache (`generator.boardcache`) when a build keeps one, else built through
-    the SDK (and kept there)."""
+    the SDK (and kept there by the first build that scopes it)."""
 
     def __init__(self) -> None:
         self._integration: tuple[str, str] | None = None
-        self._built: dict[str, tuple[Dashboard, dict[str, Any]]] = {}
-        """`board_text` -> a board with that text and its SDK build."""
+        self._built: dict[str, _Built] = {}
+        """`board_text` -> the SDK build of a board with that text."""
         self.kept: BoardCache | None = None
 
-    def of(self, integration: Integration, board: Dashboard) -> dict[str, Any]:
+    def of(self, integration: Integration, board: Dashboard) -> _Built:
         owner = (integration.name, integration.description)
         if owner != self._integration:  # no board of another integration is alike
             self._integration, self._built = owner, {}
-        for known, built in self._built.values():
-            if known is board:
+        for built in self._built.values():
+            if built.board is board:
                 return built
         text = board_text(integration, board)
         if text in self._built:
-            return self._built[text][1]
+            return self._built[text]
         kept = self.kept
         key = kept.key(integration.name, text) if kept is not None else None
-        taken = kept.get(key) if kept is not None and key is not None else None
-        if taken is None:
+        entry = kept.get(key) if kept is not None and key is not None else None
+        if entry is not None:
+            built = _Built(board, None, entry[1], entry[0], None)
+        else:
             from generator.documents.dashboard_builder import built as sdk_built
 
-            taken = sdk_built(integration.name, integration.description, board)
-            if kept is not None and key is not None:
-                kept.put(key, taken)
-        self._built[text] = (board, taken)
-        return taken
+            data = sdk_built(integration.name, integration.description, board)
+            built = _Built(board, data, b"", None,
+                           (kept, key) if kept is not None and key is not None else None)
+        self._built[text] = built
+        return built
 
 
 _BUILT = _Boards()
