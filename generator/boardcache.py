@@ -7,10 +7,14 @@ One directory per output tree in `.kgen-cache/`, beside the unit cache's record
 that the SDK build reads: the board's fields but its queries' text (which
 `generator.documents.dashboard` fills in for each scoping), the integration's name and
 description, kgen's own code (every file of its package), the interpreter and kgen's
-distribution, and the installed grafana-foundation-sdk (its dist-info name and the sha256 of
-its RECORD, which lists every file it installed with its digest). A file holds a header line
-(format, key, sha256 of the rest) and the board's JSON; any doubt (unreadable, corrupt or
-foreign file, no SDK distribution found) means building through the SDK.
+distribution, and the installed grafana-foundation-sdk and promql-parser (each one's dist-info
+name and the sha256 of its RECORD, which lists every file it installed with its digest). A
+file holds a header line (format, key, what scoping its JSON is scoped by, sha256 of the
+rest) and the board's JSON: the board's file as a build scoped it (the grafana target's bytes;
+its queries are replaced by any other scoping, and a build scoping the same queries the same
+way takes the file whole), or, for a board only the mixin scoped, the SDK build itself. Any
+doubt (unreadable, corrupt or foreign file, no SDK distribution found) means building through
+the SDK.
 
 A board built during a build is staged in a temporary directory (made before a parallel build
 forks, so that its workers stage there too) and moved into the cache only when the unit cache

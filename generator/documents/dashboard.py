@@ -10,6 +10,7 @@ A board is built through the SDK once and its queries are scoped for each build 
 the `grafana` target (and the provisioning ConfigMaps and their size check, which share its
 bytes) scope them with the integration's selector, the mixin with its placeholder, and the
 mixin's stand-in build gives the same board with other query text where a knob reaches one.
+The board cache (`generator.boardcache`) keeps the build, as the board's file when one was made.
 """
 
 from __future__ import annotations
