@@ -7,10 +7,14 @@ One directory per output tree in `.kgen-cache/`, beside the unit cache's record
 that the SDK build reads: the board's fields but its queries' text (which
 `generator.documents.dashboard` fills in for each scoping), the integration's name and
 description, kgen's own code (every file of its package), the interpreter and kgen's
-distribution, and the installed grafana-foundation-sdk (its dist-info name and the sha256 of
-its RECORD, which lists every file it installed with its digest). A file holds a header line
-(format, key, sha256 of the rest) and the board's JSON; any doubt (unreadable, corrupt or
-foreign file, no SDK distribution found) means building through the SDK.
+distribution, and the installed grafana-foundation-sdk and promql-parser (each one's dist-info
+name and the sha256 of its RECORD, which lists every file it installed with its digest). A
+file holds a header line (format, key, what scoping its JSON is scoped by, sha256 of the
+rest) and the board's JSON: the board's file as a build scoped it (the grafana target's bytes;
+its queries are replaced by any other scoping, and a build scoping the same queries the same
+way takes the file whole), or, for a board only the mixin scoped, the SDK build itself. Any
+doubt (unreadable, corrupt or foreign file, no SDK distribution found) means building through
+the SDK.
 
 A board built during a build is staged in a temporary directory (made before a parallel build
 forks, so that its workers stage there too) and moved into the cache only when the unit cache
@@ -27,13 +31,13 @@ import json
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from generator import fastpath
-from generator.model import Dashboard
 
-FORMAT = 1
+FORMAT = 2
 SDK = "grafana_foundation_sdk-"
+PROMQL = "promql_parser-"
+"""promql-parser prints the scoped queries of a board's file (which an entry may hold)."""
 
 
 class BoardCache:
@@ -53,28 +57,25 @@ class BoardCache:
         """The names in `directory` when this process first read it (no file is added there
         before `commit`): a board not listed is not read (a cold build has no directory)."""
 
-    def key(self, integration: str, description: str, board: Dashboard) -> str | None:
-        """The board's key (recorded as used by `integration`); None when the SDK's
-        distribution is not found (then nothing is kept)."""
+    def key(self, integration: str, board: str) -> str | None:
+        """The key of a board (`generator.documents.dashboard.board_text`: what its SDK build
+        reads), recorded as used by `integration`; None when the SDK's distribution is not
+        found (then nothing is kept)."""
         if self._toolchain is None:
-            sdk = sdk_digest()
-            self._toolchain = None if sdk is None else json.dumps(
+            sdk, promql = distribution_digest(SDK), distribution_digest(PROMQL)
+            self._toolchain = None if sdk is None or promql is None else json.dumps(
                 {"format": FORMAT, "kgen": fastpath.package_digest(),
-                 "interpreter": fastpath.interpreter(), "sdk": sdk}, sort_keys=True)
+                 "interpreter": fastpath.interpreter(), "sdk": sdk, "promql": promql},
+                sort_keys=True)
         if self._toolchain is None:
             return None
-        fields = board.model_dump()  # floats as they are: inf is not None, 1.0 not 1
-        for row in fields["rows"]:
-            for panel in row["panels"]:
-                for query in panel["queries"]:
-                    del query["expr"]  # filled in for each scoping: not read by the SDK build
-        board_json = json.dumps([integration, description, fields], sort_keys=True)
-        key = hashlib.sha256(f"{self._toolchain}\n{board_json}".encode()).hexdigest()
+        key = hashlib.sha256(f"{self._toolchain}\n{board}".encode()).hexdigest()
         self.used.setdefault(integration, set()).add(key)
         return key
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The board kept under `key`, when it is there, whole and readable."""
+    def get(self, key: str) -> tuple[str | None, bytes] | None:
+        """The board kept under `key`, when it is there, whole and readable: what scoping its
+        JSON text is the file of (None: the SDK build itself) and the text."""
         if not self.read:
             return None
         name = f"{key}.json"
@@ -88,13 +89,14 @@ class BoardCache:
         try:
             header, _, text = (self.directory / name).read_bytes().partition(b"\n")
             about = json.loads(header)
-            if (about != {"format": FORMAT, "key": key,
-                          "sha256": hashlib.sha256(text).hexdigest()}):
-                return None
-            board = json.loads(text)
         except (OSError, ValueError):
             return None
-        return board if isinstance(board, dict) else None
+        if not isinstance(about, dict) or about != {
+                "format": FORMAT, "key": key, "scoped": about.get("scoped"),
+                "sha256": hashlib.sha256(text).hexdigest()} or not (
+                about["scoped"] is None or isinstance(about["scoped"], str)):
+            return None
+        return about["scoped"], text
 
     def stage(self) -> Path | None:
         """The temporary directory boards built during this build wait in (made now when it
@@ -111,13 +113,14 @@ class BoardCache:
             atexit.register(self.discard)
         return self._staged
 
-    def put(self, key: str, board: dict[str, Any]) -> None:
-        """Stage a board just built (a failure stages nothing)."""
+    def put(self, key: str, text: bytes, scoped: str | None) -> None:
+        """Stage a board just built: the JSON text of its SDK build, or of its file as the
+        scoping `scoped` makes it (the queries are replaced on use; a failure stages
+        nothing)."""
         staged = self.stage()
         if staged is None:
             return
-        text = json.dumps(board, separators=(",", ":")).encode()
-        header = json.dumps({"format": FORMAT, "key": key,
+        header = json.dumps({"format": FORMAT, "key": key, "scoped": scoped,
                              "sha256": hashlib.sha256(text).hexdigest()}, sort_keys=True)
         path = staged / f"{key}.json"
         try:
@@ -177,11 +180,12 @@ class BoardCache:
 
 
 @cache
-def sdk_digest() -> str | None:
-    """The installed grafana-foundation-sdk distribution(s) on the path: dist-info name and
-    the sha256 of its RECORD; None when none is found or one cannot be read."""
+def distribution_digest(prefix: str) -> str | None:
+    """The installed distribution(s) on the path whose dist-info name starts with `prefix`:
+    dist-info name and the sha256 of its RECORD; None when none is found or one cannot be
+    read."""
     try:
-        found = fastpath.distributions(SDK, "RECORD")
+        found = fastpath.distributions(prefix, "RECORD")
     except OSError:
         return None
     if not found:

@@ -89,12 +89,10 @@ class Scoped:
     def dashboard(self, slug: str) -> bytes:
         """The JSON file of the dashboard `slug`, scoped, built once for every target that
         writes it (the dashboard file, its ConfigMap)."""
-        from generator.documents.dashboard import dashboard_json
-        from generator.render import to_json
+        from generator.documents.dashboard import dashboard_file
 
         if slug not in self._dashboards:
             integration = self.spec.integration
             board = next(b for b in integration.dashboards if b.slug == slug)
-            self._dashboards[slug] = to_json(dashboard_json(integration, board,
-                                                            scoping(integration)))
+            self._dashboards[slug] = dashboard_file(integration, board, scoping(integration))
         return self._dashboards[slug]

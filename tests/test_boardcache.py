@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.boardcache import FORMAT
 from tests.support import settled, shipped_project
 from tests.test_incremental import SEVEN, assert_as_without_cache, counts, edit
 
@@ -93,6 +94,48 @@ def test_a_kgen_yaml_change_that_reaches_a_board_builds_through_the_sdk(project:
     assert len(boards(project)) == 3
 
 
+# kgen as above, telling which selectors the builds scoped a board's queries with
+SCOPINGS = """
+import atexit, sys
+from generator.documents import dashboard
+scoped, seen = dashboard._scoped, []
+def counted(built, board, scope):
+    seen.append(scope.scope)
+    return scoped(built, board, scope)
+dashboard._scoped = counted
+atexit.register(lambda: print("scoped:", sorted(set(seen)), file=sys.stderr))
+from generator.cli import run
+run()
+"""
+
+
+def test_a_rebuild_takes_each_board_file_whole_when_its_queries_and_scoping_hold(
+        project: Path) -> None:
+    """calico's two boards are the files the last build made: only the mixin scopes them (with
+    its placeholder); the bytes are as without any cache."""
+    flip_error_for(project)
+    done = subprocess.run([sys.executable, "-c", SCOPINGS, "build"], cwd=project,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == "scoped: ['__kgen_selector__=\"calico\"']"
+    assert counts(done.stderr) == (1, 1)
+    assert_as_without_cache(project)
+
+
+@pytest.mark.parametrize(("path", "old", "new"), [
+    ("specs/calico.py", '"max(felix_cluster_num_policies)"', '"min(felix_cluster_num_policies)"'),
+    ("kgen.yaml", "{error_for: 20m}", "{error_for: 20m, selector: 'job=\"calico-node\"'}"),
+], ids=["query text", "selector"])
+def test_a_board_whose_queries_or_scoping_changed_is_scoped_again(
+        project: Path, path: str, old: str, new: str) -> None:
+    """The SDK build is the one kept (no SDK), its file is made anew."""
+    edit(project / path, old, new)
+    sdk, report = kgen_build(project)
+    assert not sdk and counts(report) == (1, 1)
+    assert_as_without_cache(project)
+
+
 @pytest.mark.parametrize("damage", ["truncated", "body changed", "header changed", "not json"])
 def test_a_corrupt_entry_is_ignored(project: Path, damage: str) -> None:
     (directory,) = (project / ".kgen-cache").glob("boards-*")
@@ -101,8 +144,9 @@ def test_a_corrupt_entry_is_ignored(project: Path, damage: str) -> None:
         header, _, body = data.partition(b"\n")
         path.write_bytes({
             "truncated": data[:len(data) // 2],
-            "body changed": header + b"\n" + body.replace(b'"title":"', b'"title":"X', 1),
-            "header changed": header.replace(b'"format": 1', b'"format": 2') + b"\n" + body,
+            "body changed": header + b"\n" + body.replace(b'"title', b'"Title', 1),
+            "header changed": header.replace(f'"format": {FORMAT}'.encode(),
+                                             f'"format": {FORMAT + 1}'.encode()) + b"\n" + body,
             "not json": b"\x00" * 40,
         }[damage])
     settled(directory)
@@ -166,7 +210,8 @@ def test_a_key_covers_every_field_but_query_text(tmp_path: Path) -> None:
     """Query text is scoped after the SDK build: it is not in the key. Every other field is,
     with its value as the model holds it (inf is not None, -0.0 not 0.0)."""
     from generator.boardcache import BoardCache
-    from generator.model import Dashboard, Panel, Query, Row
+    from generator.documents.dashboard import board_text
+    from generator.model import Dashboard, Integration, Panel, Query, Row
 
     kept = BoardCache(tmp_path, read=True)
 
@@ -174,7 +219,8 @@ def test_a_key_covers_every_field_but_query_text(tmp_path: Path) -> None:
         board = Dashboard(title="x", rows=(Row(title="r", panels=(Panel(
             title="t", description="d", unit="s",
             queries=(Query(expr=expr, legend=legend),), **panel),)),))
-        return kept.key("demo", "A demo.", board)
+        demo = Integration.model_construct(name="demo", description="A demo.")
+        return kept.key("demo", board_text(demo, board))
 
     assert key() is not None and key() == key(expr="sum(up)")
     keys = [key(legend="{{job}}"), key(max=float("inf")), key(max=None), key(max=1),

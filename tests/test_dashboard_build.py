@@ -15,7 +15,7 @@ from grafana_foundation_sdk.cog.encoder import JSONEncoder
 
 from generator import loader, promql
 from generator.documents import dashboard
-from generator.documents.dashboard import dashboard_json
+from generator.documents.dashboard import board_text, dashboard_json
 from generator.documents.dashboard_builder import plain_json, sdk_dashboard
 from generator.model import Dashboard, Integration, Panel, PanelKind, Query, Row, Threshold
 from tests.support import SPECS
@@ -78,7 +78,7 @@ def test_another_integrations_board_is_built_for_it(monkeypatch: pytest.MonkeyPa
     demo, copy = integration(board()), integration(board(), name="copy")
     assert dashboard_json(demo, board())["uid"] == "kgen-demo-overview"
     assert dashboard_json(copy, board())["uid"] == "kgen-copy-overview"
-    assert len(dashboard._BUILT._built) == 2
+    assert dashboard_json(demo, board())["uid"] == "kgen-demo-overview"
 
 
 def test_the_sdk_is_imported_by_the_first_board_and_a_panel_builder_by_its_panel() -> None:
@@ -90,7 +90,7 @@ import sys
 def builders():
     return sorted(m.rsplit(".", 1)[1] for m in sys.modules
                   if m.startswith("grafana_foundation_sdk.builders."))
-from generator.documents.dashboard import dashboard_json
+from generator.documents.dashboard import board_text, dashboard_json
 import generator.checks.dashboards, generator.targets.mixin
 print("grafana_foundation_sdk" in sys.modules)
 from tests.test_dashboard_build import board, integration
@@ -180,18 +180,21 @@ def _panel(**fields: object) -> Dashboard:
         "query count", "threshold", "suppress", "kind"])
 def test_boards_that_differ_but_in_query_text_are_not_alike(a: dict[str, object],
                                                              b: dict[str, object]) -> None:
-    """What a board's SDK build reads, compared exactly (the SDK writes -0.0 and 0.0 apart);
-    a board is alike itself, an equal copy and a board with other query text."""
+    """What a board's SDK build reads, exactly (the SDK writes -0.0 and 0.0 apart); a board
+    is alike itself, an equal copy and a board with other query text, not the same board of
+    another integration."""
+    demo = integration()
     first, second = _panel(**a), _panel(**b)
-    assert not dashboard._alike_but_queries(first, second)
-    assert not dashboard._alike_but_queries(second, first)
+    assert board_text(demo, first) != board_text(demo, second)
     for one in (first, second):
-        assert dashboard._alike_but_queries(one, one)
-        assert dashboard._alike_but_queries(one, _panel(**(a if one is first else b)))
+        assert board_text(demo, one) == board_text(demo, _panel(**(a if one is first else b)))
     other_text = first.model_copy(update={"rows": (first.rows[0].model_copy(update={"panels": (
         first.rows[0].panels[0].model_copy(update={"queries": tuple(
             query.model_copy(update={"expr": f"sum({query.expr})"})
             for query in first.rows[0].panels[0].queries)}),)}),)})
-    assert dashboard._alike_but_queries(first, other_text)
+    assert board_text(demo, first) == board_text(demo, other_text)
+    assert board_text(demo, first) != board_text(integration(name="copy"), first)
+    assert board_text(demo, first) != board_text(
+        Integration.model_construct(name="demo", description="Another."), first)
     nan = _panel(max=float("nan"))
-    assert dashboard._alike_but_queries(nan, _panel(max=float("nan")))
+    assert board_text(demo, nan) == board_text(demo, _panel(max=float("nan")))

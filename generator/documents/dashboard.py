@@ -10,15 +10,17 @@ A board is built through the SDK once and its queries are scoped for each build 
 the `grafana` target (and the provisioning ConfigMaps and their size check, which share its
 bytes) scope them with the integration's selector, the mixin with its placeholder, and the
 mixin's stand-in build gives the same board with other query text where a knob reaches one.
+The board cache (`generator.boardcache`) keeps the build, as the board's file when one was made.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator import promql
 from generator.model import Dashboard, Integration, Panel, Row, Variable
-from generator.model.base import SpecModel
 
 if TYPE_CHECKING:
     from generator.boardcache import BoardCache
@@ -26,9 +28,6 @@ if TYPE_CHECKING:
 GRID_WIDTH = 24
 AS_WRITTEN = promql.Rewrite()
 """No scoping: the queries as the spec writes them."""
-REMEMBERED = 16
-"""Boards whose SDK build is kept for the next build of the same board: an integration's
-targets build its boards one after another, so a few suffice."""
 
 
 def dashboard_json(integration: Integration, board: Dashboard,
@@ -38,11 +37,39 @@ def dashboard_json(integration: Integration, board: Dashboard,
     traversal as Grafana's own rewriting: the variables' matchers, and rate-like ranges as
     `$__rate_interval`. Parts of it are shared with other calls' results: read it, never
     change it."""
-    return _scoped(_BUILT.of(integration, board), board, scope)
+    built = _BUILT.of(integration, board)
+    if built.pending is not None:  # kept as the SDK built it: no file of it was made first
+        built.keep(json.dumps(built.data(), separators=(",", ":")).encode(), None)
+    return _scoped(built.data(), board, scope)
+
+
+def dashboard_file(integration: Integration, board: Dashboard, scope: promql.Rewrite) -> bytes:
+    """`to_json(dashboard_json(integration, board, scope))`: the dashboard's JSON file. The
+    board cache keeps it as the board's entry, and a build that scopes the same board's same
+    queries the same way takes the file from there, scoping and writing nothing."""
+    from generator.render import to_json
+
+    built = _BUILT.of(integration, board)
+    scoped = scoping_key(board, scope)
+    if built.text and built.scoped == scoped:
+        return built.text
+    text = to_json(_scoped(built.data(), board, scope))
+    built.keep(text, scoped)
+    return text
+
+
+def scoping_key(board: Dashboard, scope: promql.Rewrite) -> str:
+    """What scoping a board's SDK build reads besides the build: its queries' text and the
+    change (`_scoped`; its variables are in the build's key)."""
+    exprs = [query.expr for row in board.rows for panel in row.panels for query in panel.queries]
+    change = scope._asdict()
+    return hashlib.sha256(json.dumps([change, exprs], sort_keys=True,
+                                     default=sorted).encode()).hexdigest()  # sets sorted
 
 
 class Placed(NamedTuple):
-    """A row or panel, its id and where the grid puts it (`h` high, `w` wide, at `x`, `y`)."""
+    """A row or panel, its id and where the grid puts it (`h` high, `w` wide, at `x`, `y`).
+    A named tuple: Python 3.11 makes a frozen dataclass in about 0.5 ms, on every build."""
 
     id: int
     item: Row | Panel
@@ -81,49 +108,68 @@ def layout(board: Dashboard) -> list[Placed]:
     return placed
 
 
-class _Built(NamedTuple):
-    """A board of an integration as the SDK built it, queries as written."""
+class _Built:
+    """A board's SDK build, as JSON data (`data`) or as the text of its board cache entry
+    (`text`: the board's JSON file as the scoping `scoped` makes it, or the SDK build itself
+    when that is None; empty until known), until `keep` puts it in the board cache
+    (`pending`: where, when it is to be kept)."""
 
-    integration: str
-    description: str
-    board: Dashboard
-    json: dict[str, Any]
-    key: str | None
-    """Its key in the board cache it was built or taken with, if any."""
+    __slots__ = ("_data", "board", "pending", "scoped", "text")
+
+    def __init__(self, board: Dashboard, data: dict[str, Any] | None, text: bytes,
+                 scoped: str | None, pending: tuple[BoardCache, str] | None) -> None:
+        self.board, self._data, self.text, self.scoped = board, data, text, scoped
+        self.pending = pending
+
+    def data(self) -> dict[str, Any]:
+        if self._data is None:  # taken from the board cache: read once, when wanted
+            self._data = json.loads(self.text)
+        return self._data
+
+    def keep(self, text: bytes, scoped: str | None) -> None:
+        """Put it in the board cache as `text` (scoped as `scoped` says), if it is pending."""
+        if self.pending is not None:
+            kept, key = self.pending
+            kept.put(key, text, scoped)
+            self.text, self.scoped, self.pending = text, scoped, None
 
 
 class _Boards:
-    """The boards built last. A board's SDK build is a function of the board's fields but for
-    its query text (which `_scoped` replaces), the integration's name and its description: a
-    board alike in those to a remembered one reuses its build. Otherwise it is taken from the
-    board cache (`generator.boardcache`) when a build keeps one, else built through the SDK
-    (and kept there)."""
+    """The boards of the integration built last, each with its SDK build. A board's SDK build
+    is a function of `board_text`: a board with the same text as one built (the same board
+    but for its query text, which `_scoped` replaces) reuses its build. Otherwise it is taken
+    from the board cache (`generator.boardcache`) when a build keeps one, else built through
+    the SDK (and kept there by the first build that scopes it)."""
 
     def __init__(self) -> None:
-        self._built: list[_Built] = []
+        self._integration: tuple[str, str] | None = None
+        self._built: dict[str, _Built] = {}
+        """`board_text` -> the SDK build of a board with that text."""
         self.kept: BoardCache | None = None
 
-    def of(self, integration: Integration, board: Dashboard) -> dict[str, Any]:
+    def of(self, integration: Integration, board: Dashboard) -> _Built:
+        owner = (integration.name, integration.description)
+        if owner != self._integration:  # no board of another integration is alike
+            self._integration, self._built = owner, {}
+        for built in self._built.values():
+            if built.board is board:
+                return built
+        text = board_text(integration, board)
+        if text in self._built:
+            return self._built[text]
         kept = self.kept
-        for built in self._built:
-            if (built.integration == integration.name
-                    and built.description == integration.description
-                    and _alike_but_queries(built.board, board)):
-                if kept is not None and built.key is not None:
-                    kept.used.setdefault(integration.name, set()).add(built.key)
-                return built.json
-        key = (kept.key(integration.name, integration.description, board)
-               if kept is not None else None)
-        json = kept.get(key) if kept is not None and key is not None else None
-        if json is None:
+        key = kept.key(integration.name, text) if kept is not None else None
+        entry = kept.get(key) if kept is not None and key is not None else None
+        if entry is not None:
+            built = _Built(board, None, entry[1], entry[0], None)
+        else:
             from generator.documents.dashboard_builder import built as sdk_built
 
-            json = sdk_built(integration.name, integration.description, board)
-            if kept is not None and key is not None:
-                kept.put(key, json)
-        self._built = [*self._built[1 - REMEMBERED:],
-                       _Built(integration.name, integration.description, board, json, key)]
-        return json
+            data = sdk_built(integration.name, integration.description, board)
+            built = _Built(board, data, b"", None,
+                           (kept, key) if kept is not None and key is not None else None)
+        self._built[text] = built
+        return built
 
 
 _BUILT = _Boards()
@@ -134,46 +180,19 @@ def keep_boards(kept: BoardCache | None) -> None:
     boards remembered in memory are forgotten: each was taken or built under the cache that
     was in use then."""
     _BUILT.kept = kept
-    _BUILT._built = []
+    _BUILT._integration, _BUILT._built = None, {}
 
 
-def _alike_but_queries(a: Dashboard, b: Dashboard) -> bool:
-    """Whether two boards have the same fields but for their queries' text."""
-    return a is b or (_alike(a, b, "rows") and len(a.rows) == len(b.rows) and all(
-        _alike(row, other, "panels") and len(row.panels) == len(other.panels) and all(
-            _alike(panel, theirs, "queries") and len(panel.queries) == len(theirs.queries)
-            and all(_alike(query, their, "expr")
-                    for query, their in zip(panel.queries, theirs.queries, strict=True))
-            for panel, theirs in zip(row.panels, other.panels, strict=True))
-        for row, other in zip(a.rows, b.rows, strict=True)))
-
-
-def _alike(a: SpecModel, b: SpecModel, but: str) -> bool:
-    """Whether two models of a type have the same fields but `but`."""
-    mine, theirs = a.__dict__, b.__dict__  # a model's fields, as pydantic keeps them
-    return all(_same(mine[name], theirs[name]) for name in type(a).model_fields if name != but)
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal and of one type all the way down: the SDK writes -0.0 and 0.0, 1 and 1.0 or True
-    apart, which `==` takes for equal. One object is the same as itself; a string (most
-    fields) is compared without the other types' tests."""
-    if a is b:
-        return True
-    kind = type(a)
-    if kind is not type(b):
-        return False
-    if kind is str:
-        return bool(a == b)
-    if isinstance(a, float):
-        return bool(a.hex() == b.hex())
-    if isinstance(a, tuple | list):
-        return len(a) == len(b) and all(map(_same, a, b))
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(value, b[key]) for key, value in a.items())
-    if isinstance(a, SpecModel):
-        return _alike(a, b, "")
-    return bool(a == b)
+def board_text(integration: Integration, board: Dashboard) -> str:
+    """All that the SDK build of `board` reads, as JSON: the integration's name and
+    description and the board's fields but its queries' text, each value as the model holds
+    it (`inf` is not None, `-0.0` not `0.0`, `1.0` not `1`: the SDK writes them apart)."""
+    fields = board.model_dump()
+    for row in fields["rows"]:
+        for panel in row["panels"]:
+            for query in panel["queries"]:
+                del query["expr"]  # filled in for each scoping: not read by the SDK build
+    return json.dumps([integration.name, integration.description, fields], sort_keys=True)
 
 
 def _scoped(built: dict[str, Any], board: Dashboard, scope: promql.Rewrite) -> dict[str, Any]:
