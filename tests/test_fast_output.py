@@ -4,6 +4,9 @@ and for a synthetic set of integrations (benchmarks/synth.py)."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import enum
 import io
 import json
 import math
@@ -26,9 +29,11 @@ from generator.findings import Level
 from generator.render import (
     _Dumper,
     _node,
+    _orjson,
     _text,
     _Untagged,
     json_text,
+    to_json,
     to_yaml,
     to_yaml_under,
 )
@@ -50,10 +55,52 @@ def test_json_text_is_the_standard_librarys(data: Any) -> None:
     assert json_text(data) == reference(data)
 
 
+class _Level(enum.IntEnum):
+    HIGH = 3
+
+
+class _Kind(enum.StrEnum):
+    GAUGE = "gauge"
+
+
 def test_json_text_edge_values() -> None:
+    deep: list[Any] = []
+    for _ in range(300):  # past orjson's nesting limit
+        deep = [deep]
     for data in ({}, [], {"a": {}}, [[]], math.inf, -math.inf, 1e-05, 10**30, "é\u2028\x00",
-                 {"b": (1, 2)}, {2: "non-string key"}, {"k": True, "j": None}):
+                 {"b": (1, 2)}, {2: "non-string key"}, {"k": True, "j": None},
+                 {"v": [math.nan, 0.5]}, {"v": -math.inf}, [1e-7, 2.5e-8, 0.00001, 0.0001, 1e16],
+                 [-0.0, 5e-324, 1.7976931348623157e308, 2**63 - 1, -(2**63), 2**64, -(2**64)],
+                 ["node-1 fires after 1e-5 s", "0.00001", "x0.0000y", "e-1"], "\ud800",
+                 {"\U0001f600": "\x7f", "\u00e9": 1, "z": 2, "Z": 3}, [_Level.HIGH, _Kind.GAUGE],
+                 deep):
         assert json_text(data) == reference(data)
+        if data != "\ud800":  # a lone surrogate has no UTF-8: to_json raises, as it did
+            assert to_json(data) == (reference(data) + "\n").encode("utf-8")
+
+
+def test_json_text_refuses_what_json_refuses() -> None:
+    """orjson writes these; `json.dumps`, and so kgen, refuses them."""
+    for data in ([datetime.date(2026, 1, 1)], {"k": _Unit(1)}, [enum.Enum("E", "A").A]):
+        with pytest.raises(TypeError):
+            json_text(data)
+
+
+@dataclasses.dataclass
+class _Unit:
+    x: int
+
+
+def test_json_text_takes_orjsons_bytes_for_a_dashboard_like_document() -> None:
+    """The fast path is taken for what dashboards hold (so the speed-up cannot silently go)."""
+    document = {"panels": [{"id": 1, "title": "Leader changes · etcd", "gridPos": {"h": 8},
+                            "fieldConfig": {"defaults": {"thresholds": {"steps": [
+                                {"color": "green", "value": None}, {"value": 0.25}]}}},
+                            "targets": [{"expr": 'rate(x{job="etcd"}[5m]) > 0.001'}],
+                            "transparent": False, "links": []}], "schemaVersion": 39}
+    written = _orjson(document)
+    assert written is not None
+    assert written.decode() == reference(document)
 
 
 def test_json_text_on_every_generated_json_file(built: dict[str, bytes]) -> None:
