@@ -24,6 +24,7 @@ QUERIES = (
     "topk(3, n) > bool 1 or absent(n offset -5m)",
     'max_over_time(group(up{a="1"})[1d:5m]) unless group(up)',
     'histogram_quantile(0.99, sum without (pod) (rate(m_bucket{le!="+Inf"}[5m])))',
+    'rate(m{a=~"x|y"}[5m]) / on (i) group_left count(up{b!~"z\\\\d"} offset 5m) or up{c=~""}',
 )
 
 

@@ -138,6 +138,10 @@ SHAPES = [
     'histogram_quantile(0.99, sum by (le) (rate(a_bucket{le!=""}[5m]))) > 0.5',
     'label_replace(up{instance=~".+:9100", job="node"}, "host", "$1", "instance", "(.*):.*")',
     'count(a{b="x,y"} or b{c="d"}) > on () group_left count(d)',
+    'up{instance=~".+:9094"} == 0 or absent(up{instance=~".+:9094"}) * on () group_left up',
+    'sum by (le) (rate(a_bucket{le!~"1|2", x="\\u00e9"}[5m] offset 1m))'
+    ' / rate(b{y=~"z", q=~"w"}[1m])',
+    'label_replace(up{a=~"x"}, "b", "$1", "a", "(.*)") or count_values("v", c{a!~"y", z="\\n"})',
     "sum(rate(apiserver_request_total{verb!~\"WATCH|CONNECT\", code=~\"5..\"}[5m])) "
     "/ sum(rate(apiserver_request_total{verb!~\"WATCH|CONNECT\"}[5m])) > 0.01"
     " and sum(rate(apiserver_request_total{verb!~\"WATCH|CONNECT\"}[5m])) > 10",
@@ -158,3 +162,4 @@ def test_stand_in_selectors_print_as_the_selectors_parsed_again(query: str,
     afterwards (promql._StandIns): the same text as parsing each selector again."""
     assert promql._rewrite(query, change, stand_ins=True) == \
         promql._rewrite(query, change, stand_ins=False)
+

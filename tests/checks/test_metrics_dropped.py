@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 import re2
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.checks import metrics_dropped
 from generator.findings import Level
@@ -101,7 +103,7 @@ def test_a_suppressed_alert_is_not_reported() -> None:
     assert found(metrics_dropped, integration) != []
 
 
-@pytest.mark.parametrize("regex", ["demo_.*", "demo_queue_depth|demo_errors_total", "^demo_q.*$",
+@pytest.mark.parametrize("regex", ["demo_.*", "demo_queue_depth|demo_errors_total|x+", "^demo_q.*$",
                                    "(demo|other)_(queue|wait)_.+", "", "x*", "(?i)DEMO_.*"])
 def test_a_keep_regex_matches_a_whole_name_as_re2_fullmatch_does(regex: str) -> None:
     """The quick RE2 set agrees with re2's own fullmatch, anchored at both ends."""
@@ -125,3 +127,27 @@ def test_a_no_from_the_quick_set_is_asked_again() -> None:
     regex.quick = _OutOfMemory()
     assert regex.fullmatch("demo_queue_depth")
     assert not regex.fullmatch("other_queue_depth")
+
+
+NAME = st.text(alphabet="ab_:1", min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(names=st.lists(NAME, min_size=1, max_size=5), grouped=st.booleans(),
+       series=st.one_of(NAME, st.text(alphabet="ab_:1|()", max_size=6)))
+def test_a_listed_name_keep_list_matches_as_re2_does(names: list[str], grouped: bool,
+                                                     series: str) -> None:
+    """A regex that only lists names (`kit.keep_list`'s) is answered by a set lookup, not RE2:
+    the same answer RE2 gives, for the names, their prefixes and extensions, and any text."""
+    regex = "|".join(names)
+    regex = f"({regex})" if grouped else regex
+    anchored = metrics_dropped._anchored(regex)
+    assert isinstance(anchored, metrics_dropped._Names)
+    for candidate in (series, *names, *(n + series for n in names), *(n[:-1] for n in names)):
+        expected = re2.compile(f"(?:{regex})").fullmatch(candidate) is not None
+        assert anchored.fullmatch(candidate) is expected, (regex, candidate)
+
+
+@pytest.mark.parametrize("regex", ["(a|b", "a|b)", "(a)|(b)", "a.b", "a|", "", "(a|b)+"])
+def test_a_regex_that_does_more_than_list_names_goes_to_re2(regex: str) -> None:
+    assert not isinstance(metrics_dropped._anchored(regex), metrics_dropped._Names)
