@@ -17,13 +17,17 @@ _GENERATOR_DIR = str(Path(__file__).resolve().parent.parent)
 
 
 def caller_location() -> Location | None:
-    """The spec line that is building a model.
+    """The spec line that is building a model (called by `SpecModel.model_post_init` only).
 
     That is the innermost frame outside kgen and pydantic, except that a private helper
     (`def _alert(...)`) hands the location on to its caller: the line that says which alert
     to build is the one a person wants to jump to, not the helper's shared constructor call.
+    The walk starts above `model_post_init` (kgen's own frame), and the location is made by
+    `tuple.__new__`, as `Location(...)` would make it without the named tuple's Python-level
+    `__new__`: every spec model pays for this walk, twice per spec with the mixin's stand-in
+    build.
     """
-    frame: FrameType | None = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(2)
     innermost: FrameType | None = None
     while frame is not None:
         code = frame.f_code
@@ -32,11 +36,14 @@ def caller_location() -> Location | None:
             outside = _outside[code.co_filename] = _is_outside(code.co_filename)
         if outside:
             if not code.co_name.startswith("_"):
-                return Location(code.co_filename, frame.f_lineno)
+                return _location(Location, (code.co_filename, frame.f_lineno))
             innermost = innermost or frame
         frame = frame.f_back
-    return None if innermost is None else Location(innermost.f_code.co_filename,
-                                                   innermost.f_lineno)
+    return None if innermost is None else _location(
+        Location, (innermost.f_code.co_filename, innermost.f_lineno))
+
+
+_location = tuple.__new__
 
 
 def _is_outside(filename: str) -> bool:
