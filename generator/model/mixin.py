@@ -1,15 +1,13 @@
 """The marker a spec puts on a Config knob that the mixin export exposes."""
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler
     from pydantic_core import CoreSchema
 
 
-@dataclass(frozen=True)
-class MixinKnob:
+class MixinKnob(NamedTuple):
     """Exposes a knob in the mixin's `_config`, so jsonnet users change it without kgen:
     `threshold: Annotated[float, MixinKnob()] = 0.5`. Its key is the integration's camel-case
     name and the knob's (`etcdFsyncWarningP99Seconds`); `upstream` names the key another mixin
@@ -17,7 +15,10 @@ class MixinKnob:
 
     The knob's value must reach the rules, descriptions and dashboards as written (a number via
     `{x:g}`, a duration, a label name, labels joined by commas): the mixin target proves it by
-    building the spec with a stand-in value and refuses a knob that is computed on."""
+    building the spec with a stand-in value and refuses a knob that is computed on.
+
+    A named tuple (immutable, compared and hashed by value) rather than a frozen dataclass,
+    which Python 3.11 makes in about 0.4 ms, compiling each method, in every run."""
 
     upstream: str | None = None
 
