@@ -9,7 +9,7 @@ import sys
 from pydantic import PrivateAttr
 
 from generator.kit import panel
-from generator.model import Location, Query
+from generator.model import Flavor, Location, Query, ScrapeJob
 
 
 class Noted(Query):
@@ -37,3 +37,20 @@ def test_a_subclass_keeps_its_own_private_attributes() -> None:
     noted, line = Noted(expr="up"), _here()
     assert noted._note == "kept"
     assert noted.location == Location(__file__, line)
+
+
+def _query() -> Query:
+    return Query(expr="up")
+
+
+def test_a_private_helper_hands_the_location_to_its_caller() -> None:
+    query, line = _query(), _here()
+    assert query.location == Location(__file__, line)
+
+
+def test_models_validated_or_built_by_pydantic_are_located_at_the_line_that_asked() -> None:
+    validated, line = Query.model_validate({"expr": "up"}), _here()
+    assert validated.location == Location(__file__, line)
+    job, line = ScrapeJob(job_name="x", flavor=Flavor.PROMETHEUS), _here()
+    assert job.discovery.location == job.location == Location(__file__, line)
+
