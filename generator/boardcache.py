@@ -7,14 +7,14 @@ One directory per output tree in `.kgen-cache/`, beside the unit cache's record
 that the SDK build reads: the board's fields but its queries' text (which
 `generator.documents.dashboard` fills in for each scoping), the integration's name and
 description, kgen's own code (every file of its package), the interpreter and kgen's
-distribution, and the installed grafana-foundation-sdk and promql-parser (each one's dist-info
-name and the sha256 of its RECORD, which lists every file it installed with its digest). A
-file holds a header line (format, key, what scoping its JSON is scoped by, sha256 of the
-rest) and the board's JSON: the board's file as a build scoped it (the grafana target's bytes;
+distribution, and the installed grafana-foundation-sdk, promql-parser and orjson (each one's
+dist-info name and the sha256 of its RECORD, which lists every file it installed with its
+digest). A file holds a header line (format, key, what scoping its JSON is scoped by, sha256
+of the rest) and the board's JSON: the board's file as a build scoped it (the grafana target's bytes;
 its queries are replaced by any other scoping, and a build scoping the same queries the same
 way takes the file whole), or, for a board only the mixin scoped, the SDK build itself. Any
-doubt (unreadable, corrupt or foreign file, no SDK distribution found) means building through
-the SDK.
+doubt (unreadable, corrupt or foreign file, one of those distributions not found) means
+building through the SDK.
 
 A board built during a build is staged in a temporary directory (made before a parallel build
 forks, so that its workers stage there too) and moved into the cache only when the unit cache
@@ -37,7 +37,9 @@ from generator import fastpath
 FORMAT = 2
 SDK = "grafana_foundation_sdk-"
 PROMQL = "promql_parser-"
-"""promql-parser prints the scoped queries of a board's file (which an entry may hold)."""
+ORJSON = "orjson-"
+"""promql-parser prints the scoped queries of a board's file (which an entry may hold), and
+orjson writes its JSON (`generator.render`)."""
 
 
 class BoardCache:
@@ -62,11 +64,11 @@ class BoardCache:
         reads), recorded as used by `integration`; None when the SDK's distribution is not
         found (then nothing is kept)."""
         if self._toolchain is None:
-            sdk, promql = distribution_digest(SDK), distribution_digest(PROMQL)
-            self._toolchain = None if sdk is None or promql is None else json.dumps(
+            libraries = {"sdk": distribution_digest(SDK), "promql": distribution_digest(PROMQL),
+                         "orjson": distribution_digest(ORJSON)}
+            self._toolchain = None if None in libraries.values() else json.dumps(
                 {"format": FORMAT, "kgen": fastpath.package_digest(),
-                 "interpreter": fastpath.interpreter(), "sdk": sdk, "promql": promql},
-                sort_keys=True)
+                 "interpreter": fastpath.interpreter(), **libraries}, sort_keys=True)
         if self._toolchain is None:
             return None
         key = hashlib.sha256(f"{self._toolchain}\n{board}".encode()).hexdigest()
