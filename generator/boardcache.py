@@ -10,11 +10,11 @@ description, kgen's own code (every file of its package), the interpreter and kg
 distribution, and the installed grafana-foundation-sdk, promql-parser and orjson (each one's
 dist-info name and the sha256 of its RECORD, which lists every file it installed with its
 digest). A file holds a header line (format, key, what scoping its JSON is scoped by, sha256
-of the rest) and the board's JSON: the board's file as a build scoped it (the grafana target's bytes;
-its queries are replaced by any other scoping, and a build scoping the same queries the same
-way takes the file whole), or, for a board only the mixin scoped, the SDK build itself. Any
-doubt (unreadable, corrupt or foreign file, one of those distributions not found) means
-building through the SDK.
+of the rest) and the board's JSON: the board's file as a build scoped it (the grafana
+target's bytes; its queries are replaced by any other scoping, and a build scoping the same
+queries the same way takes the file whole), or, for a board only the mixin scoped, the SDK
+build itself. Any doubt (unreadable, corrupt or foreign file, one of those distributions not
+found) means building through the SDK.
 
 A board built during a build is staged in a temporary directory (made before a parallel build
 forks, so that its workers stage there too) and moved into the cache only when the unit cache
