@@ -175,9 +175,9 @@ def _chosen(selector: str, current: tuple[str, ...]) -> tuple[tuple[str, str], .
 @lru_cache(maxsize=256)
 def _anchored(regex: str) -> Any:
     """The regex as Prometheus matches it (RE2, anchored at both ends)."""
-    import re2
+    from generator import prometheus_regex
 
-    return re2.compile(f"^(?:{regex})$")
+    return prometheus_regex.anchored(regex)
 
 
 def _candidates(regex: str) -> list[str]:

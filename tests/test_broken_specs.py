@@ -228,6 +228,21 @@ def test_real_subprocess_refuses_broken_spec(tmp_path: Path) -> None:
     assert snapshot(out) == before
 
 
+def test_a_regex_re2_refuses_is_one_line_on_stderr(tmp_path: Path) -> None:
+    """RE2 logs a line of its own on stderr for each regex it refuses (and absl a warning before
+    the first): kgen turns that log off, so its finding is the only line about the regex."""
+    text = patched('regex="demo_.*"', 'regex="demo_(.*"')
+    write_spec(tmp_path, text)
+    kgen = str(Path(sys.executable).parent / "kgen")
+    done = subprocess.run([kgen, "build", "--specs", "specs", "--out", "out"],
+                          capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        f"specs/demo.py:{line_of(text, 'keep = Relabel(')}: error KG401 job demo: regex "
+        "'demo_(.*' does not compile under RE2: missing ): ^(?:demo_(.*)$",
+        "1 error(s); nothing written"]
+
+
 def test_tiers_share_a_name_at_different_severities(tmp_path: Path) -> None:
     """A warning and a critical tier of one condition (the etcd mixin's pattern) are not a clash;
     the same name at the same severity is."""

@@ -8,6 +8,7 @@ from typing import Any
 
 import re2
 
+from generator import prometheus_regex
 from generator.findings import Finding, Level
 from generator.loader import Spec
 from generator.model import Action, Flavor, ScrapeJob
@@ -42,8 +43,8 @@ class _Regex:
     which can say no only wrongly (when its DFA runs out of memory), so a no is asked again."""
 
     def __init__(self, regex: str) -> None:
-        self.compiled = re2.compile(f"(?:{regex})")
-        self.quick: Any = re2.Set.FullMatchSet()
+        self.compiled = prometheus_regex.compiled(f"(?:{regex})")
+        self.quick: Any = re2.Set.FullMatchSet(prometheus_regex.QUIET)
         try:
             self.quick.Add(f"(?:{regex})")
             self.quick.Compile()

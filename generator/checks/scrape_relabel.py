@@ -6,6 +6,7 @@ import re
 
 import re2
 
+from generator import prometheus_regex
 from generator.findings import Finding, Level
 from generator.loader import Spec
 from generator.model import Action, Relabel
@@ -30,9 +31,10 @@ def problems(step: Relabel) -> list[str]:
         found.append("labelmap needs regex")
     regex = step.regex if step.regex is not None else "(.*)"
     try:
-        compiled = re2.compile(f"^(?:{regex})$")
+        compiled = prometheus_regex.anchored(regex)
     except re2.error as error:
-        return [*found, f"regex {regex!r} does not compile under RE2: {error}"]
+        return [*found, f"regex {regex!r} does not compile under RE2: "
+                        f"{prometheus_regex.refusal(error)}"]
     if step.replacement is not None and step.action in (Action.REPLACE, Action.LABELMAP):
         names = set(compiled.groupindex)
         for number, name in GROUP_REF.findall(step.replacement):
