@@ -54,3 +54,28 @@ def test_models_validated_or_built_by_pydantic_are_located_at_the_line_that_aske
     job, line = ScrapeJob(job_name="x", flavor=Flavor.PROMETHEUS), _here()
     assert job.discovery.location == job.location == Location(__file__, line)
 
+
+
+
+def test_the_walk_needs_no_frame_below_model_post_init() -> None:
+    """A thread started on pydantic's validator itself has no Python frame below the model's
+    `model_post_init`: no spec line to give, and no error."""
+    import _thread
+    import threading
+
+    from generator.model.base import caller_location
+
+    found: list[object] = []
+    done = threading.Event()
+
+    def model_post_init() -> None:  # stands in for the model's, the walk's first frame
+        try:
+            found.append(caller_location())
+        except ValueError as error:
+            found.append(error)
+        finally:
+            done.set()
+
+    _thread.start_new_thread(model_post_init, ())
+    assert done.wait(10)
+    assert found == [None]

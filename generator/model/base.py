@@ -27,7 +27,7 @@ def caller_location() -> Location | None:
     `__new__`: every spec model pays for this walk, twice per spec with the mixin's stand-in
     build.
     """
-    frame: FrameType | None = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(1).f_back  # None: no Python frame called pydantic
     innermost: FrameType | None = None
     while frame is not None:
         code = frame.f_code
