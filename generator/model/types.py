@@ -2,7 +2,8 @@
 
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, NamedTuple
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
@@ -55,12 +56,13 @@ def duration_seconds(value: str) -> float:
     return total
 
 
-class _Checked(NamedTuple):
+@dataclass(frozen=True)
+class _Checked:
     """A str that `check` validates after pydantic's own str validation: the core schema
     `AfterValidator(check)` makes (the same validation and errors), built without pydantic
     inspecting check's signature (does it take an info argument?) for every field of every
     model class that uses the type; each spec's Config is a new model class over its Duration
-    knobs. (A named tuple: a frozen dataclass costs about 0.4 ms to make, in every run.)"""
+    knobs."""
 
     check: Callable[[str], str]
 
