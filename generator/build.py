@@ -88,7 +88,7 @@ def _laid(spec: Spec, integration: Integration, project: Project) -> Spec:
     """The spec with the project's settings laid over; the project's alert labels that are
     not laid over (`overlay.label_problems`) are its errors, reported with its checks."""
     return spec._replace(integration=integration,
-                               notes=(*spec.notes, *overlay.label_problems(spec.name, project)))
+                         notes=(*spec.notes, *overlay.label_problems(spec.name, project)))
 
 
 def _cluster_label(run: Run) -> None:

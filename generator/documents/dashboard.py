@@ -237,7 +237,7 @@ class _Queries:
 
     def __init__(self, variables: tuple[Variable, ...], scope: promql.Rewrite) -> None:
         self.change = scope._replace(filters=", ".join(_matcher(v) for v in variables),
-                              rate_interval=True)
+                                     rate_interval=True)
 
     def __call__(self, expr: str) -> str:
         return promql.rewrite(expr, self.change)
