@@ -52,7 +52,7 @@ class BoardCache:
         self.used: dict[str, set[str]] = {}
         """Integration name -> the keys of the boards this process built or took for it."""
         self._toolchain: str | None = None
-        """What the key covers besides the board, as JSON (None: no SDK distribution found)."""
+        """What the key covers besides the board, as JSON (None: a distribution not found)."""
         self._staged: Path | None = None
         self._owner = os.getpid()
         self._listed: frozenset[str] | None = None
@@ -61,8 +61,8 @@ class BoardCache:
 
     def key(self, integration: str, board: str) -> str | None:
         """The key of a board (`generator.documents.dashboard.board_text`: what its SDK build
-        reads), recorded as used by `integration`; None when the SDK's distribution is not
-        found (then nothing is kept)."""
+        reads), recorded as used by `integration`; None when the SDK's, promql-parser's or
+        orjson's distribution is not found (then nothing is kept)."""
         if self._toolchain is None:
             libraries = {"sdk": distribution_digest(SDK), "promql": distribution_digest(PROMQL),
                          "orjson": distribution_digest(ORJSON)}
