@@ -247,7 +247,7 @@ class Staging:
         if path in self._foreign:
             self._clashes.append(path)
             return digest
-        try:
+        try:  # `_failing` written out: a context manager per file costs a cold build more
             # A path the last build did not own is not in the tree (every other file there
             # is foreign): no look at the tree for it.
             if path in self._owned and _holds(self._tree / path, data):
