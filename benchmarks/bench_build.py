@@ -206,6 +206,20 @@ def curve(size: int, runs: int, kgen: str, tmp: Path, jobs: list[int]
     return results, {step: statistics.median(p) / 1024 for step, p in peaks.items()}, said
 
 
+def interpreter() -> str:
+    """The interpreter kgen runs on (this venv's), and whether libpython is a shared library:
+    CPython built with `--enable-shared` and without `--enable-optimizations` (pyenv's default)
+    runs kgen markedly slower than a PGO/LTO build with libpython linked in (Debian's)."""
+    try:
+        maps = Path("/proc/self/maps").read_text(encoding="utf-8")
+    except OSError:
+        linked = "libpython: unknown"
+    else:
+        linked = ("libpython as a shared library" if "/libpython" in maps
+                  else "libpython linked in")
+    return f"{os.path.realpath(sys.executable)} {sys.version.split()[0]}, {linked}"
+
+
 def settle(path: Path) -> None:
     past = time.time() - 60
     os.utime(path, (past, past))
@@ -226,6 +240,7 @@ def main() -> None:
         tmp = Path(name)
         results = repository(args.runs, kgen, tmp)
         anchor = results["go-jsonnet etcd mixin (evaluation)"].wall
+        print(f"interpreter: {interpreter()}")
         print(f"median of {args.runs} rounds (after one warm-up); ratio of wall-clock time to "
               "go-jsonnet's evaluation of the etcd mixin")
         print(f"  {'':<40} {'wall ms':>8} {'ratio':>6} {'CPU ms':>8}")
