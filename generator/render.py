@@ -228,7 +228,11 @@ def _standard_json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
 
 
-_SCIENTIFIC = re.compile(rb"[0-9]e-[0-9]")
+_SCIENTIFIC = re.compile(rb"e-[0-9](?<=[0-9]e-[0-9])")
+"""A digit, `e-` and a digit. Spelled from its literal `e-` (the lookbehind then asks for the
+digit before it), so `re` looks for `e-` and tries a match only there: written as
+`[0-9]e-[0-9]` it tries one at every digit of the document (0.2-0.4 ms for a 60 KB board,
+most of writing it)."""
 
 
 def _orjson(data: Any) -> bytes | None:

@@ -256,6 +256,42 @@ def test_a_knob_the_mixin_cannot_change_is_refused_at_the_config(
     assert line.startswith("class Config"), line
 
 
+SLOW_EXAMPLES = ("examples=SLOW)", "examples=(fires_when('p99 is 2s', (quantile("
+                 "'demo_wait_seconds', '0.99', hold(2, minutes(config.slow_for) + 20)),), "
+                 "minutes(config.slow_for) + 12), silent_on('p99 is 0.5s', (quantile("
+                 "'demo_wait_seconds', '0.99', hold(0.5, minutes(config.slow_for) - 2)),), 2)))")
+"""DemoSlow's examples built from its marked `for`: with the stand-in `913ms` (one minute),
+the quiet phase is -1 minutes long, which the model refuses."""
+EXAMPLES_IMPORT = ("import counter, fires_when,", "import counter, minutes, fires_when,")
+
+
+def test_examples_reach_no_mixin_file(tmp_path: Path) -> None:
+    """An alert's examples are in no part of the mixin (nor in what its proof compares): the
+    mixin is the same whether DemoSlow's examples are built from its marked knob or fixed."""
+    built = {}
+    for name, replace in (("knob", dict([SLOW_EXAMPLES, EXAMPLES_IMPORT])), ("fixed", {})):
+        folder = tmp_path / name
+        folder.mkdir()
+        if replace:
+            replace[SLOW_EXAMPLES[0]] = SLOW_EXAMPLES[1].replace(" - 2)", " + 2)")
+        files = build_project(Project(specs_dir=demo(folder, **replace), targets=TARGETS))
+        built[name] = files["mixin/demo/mixin.libsonnet"]
+    assert built["knob"] == built["fixed"]
+
+
+def test_examples_the_stand_ins_break_refuse_the_spec(tmp_path: Path) -> None:
+    """The stand-in build runs the whole spec, examples included: examples that cannot be
+    built with a knob's stand-in refuse the spec (KG701), though no example reaches the mixin.
+    Pinned: a stand-in build that skipped examples would accept this spec."""
+    specs = demo(tmp_path, **dict([SLOW_EXAMPLES, EXAMPLES_IMPORT]))
+    with pytest.raises(SpecError) as raised:
+        build_project(Project(specs_dir=specs, targets=TARGETS))
+    (finding,) = raised.value.findings
+    assert finding.code == "KG701" and "building with the mixin's stand-in values failed" \
+        in finding.message and "greater than or equal to 1" in finding.message, finding
+    build_project(Project(specs_dir=specs, targets=("prometheus-rules", "grafana")))
+
+
 def test_a_refused_knob_is_at_the_config_line_below_a_form_feed(tmp_path: Path) -> None:
     """A form feed ends no line for Python (nor for the line a finding names), though it does
     for str.splitlines."""
