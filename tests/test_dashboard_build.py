@@ -16,6 +16,7 @@ from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from generator import loader, promql
 from generator.documents import dashboard
 from generator.documents.dashboard import board_text, dashboard_json
+from generator.documents.dashboard_builder import built as sdk_built
 from generator.documents.dashboard_builder import plain_json, sdk_dashboard
 from generator.model import Dashboard, Integration, Panel, PanelKind, Query, Row, Threshold
 from tests.support import SPECS
@@ -110,8 +111,9 @@ print(builders())
 
 
 def test_the_sdk_objects_read_as_the_sdks_own_encoder_writes_them() -> None:
-    """`plain_json` is `json.loads(json.dumps(..., cls=JSONEncoder))`, to the byte: every
-    shipped board and a board of each panel type (with min and max)."""
+    """`plain_json` is `json.loads(json.dumps(..., cls=JSONEncoder))`, to the byte, and so is
+    the build orjson reads back for a board with no NaN or infinity: every shipped board and
+    a board of each panel type (with min and max)."""
     boards = [(spec.name, spec.integration.description, board)
               for spec in loader.load(SPECS) for board in spec.integration.dashboards]
     every_kind = Dashboard(title="Kinds", variables=(), rows=(Row(title="All", panels=tuple(
@@ -123,6 +125,20 @@ def test_the_sdk_objects_read_as_the_sdks_own_encoder_writes_them() -> None:
         by_encoder = json.loads(json.dumps(built, cls=JSONEncoder))
         assert json.dumps(plain_json(built)) == json.dumps(by_encoder)
         assert plain_json(built) == by_encoder
+        assert json.dumps(sdk_built(name, description, board, finite=True)) == json.dumps(
+            by_encoder)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_a_board_with_a_nan_or_an_infinity_builds_as_the_sdks_encoder_writes_it(
+        monkeypatch: pytest.MonkeyPatch, value: float) -> None:
+    """orjson would write null for it: such a board is built by `plain_json`."""
+    fresh(monkeypatch)
+    odd = _panel(max=value, thresholds=(Threshold(color="green"),
+                                        Threshold(color="red", value=value)))
+    by_encoder = json.dumps(sdk_dashboard("demo", "A demo.", odd), cls=JSONEncoder)
+    assert str(value).replace("inf", "Infinity").replace("nan", "NaN") in by_encoder
+    assert json.dumps(dashboard_json(integration(odd), odd)) == by_encoder
 
 
 def test_a_panel_left_without_queries_builds_as_the_sdk_has_it(

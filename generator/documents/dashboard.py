@@ -165,7 +165,8 @@ class _Boards:
         else:
             from generator.documents.dashboard_builder import built as sdk_built
 
-            data = sdk_built(integration.name, integration.description, board)
+            data = sdk_built(integration.name, integration.description, board,
+                             finite="NaN" not in text and "Infinity" not in text)
             built = _Built(board, data, b"", None,
                            (kept, key) if kept is not None and key is not None else None)
         self._built[text] = built
