@@ -11,6 +11,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -30,6 +31,7 @@ from generator.render import (
     _Dumper,
     _node,
     _orjson,
+    _scientific,
     _text,
     _Untagged,
     json_text,
@@ -79,6 +81,11 @@ def test_json_text_edge_values() -> None:
         assert json_text(data) == reference(data)
         if data != "\ud800":  # a lone surrogate has no UTF-8: to_json raises, as it did
             assert to_json(data) == (reference(data) + "\n").encode("utf-8")
+
+
+@given(st.binary() | st.text(alphabet="0e-9x.", max_size=12).map(str.encode))
+def test_the_scientific_notation_guard_is_the_regex_it_stands_for(written: bytes) -> None:
+    assert _scientific(written) == (re.search(rb"[0-9]e-[0-9]", written) is not None)
 
 
 def test_json_text_refuses_what_json_refuses() -> None:
