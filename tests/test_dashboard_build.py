@@ -15,7 +15,7 @@ from grafana_foundation_sdk.cog.encoder import JSONEncoder
 
 from generator import loader, promql
 from generator.documents import dashboard
-from generator.documents.dashboard import board_text, dashboard_json
+from generator.documents.dashboard import board_text, dashboard_file, dashboard_json
 from generator.documents.dashboard_builder import built as sdk_built
 from generator.documents.dashboard_builder import plain_json, sdk_dashboard
 from generator.model import Dashboard, Integration, Panel, PanelKind, Query, Row, Threshold
@@ -91,7 +91,7 @@ import sys
 def builders():
     return sorted(m.rsplit(".", 1)[1] for m in sys.modules
                   if m.startswith("grafana_foundation_sdk.builders."))
-from generator.documents.dashboard import board_text, dashboard_json
+from generator.documents.dashboard import board_text, dashboard_file, dashboard_json
 import generator.checks.dashboards, generator.targets.mixin
 print("grafana_foundation_sdk" in sys.modules)
 from tests.test_dashboard_build import board, integration
@@ -125,8 +125,8 @@ def test_the_sdk_objects_read_as_the_sdks_own_encoder_writes_them() -> None:
         by_encoder = json.loads(json.dumps(built, cls=JSONEncoder))
         assert json.dumps(plain_json(built)) == json.dumps(by_encoder)
         assert plain_json(built) == by_encoder
-        assert json.dumps(sdk_built(name, description, board, finite=True)) == json.dumps(
-            by_encoder)
+        read, plain = sdk_built(name, description, board, finite=True)
+        assert plain and json.dumps(read) == json.dumps(by_encoder)
 
 
 @pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
@@ -139,6 +139,25 @@ def test_a_board_with_a_nan_or_an_infinity_builds_as_the_sdks_encoder_writes_it(
     by_encoder = json.dumps(sdk_dashboard("demo", "A demo.", odd), cls=JSONEncoder)
     assert str(value).replace("inf", "Infinity").replace("nan", "NaN") in by_encoder
     assert json.dumps(dashboard_json(integration(odd), odd)) == by_encoder
+
+
+@pytest.mark.parametrize("fields", [
+    {}, {"max": float("inf")}, {"min": float("nan")}, {"height": 10**30}, {"max": 1e-7},
+    {"title": "\u2028 µ \x7f"},
+], ids=["plain", "infinity", "nan", "integer past 64 bits", "small float", "odd characters"])
+def test_a_dashboards_file_is_its_data_as_json_dumps_writes_it(
+        monkeypatch: pytest.MonkeyPatch, fields: dict[str, object]) -> None:
+    """Read back or not (data orjson read is not: `plain`), the file is the standard
+    library's JSON of the board's data."""
+    fresh(monkeypatch)
+    odd = _panel(**fields)
+    demo = integration(odd)
+    file = dashboard_file(demo, odd, SCOPE)
+    data = dashboard_json(demo, odd, SCOPE)
+    assert file == (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+                    + "\n").encode()
+    assert dashboard._BUILT.of(demo, odd).plain == (
+        not {"max", "min", "height"} & fields.keys() or fields == {"max": 1e-7})
 
 
 def test_a_panel_left_without_queries_builds_as_the_sdk_has_it(

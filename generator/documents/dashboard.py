@@ -53,7 +53,7 @@ def dashboard_file(integration: Integration, board: Dashboard, scope: promql.Rew
     scoped = scoping_key(board, scope)
     if built.text and built.scoped == scoped:
         return built.text
-    text = to_json(_scoped(built.data(), board, scope))
+    text = to_json(_scoped(built.data(), board, scope), plain=built.plain)
     built.keep(text, scoped)
     return text
 
@@ -112,14 +112,16 @@ class _Built:
     """A board's SDK build, as JSON data (`data`) or as the text of its board cache entry
     (`text`: the board's JSON file as the scoping `scoped` makes it, or the SDK build itself
     when that is None; empty until known), until `keep` puts it in the board cache
-    (`pending`: where, when it is to be kept)."""
+    (`pending`: where, when it is to be kept). `plain`: the data is what `orjson.loads` makes
+    (`generator.render.to_json`; scoping puts only strings in it). An entry's text is read
+    by `json.loads`: orjson reads an integer past 64 bits as a float."""
 
-    __slots__ = ("_data", "board", "pending", "scoped", "text")
+    __slots__ = ("_data", "board", "pending", "plain", "scoped", "text")
 
-    def __init__(self, board: Dashboard, data: dict[str, Any] | None, text: bytes,
+    def __init__(self, board: Dashboard, data: dict[str, Any] | None, plain: bool, text: bytes,
                  scoped: str | None, pending: tuple[BoardCache, str] | None) -> None:
-        self.board, self._data, self.text, self.scoped = board, data, text, scoped
-        self.pending = pending
+        self.board, self._data, self.plain, self.text = board, data, plain, text
+        self.scoped, self.pending = scoped, pending
 
     def data(self) -> dict[str, Any]:
         if self._data is None:  # taken from the board cache: read once, when wanted
@@ -161,13 +163,13 @@ class _Boards:
         key = kept.key(integration.name, text) if kept is not None else None
         entry = kept.get(key) if kept is not None and key is not None else None
         if entry is not None:
-            built = _Built(board, None, entry[1], entry[0], None)
+            built = _Built(board, None, False, entry[1], entry[0], None)
         else:
             from generator.documents.dashboard_builder import built as sdk_built
 
-            data = sdk_built(integration.name, integration.description, board,
-                             finite="NaN" not in text and "Infinity" not in text)
-            built = _Built(board, data, b"", None,
+            data, plain = sdk_built(integration.name, integration.description, board,
+                                    finite="NaN" not in text and "Infinity" not in text)
+            built = _Built(board, data, plain, b"", None,
                            (kept, key) if kept is not None and key is not None else None)
         self._built[text] = built
         return built

@@ -37,13 +37,14 @@ from generator.model import Dashboard, Panel, PanelKind, Row, Variable
 DATASOURCE = DataSourceRef(type_val="prometheus", uid="${datasource}")
 
 
-def built(integration: str, description: str, board: Dashboard, finite: bool) -> dict[str, Any]:
+def built(integration: str, description: str, board: Dashboard,
+          finite: bool) -> tuple[dict[str, Any], bool]:
     """The dashboard of `integration` (its name) as the SDK builds it, as JSON data: queries
-    and variable queries as written, `description` where the board has none. `finite`: no
-    value of the board is a NaN or an infinity (`board_text` writes none), so the SDK's
-    objects hold none (the SDK makes no float of its own): then orjson writes them, calling
-    each one's `to_json` as `plain_json` does, and reads them back, in C; it would write a NaN
-    or an infinity as null."""
+    and variable queries as written, `description` where the board has none; and whether
+    that data is what `orjson.loads` makes. `finite`: no value of the board is a NaN or an
+    infinity (`board_text` writes none), so the SDK's objects hold none (the SDK makes no
+    float of its own): then orjson writes them, calling each one's `to_json` as `plain_json`
+    does, and reads them back, in C; it would write a NaN or an infinity as null."""
     sdk = sdk_dashboard(integration, description, board)
     if finite:
         try:
@@ -51,9 +52,8 @@ def built(integration: str, description: str, board: Dashboard, finite: bool) ->
         except TypeError:  # orjson.JSONEncodeError is one: `plain_json` says why
             pass
         else:
-            return read
-    plain: dict[str, Any] = plain_json(sdk)
-    return plain
+            return read, True
+    return plain_json(sdk), False
 
 
 def _to_json(value: Any) -> Any:
