@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
+from pydantic import BaseModel
 
 from generator import loader, promql
 from generator.documents import dashboard
@@ -203,6 +205,10 @@ def _panel(**fields: object) -> Dashboard:
     ({"max": 0.0}, {"max": -0.0}),
     ({"max": 1.0}, {"max": 1.5}),
     ({"max": None}, {"max": float("inf")}),
+    ({"min": None}, {"min": float("nan")}),
+    ({"thresholds": (Threshold(color="green"), Threshold(color="red", value=1))},
+     {"thresholds": (Threshold(color="green"), Threshold(color="red", value=float("inf")))}),
+    ({"height": 2**70}, {"height": 2**70 + 1}),
     ({"min": 1.0}, {"max": 1.0}),
     ({"title": "t"}, {"title": "T"}),
     ({"queries": (Query(expr="up", legend="l"),)}, {"queries": (Query(expr="up", legend="m"),)}),
@@ -211,7 +217,8 @@ def _panel(**fields: object) -> Dashboard:
     ({"suppress": {"KG101": "why"}}, {"suppress": {"KG101": "why not"}}),
     ({"kind": PanelKind.STAT, "thresholds": (Threshold(color="green"),)},
      {"kind": PanelKind.GAUGE, "thresholds": (Threshold(color="green"),)}),
-], ids=["sign of zero", "float", "inf is not None", "min is not max", "title", "legend",
+], ids=["sign of zero", "float", "inf is not None", "nan is not None", "inf is not 1",
+        "integer past 64 bits", "min is not max", "title", "legend",
         "query count", "threshold", "suppress", "kind"])
 def test_boards_that_differ_but_in_query_text_are_not_alike(a: dict[str, object],
                                                              b: dict[str, object]) -> None:
@@ -233,3 +240,21 @@ def test_boards_that_differ_but_in_query_text_are_not_alike(a: dict[str, object]
         Integration.model_construct(name="demo", description="Another."), first)
     nan = _panel(max=float("nan"))
     assert board_text(demo, nan) == board_text(demo, _panel(max=float("nan")))
+
+
+def test_every_float_of_a_board_is_one_board_text_looks_at() -> None:
+    """`board_text` lets orjson write a board whose floats are all finite (`_finite`): a float
+    field it does not look at could hold an infinity orjson writes as null."""
+    found = set()
+
+    def walk(model: type[BaseModel]) -> None:
+        for name, field in model.model_fields.items():
+            for kind in typing.get_args(field.annotation) or (field.annotation,):
+                for inner in typing.get_args(kind) or (kind,):
+                    if inner is float:
+                        found.add(f"{model.__name__}.{name}")
+                    elif isinstance(inner, type) and issubclass(inner, BaseModel):
+                        walk(inner)
+
+    walk(Dashboard)
+    assert found == {"Panel.min", "Panel.max", "Threshold.value"}

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from math import isfinite
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+import orjson
 
 from generator import promql
 from generator.model import Dashboard, Integration, Panel, Row, Variable
@@ -189,13 +192,35 @@ def keep_boards(kept: BoardCache | None) -> None:
 def board_text(integration: Integration, board: Dashboard) -> str:
     """All that the SDK build of `board` reads, as JSON: the integration's name and
     description and the board's fields but its queries' text, each value as the model holds
-    it (`inf` is not None, `-0.0` not `0.0`, `1.0` not `1`: the SDK writes them apart)."""
+    it (`inf` is not None, `-0.0` not `0.0`, `1.0` not `1`: the SDK writes them apart).
+    orjson writes it (in C) when every float of the board is finite (it writes a NaN or an
+    infinity as null) and it can, else `json.dumps`: the two never give the same text
+    (`json.dumps` has a NaN or an infinity, or writes `", "` after the name where orjson
+    writes `","`)."""
     fields = board.model_dump()
     for row in fields["rows"]:
         for panel in row["panels"]:
             for query in panel["queries"]:
                 del query["expr"]  # filled in for each scoping: not read by the SDK build
-    return json.dumps([integration.name, integration.description, fields], sort_keys=True)
+    read = [integration.name, integration.description, fields]
+    if _finite(board):
+        try:
+            return orjson.dumps(read, option=_SORTED).decode()
+        except TypeError:  # orjson.JSONEncodeError: a lone surrogate, an integer past 64 bits
+            pass
+    return json.dumps(read, sort_keys=True)
+
+
+_SORTED = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+"""Sorted keys; a dataclass or a datetime refused, as `json.dumps` refuses them."""
+
+
+def _finite(board: Dashboard) -> bool:
+    """Whether every float of the board (panels' `min` and `max`, thresholds' `value`) is
+    finite."""
+    return all(isfinite(value) for row in board.rows for panel in row.panels
+               for value in (panel.min, panel.max, *(step.value for step in panel.thresholds))
+               if value is not None)
 
 
 def _scoped(built: dict[str, Any], board: Dashboard, scope: promql.Rewrite) -> dict[str, Any]:
