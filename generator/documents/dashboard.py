@@ -171,7 +171,7 @@ class _Boards:
             from generator.documents.dashboard_builder import built as sdk_built
 
             data, plain = sdk_built(integration.name, integration.description, board,
-                                    finite="NaN" not in text and "Infinity" not in text)
+                                    finite=_finite(board))
             built = _Built(board, data, plain, b"", None,
                            (kept, key) if kept is not None and key is not None else None)
         self._built[text] = built
