@@ -20,8 +20,6 @@ import json
 from math import isfinite
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import orjson
-
 from generator import promql
 from generator.model import Dashboard, Integration, Panel, Row, Variable
 
@@ -204,15 +202,15 @@ def board_text(integration: Integration, board: Dashboard) -> str:
                 del query["expr"]  # filled in for each scoping: not read by the SDK build
     read = [integration.name, integration.description, fields]
     if _finite(board):
-        try:
-            return orjson.dumps(read, option=_SORTED).decode()
+        import orjson
+
+        try:  # sorted keys; a dataclass or a datetime refused, as json.dumps refuses them
+            return orjson.dumps(read, option=orjson.OPT_SORT_KEYS
+                                | orjson.OPT_PASSTHROUGH_DATACLASS
+                                | orjson.OPT_PASSTHROUGH_DATETIME).decode()
         except TypeError:  # orjson.JSONEncodeError: a lone surrogate, an integer past 64 bits
             pass
     return json.dumps(read, sort_keys=True)
-
-
-_SORTED = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
-"""Sorted keys; a dataclass or a datetime refused, as `json.dumps` refuses them."""
 
 
 def _finite(board: Dashboard) -> bool:
