@@ -207,9 +207,12 @@ def to_yaml_documents(documents: list[Any], source: str | None = None) -> bytes:
     return (header_line(source) if source is not None else b"") + body
 
 
-def to_json(data: Any) -> bytes:
-    """JSON with sorted keys and two-space indent; JSON has no comments, so no header."""
-    written = _orjson(data)
+def to_json(data: Any, plain: bool = False) -> bytes:
+    """JSON with sorted keys and two-space indent; JSON has no comments, so no header.
+    `plain`: `data` holds only what `orjson.loads` makes (dicts with string keys, lists,
+    strings, integers, finite floats, booleans, None), which orjson writes as JSON that reads
+    back as it: it is not read back (see `_orjson`)."""
+    written = _orjson(data, plain)
     if written is not None:
         return written + b"\n"
     return (_standard_json(data) + "\n").encode("utf-8")
@@ -235,7 +238,7 @@ digit before it), so `re` looks for `e-` and tries a match only there: written a
 most of writing it)."""
 
 
-def _orjson(data: Any) -> bytes | None:
+def _orjson(data: Any, plain: bool = False) -> bytes | None:
     """orjson's two-space, sorted JSON of `data` when it is `_standard_json(data)` (as UTF-8),
     else None. orjson lays out, escapes and orders (a key's UTF-8 bytes sort as its code
     points do) as `json.dumps` does, and writes integers, booleans, null and every float at
@@ -253,6 +256,6 @@ def _orjson(data: Any) -> bytes | None:
     except TypeError:  # orjson.JSONEncodeError is one
         return None
     if ((b"e-" not in written or _SCIENTIFIC.search(written) is None)
-            and b"0.0000" not in written and orjson.loads(written) == data):
+            and b"0.0000" not in written and (plain or orjson.loads(written) == data)):
         return written
     return None

@@ -8,14 +8,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
+from pydantic import BaseModel
 
 from generator import loader, promql
 from generator.documents import dashboard
-from generator.documents.dashboard import board_text, dashboard_json
+from generator.documents.dashboard import board_text, dashboard_file, dashboard_json
+from generator.documents.dashboard_builder import built as sdk_built
 from generator.documents.dashboard_builder import plain_json, sdk_dashboard
 from generator.model import Dashboard, Integration, Panel, PanelKind, Query, Row, Threshold
 from tests.support import SPECS
@@ -90,7 +93,7 @@ import sys
 def builders():
     return sorted(m.rsplit(".", 1)[1] for m in sys.modules
                   if m.startswith("grafana_foundation_sdk.builders."))
-from generator.documents.dashboard import board_text, dashboard_json
+from generator.documents.dashboard import board_text, dashboard_file, dashboard_json
 import generator.checks.dashboards, generator.targets.mixin
 print("grafana_foundation_sdk" in sys.modules)
 from tests.test_dashboard_build import board, integration
@@ -110,8 +113,9 @@ print(builders())
 
 
 def test_the_sdk_objects_read_as_the_sdks_own_encoder_writes_them() -> None:
-    """`plain_json` is `json.loads(json.dumps(..., cls=JSONEncoder))`, to the byte: every
-    shipped board and a board of each panel type (with min and max)."""
+    """`plain_json` is `json.loads(json.dumps(..., cls=JSONEncoder))`, to the byte, and so is
+    the build orjson reads back for a board with no NaN or infinity: every shipped board and
+    a board of each panel type (with min and max)."""
     boards = [(spec.name, spec.integration.description, board)
               for spec in loader.load(SPECS) for board in spec.integration.dashboards]
     every_kind = Dashboard(title="Kinds", variables=(), rows=(Row(title="All", panels=tuple(
@@ -123,6 +127,39 @@ def test_the_sdk_objects_read_as_the_sdks_own_encoder_writes_them() -> None:
         by_encoder = json.loads(json.dumps(built, cls=JSONEncoder))
         assert json.dumps(plain_json(built)) == json.dumps(by_encoder)
         assert plain_json(built) == by_encoder
+        read, plain = sdk_built(name, description, board, finite=True)
+        assert plain and json.dumps(read) == json.dumps(by_encoder)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_a_board_with_a_nan_or_an_infinity_builds_as_the_sdks_encoder_writes_it(
+        monkeypatch: pytest.MonkeyPatch, value: float) -> None:
+    """orjson would write null for it: such a board is built by `plain_json`."""
+    fresh(monkeypatch)
+    odd = _panel(max=value, thresholds=(Threshold(color="green"),
+                                        Threshold(color="red", value=value)))
+    by_encoder = json.dumps(sdk_dashboard("demo", "A demo.", odd), cls=JSONEncoder)
+    assert str(value).replace("inf", "Infinity").replace("nan", "NaN") in by_encoder
+    assert json.dumps(dashboard_json(integration(odd), odd)) == by_encoder
+
+
+@pytest.mark.parametrize("fields", [
+    {}, {"max": float("inf")}, {"min": float("nan")}, {"height": 10**30}, {"max": 1e-7},
+    {"title": "\u2028 µ \x7f"},
+], ids=["plain", "infinity", "nan", "integer past 64 bits", "small float", "odd characters"])
+def test_a_dashboards_file_is_its_data_as_json_dumps_writes_it(
+        monkeypatch: pytest.MonkeyPatch, fields: dict[str, object]) -> None:
+    """Read back or not (data orjson read is not: `plain`), the file is the standard
+    library's JSON of the board's data."""
+    fresh(monkeypatch)
+    odd = _panel(**fields)
+    demo = integration(odd)
+    file = dashboard_file(demo, odd, SCOPE)
+    data = dashboard_json(demo, odd, SCOPE)
+    assert file == (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+                    + "\n").encode()
+    assert dashboard._BUILT.of(demo, odd).plain == (
+        not {"max", "min", "height"} & fields.keys() or fields == {"max": 1e-7})
 
 
 def test_a_panel_left_without_queries_builds_as_the_sdk_has_it(
@@ -168,6 +205,10 @@ def _panel(**fields: object) -> Dashboard:
     ({"max": 0.0}, {"max": -0.0}),
     ({"max": 1.0}, {"max": 1.5}),
     ({"max": None}, {"max": float("inf")}),
+    ({"min": None}, {"min": float("nan")}),
+    ({"thresholds": (Threshold(color="green"), Threshold(color="red", value=1))},
+     {"thresholds": (Threshold(color="green"), Threshold(color="red", value=float("inf")))}),
+    ({"height": 2**70}, {"height": 2**70 + 1}),
     ({"min": 1.0}, {"max": 1.0}),
     ({"title": "t"}, {"title": "T"}),
     ({"queries": (Query(expr="up", legend="l"),)}, {"queries": (Query(expr="up", legend="m"),)}),
@@ -176,7 +217,8 @@ def _panel(**fields: object) -> Dashboard:
     ({"suppress": {"KG101": "why"}}, {"suppress": {"KG101": "why not"}}),
     ({"kind": PanelKind.STAT, "thresholds": (Threshold(color="green"),)},
      {"kind": PanelKind.GAUGE, "thresholds": (Threshold(color="green"),)}),
-], ids=["sign of zero", "float", "inf is not None", "min is not max", "title", "legend",
+], ids=["sign of zero", "float", "inf is not None", "nan is not None", "inf is not 1",
+        "integer past 64 bits", "min is not max", "title", "legend",
         "query count", "threshold", "suppress", "kind"])
 def test_boards_that_differ_but_in_query_text_are_not_alike(a: dict[str, object],
                                                              b: dict[str, object]) -> None:
@@ -198,3 +240,21 @@ def test_boards_that_differ_but_in_query_text_are_not_alike(a: dict[str, object]
         Integration.model_construct(name="demo", description="Another."), first)
     nan = _panel(max=float("nan"))
     assert board_text(demo, nan) == board_text(demo, _panel(max=float("nan")))
+
+
+def test_every_float_of_a_board_is_one_board_text_looks_at() -> None:
+    """`board_text` lets orjson write a board whose floats are all finite (`_finite`): a float
+    field it does not look at could hold an infinity orjson writes as null."""
+    found = set()
+
+    def walk(model: type[BaseModel]) -> None:
+        for name, field in model.model_fields.items():
+            for kind in typing.get_args(field.annotation) or (field.annotation,):
+                for inner in typing.get_args(kind) or (kind,):
+                    if inner is float:
+                        found.add(f"{model.__name__}.{name}")
+                    elif isinstance(inner, type) and issubclass(inner, BaseModel):
+                        walk(inner)
+
+    walk(Dashboard)
+    assert found == {"Panel.min", "Panel.max", "Threshold.value"}

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -79,6 +80,16 @@ def test_json_text_edge_values() -> None:
         assert json_text(data) == reference(data)
         if data != "\ud800":  # a lone surrogate has no UTF-8: to_json raises, as it did
             assert to_json(data) == (reference(data) + "\n").encode("utf-8")
+
+
+@given(JSON)
+def test_json_orjson_read_is_written_as_the_standard_library_does_unread(data: Any) -> None:
+    """`to_json(data, plain=True)`: what orjson reads is not read back after it is written."""
+    try:
+        read = orjson.loads(orjson.dumps(data))
+    except TypeError:  # orjson.JSONEncodeError is one
+        return
+    assert to_json(read, plain=True) == (reference(read) + "\n").encode("utf-8")
 
 
 def test_json_text_refuses_what_json_refuses() -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from math import isfinite
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator import promql
@@ -53,7 +54,7 @@ def dashboard_file(integration: Integration, board: Dashboard, scope: promql.Rew
     scoped = scoping_key(board, scope)
     if built.text and built.scoped == scoped:
         return built.text
-    text = to_json(_scoped(built.data(), board, scope))
+    text = to_json(_scoped(built.data(), board, scope), plain=built.plain)
     built.keep(text, scoped)
     return text
 
@@ -112,14 +113,16 @@ class _Built:
     """A board's SDK build, as JSON data (`data`) or as the text of its board cache entry
     (`text`: the board's JSON file as the scoping `scoped` makes it, or the SDK build itself
     when that is None; empty until known), until `keep` puts it in the board cache
-    (`pending`: where, when it is to be kept)."""
+    (`pending`: where, when it is to be kept). `plain`: the data is what `orjson.loads` makes
+    (`generator.render.to_json`; scoping puts only strings in it). An entry's text is read
+    by `json.loads`: orjson reads an integer past 64 bits as a float."""
 
-    __slots__ = ("_data", "board", "pending", "scoped", "text")
+    __slots__ = ("_data", "board", "pending", "plain", "scoped", "text")
 
-    def __init__(self, board: Dashboard, data: dict[str, Any] | None, text: bytes,
+    def __init__(self, board: Dashboard, data: dict[str, Any] | None, plain: bool, text: bytes,
                  scoped: str | None, pending: tuple[BoardCache, str] | None) -> None:
-        self.board, self._data, self.text, self.scoped = board, data, text, scoped
-        self.pending = pending
+        self.board, self._data, self.plain, self.text = board, data, plain, text
+        self.scoped, self.pending = scoped, pending
 
     def data(self) -> dict[str, Any]:
         if self._data is None:  # taken from the board cache: read once, when wanted
@@ -161,12 +164,13 @@ class _Boards:
         key = kept.key(integration.name, text) if kept is not None else None
         entry = kept.get(key) if kept is not None and key is not None else None
         if entry is not None:
-            built = _Built(board, None, entry[1], entry[0], None)
+            built = _Built(board, None, False, entry[1], entry[0], None)
         else:
             from generator.documents.dashboard_builder import built as sdk_built
 
-            data = sdk_built(integration.name, integration.description, board)
-            built = _Built(board, data, b"", None,
+            data, plain = sdk_built(integration.name, integration.description, board,
+                                    finite=_finite(board))
+            built = _Built(board, data, plain, b"", None,
                            (kept, key) if kept is not None and key is not None else None)
         self._built[text] = built
         return built
@@ -186,13 +190,35 @@ def keep_boards(kept: BoardCache | None) -> None:
 def board_text(integration: Integration, board: Dashboard) -> str:
     """All that the SDK build of `board` reads, as JSON: the integration's name and
     description and the board's fields but its queries' text, each value as the model holds
-    it (`inf` is not None, `-0.0` not `0.0`, `1.0` not `1`: the SDK writes them apart)."""
+    it (`inf` is not None, `-0.0` not `0.0`, `1.0` not `1`: the SDK writes them apart).
+    orjson writes it (in C) when every float of the board is finite (it writes a NaN or an
+    infinity as null) and it can, else `json.dumps`: the two never give the same text
+    (`json.dumps` has a NaN or an infinity, or writes `", "` after the name where orjson
+    writes `","`)."""
     fields = board.model_dump()
     for row in fields["rows"]:
         for panel in row["panels"]:
             for query in panel["queries"]:
                 del query["expr"]  # filled in for each scoping: not read by the SDK build
-    return json.dumps([integration.name, integration.description, fields], sort_keys=True)
+    read = [integration.name, integration.description, fields]
+    if _finite(board):
+        import orjson
+
+        try:  # sorted keys; a dataclass or a datetime refused, as json.dumps refuses them
+            return orjson.dumps(read, option=orjson.OPT_SORT_KEYS
+                                | orjson.OPT_PASSTHROUGH_DATACLASS
+                                | orjson.OPT_PASSTHROUGH_DATETIME).decode()
+        except TypeError:  # orjson.JSONEncodeError: a lone surrogate, an integer past 64 bits
+            pass
+    return json.dumps(read, sort_keys=True)
+
+
+def _finite(board: Dashboard) -> bool:
+    """Whether every float of the board (panels' `min` and `max`, thresholds' `value`) is
+    finite."""
+    return all(isfinite(value) for row in board.rows for panel in row.panels
+               for value in (panel.min, panel.max, *(step.value for step in panel.thresholds))
+               if value is not None)
 
 
 def _scoped(built: dict[str, Any], board: Dashboard, scope: promql.Rewrite) -> dict[str, Any]:

@@ -15,8 +15,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from enum import Enum
+from functools import cache
 from typing import Any
 
+import orjson
 from grafana_foundation_sdk.builders import common, dashboard, prometheus
 from grafana_foundation_sdk.models import common as options
 from grafana_foundation_sdk.models.dashboard import (
@@ -35,11 +37,27 @@ from generator.model import Dashboard, Panel, PanelKind, Row, Variable
 DATASOURCE = DataSourceRef(type_val="prometheus", uid="${datasource}")
 
 
-def built(integration: str, description: str, board: Dashboard) -> dict[str, Any]:
+def built(integration: str, description: str, board: Dashboard,
+          finite: bool) -> tuple[dict[str, Any], bool]:
     """The dashboard of `integration` (its name) as the SDK builds it, as JSON data: queries
-    and variable queries as written, `description` where the board has none."""
-    plain: dict[str, Any] = plain_json(sdk_dashboard(integration, description, board))
-    return plain
+    and variable queries as written, `description` where the board has none; and whether
+    that data is what `orjson.loads` makes. `finite`: no value of the board is a NaN or an
+    infinity, so the SDK's objects hold none (the SDK makes no
+    float of its own): then orjson writes them, calling each one's `to_json` as `plain_json`
+    does, and reads them back, in C; it would write a NaN or an infinity as null."""
+    sdk = sdk_dashboard(integration, description, board)
+    if finite:
+        try:
+            read: dict[str, Any] = orjson.loads(orjson.dumps(sdk, default=_to_json))
+        except TypeError:  # orjson.JSONEncodeError is one: `plain_json` says why
+            pass
+        else:
+            return read, True
+    return plain_json(sdk), False
+
+
+def _to_json(value: Any) -> Any:
+    return value.to_json()
 
 
 def sdk_dashboard(integration: str, description: str, board: Dashboard) -> Any:
@@ -106,10 +124,15 @@ def _variable(variable: Variable) -> Any:
     return built
 
 
+@cache
+def _builder(kind: PanelKind) -> Any:
+    """The SDK's builder module of a panel type, imported with its first panel."""
+    return importlib.import_module(f"grafana_foundation_sdk.builders.{kind.value}")
+
+
 def _panel(panel: Panel, placed: Placed) -> Any:
-    builder = importlib.import_module(f"grafana_foundation_sdk.builders.{panel.kind.value}")
     built = (
-        builder.Panel()
+        _builder(panel.kind).Panel()
         .id(placed.id)
         .title(panel.title)
         .description(panel.description)
