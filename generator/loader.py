@@ -26,9 +26,9 @@ import sys
 import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, ForwardRef, NamedTuple
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, PydanticUserError, ValidationError
 
 from generator import codecache, docstrings
 from generator.findings import Finding, Level, SpecError, did_you_mean
@@ -289,6 +289,8 @@ def _load_one(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
     except ValidationError as error:
         raise SpecError([_config_finding(error, shown, name, config_model, origin,
                                          set(values))]) from None
+    except PydanticUserError as error:  # pydantic could not complete the Config class
+        raise SpecError([_incomplete_config(error, config_model, path)]) from None
     try:
         built = build(config)
     except (Exception, SystemExit) as error:
@@ -364,6 +366,21 @@ def _config_finding(error: ValidationError, shown: str, name: str, model: type[B
     if error.error_count() > 1:
         message += f" (and {error.error_count() - 1} more)"
     return Finding.at(where, Level.ERROR, "KG004", message)
+
+
+def _incomplete_config(error: PydanticUserError, model: type[BaseModel],
+                       path: Path) -> Finding:
+    """A Config whose knob names a type that is not defined (`window: Duraton` where
+    annotations are postponed), at that knob's line; another class pydantic could not complete,
+    at the class statement."""
+    where = _class_location(model) or Location(str(path), 1)
+    for knob, field in model.model_fields.items():
+        if isinstance(field.annotation, ForwardRef):
+            where = _field_location(model, knob) or where
+            return Finding.at(where, Level.ERROR, "KG003",
+                              f"Config.{knob}: its type {field.annotation.__forward_arg__} is "
+                              "not defined")
+    return Finding.at(where, Level.ERROR, "KG003", f"Config: {str(error).splitlines()[0]}")
 
 
 def _class_location(model: type) -> Location | None:
