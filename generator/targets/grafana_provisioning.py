@@ -16,7 +16,6 @@ grafana-foundation-sdk is imported as for the `grafana` target (which see).
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from generator import conventions
@@ -41,56 +40,10 @@ def render(item: Scoped, project: Project) -> dict[str, bytes]:
     files = {conventions.provisioning_path(spec.name): to_yaml(provider(spec, settings),
                                                             spec.source)}
     for board in integration.dashboards:
-        files[conventions.dashboard_configmap_path(spec.name, board.slug)] = configmap_yaml(
-            spec, board.slug, item.dashboard(board.slug), settings)
+        data = item.dashboard(board.slug)
+        files[conventions.dashboard_configmap_path(spec.name, board.slug)] = to_yaml(
+            configmap(spec, board.slug, data.decode("utf-8"), settings), spec.source)
     return files
-
-
-def configmap_yaml(spec: Spec, slug: str, dashboard: bytes,
-                   settings: GrafanaProvisioningSettings) -> bytes:
-    """`to_yaml(configmap(spec, slug, dashboard.decode("utf-8"), settings), spec.source)`.
-
-    The dashboard's JSON is the ConfigMap's last value, a literal block, which PyYAML's C
-    emitter goes through character by character (about 0.3 ms for a 40 KB board). When
-    `_literal_as_is` holds, the block is every line of the JSON four columns in after `|`: the
-    ConfigMap is written with an empty string there (`''`, the emitter's only choice for it),
-    and the block put in its place."""
-    if _literal_as_is(dashboard):
-        written = to_yaml(configmap(spec, slug, "", settings), spec.source)
-        empty = f"\n  {conventions.dashboard_file(spec.name, slug)}: ''\n".encode()
-        if written.endswith(empty):  # the file's name written as it is, at the data's indent
-            return (written[:-3] + b"|\n    " + dashboard[:-1].replace(b"\n", b"\n    ")
-                    + b"\n")
-    return to_yaml(configmap(spec, slug, dashboard.decode("utf-8"), settings), spec.source)
-
-
-_PLAIN = bytes(range(0x20, 0x7F)) + b"\n"
-_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\U00010000-\U0010ffff]")
-"""Characters libyaml does not write as they are in a literal block: those it does not find
-printable (`IS_PRINTABLE`: control characters, DEL, C1 controls, U+FEFF, U+FFFE, U+FFFF, and
-everything past U+FFFF) and the line breaks but `\\n` (U+2028, U+2029; U+0085 is a C1)."""
-
-
-def _literal_as_is(text: bytes) -> bool:
-    """Whether libyaml (`yaml_emitter_analyze_scalar`, `yaml_emitter_write_literal_scalar`)
-    writes the UTF-8 string `text`, as a mapping's value in block style, as the literal block
-    `|` (no indentation or chomping indicator) with every line indented: it ends in one line
-    break (`|-` would mark none, `|+` more), holds no empty line (written unindented) and
-    does not begin with a space (an indentation indicator); no space precedes a line break
-    (that rules out a block: double-quoted), and none of its characters is `_ESCAPED` (the
-    characters past printable ASCII are few: they are looked at alone)."""
-    if not (text.endswith(b"\n") and not text.startswith((b" ", b"\n"))
-            and b"\n\n" not in text and b" \n" not in text):
-        return False
-    rest = text.translate(None, _PLAIN)
-    if not rest:
-        return True
-    try:  # UTF-8 keeps each character's bytes together: `rest` holds those characters
-        text.decode("utf-8")
-        beyond = rest.decode("utf-8")
-    except UnicodeDecodeError:  # `configmap_yaml` raises, decoding it
-        return False
-    return _ESCAPED.search(beyond) is None
 
 
 def folder(spec: Spec, settings: GrafanaProvisioningSettings) -> str:
