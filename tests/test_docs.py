@@ -127,3 +127,37 @@ def test_page_layout_of_steps_labels_and_missing_runbooks() -> None:
             "2. Done.\n\n") in page
     assert f"after {alert.for_} (labels: area=cni, team=net, Zone=eu):" in page
     assert "\nNo runbook has been written for this alert yet.\n" in section(page, alert.name)
+
+
+def test_the_alert_cells_and_labels_are_what_the_template_filters_made(tmp_path: Path) -> None:
+    """The alert table's cells (computed with the sections) and an alert's labels (a filter)
+    are what the template's own filter chains and loop made of the same tiers, for the
+    shipped and synthetic specs and for tiers that repeat a duration or mix label case."""
+    import jinja2
+
+    from benchmarks import synth
+    from generator.targets.docs import alert_sections, pairs
+
+    environment = jinja2.Environment()
+    cells = environment.from_string('{{ tiers | map(attribute="severity") | join(", ") }}|'
+                                    '{{ tiers | map(attribute="for_") | unique | join(", ") }}')
+    listed = environment.from_string('{% for key, value in labels | dictsort %}{{ key }}='
+                                     '{{ value }}{% if not loop.last %}, {% endif %}{% endfor %}')
+    synth.write(2, tmp_path / "specs")
+    integrations = [spec.integration for specs in (SPECS, tmp_path / "specs")
+                    for spec in load_specs(Project(specs_dir=specs))]
+    etcd = next(i for i in integrations if i.name == "etcd")
+    alert = etcd.alerts[0]
+    tiers = [alert.model_copy(update={"severity": severity, "for_": duration, "labels": labels})
+             for severity, duration, labels in (
+                 ("warning", "5m", {"b": "1", "A": "2", "a": "3", "team": "x y"}),
+                 ("critical", "10m", {}), ("info", "5m", {"Z": "é"}))]
+    integrations.append(etcd.model_copy(update={"alerts": (*etcd.alerts, *tiers)}))
+    sections = [section for integration in integrations for section in alert_sections(integration)]
+    assert any(len(section.tiers) > len(section.durations.split(", ")) for section in sections)
+    for section in sections:
+        assert f"{section.severities}|{section.durations}" == cells.render(tiers=section.tiers)
+        assert [a.name for a in section.tiers] == [section.name] * len(section.tiers)
+        for tier in section.tiers:
+            assert pairs(environment.filters["dictsort"](tier.labels)) == \
+                listed.render(labels=tier.labels)

@@ -9,6 +9,7 @@ panels, scrape jobs, and the config knobs with their defaults and this build's v
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from types import UnionType
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, Union, ge
 
 from generator import conventions
 from generator.loader import Spec
-from generator.model import Alert, Integration
+from generator.model import Alert, Example, Integration
 from generator.render import header
 
 if TYPE_CHECKING:
@@ -27,11 +28,15 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "docs"
 
 
 class AlertSection(NamedTuple):
-    """One runbook section: every tier (severity) of one alert name. (The page's records are
-    named tuples: a dataclass costs each build that renders a page about 0.5 ms to make.)"""
+    """One runbook section: every tier (severity) of one alert name, and the alert table's
+    cells for them: the tiers' severities and their distinct `for` durations, in tier order.
+    (The page's records are named tuples: a dataclass costs each build that renders a page
+    about 0.5 ms to make.)"""
 
     name: str
     tiers: tuple[Alert, ...]
+    severities: str
+    durations: str
 
     @property
     def first(self) -> Alert:
@@ -62,6 +67,8 @@ def _template() -> Any:
     environment.filters["anchor"] = conventions.anchor
     environment.filters["cell"] = cell
     environment.filters["code"] = code
+    environment.filters["pairs"] = pairs
+    environment.filters["words"] = Example.words
     return environment.get_template("integration.md.j2")
 
 
@@ -87,9 +94,12 @@ def scrape_files(spec: Spec, project: Project) -> dict[str, str]:
 
 def alert_sections(integration: Integration) -> list[AlertSection]:
     """Alerts grouped by name, in the order they are first defined."""
-    names = list(dict.fromkeys(alert.name for alert in integration.alerts))
-    return [AlertSection(name, tuple(a for a in integration.alerts if a.name == name))
-            for name in names]
+    tiers: dict[str, list[Alert]] = {}
+    for alert in integration.alerts:
+        tiers.setdefault(alert.name, []).append(alert)
+    return [AlertSection(name, tuple(alerts), ", ".join([str(a.severity) for a in alerts]),
+                         ", ".join(dict.fromkeys([a.for_ for a in alerts])))
+            for name, alerts in tiers.items()]
 
 
 def knobs(spec: Spec) -> list[Knob]:
@@ -129,6 +139,12 @@ def _value(value: Any) -> str:
     if isinstance(value, tuple):
         value = list(value)
     return json.dumps(value, ensure_ascii=False)
+
+
+def pairs(items: Iterable[tuple[str, str]]) -> str:
+    """`name=value, ...`: labels as the page lists them (in a filter, not a template loop,
+    which costs a loop context per alert)."""
+    return ", ".join([f"{name}={value}" for name, value in items])
 
 
 def cell(text: str) -> str:
