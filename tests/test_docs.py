@@ -3,11 +3,15 @@ parts, and the catalog, knobs and alerts on the page are the ones the build used
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.build import build, load_specs
 from generator.project import Project
@@ -161,3 +165,15 @@ def test_the_alert_cells_and_labels_are_what_the_template_filters_made(tmp_path:
         for tier in section.tiers:
             assert pairs(environment.filters["dictsort"](tier.labels)) == \
                 listed.render(labels=tier.labels)
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+                    lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner)
+                    | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=12))
+def test_a_knob_value_is_written_as_json_dumps_writes_it(value: Any) -> None:
+    """Strings as they are; anything else (a tuple as a list) as `json.dumps` writes it."""
+    from generator.targets.docs import _value
+
+    expected = value if isinstance(value, str) else json.dumps(
+        list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
+    assert _value(value) == expected

@@ -138,7 +138,12 @@ def _value(value: Any) -> str:
         return value
     if isinstance(value, tuple):
         value = list(value)
-    return json.dumps(value, ensure_ascii=False)
+    return _json(value)
+
+
+_json = json.JSONEncoder(ensure_ascii=False).encode
+"""`json.dumps(value, ensure_ascii=False)`, without making an encoder for every value (which
+`json.dumps` does for any argument but the defaults)."""
 
 
 def pairs(items: Iterable[tuple[str, str]]) -> str:
