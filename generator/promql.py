@@ -590,9 +590,11 @@ def _listed(names: Iterable[str]) -> str:
     return ", ".join(_label(name) for name in dict.fromkeys(names))
 
 
+@lru_cache(maxsize=1024)
 def selector_uses(expr: str) -> tuple[SelectorUse, ...]:
     """Every vector selector in expr, in order (aggregation parameters such as topk's `k`
-    included), with the function applied directly to it."""
+    included), with the function applied directly to it. Remembered as the parse is: the
+    scoping of a query (`_placed`) and the checks of its integration read it alike."""
     uses: list[SelectorUse] = []
     _collect(parse(expr), None, uses)
     return tuple(uses)
