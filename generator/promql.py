@@ -191,11 +191,11 @@ def _rewrite(expr: str, change: Rewrite, spliced: bool) -> str:
     placed = _placed(expr) if spliced and change.keep_label is None \
         and _STAND_IN not in change.scope + change.filters else None
     for sentinel in _RATE_INTERVAL_SENTINELS if change.rate_interval else (None,):
-        done = _spliced(placed, change, sentinel) if placed else None
+        mark = "" if sentinel is None else f"[{pp.display_duration(sentinel)}]"
+        done = _spliced(placed, change, mark) if placed else None
         result, marked = done or _transformed(expr, change, sentinel)
         if sentinel is None:
             return result
-        mark = f"[{pp.display_duration(sentinel)}]"
         if result.count(mark) == marked:
             return result.replace(mark, "[$__rate_interval]")
     raise PromQLError(f"{expr}: every range kgen marks $__rate_interval with is in the query")
@@ -344,11 +344,10 @@ def _selector_text(name: str, matchers: Iterable[str]) -> str:
     return f"{name}{{{body}}}" if body else name
 
 
-def _spliced(placed: _Placed, change: Rewrite,
-             sentinel: timedelta | None) -> tuple[str, int] | None:
-    """The query with `change` applied (and the rate-like calls' ranges marked `sentinel`), and
-    how many ranges it marked, without a traversal; None where a matcher to add cannot be
-    printed plainly (`_prints_plainly`).
+def _spliced(placed: _Placed, change: Rewrite, mark: str) -> tuple[str, int] | None:
+    """The query with `change` applied (and the rate-like calls' ranges replaced by `mark`,
+    when `change.rate_interval`), and how many ranges it marked, without a traversal; None
+    where a matcher to add cannot be printed plainly (`_prints_plainly`).
 
     Prettify breaks lines by printed lengths alone: an expression whose text fits in 100
     bytes is printed on one line, else each of its parts on lines of its own. So a line that
@@ -363,7 +362,6 @@ def _spliced(placed: _Placed, change: Rewrite,
 
     A query none of whose selectors the change touches is the query as printed already."""
     filters, everywhere = _wanted(change.scope, change.filters)
-    mark = "" if sentinel is None else f"[{pp.display_duration(sentinel)}]"
     printed = placed.printed
     pieces = []
     names: list[tuple[int, str, str]] = []

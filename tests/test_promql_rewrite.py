@@ -217,7 +217,7 @@ def test_a_query_the_change_does_not_touch_is_not_printed_again() -> None:
     placed = promql._placed("sum(rec:x) / rec:y")
     assert placed is not None
     change = Rewrite(scope='job="x"', recorded=frozenset({"rec:x", "rec:y"}))
-    assert promql._spliced(placed, change, None) == (placed.printed, 0)
+    assert promql._spliced(placed, change, "") == (placed.printed, 0)
 
 
 def test_a_range_the_rate_interval_mark_shortens_is_printed_again() -> None:
