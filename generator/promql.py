@@ -1,8 +1,10 @@
 """The one place that touches PromQL: parsing, rewriting queries, and what a query reads.
 
-Every change to a query goes through the promql-parser AST in one traversal (`rewrite`), never
-through string formatting of whole queries, so no selector inside a query can be missed and
-nothing a rewrite does not mean to change is lost.
+Every change to a query is worked out on the promql-parser AST (`rewrite`), never by string
+formatting of whole queries, so no selector inside a query can be missed and nothing a rewrite
+does not mean to change is lost. A scoping puts each selector's new text in the query as
+printed (`_spliced`) only where the AST's selectors are each found in that text beyond doubt
+(`_placed`); any other query, and every other change, goes through one traversal of the tree.
 
 promql-parser lets Python set a selector's matchers and a matrix's range, but not the fields of
 an aggregation (its `by`/`without`) or of a binary operation (its `on`/`ignoring`). Those nodes
@@ -170,7 +172,7 @@ def _matchers(selector: str) -> tuple[pp.Matcher, ...]:
 
 
 def rewrite(expr: str, change: Rewrite) -> str:
-    """The query with `change` applied in one traversal, printed once, canonically formatted."""
+    """The query with `change` applied, printed once, canonically formatted."""
     return _rewritten(expr, change)
 
 
@@ -179,43 +181,46 @@ def _rewritten(expr: str, change: Rewrite) -> str:
     """Remembered, as text, for the builds that rewrite the same query again: the mixin's
     stand-in build and the ordinary build it is proved against share every query no knob
     reaches."""
-    return _rewrite(expr, change, stand_ins=True)
+    return _rewrite(expr, change, spliced=True)
 
 
-def _rewrite(expr: str, change: Rewrite, stand_ins: bool) -> str:
-    if not change.rate_interval:
-        return _transformed(expr, change, stand_ins, _RATE_INTERVAL_SENTINELS[0])[0]
-    for sentinel in _RATE_INTERVAL_SENTINELS:
-        result, marked = _transformed(expr, change, stand_ins, sentinel)
-        mark = f"[{pp.display_duration(sentinel)}]"
+def _rewrite(expr: str, change: Rewrite, spliced: bool) -> str:
+    """The rewrite, by splicing the scoped selectors into the printed query (`_spliced`) where
+    it can, else by one traversal of the query's tree (`_transformed`), which is what
+    `spliced=False` always does."""
+    placed = _placed(expr) if spliced and change.keep_label is None \
+        and _STAND_IN not in change.scope + change.filters else None
+    for sentinel in _RATE_INTERVAL_SENTINELS if change.rate_interval else (None,):
+        mark = "" if sentinel is None else f"[{pp.display_duration(sentinel)}]"
+        done = _spliced(placed, change, mark) if placed else None
+        result, marked = done or _transformed(expr, change, sentinel)
+        if sentinel is None:
+            return result
         if result.count(mark) == marked:
             return result.replace(mark, "[$__rate_interval]")
     raise PromQLError(f"{expr}: every range kgen marks $__rate_interval with is in the query")
 
 
-def _transformed(expr: str, change: Rewrite, stand_ins: bool,
-                 sentinel: timedelta) -> tuple[str, int]:
-    """The query with `change` applied, printed, and how many ranges it marked `sentinel`
-    (those of rate-like calls, when `change.rate_interval`)."""
-    scope, filters = _keyed(change.scope), _keyed(change.filters)
+def _transformed(expr: str, change: Rewrite, sentinel: timedelta | None) -> tuple[str, int]:
+    """The query with `change` applied in one traversal, printed, and how many ranges it
+    marked `sentinel` (those of rate-like calls, when `change.rate_interval`)."""
+    scope, filters = _matchers(change.scope), _matchers(change.filters)
     ancestors: list[pp.Expr] = []
     marked = 0
-    selectors = _StandIns(stand_ins and _STAND_IN not in "".join(
-        (expr, change.scope, change.filters, change.keep_label or "")))
 
     def enter(node: pp.Expr) -> None:
         ancestors.append(node)
 
     def leave(node: pp.Expr) -> pp.Expr | None:
         nonlocal marked
-        if change.rate_interval:
+        if sentinel is not None:
             ancestors.pop()
         if isinstance(node, pp.VectorSelector):
-            return selectors.changed(node, () if node.name in change.recorded else scope,
-                                     filters)
+            added = _add_matchers(node, () if node.name in change.recorded else scope, filters)
+            return _parse_cached(_changed_selector(node)) if added else None
         if isinstance(node, pp.MatrixSelector):
             parent = ancestors[-1] if ancestors else None
-            if change.rate_interval and isinstance(parent, pp.Call) \
+            if sentinel is not None and isinstance(parent, pp.Call) \
                     and parent.func.name in RATE_FUNCTIONS:
                 node.range = sentinel
                 marked += 1
@@ -230,86 +235,193 @@ def _transformed(expr: str, change: Rewrite, stand_ins: bool,
         return None
 
     # The ancestors are only read for the rate interval: without it, no call on the way down.
-    result = selectors.restore(_printed(pp.transform(
-        parse(expr), pre_visit=enter if change.rate_interval else None, post_visit=leave)))
+    result = _printed(pp.transform(
+        parse(expr), pre_visit=enter if sentinel is not None else None, post_visit=leave))
     return result, marked
 
 
 _STAND_IN = "ZkQ"
+"""The start of the bare names `_spliced` puts in the place of selectors."""
 
-Keyed = tuple[tuple[pp.Matcher, tuple[str, str, str], str | None], ...]
-"""Label matchers, each with its (name, op, value) and its text as a stand-in prints it
-(None where a stand-in cannot print it: `_prints_plainly`)."""
+
+class _Spot(NamedTuple):
+    """A vector selector in a query's printed text: where its `name{matchers}` is, its name,
+    its matchers' (name, op, value) and text, where the range that follows it ends when it is
+    the range of a rate-like call, where its line starts, and how many more bytes that line
+    may hold (see `_spliced`)."""
+
+    start: int
+    end: int
+    name: str
+    keys: tuple[Matched, ...]
+    texts: tuple[str, ...]
+    range_end: int | None
+    line: int
+    room: int
+
+
+class _Placed(NamedTuple):
+    """A query as printed, with the place of each of its selectors in that text."""
+
+    printed: str
+    spots: tuple[_Spot, ...]
+    ascii: bool
+
+
+_LINE_WIDTH = 100
+"""Prettify prints an expression on one line, as it is, when it fits in this many bytes."""
+
+
+@lru_cache(maxsize=1024)
+def _placed(expr: str) -> _Placed | None:
+    """The query printed once, for every scoping of it, and where its selectors are in that
+    text; None where a selector cannot be told apart in the text.
+
+    Prettify prints a selector as one piece, `name{m1,m2}` (its matchers each as printed alone,
+    sorted, joined by commas), so each selector's text is known from its matchers. The places
+    are taken only when each selector's text occurs in the printed query as a whole (no name
+    character just before it, nor one or `{` just after it) exactly as many times, overlaps
+    counted, as selectors print as it: then every such occurrence is one of them, and they are
+    met in the order the selectors are printed, the order `selector_uses` lists them in."""
+    printed = parse(expr).prettify()
+    if _STAND_IN in printed or not printed.replace("\n", "").isprintable():
+        return None
+    uses = selector_uses(expr)
+    matchers: list[tuple[str, ...]] = []
+    texts: list[str] = []
+    for use in uses:
+        printed_matchers = [_plain_text(*key) for key in use.matchers]
+        plain = [text for text in printed_matchers if text is not None]
+        if use.either is not None or not _PLAIN_NAME.fullmatch(use.metric or "") \
+                or len(plain) < len(printed_matchers):
+            return None
+        matchers.append(tuple(plain))
+        texts.append(_selector_text(use.metric or "", plain))
+    starts = []
+    for text in set(texts):
+        found = _occurrences(printed, text)
+        if len(found) != texts.count(text):
+            return None
+        starts += found
+    spots = []
+    for start, text, use, own in zip(sorted(starts), texts, uses, matchers, strict=True):
+        end = start + len(text)
+        if printed[start:end] != text:
+            return None
+        range_end = None
+        if use.function in RATE_FUNCTIONS:
+            if printed[end:end + 1] != "[":
+                return None
+            range_end = printed.index("]", end) + 1
+        line = printed.rfind("\n", 0, start) + 1
+        line_end = printed.find("\n", end) % (len(printed) + 1)
+        indent = len(printed[line:line_end]) - len(printed[line:line_end].lstrip(" "))
+        spots.append(_Spot(start, end, use.metric or "", use.matchers, own, range_end, line,
+                           _LINE_WIDTH - (line_end - line - indent)))
+    return _Placed(printed, tuple(spots), printed.isascii())
+
+
+def _occurrences(text: str, part: str) -> list[int]:
+    """Where `part` starts in `text` as a whole, overlaps included."""
+    found = []
+    start = text.find(part)
+    while start >= 0:
+        end = start + len(part)
+        if (not start or text[start - 1] not in _NAME_CHARS) \
+                and (end == len(text) or text[end] not in _NAME_CHARS_OR_BRACE):
+            found.append(start)
+        start = text.find(part, start + 1)
+    return found
+
+
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:")
+_NAME_CHARS_OR_BRACE = _NAME_CHARS | {"{"}
+
+
+def _selector_text(name: str, matchers: Iterable[str]) -> str:
+    """A selector as prettify prints it, from its matchers as each prints alone."""
+    body = ",".join(sorted(matchers))
+    return f"{name}{{{body}}}" if body else name
+
+
+def _spliced(placed: _Placed, change: Rewrite, mark: str) -> tuple[str, int] | None:
+    """The query with `change` applied (and the rate-like calls' ranges replaced by `mark`,
+    when `change.rate_interval`), and how many ranges it marked, without a traversal; None
+    where a matcher to add cannot be printed plainly (`_prints_plainly`).
+
+    Prettify breaks lines by printed lengths alone: an expression whose text fits in 100
+    bytes is printed on one line, else each of its parts on lines of its own. So a line that
+    holds selectors is one expression printed whole (with at most a `-` before it, a `,` or a
+    subquery's range after it), and every expression around it is split already. Scoping only
+    lengthens selectors: while each such line, grown, still fits in 100 bytes (characters, in
+    an ASCII query), no expression is split or joined anew, and the printed query with the
+    selectors' new text in place is what printing the scoped tree gives (a range the rate
+    interval's mark shortens could join lines: not spliced). Else the printed query with each
+    selector replaced by a bare name as long as its scoped text (`ZkQ0_xxxx`) is parsed and
+    printed again, and each name replaced by its text: no selector's regexes are compiled.
+
+    A query none of whose selectors the change touches is the query as printed already."""
+    filters, everywhere = _wanted(change.scope, change.filters)
+    printed = placed.printed
+    pieces = []
+    names: list[tuple[int, str, str]] = []
+    """(index in pieces, stand-in, text) of each selector a stand-in stands for."""
+    grown: dict[int, int] = {}
+    """Start of a line -> how many bytes its selectors grew by."""
+    position = marked = 0
+    changed = False
+    fits = placed.ascii
+    for spot in placed.spots:
+        lacking = _lacking(spot.keys, filters if spot.name in change.recorded else everywhere)
+        pieces.append(printed[position:spot.start])
+        if lacking:
+            if None in lacking:
+                return None
+            text = _selector_text(spot.name, (*spot.texts, *lacking))  # type: ignore[arg-type]
+            changed = True
+        else:
+            text = printed[spot.start:spot.end]
+        name = f"{_STAND_IN}{len(names)}_"
+        if len(text) > len(name) and "{" in text:
+            names.append((len(pieces), name.ljust(len(text), "x"), text))
+        pieces.append(text)
+        growth = len(text) - (spot.end - spot.start)
+        position = spot.end
+        if mark and spot.range_end is not None:
+            pieces.append(mark)
+            range_growth = len(mark) - (spot.range_end - spot.end)
+            fits = fits and range_growth >= 0
+            growth += range_growth
+            position = spot.range_end
+            marked += 1
+        grown[spot.line] = grown.get(spot.line, 0) + growth
+        fits = fits and grown[spot.line] <= spot.room
+    if not changed and not marked:
+        return printed, 0
+    pieces.append(printed[position:])
+    if fits:
+        return "".join(pieces), marked
+    for index, name, _ in names:
+        pieces[index] = name
+    result = pp.parse("".join(pieces)).prettify()
+    for _, name, text in names:
+        result = result.replace(name, text)
+    return result, marked
 
 
 @lru_cache(maxsize=256)
-def _keyed(selector: str) -> Keyed:
-    return tuple((matcher, key, _plain_text(*key)) for matcher in _matchers(selector)
-                 for key in (_key(matcher),))
+def _wanted(scope: str, filters: str) -> tuple[list[tuple[Matched, str | None]], ...]:
+    """The matchers `_spliced` adds to a selector over a series recorded by the integration
+    (the filters') and to any other (the scope's, then the filters'), each with its text as
+    prettify prints it alone (None where `_plain_text` cannot tell)."""
+    keyed = [[(key, _plain_text(*key)) for key in map(_key, _matchers(selector))]
+             for selector in (scope, filters)]
+    return keyed[1], keyed[0] + keyed[1]
 
 
 def _plain_text(name: str, op: str, value: str) -> str | None:
     """`name op "value"`, where prettify prints the matcher so, at that length."""
     return f"{name}{op}{quote(value)}" if _prints_plainly(name, op, value) else None
-
-
-class _StandIns:
-    """Changed selectors go into the tree as a bare metric name of the same length
-    (`ZkQ0_xxxxxxxxxx`) and are printed in its place afterwards.
-
-    A changed selector has to be parsed again to enter the tree, and parsing compiles every
-    regex matcher in it (40 us for `job=~".*etcd.*"`): most of a rewrite's time. A bare name
-    parses in a microsecond, once. Prettify breaks lines by the printed length of each
-    subexpression alone, and prints a selector as one piece: its name, then its matchers,
-    each as printed alone, sorted, joined by commas. So the text with each stand-in replaced
-    by that is what parsing the selector again would print. Used only where that holds: the
-    prefix is in neither the query nor the change; the selector is named plainly (or not at
-    all), matches no `__name__` and has no offset, @ or `or` matchers (a range selector
-    prints offset and @ after its range); its labels are named plainly; its values are ASCII
-    and hold no control character but those prettify escapes itself (newline, tab, carriage
-    return: prettify breaks lines by the length it prints, `_printed` escapes the rest after);
-    its text is longer than the name.
-
-    Each matcher of a selector is read from the tree once (promql-parser copies the matchers
-    out of the tree on every read): a stand-in is worked out from their (name, op, value)."""
-
-    def __init__(self, usable: bool) -> None:
-        self.usable = usable
-        self.texts: dict[str, str] = {}
-
-    def changed(self, node: pp.VectorSelector, scope: Keyed, filters: Keyed) -> pp.Expr | None:
-        """The selector with the scope's and then the filters' matchers it lacks (as
-        `_add_matchers` adds them), or None when it lacks none."""
-        matchers = node.matchers
-        if matchers.or_matchers:
-            return _parse_cached(_changed_selector(node)) \
-                if _add_matchers(node, [m for m, _, _ in scope], [m for m, _, _ in filters]) \
-                else None
-        group = matchers.matchers
-        keys = [_key(m) for m in group]
-        added = _lacking(keys, [(key, (matcher, text))
-                                for matcher, key, text in (*scope, *filters)])
-        if not added:
-            return None
-        name = f"{_STAND_IN}{len(self.texts)}_"
-        texts = [_plain_text(*key) for key in keys] + [text for _, text in added]
-        printed = [text for text in texts if text is not None]
-        if not self.usable or node.offset is not None or node.at is not None \
-                or not _PLAIN_NAME.fullmatch(node.name or "") or len(printed) < len(texts):
-            node.matchers = pp.Matchers([*group, *(m for m, _ in added)])
-            return _parse_cached(_changed_selector(node))
-        text = f"{node.name or ''}{{{','.join(sorted(printed))}}}"
-        if len(text) < len(name):
-            node.matchers = pp.Matchers([*group, *(m for m, _ in added)])
-            return _parse_cached(_changed_selector(node))
-        name = name.ljust(len(text), "x")
-        self.texts[name] = text
-        return _parse_cached(name)
-
-    def restore(self, printed: str) -> str:
-        for name, text in self.texts.items():
-            printed = printed.replace(name, text)
-        return printed
 
 
 _PLAIN_NAME = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*)?")
@@ -476,9 +588,11 @@ def _listed(names: Iterable[str]) -> str:
     return ", ".join(_label(name) for name in dict.fromkeys(names))
 
 
+@lru_cache(maxsize=1024)
 def selector_uses(expr: str) -> tuple[SelectorUse, ...]:
     """Every vector selector in expr, in order (aggregation parameters such as topk's `k`
-    included), with the function applied directly to it."""
+    included), with the function applied directly to it. Remembered as the parse is: the
+    scoping of a query (`_placed`) and the checks of its integration read it alike."""
     uses: list[SelectorUse] = []
     _collect(parse(expr), None, uses)
     return tuple(uses)

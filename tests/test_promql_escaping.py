@@ -42,8 +42,8 @@ def written(value: str) -> str:
 
 def rewritten(query: str, change: promql.Rewrite) -> str:
     """The rewrite through the stand-ins' fast path, proved equal to the slow path."""
-    fast = promql._rewrite(query, change, stand_ins=True)
-    assert fast == promql._rewrite(query, change, stand_ins=False)
+    fast = promql._rewrite(query, change, spliced=True)
+    assert fast == promql._rewrite(query, change, spliced=False)
     return fast
 
 

@@ -156,10 +156,74 @@ CHANGES = [
 
 @pytest.mark.parametrize("change", CHANGES)
 @pytest.mark.parametrize("query", SHAPES + [case[0] for case in CASES])
-def test_stand_in_selectors_print_as_the_selectors_parsed_again(query: str,
-                                                                change: Rewrite) -> None:
-    """Changed selectors enter the tree as stand-in names and are printed in their place
-    afterwards (promql._StandIns): the same text as parsing each selector again."""
-    assert promql._rewrite(query, change, stand_ins=True) == \
-        promql._rewrite(query, change, stand_ins=False)
+def test_spliced_selectors_print_as_the_selectors_parsed_again(query: str,
+                                                               change: Rewrite) -> None:
+    """Scoped selectors spliced into the printed query (`promql._spliced`): the same text as
+    the traversal that parses each changed selector again."""
+    assert promql._rewrite(query, change, spliced=True) == \
+        promql._rewrite(query, change, spliced=False)
 
+
+
+# Queries whose selectors `_spliced` must place, or refuse to, in their printed text: a bare
+# name inside another name (`group(up)`), a label or a string literal; one selector a prefix of
+# another; the same selector twice; a subquery right after a selector; offsets and @.
+PLACES = [
+    "(max_over_time(group(up)[1d:5m]) unless group(up)) or on () absent(up)",
+    "sum by (up) (up)",
+    'label_replace(up, "up", "$1", "instance", "up")',
+    'a / a{b="1"} + a{b="1",c="2"}',
+    'rate(m{x="1"}[5m]) + rate(m{x="1"}[5m] offset 1h) + max_over_time(m{x="1"}[5m:1m])',
+    "-rate(m[5m] @ end())",
+    "topk(5, sum by (instance) (rate(m[1y17d4h5m]))) > 0",
+    "histogram_quantile(0.99, sum by (le) (rate(m_bucket[5m])))",
+]
+
+
+@pytest.mark.parametrize("query", PLACES + SHAPES)
+def test_spliced_selectors_print_as_the_traversal_prints_them(query: str) -> None:
+    """The splice (lines that still fit keep their layout; others printed again with stand-in
+    names) gives the traversal's text whatever the length the scoping adds, on either side of
+    prettify's line width, with each kind of change kgen makes; where it cannot place the
+    selectors, the traversal is taken."""
+    for width in range(1, 100):
+        value = "v" * width
+        for change in (Rewrite(scope=f'job="{value}"', recorded=frozenset({"up"})),
+                       Rewrite(scope=f'job=~"{value}"', filters='instance=~"$instance"',
+                               rate_interval=True),
+                       Rewrite(filters=f'x="{value}"')):
+            assert promql._rewrite(query, change, spliced=True) == \
+                promql._rewrite(query, change, spliced=False), (width, change)
+
+
+def test_each_selector_is_placed_where_it_is_printed() -> None:
+    placed = promql._placed('a / a{b="1"} + sum(rate(a[5m]))')
+    assert placed is not None
+    assert [placed.printed[s.start:s.end] for s in placed.spots] == ["a", 'a{b="1"}', "a"]
+    assert [placed.printed[s.end:s.range_end] for s in placed.spots if s.range_end] == ["[5m]"]
+
+
+@pytest.mark.parametrize("query", [
+    "sum by (up) (up)",  # the name is also a label
+    'label_replace(up, "x", "$1", "y", "up")',  # and a string
+    'a{b="x" or c="y"}',  # `or` groups
+    'a{b="é"}',  # a value prettify's line width counts in bytes
+])
+def test_a_selector_not_told_apart_in_the_text_is_not_placed(query: str) -> None:
+    assert promql._placed(query) is None
+
+
+def test_a_query_the_change_does_not_touch_is_not_printed_again() -> None:
+    placed = promql._placed("sum(rec:x) / rec:y")
+    assert placed is not None
+    change = Rewrite(scope='job="x"', recorded=frozenset({"rec:x", "rec:y"}))
+    assert promql._spliced(placed, change, "") == (placed.printed, 0)
+
+
+def test_a_range_the_rate_interval_mark_shortens_is_printed_again() -> None:
+    """The mark `$__rate_interval` is laid out by (`4321d`) is shorter than this range as
+    printed (`382d4h5m`): a line that shrinks may join others, so it is not spliced."""
+    for width in range(40, 100):
+        query = f'sum by (instance) (rate(m{{x="{"v" * width}"}}[1y17d4h5m]))'
+        assert promql._rewrite(query, RATE, spliced=True) == \
+            promql._rewrite(query, RATE, spliced=False), width
