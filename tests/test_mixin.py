@@ -13,16 +13,8 @@ import _jsonnet
 import pytest
 import yaml
 
-from generator.build import run
 from generator.promql import format_expr, selector_uses
-from generator.targets.mixin import (
-    PLACEHOLDER,
-    _Documents,
-    _literal,
-    _stand_in_build,
-    exposed_knobs,
-)
-from tests.support import PROJECT
+from generator.targets.mixin import PLACEHOLDER
 
 INTEGRATIONS = ("calico", "etcd")
 
@@ -97,17 +89,3 @@ def test_overriding_the_selector_rescopes_every_query(
     done = subprocess.run([promtool, "check", "rules", str(rules)], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-
-
-@pytest.mark.parametrize("integration", INTEGRATIONS)
-def test_boards_the_stand_in_build_shares_are_the_ones_it_renders(built: dict[str, bytes],
-                                                                   integration: str) -> None:
-    """The stand-in build takes each board equal to one of the ordinary build (rendered
-    first, with the placeholder) from there: its dashboards are those it renders alone."""
-    project = PROJECT._replace(targets=("mixin",))
-    (item,) = [i for i in run(project, until="scope").scoped if i.name == integration]
-    exposed = exposed_knobs(item.spec)
-    alone = _Documents().parts(_stand_in_build(item.spec, project, exposed,
-                                               PLACEHOLDER.format(name=integration)))
-    written = built[f"mixin/{integration}/mixin.libsonnet"].decode()
-    assert f"local dashboards = {_literal(alone['dashboards'])};" in written

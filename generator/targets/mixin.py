@@ -115,13 +115,10 @@ def render(item: Scoped, project: Project) -> dict[str, bytes]:
     exposed = exposed_knobs(spec)
     placeholder = PLACEHOLDER.format(name=spec.name)
     stand_in = _stand_in_build(spec, project, exposed, placeholder)
-    selector = next(e for e in exposed if e.knob == "selector")
     documents = _Documents()
-    ordinary = documents.parts(_placeholder_selector(spec.integration, str(selector.value),
-                                                     placeholder))
     rendered = documents.parts(stand_in)
     literals = {part: _literal(value) for part, value in rendered.items()}
-    _prove(spec, rendered, literals, ordinary, exposed, placeholder)
+    _prove(spec, rendered, literals, exposed, placeholder, documents)
     selector_key = config_key(spec.name)
     config = _config_lines(exposed)
     text = TEMPLATE.format(
@@ -246,11 +243,9 @@ def _placeholder_selector(integration: Integration, value: str,
 
 class _Documents:
     """Rules and dashboards of integrations, scoped, each dashboard rendered once per distinct
-    input: the stand-in build shares every board no knob reaches with the proof's ordinary
-    build, rendered first (its boards are the spec's own, and `dashboard_json` knows those
-    another target built without working out their key text, which a stand-in board costs
-    every time it is rendered: 0.1-0.3 ms). A board's JSON is a function of the board, the
-    scoping and the integration's name and description, so equal inputs give equal JSON."""
+    input: the proof's ordinary build shares every board no knob reaches with the stand-in
+    build. A board's JSON is a function of the board, the scoping and the integration's name
+    and description, so equal inputs give equal JSON."""
 
     def __init__(self) -> None:
         self._boards: list[tuple[tuple[str, str, Dashboard, Rewrite], dict[str, Any]]] = []
@@ -277,12 +272,14 @@ class _Documents:
 
 
 def _prove(spec: Spec, rendered: dict[str, Any], literals: dict[str, str],
-           ordinary: dict[str, Any], exposed: list[Exposed], placeholder: str) -> None:
-    """The stand-in build with this build's values filled in (`rendered`, written as
-    `literals`) must be the ordinary build (`ordinary`, scoped with the placeholder)."""
+           exposed: list[Exposed], placeholder: str, documents: _Documents) -> None:
+    """The stand-in build with this build's values filled in must be the ordinary build.
+    `literals` are the rendered parts as the mixin writes them."""
     pairs = [(e.mark, e.text) for e in exposed]
     selector = next(e for e in exposed if e.knob == "selector")
     expected_pairs = [(placeholder, str(selector.value))]
+    ordinary = documents.parts(_placeholder_selector(spec.integration, str(selector.value),
+                                                     placeholder))
     text = "".join(literals.values())
     # A mark (letters, digits, `_`, `.`) in a rendered string is in the JSON the mixin writes
     # of it, which keeps every character but quotes, backslashes and control characters as it
