@@ -155,7 +155,8 @@ def test_the_alert_cells_and_labels_are_what_the_template_filters_made(tmp_path:
     tiers = [alert.model_copy(update={"severity": severity, "for_": duration, "labels": labels})
              for severity, duration, labels in (
                  ("warning", "5m", {"b": "1", "A": "2", "a": "3", "team": "x y"}),
-                 ("critical", "10m", {}), ("info", "5m", {"Z": "é"}))]
+                 ("critical", "10m", {}), ("info", "5m", {"Z": "é"}),
+                 ("info", "5M", {}), ("info", 5, {}))]  # model_copy skips validation
     integrations.append(etcd.model_copy(update={"alerts": (*etcd.alerts, *tiers)}))
     sections = [section for integration in integrations for section in alert_sections(integration)]
     assert any(len(section.tiers) > len(section.durations.split(", ")) for section in sections)

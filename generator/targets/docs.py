@@ -98,8 +98,17 @@ def alert_sections(integration: Integration) -> list[AlertSection]:
     for alert in integration.alerts:
         tiers.setdefault(alert.name, []).append(alert)
     return [AlertSection(name, tuple(alerts), ", ".join([str(a.severity) for a in alerts]),
-                         ", ".join(dict.fromkeys([a.for_ for a in alerts])))
+                         _distinct([a.for_ for a in alerts]))
             for name, alerts in tiers.items()]
+
+
+def _distinct(values: Iterable[object]) -> str:
+    """`values | unique | join(", ")` as Jinja2 writes it: the first of each value, strings
+    compared without their case."""
+    first: dict[object, str] = {}
+    for value in values:
+        first.setdefault(value.lower() if isinstance(value, str) else value, str(value))
+    return ", ".join(first.values())
 
 
 def knobs(spec: Spec) -> list[Knob]:
