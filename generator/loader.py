@@ -26,7 +26,7 @@ import sys
 import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ForwardRef, NamedTuple
+from typing import Any, ForwardRef, NamedTuple, get_args
 
 from pydantic import BaseModel, PydanticUserError, ValidationError
 
@@ -374,13 +374,41 @@ def _incomplete_config(error: PydanticUserError, model: type[BaseModel],
     annotations are postponed), at that knob's line; another class pydantic could not complete,
     at the class statement."""
     where = _class_location(model) or Location(str(path), 1)
+    module = sys.modules.get(model.__module__)
+    namespace = dict(vars(module)) if module is not None else {}
     for knob, field in model.model_fields.items():
-        if isinstance(field.annotation, ForwardRef):
-            where = _field_location(model, knob) or where
-            return Finding.at(where, Level.ERROR, "KG003",
-                              f"Config.{knob}: its type {field.annotation.__forward_arg__} is "
-                              "not defined")
+        for reference in _forward_references(field.annotation):
+            undefined = _undefined_name(reference, namespace)
+            if undefined is not None:
+                where = _field_location(model, knob) or where
+                return Finding.at(where, Level.ERROR, "KG003",
+                                  f"Config.{knob}: its type {undefined} is not defined")
     return Finding.at(where, Level.ERROR, "KG003", f"Config: {str(error).splitlines()[0]}")
+
+
+def _forward_references(annotation: object) -> Iterator[str]:
+    """The text of each forward reference in an annotation (`'Duraton'`, `list['Duraton']`,
+    whose argument stays a string)."""
+    if isinstance(annotation, ForwardRef):
+        yield annotation.__forward_arg__
+    elif isinstance(annotation, str):
+        yield annotation
+    for argument in get_args(annotation):
+        yield from _forward_references(argument)
+
+
+def _undefined_name(reference: str, namespace: dict[str, Any]) -> str | None:
+    """The name a forward reference's text uses that the Config's module does not define, as
+    typing would find it evaluating the text there (a name defined below the class is
+    defined by now); None when it evaluates."""
+    try:
+        value = eval(reference, namespace)  # what typing does with the text
+    except NameError as error:
+        return error.name
+    except Exception:  # another mistake, which pydantic's message names
+        return None
+    return next(filter(None, (_undefined_name(inner, namespace)
+                              for inner in _forward_references(value))), None)
 
 
 def _class_location(model: type) -> Location | None:

@@ -272,3 +272,24 @@ def test_private_helper_reports_its_callers_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     line = line_of(text, '_alert("DemoGone"')
     assert f"{specs / 'demo.py'}:{line}: error KG203 alert DemoGone" in result.output
+
+
+@pytest.mark.parametrize(("knobs", "undefined"), [
+    ("    a: 'Later' = 'x'\n    b: 'Duraton' = '5m'\n", "Duraton"),
+    ("    a: 'Later' = 'x'\n    b: list['Duraton'] = []\n", "Duraton"),
+    ("    a: 'Later' = 'x'\n    b: 'list[Duraton]' = []\n", "Duraton"),
+], ids=["quoted", "nested", "nested-in-text"])
+def test_an_undefined_type_is_named_at_its_knob_not_a_type_defined_below(
+    tmp_path: Path, knobs: str, undefined: str
+) -> None:
+    """A type defined below the Config (`Later`) is not what the error names: pydantic's own
+    message, made when the class was, still says so."""
+    text = patched("class Config(SpecConfig):\n", "class Config(SpecConfig):\n" + knobs) \
+        + "\nLater = str\n"
+    specs = write_spec(tmp_path, text)
+    out, before = sentinel_out(tmp_path)
+    result = CliRunner().invoke(main, ["build", "--specs", str(specs), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert (f"{specs / 'demo.py'}:{line_of(text, '    b: ')}: error KG003 Config.b: its type "
+            f"{undefined} is not defined") in result.output, result.output
+    assert snapshot(out) == before
