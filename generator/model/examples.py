@@ -42,20 +42,25 @@ STEP = "1m"
 """The scrape and evaluation interval of every example."""
 
 
-class _Value(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_VALUE = ConfigDict(extra="forbid", frozen=True)
+"""The config of the plain values below, set on each (a base class made only to hold it
+costs every build about 0.2 ms to make)."""
 
 
-class Hold(_Value):
+class Hold(BaseModel):
     """The series stays at `value` for `minutes` samples."""
+
+    model_config = _VALUE
 
     kind: Literal["hold"] = "hold"
     value: float
     minutes: int = Field(ge=1)
 
 
-class Rise(_Value):
+class Rise(BaseModel):
     """The series grows by `per_second` * 60 each minute, for `minutes` samples."""
+
+    model_config = _VALUE
 
     kind: Literal["rise"] = "rise"
     per_second: float
@@ -65,8 +70,10 @@ class Rise(_Value):
 Phase = Hold | Rise
 
 
-class Series(_Value):
+class Series(BaseModel):
     """One input series: a metric, the labels that tell it apart, and its phases in order."""
+
+    model_config = _VALUE
 
     metric: MetricName
     labels: dict[LabelName, str] = Field(default_factory=dict)
@@ -98,8 +105,10 @@ class Series(_Value):
         return " ".join(parts)
 
 
-class Fires(_Value):
+class Fires(BaseModel):
     """At minute `at`, exactly `count` firing alerts of this rule carry every label in `labels`."""
+
+    model_config = _VALUE
 
     kind: Literal["fires"] = "fires"
     at: int = Field(ge=0)
@@ -107,16 +116,20 @@ class Fires(_Value):
     count: int = Field(default=1, ge=1)
 
 
-class Silent(_Value):
+class Silent(BaseModel):
     """At minute `at`, no firing alert of this rule carries every label in `labels`."""
+
+    model_config = _VALUE
 
     kind: Literal["silent"] = "silent"
     at: int = Field(ge=0)
     labels: dict[LabelName, str] = Field(default_factory=dict)
 
 
-class Records(_Value):
+class Records(BaseModel):
     """At minute `at`, the recorded series carrying `labels` sum to `value` (within 0.1%)."""
+
+    model_config = _VALUE
 
     kind: Literal["records"] = "records"
     at: int = Field(ge=0)
