@@ -261,7 +261,7 @@ def load_project(config: Path | None, profile: str | None = None) -> Project:
         parsed = ProjectFile.model_validate(raw)
     except ValidationError as error:
         raise SpecError([_finding(located, error)]) from None
-    merged: Mapping[str, Any] = raw
+    settings = parsed  # without a profile, the base settings are the file's (validated once)
     if profile is not None:
         if profile not in parsed.profiles:
             where = located.locate("profiles")
@@ -270,7 +270,8 @@ def load_project(config: Path | None, profile: str | None = None) -> Project:
                                         f"{did_you_mean(profile, parsed.profiles)}; known: "
                                         f"{', '.join(parsed.profiles) or 'none'}")])
         merged = _merge(raw, raw["profiles"][profile])
-    settings = ProjectFile.model_validate({k: v for k, v in merged.items() if k != "profiles"})
+        settings = ProjectFile.model_validate({k: v for k, v in merged.items()
+                                               if k != "profiles"})
     base = config.parent
     base_out = parsed.out or "out"
     out = base_out if profile is None else parsed.profiles[profile].out or f"{base_out}-{profile}"

@@ -201,3 +201,23 @@ def test_checks_run_on_the_profile_as_laid_over(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "error KG205 panel 'Request rate' uses label 'pod'" in done.stderr
     assert not (root / "out-sysdig").exists()
+
+
+def test_the_base_settings_are_the_files_without_its_profiles(tmp_path: Path) -> None:
+    """Without a profile the base settings are taken from the file's one validation; they are
+    those of the same file with no profiles in it, every setting compared."""
+    from generator.project import load_project
+
+    with_profiles = project(tmp_path / "a", CONFIG) / "kgen.yaml"
+    text = CONFIG.split("profiles:")[0]
+    without = project(tmp_path / "b", text) / "kgen.yaml"
+    assert "profiles:" in CONFIG and "profiles:" not in text
+    base, bare = load_project(with_profiles), load_project(without)
+    assert base.profiles and not bare.profiles
+    for name in ("out_dir", "specs_dir"):
+        assert getattr(base, name).relative_to(with_profiles.parent) == \
+            getattr(bare, name).relative_to(without.parent)
+    same = ("targets", "flavors", "cluster_label", "runbook_url", "prometheus_operator",
+            "grafana_provisioning", "integrations")
+    assert [getattr(base, name) for name in same] == [getattr(bare, name) for name in same]
+    assert base.integrations and base.prometheus_operator == bare.prometheus_operator
