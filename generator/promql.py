@@ -403,18 +403,21 @@ def _spliced(placed: _Placed, change: Rewrite, mark: str) -> tuple[str, int] | N
         return "".join(pieces), marked
     for index, name, _ in names:
         pieces[index] = name
-    result = pp.parse("".join(pieces)).prettify()
+    try:
+        result = pp.parse("".join(pieces)).prettify()
+    except ValueError:  # the printed query does not read back: the traversal's answer stands
+        return None
     for _, name, text in names:
         result = result.replace(name, text)
     return result, marked
 
 
 @lru_cache(maxsize=256)
-def _wanted(scope: str, filters: str) -> tuple[list[tuple[Matched, str | None]], ...]:
+def _wanted(scope: str, filters: str) -> tuple[tuple[tuple[Matched, str | None], ...], ...]:
     """The matchers `_spliced` adds to a selector over a series recorded by the integration
     (the filters') and to any other (the scope's, then the filters'), each with its text as
-    prettify prints it alone (None where `_plain_text` cannot tell)."""
-    keyed = [[(key, _plain_text(*key)) for key in map(_key, _matchers(selector))]
+    prettify prints it alone (None where `_plain_text` cannot tell). Tuples: it is remembered."""
+    keyed = [tuple((key, _plain_text(*key)) for key in map(_key, _matchers(selector)))
              for selector in (scope, filters)]
     return keyed[1], keyed[0] + keyed[1]
 
@@ -611,6 +614,14 @@ def _collect(node: pp.Expr, function: str | None, uses: list[SelectorUse]) -> No
         for arg in node.args:
             _collect(arg, node.func.name, uses)
     elif isinstance(node, pp.BinaryExpr):
+        modifier = node.modifier
+        matching = modifier.matching if modifier is not None else None
+        if matching is not None and modifier is not None and modifier.card in _GROUPED \
+                and not matching.labels and matching.type == pp.LabelModifierType.Exclude:
+            raise PromQLError("`ignoring ()` with group_left or group_right: promql-parser, "
+                              "which prints every query kgen writes, leaves an empty "
+                              "`ignoring ()` out, and Prometheus refuses what is left; list the "
+                              "labels to match with `on (...)`, or a label to ignore")
         _collect(node.lhs, None, uses)
         _collect(node.rhs, None, uses)
     elif isinstance(node, pp.AggregateExpr):
@@ -622,5 +633,6 @@ def _collect(node: pp.Expr, function: str | None, uses: list[SelectorUse]) -> No
 
 
 _ONE_CHILD = (pp.UnaryExpr, pp.ParenExpr, pp.SubqueryExpr)
+_GROUPED = (pp.VectorMatchCardinality.ManyToOne, pp.VectorMatchCardinality.OneToMany)
 """Node classes with one `expr`, as a tuple: a union (`A | B`) is built again at every call."""
 _OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~"}

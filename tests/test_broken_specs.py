@@ -95,6 +95,8 @@ CASES: list[tuple[str, str, str, str, str]] = [
      "wait_for: 'Duraton'"),
     ("config-not-spec-config", "class Config(SpecConfig):", "class Config(BaseModel):", "KG003",
      "class Config(BaseModel)"),
+    ("ignoring-nothing-grouped", '"demo_queue_depth > 100"',
+     '"demo_queue_depth / ignoring () group_left demo_queue_depth > 100"', "KG101", A2),
     ("kit-panel-query", '"max by (instance) (demo_queue_depth)"',
      '"max by (instance) (demo_queue_depth"', "KG101", "p3 = panel("),
     ("kit-panel-metric", '"max by (instance) (demo_queue_depth)"',
