@@ -1,7 +1,8 @@
 """Time `kgen build` as a whole process, next to a bare interpreter and go-jsonnet.
 
 Usage: .venv/bin/python benchmarks/bench_build.py [--runs N] [--sizes 10,100,300,1000]
-       [--curve-runs M] [--jobs 1,2]   (needs the `bench` extra: pip install -e '.[dev,bench]')
+       [--curve-runs M] [--jobs 1,2] [--other-kgen PATH]
+       (needs the `bench` extra: pip install -e '.[dev,bench]')
 
 Part one runs its commands in rounds (each command once per round, so a busy machine slows them
 alike), N rounds (default 9) after one warm-up, and reports medians:
@@ -11,7 +12,9 @@ alike), N rounds (default 9) after one warm-up, and reports medians:
   benchmarks/etcd-mixin/), as a process and as the evaluation alone (the anchor);
 - `kgen build` of the repository's specs and kgen.yaml (seven targets): a no-op (nothing changed
   since the last build) and a rebuild after a kgen.yaml change (calico's error_for flips each
-  round; the line below it says how many integrations that built and took from the cache).
+  round; the line below it says how many integrations that built and took from the cache);
+- with `--other-kgen PATH` (another venv's kgen, e.g. on another build of CPython), its no-op
+  and rebuild too, in the same rounds.
 
 Part two builds synthetic sets (benchmarks/synth.py, seven targets) of each size, M rounds
 (default 3): a cold build (no output tree and no cache), a no-op build, a build after one spec
@@ -96,19 +99,23 @@ def rounds(steps: dict[str, Callable[[], Timing]], runs: int,
             for name, values in timings.items()}
 
 
-def repository(runs: int, kgen: str, tmp: Path) -> dict[str, Timing]:
-    config = tmp / "kgen.yaml"
-    flip = iter(range(1 << 30))
+def repository(runs: int, kgen: str, tmp: Path, other: str | None) -> dict[str, Timing]:
+    """Part one's medians; `other` is another venv's kgen, whose no-op and rebuild run in the
+    same rounds (with its own output trees and caches)."""
 
-    def project(error_for: str) -> None:
-        config.write_text(f"specs: {ROOT / 'specs'}\nout: {tmp / 'out-rebuild'}\n"
-                          f"targets: [{TARGETS}]\n"
-                          f"integrations: {{calico: {{config: {{error_for: {error_for}}}}}}}\n",
-                          encoding="utf-8")
+    def rebuild_step(kgen: str, name: str) -> Callable[[], Timing]:
+        config = tmp / name / "kgen.yaml"
+        config.parent.mkdir()
+        flip = iter(range(1 << 30))
 
-    def rebuild() -> Timing:
-        project("11m" if next(flip) % 2 else "12m")
-        return run([kgen, "build", "--config", str(config)])[0]
+        def rebuild() -> Timing:
+            error_for = "11m" if next(flip) % 2 else "12m"
+            config.write_text(f"specs: {ROOT / 'specs'}\nout: {config.parent / 'out'}\n"
+                              f"targets: [{TARGETS}]\n"
+                              f"integrations: {{calico: {{config: {{error_for: {error_for}}}}}}}\n",
+                              encoding="utf-8")
+            return run([kgen, "build", "--config", str(config)])[0]
+        return rebuild
 
     go_eval: list[float] = []
 
@@ -122,13 +129,17 @@ def repository(runs: int, kgen: str, tmp: Path) -> dict[str, Timing]:
         "go-jsonnet etcd mixin (process)": go_process,
         "kgen build, no-op": lambda: run([kgen, "build", "--out",
                                                    str(tmp / "out-noop")])[0],
-        "kgen build after a kgen.yaml change": rebuild,
+        "kgen.yaml change": rebuild_step(kgen, "rebuild"),
     }
+    if other is not None:
+        steps["other kgen: no-op"] = lambda: run([other, "build", "--out",
+                                                  str(tmp / "out-noop-other")])[0]
+        steps["other kgen: kgen.yaml change"] = rebuild_step(other, "rebuild-other")
     results = rounds(steps, runs, warm_up=True)
     anchor = statistics.median(go_eval[1:])  # the warm-up's evaluation is not counted
-    built, cached = BUILT[f"{kgen} build --config {config}"]
-    results[f"kgen.yaml change: built {built}, cached {cached}"] = results.pop(
-        "kgen build after a kgen.yaml change")
+    built, cached = BUILT[f"{kgen} build --config {tmp / 'rebuild' / 'kgen.yaml'}"]
+    results = {f"{label}: built {built}, cached {cached}" if label.endswith("kgen.yaml change")
+               else label: timing for label, timing in results.items()}
     return {"go-jsonnet etcd mixin (evaluation)": Timing(anchor, anchor), **results}
 
 
@@ -206,18 +217,24 @@ def curve(size: int, runs: int, kgen: str, tmp: Path, jobs: list[int]
     return results, {step: statistics.median(p) / 1024 for step, p in peaks.items()}, said
 
 
-def interpreter() -> str:
-    """The interpreter kgen runs on (this venv's), and whether libpython is a shared library:
-    CPython built with `--enable-shared` and without `--enable-optimizations` (pyenv's default)
-    runs kgen markedly slower than a PGO/LTO build with libpython linked in (Debian's)."""
-    try:
-        maps = Path("/proc/self/maps").read_text(encoding="utf-8")
-    except OSError:
-        linked = "libpython: unknown"
-    else:
-        linked = ("libpython as a shared library" if "/libpython" in maps
-                  else "libpython linked in")
-    return f"{os.path.realpath(sys.executable)} {sys.version.split()[0]}, {linked}"
+def interpreter(python: str) -> str:
+    """An interpreter's path and version, and whether libpython is a shared library: CPython
+    built with `--enable-shared` and without `--enable-optimizations` (pyenv's default) runs
+    kgen markedly slower than a PGO/LTO build with libpython linked in (Debian's)."""
+    said = subprocess.run(
+        [python, "-c", "import platform, sys; print(platform.python_version()); "
+         "print(any('/libpython' in line for line in open('/proc/self/maps')))"],
+        capture_output=True, text=True, check=False).stdout.split()
+    if len(said) != 2:
+        return f"{os.path.realpath(python)} (version unknown)"
+    linked = "libpython as a shared library" if said[1] == "True" else "libpython linked in"
+    return f"{os.path.realpath(python)} {said[0]}, {linked}"
+
+
+def _shebang(script: str) -> str:
+    """The interpreter a console script runs on."""
+    with open(script, encoding="utf-8") as file:
+        return file.readline().removeprefix("#!").strip()
 
 
 def settle(path: Path) -> None:
@@ -234,18 +251,23 @@ def main() -> None:
     parser.add_argument("--jobs", default="",
                         help="also time each synthetic cold build with each of these --jobs "
                              "values, comma-separated, in the same rounds (e.g. 1,2)")
+    parser.add_argument("--other-kgen", metavar="PATH",
+                        help="another venv's kgen (e.g. on another interpreter): its no-op and "
+                             "kgen.yaml rebuild are timed in the same rounds")
     args = parser.parse_args()
     kgen = str(Path(sys.executable).with_name("kgen"))
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        results = repository(args.runs, kgen, tmp)
+        results = repository(args.runs, kgen, tmp, args.other_kgen)
         anchor = results["go-jsonnet etcd mixin (evaluation)"].wall
-        print(f"interpreter: {interpreter()}")
+        print(f"interpreter: {interpreter(sys.executable)}")
+        if args.other_kgen:
+            print(f"other kgen: {args.other_kgen} on {interpreter(_shebang(args.other_kgen))}")
         print(f"median of {args.runs} rounds (after one warm-up); ratio of wall-clock time to "
               "go-jsonnet's evaluation of the etcd mixin")
-        print(f"  {'':<40} {'wall ms':>8} {'ratio':>6} {'CPU ms':>8}")
+        print(f"  {'':<50} {'wall ms':>8} {'ratio':>6} {'CPU ms':>8}")
         for label, timing in results.items():
-            print(f"  {label:<40} {timing.wall * 1000:8.1f} {timing.wall / anchor:5.2f}x "
+            print(f"  {label:<50} {timing.wall * 1000:8.1f} {timing.wall / anchor:5.2f}x "
                   f"{timing.cpu * 1000:8.1f}")
         sizes = [int(size) for size in args.sizes.split(",") if size]
         if sizes:
