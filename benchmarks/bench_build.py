@@ -258,11 +258,12 @@ def main() -> None:
     kgen = str(Path(sys.executable).with_name("kgen"))
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        results = repository(args.runs, kgen, tmp, args.other_kgen)
+        other = str(Path(args.other_kgen).absolute()) if args.other_kgen else None
+        results = repository(args.runs, kgen, tmp, other)
         anchor = results["go-jsonnet etcd mixin (evaluation)"].wall
         print(f"interpreter: {interpreter(sys.executable)}")
         if args.other_kgen:
-            print(f"other kgen: {args.other_kgen} on {interpreter(_shebang(args.other_kgen))}")
+            print(f"other kgen: {other} on {interpreter(_shebang(other))}")
         print(f"median of {args.runs} rounds (after one warm-up); ratio of wall-clock time to "
               "go-jsonnet's evaluation of the etcd mixin")
         print(f"  {'':<50} {'wall ms':>8} {'ratio':>6} {'CPU ms':>8}")
