@@ -262,7 +262,7 @@ def main() -> None:
         results = repository(args.runs, kgen, tmp, other)
         anchor = results["go-jsonnet etcd mixin (evaluation)"].wall
         print(f"interpreter: {interpreter(sys.executable)}")
-        if args.other_kgen:
+        if other is not None:
             print(f"other kgen: {other} on {interpreter(_shebang(other))}")
         print(f"median of {args.runs} rounds (after one warm-up); ratio of wall-clock time to "
               "go-jsonnet's evaluation of the etcd mixin")
