@@ -615,9 +615,10 @@ def _collect(node: pp.Expr, function: str | None, uses: list[SelectorUse]) -> No
             _collect(arg, node.func.name, uses)
     elif isinstance(node, pp.BinaryExpr):
         modifier = node.modifier
-        matching = modifier.matching if modifier is not None else None
-        if matching is not None and modifier is not None and modifier.card in _GROUPED \
-                and not matching.labels and matching.type == pp.LabelModifierType.Exclude:
+        matching = modifier.matching if modifier is not None and modifier.card in _GROUPED \
+            else None
+        if matching is not None and not matching.labels \
+                and matching.type == pp.LabelModifierType.Exclude:
             raise PromQLError("`ignoring ()` with group_left or group_right: promql-parser, "
                               "which prints every query kgen writes, leaves an empty "
                               "`ignoring ()` out, and Prometheus refuses what is left; list the "
@@ -633,6 +634,7 @@ def _collect(node: pp.Expr, function: str | None, uses: list[SelectorUse]) -> No
 
 
 _ONE_CHILD = (pp.UnaryExpr, pp.ParenExpr, pp.SubqueryExpr)
-_GROUPED = (pp.VectorMatchCardinality.ManyToOne, pp.VectorMatchCardinality.OneToMany)
 """Node classes with one `expr`, as a tuple: a union (`A | B`) is built again at every call."""
+_GROUPED = (pp.VectorMatchCardinality.ManyToOne, pp.VectorMatchCardinality.OneToMany)
+"""The cardinalities of `group_left` and `group_right`."""
 _OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~"}
