@@ -19,7 +19,7 @@ def compiled(pattern: str) -> Any:
 
 def anchored(regex: str) -> Any:
     """`regex` as Prometheus matches a label value against it: the whole value."""
-    return re2.compile(f"^(?:{regex})$", QUIET)
+    return compiled(f"^(?:{regex})$")
 
 
 def refusal(error: re2.error) -> str:
