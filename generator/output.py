@@ -155,8 +155,8 @@ class DriftCheck:
         pass
 
     def part(self) -> Part:
-        done = Part(list(self.hashes.items()), [], 0, [], self._stale, self._missing,
-                    self._chunks)
+        done = Part(list(self.hashes.items()), kept=[], written=0, foreign=[],
+                    stale=self._stale, missing=self._missing, chunks=self._chunks)
         self.hashes, self._stale, self._missing, self._chunks = {}, [], [], {}
         return done
 
@@ -289,8 +289,8 @@ class Staging:
                 self._unwritable = error
 
     def part(self) -> Part:
-        done = Part(list(self.hashes.items()), self._kept, self._written, self._clashes, [], [],
-                    {})
+        done = Part(list(self.hashes.items()), kept=self._kept, written=self._written,
+                    foreign=self._clashes, stale=[], missing=[], chunks={})
         self.hashes, self._kept, self._written, self._clashes = {}, [], 0, []
         return done
 
