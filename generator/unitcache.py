@@ -185,8 +185,8 @@ def settings(project: Project, name: str) -> str:
     """The project settings that reach one integration, as canonical JSON: all of them but
     the config-file lines (findings kept in the cache never point into the config) and the
     other integrations' entries."""
-    fields: dict[str, Any] = {name: value for name, value in project._asdict().items()
-                              if name not in ("integrations", "lines", "profiles")}
+    fields: dict[str, Any] = {key: value for key, value in project._asdict().items()
+                              if key not in ("integrations", "lines", "profiles")}
     fields["integration"] = project.integrations.get(name)
     return json.dumps(fields, default=_plain, sort_keys=True)
 
