@@ -42,9 +42,9 @@ def built(integration: str, description: str, board: Dashboard,
     """The dashboard of `integration` (its name) as the SDK builds it, as JSON data: queries
     and variable queries as written, `description` where the board has none; and whether
     that data is what `orjson.loads` makes. `finite`: no value of the board is a NaN or an
-    infinity, so the SDK's objects hold none (the SDK makes no
-    float of its own): then orjson writes them, calling each one's `to_json` as `plain_json`
-    does, and reads them back, in C; it would write a NaN or an infinity as null."""
+    infinity, so the SDK's objects hold none (the SDK makes no float of its own): then
+    orjson writes them, calling each one's `to_json` as `plain_json` does, and reads them
+    back, in C; it would write a NaN or an infinity as null."""
     sdk = sdk_dashboard(integration, description, board)
     if finite:
         try:
