@@ -103,12 +103,11 @@ def alert_sections(integration: Integration) -> list[AlertSection]:
 
 
 def _distinct(values: Iterable[object]) -> str:
-    """`values | unique | join(", ")` as Jinja2 writes it: the first of each value, strings
-    compared without their case."""
-    first: dict[object, str] = {}
-    for value in values:
-        first.setdefault(value.lower() if isinstance(value, str) else value, str(value))
-    return ", ".join(first.values())
+    """`values | unique | join(", ")`, by Jinja2's own `unique` filter (the first of each
+    value, strings compared without their case)."""
+    from jinja2.filters import do_unique
+
+    return ", ".join(map(str, do_unique(_template().environment, values)))
 
 
 def knobs(spec: Spec) -> list[Knob]:
