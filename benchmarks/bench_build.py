@@ -1,7 +1,7 @@
 """Time `kgen build` as a whole process, next to a bare interpreter and go-jsonnet.
 
 Usage: .venv/bin/python benchmarks/bench_build.py [--runs N] [--sizes 10,100,300,1000]
-       [--curve-runs M] [--jobs 1,2] [--other-kgen PATH]
+       [--curve-runs M] [--jobs 1,2] [--default-targets] [--other-kgen PATH]
        (needs the `bench` extra: pip install -e '.[dev,bench]')
 
 Part one runs its commands in rounds (each command once per round, so a busy machine slows them
@@ -22,7 +22,9 @@ changed, a build after a kgen.yaml change to one integration's setting (each wit
 integrations it built and took from the cache), and the cold build's peak memory (max RSS of
 the largest process: with worker processes, each has its own). `--jobs 1,2` adds, in the same
 rounds, a cold build with each of those `kgen build --jobs` values (the plain one uses kgen's
-default: the CPUs it may run on).
+default: the CPUs it may run on); `--default-targets` adds, for each of them, a cold build of
+kgen's three default targets (prometheus-rules, scrape-jobs, grafana: a kgen.yaml that lists
+none).
 Bytecode caching is on (PYTHONDONTWRITEBYTECODE is dropped), as for any installed package.
 Nothing here is asserted by the test suite.
 """
@@ -143,11 +145,12 @@ def repository(runs: int, kgen: str, tmp: Path, other: str | None) -> dict[str, 
     return {"go-jsonnet etcd mixin (evaluation)": Timing(anchor, anchor), **results}
 
 
-def curve(size: int, runs: int, kgen: str, tmp: Path, jobs: list[int]
+def curve(size: int, runs: int, kgen: str, tmp: Path, jobs: list[int], default_targets: bool
           ) -> tuple[dict[str, Timing], dict[str, float], dict[str, tuple[int, int]]]:
     """Medians of each step, each cold build's peak MiB, and what the last one-spec and
     kgen.yaml builds said they built (built, from the cache). The cold build runs once per
-    round with kgen's default number of jobs, and once with each of `jobs`."""
+    round with kgen's default number of jobs, and once with each of `jobs`; with
+    `default_targets`, also with each of `jobs` building kgen's three default targets."""
     project = tmp / f"synthetic-{size}"
     synth.write(size, project / "specs")
     config = project / "kgen.yaml"
@@ -173,6 +176,10 @@ def curve(size: int, runs: int, kgen: str, tmp: Path, jobs: list[int]
     trash.mkdir()
     moved = iter(range(1 << 30))
 
+    defaults = project / "kgen-default-targets.yaml"
+    defaults.write_text("specs: specs\nout: out\n", encoding="utf-8")
+    settle(defaults)
+
     def cold(*options: str) -> Callable[[], Timing]:
         def step() -> Timing:
             """No output tree and no cache: everything is built. The last build's tree and
@@ -184,7 +191,8 @@ def curve(size: int, runs: int, kgen: str, tmp: Path, jobs: list[int]
                     (project / name).rename(trash / f"{name}-{next(moved)}")
             configure(None)
             timing, peak, _ = run([kgen, "build", *options], cwd=project)
-            peaks.setdefault(" ".join(("cold", *options)), []).append(peak)
+            label = " ".join(("cold", *options)).replace(f"--config {defaults}", "defaults")
+            peaks.setdefault(label, []).append(peak)
             return timing
         return step
 
@@ -204,7 +212,9 @@ def curve(size: int, runs: int, kgen: str, tmp: Path, jobs: list[int]
         said["kgen.yaml change"] = BUILT[f"{kgen} build"]
         return timing
 
-    steps = {
+    steps = {  # kgen's default targets first: their cold builds move the tree and cache aside
+        **({f"cold defaults --jobs {count}": cold("--config", str(defaults), "--jobs", str(count))
+            for count in jobs} if default_targets else {}),
         "cold": cold(),
         **{f"cold --jobs {count}": cold("--jobs", str(count)) for count in jobs},
         "no-op": lambda: run([kgen, "build"], cwd=project)[0],
@@ -251,6 +261,9 @@ def main() -> None:
     parser.add_argument("--jobs", default="",
                         help="also time each synthetic cold build with each of these --jobs "
                              "values, comma-separated, in the same rounds (e.g. 1,2)")
+    parser.add_argument("--default-targets", action="store_true",
+                        help="with --jobs: also time each synthetic cold build with kgen's "
+                             "three default targets (no targets in kgen.yaml), same rounds")
     parser.add_argument("--other-kgen", metavar="PATH",
                         help="another venv's kgen (e.g. on another interpreter): its no-op and "
                              "kgen.yaml rebuild are timed in the same rounds")
@@ -280,7 +293,7 @@ def main() -> None:
                   f"{'one spec changed':>26} {'kgen.yaml change':>26} {'peak MiB':>9}")
         jobs = [int(count) for count in args.jobs.split(",") if count]
         for size in sizes:
-            r, peaks, said = curve(size, args.curve_runs, kgen, tmp, jobs)
+            r, peaks, said = curve(size, args.curve_runs, kgen, tmp, jobs, args.default_targets)
             peak = peaks["cold"]
             cold, noop = r["cold"], r["no-op"]
             changes = [f"{r[step].wall:6.2f} ({r[step].cpu:5.2f}) "
@@ -296,6 +309,12 @@ def main() -> None:
                       f"{r[step].wall / size * 1000:6.1f} ({r[step].cpu / size * 1000:5.1f}) "
                       f"with --jobs {count}; peak MiB {peaks[step]:.0f} (the largest process)",
                       flush=True)
+            for count in jobs if args.default_targets else []:
+                step = f"cold defaults --jobs {count}"
+                print(f"  {'':>5} {r[step].wall:7.2f} ({r[step].cpu:5.2f}) "
+                      f"{r[step].wall / size * 1000:6.1f} ({r[step].cpu / size * 1000:5.1f}) "
+                      f"with --jobs {count}, kgen's three default targets; peak MiB "
+                      f"{peaks[step]:.0f}", flush=True)
 
 
 if __name__ == "__main__":
