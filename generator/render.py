@@ -29,6 +29,8 @@ def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
 
 _Dumper.add_representer(str, _represent_str)
 
+if _Dumper.yaml_path_resolvers:  # not an assert: it must hold under -O too
+    raise ImportError("kgen's YAML events assume PyYAML adds no path resolvers")
 _WILDCARD = tuple(regexp for _, regexp in _Dumper.yaml_implicit_resolvers.get(None, []))
 _IMPLICIT = {first: tuple(regexp for _, regexp in resolvers) + _WILDCARD
              for first, resolvers in _Dumper.yaml_implicit_resolvers.items() if first is not None}
