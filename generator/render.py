@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-import operator
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -29,105 +29,112 @@ def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
 
 _Dumper.add_representer(str, _represent_str)
 
-
-class _Untagged(_Dumper):
-    """Writes the nodes `_node` makes: untagged, each scalar's style chosen when it was made.
-
-    The C emitter asks the resolver about every node it writes: `descend_resolver` and
-    `ascend_resolver` around it, `resolve` once per collection and twice per scalar (is it
-    read back as its tag when plain? when quoted?), each a Python call, most of a dump's time
-    after the emitter's own. The answers only set the implicit flags, which decide whether a
-    tag is written and whether a plain scalar must be quoted (libyaml's
-    `yaml_emitter_select_scalar_style`). So `_node` asks PyYAML's implicit resolvers once per
-    string instead, and gives each string that would not be read back as a string when plain
-    the style the emitter then picks (single-quoted, double-quoted when it cannot be); its
-    other scalars (plain strings, booleans, integers, null) are read back as what they are, so
-    the emitter writes them with no tag (`true`, `12`, `null`: always allowed plain, so the
-    quoted flag, which only adds a `!` to a quoted one, never counts). Every node is untagged
-    (None) and every resolver call answers None without a Python frame: every node is
-    implicit, and the emitter writes what `yaml.dump` writes."""
-
-    resolve = staticmethod(None.__init__)  # type: ignore[misc]
-    """None whatever the arguments (`object.__init__`, which ignores them for a type with its
-    own `__new__`): equal to every node's tag."""
-    descend_resolver = staticmethod(operator.is_)  # type: ignore[assignment]
-    """Nothing, without a Python frame: called with (parent, index) for every node."""
-    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]
-    """Nothing, without a Python frame: called with no argument after every node."""
-
-
-if _Untagged.yaml_path_resolvers:  # not an assert: it must hold under -O too
-    raise ImportError("kgen's YAML resolver shortcuts assume PyYAML adds no path resolvers")
-if _Untagged.resolve(yaml.ScalarNode, "x", (True, False)) is not None:
-    raise ImportError("kgen's YAML resolver shortcut must answer None")
-_NO_TAG: Any = None
-"""Every node's tag: the answer `_Untagged.resolve` gives."""
+if _Dumper.yaml_path_resolvers:  # not an assert: it must hold under -O too
+    raise ImportError("kgen's YAML events assume PyYAML adds no path resolvers")
 _WILDCARD = tuple(regexp for _, regexp in _Dumper.yaml_implicit_resolvers.get(None, []))
 _IMPLICIT = {first: tuple(regexp for _, regexp in resolvers) + _WILDCARD
              for first, resolvers in _Dumper.yaml_implicit_resolvers.items() if first is not None}
 """The implicit resolvers (each for a tag other than str) of a scalar by its first character
 ('' for the empty scalar), then those for any scalar."""
-_Scalar, _Mapping, _Sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
-_UNSEEN: Any = object()
 
 
-def _text(value: str, styles: dict[str, str | None]) -> yaml.ScalarNode:
-    """A string's node, its style kept in `styles` for the string's next node: a literal
-    block when it has several lines (the representer's choice: the resolvers then do not
-    matter), else quoted when PyYAML would read it back plain as another type (`true`, `1`,
-    `''`), else plain."""
-    style = None
+def _style(value: str) -> str | None:
+    """The style a string is written in: a literal block when it has several lines (the
+    representer's choice: the resolvers then do not matter), else quoted when PyYAML would
+    read it back plain as another type (`true`, `1`, `''`), else plain (None)."""
     if "\n" in value:
-        style = "|"
-    else:
-        for regexp in _IMPLICIT.get(value[:1], _WILDCARD):
-            if regexp.match(value):
-                style = "'"
-                break
-    styles[value] = style
-    return _Scalar(_NO_TAG, value, None, None, style)
+        return "|"
+    for regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+        if regexp.match(value):
+            return "'"
+    return None
+
+
+_BOTH = (True, True)
+_MAPPING = yaml.MappingStartEvent(None, None, True, flow_style=False)
+_SEQUENCE = yaml.SequenceStartEvent(None, None, True, flow_style=False)
+_MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent(), yaml.SequenceEndEvent()
+_TRUE, _FALSE, _NULL = (yaml.ScalarEvent(None, None, _BOTH, value)
+                        for value in ("true", "false", "null"))
+_OPENING: tuple[yaml.Event, ...] = (yaml.StreamStartEvent(encoding="utf-8"),
+                                     yaml.DocumentStartEvent(explicit=False))
+_CLOSING: tuple[yaml.Event, ...] = (yaml.DocumentEndEvent(explicit=False), yaml.StreamEndEvent())
 
 
 class _Unusual(Exception):
     """A value the fast YAML writer leaves to PyYAML's representer: a float, any other type."""
 
 
-def _node(data: Any, styles: dict[str, str | None]) -> yaml.Node:
-    """The node `_Untagged` writes as `yaml.dump` writes `data`, built directly for the plain
-    types (PyYAML's representer looks each value's type up through its MRO: most of a dump's
-    time). A string met before in the document takes its style from `styles` without a call.
-    Raises _Unusual for any other type."""
-    kind = type(data)
-    if kind is str:
-        return _text(data, styles)
-    if kind is dict:
-        get = styles.get
-        mapping = _Mapping(_NO_TAG, [
-            (_Scalar(_NO_TAG, key, None, None, style)
-             if type(key) is str and (style := get(key, _UNSEEN)) is not _UNSEEN
-             else _node(key, styles),
-             _Scalar(_NO_TAG, value, None, None, style)
-             if type(value) is str and (style := get(value, _UNSEEN)) is not _UNSEEN
-             else _node(value, styles))
-            for key, value in data.items()])
-        mapping.flow_style = False
-        return mapping
-    if kind is list:
-        get = styles.get
-        sequence = _Sequence(_NO_TAG, [
-            _Scalar(_NO_TAG, item, None, None, style)
-            if type(item) is str and (style := get(item, _UNSEEN)) is not _UNSEEN
-            else _node(item, styles)
-            for item in data])
-        sequence.flow_style = False
-        return sequence
-    if kind is bool:
-        return _Scalar(_NO_TAG, "true" if data else "false")
-    if kind is int:
-        return _Scalar(_NO_TAG, int.__repr__(data))
-    if data is None:
-        return _Scalar(_NO_TAG, "null")
-    raise _Unusual
+def _emit(data: Any, emit: Callable[[yaml.Event], None]) -> None:
+    """Hands PyYAML's C emitter the events of `data`'s document, for the plain types: those
+    its serializer hands it for the nodes `yaml.dump` represents `data` by. (PyYAML's
+    representer looks each value's type up through its MRO, and its serializer asks the
+    resolver about every node, four Python calls a scalar: most of a dump's time.) Raises
+    _Unusual at any other type, part of the document emitted.
+
+    Every event has both implicit flags, as the serializer's have for a node whose tag is
+    the one the resolver gives its value (a collection, a boolean, an integer, null, a string
+    read back as a string when plain), and so no tag: libyaml writes none then. A string
+    read back as another type when plain (`true`, `1`, `''`) is given the style libyaml
+    picks for it then, single-quoted (`yaml_emitter_select_scalar_style` quotes a plain
+    scalar that is not plain-implicit, and tags a quoted one only when it is not
+    quoted-implicit; it goes on to double quotes where single ones cannot hold the string).
+    The emitter converts an event when it is handed it (libyaml copies its text), so one
+    event per style carries every string of that style, and a string met before in the
+    document takes its event from `events` without a call."""
+    carriers = {style: yaml.ScalarEvent(None, None, _BOTH, "", style=style)
+                for style in (None, "'", "|")}
+    plain = carriers[None]
+    events: dict[str, yaml.ScalarEvent] = {}
+    known = events.get
+
+    def text(value: str) -> yaml.ScalarEvent:
+        event = events[value] = carriers[_style(value)]
+        return event
+
+    def node(data: Any) -> None:
+        kind = type(data)
+        if kind is dict:
+            emit(_MAPPING)
+            for key, value in data.items():
+                if type(key) is str:
+                    event = known(key) or text(key)
+                    event.value = key
+                    emit(event)
+                else:
+                    node(key)
+                if type(value) is str:
+                    event = known(value) or text(value)
+                    event.value = value
+                    emit(event)
+                else:
+                    node(value)
+            emit(_MAPPING_END)
+        elif kind is list:
+            emit(_SEQUENCE)
+            for item in data:
+                if type(item) is str:
+                    event = known(item) or text(item)
+                    event.value = item
+                    emit(event)
+                else:
+                    node(item)
+            emit(_SEQUENCE_END)
+        elif kind is str:
+            event = known(data) or text(data)
+            event.value = data
+            emit(event)
+        elif kind is bool:
+            emit(_TRUE if data else _FALSE)
+        elif kind is int:
+            plain.value = int.__repr__(data)
+            emit(plain)
+        elif data is None:
+            emit(_NULL)
+        else:
+            raise _Unusual
+
+    node(data)
 
 
 WIDTH = 1 << 16
@@ -138,23 +145,32 @@ def to_yaml(data: Any, source: str | None = None) -> bytes:
     """YAML with keys in the order given (the order each format documents), and a header comment.
 
     Byte for byte `yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
-    allow_unicode=True, width=WIDTH)`: with the nodes built by `_node` when `data` holds
-    only strings, booleans, integers, None, lists and dicts, else by PyYAML's representer."""
+    allow_unicode=True, width=WIDTH)`: with the events `_emit` makes when `data` holds only
+    strings, booleans, integers, None, lists and dicts, else by PyYAML's representer."""
+    head = header_line(source) if source is not None else b""
     stream = io.BytesIO()
-    if source is not None:
-        stream.write(header_line(source))
+    stream.write(head)
+    emit = _dumper(stream).emit
     try:
-        node = _node(data, {})
-        dumper: _Dumper = _Untagged(stream, default_flow_style=False, allow_unicode=True,
-                                    width=WIDTH, sort_keys=False, encoding="utf-8")
+        for event in _OPENING:
+            emit(event)
+        _emit(data, emit)
     except _Unusual:
-        dumper = _Dumper(stream, default_flow_style=False, allow_unicode=True, width=WIDTH,
-                         sort_keys=False, encoding="utf-8")
-        node = dumper.represent_data(data)
-    dumper.open()
-    dumper.serialize(node)
-    dumper.close()
+        stream = io.BytesIO()
+        stream.write(head)
+        dumper = _dumper(stream)
+        dumper.open()
+        dumper.serialize(dumper.represent_data(data))
+        dumper.close()
+        return stream.getvalue()
+    for event in _CLOSING:
+        emit(event)
     return stream.getvalue()
+
+
+def _dumper(stream: io.BytesIO) -> _Dumper:
+    return _Dumper(stream, default_flow_style=False, allow_unicode=True, width=WIDTH,
+                   sort_keys=False, encoding="utf-8")
 
 
 def header_line(source: str) -> bytes:
@@ -177,7 +193,7 @@ def to_yaml_under(data: dict[str, Any], key: str, value: dict[str, Any], written
     short of the emitter's 128-byte simple-key limit: another key may be quoted, or written as
     `? key`). Otherwise, or when `key` is in `data`, the whole document is written again."""
     if (data and key not in data and type(value) is dict and value and key.isascii()
-            and key.isidentifier() and len(key) < 128 and _text(key, {}).style is None
+            and key.isidentifier() and len(key) < 128 and _style(key) is None
             and _shiftable(written)):
         head = to_yaml(data, source)
         if _shiftable(head):

@@ -29,10 +29,9 @@ from generator.cli import main
 from generator.findings import Level
 from generator.render import (
     _Dumper,
-    _node,
     _orjson,
-    _text,
-    _Untagged,
+    _style,
+    header_line,
     json_text,
     to_json,
     to_yaml,
@@ -179,27 +178,29 @@ def test_to_yaml_is_pyyamls_on_special_strings(data: Any) -> None:
 
 @given(st.sampled_from(SCALARS) | st.text(max_size=8))
 def test_a_strings_style_is_the_emitters_choice(value: str) -> None:
-    """`_text` quotes a one-line string exactly when PyYAML's resolver reads its plain form
+    """`_style` quotes a one-line string exactly when PyYAML's resolver reads its plain form
     back as another type than str (the emitter then quotes it); a string with a line break
     is a literal block, as the representer asks."""
     resolved = yaml.resolver.BaseResolver.resolve(_Dumper(io.StringIO()), yaml.ScalarNode, value,
                                                   (True, False))
     expected = "|" if "\n" in value else None if resolved == "tag:yaml.org,2002:str" else "'"
-    styles: dict[str, str | None] = {}
-    assert _text(value, styles).style == expected
-    assert styles == {value: expected}
-    assert _node([value, value], styles).value[1].style == expected
+    assert _style(value) == expected
 
 
-def test_untagged_nodes_are_all_implicit() -> None:
-    """`_Untagged.resolve` answers every node's tag (None), whatever it is asked."""
-    node = _node({"a": ["1", True, None, 2, "x\ny"]}, {})
-    nodes = [node, *node.value[0], *node.value[0][1].value]
-    assert all(n.tag is None for n in nodes)
-    for kind, value, implicit in ((yaml.ScalarNode, "1", (True, False)),
-                                  (yaml.ScalarNode, "x", (False, True)),
-                                  (yaml.MappingNode, [], True), (yaml.SequenceNode, [], True)):
-        assert _Untagged.resolve(kind, value, implicit) is None
+def test_a_document_left_to_the_representer_starts_afresh() -> None:
+    """A float met after strings of every style were emitted sends the whole document to
+    PyYAML's representer: nothing emitted before it is kept, the header is written once."""
+    data = {"a": ["x", "true", "x\ny", 1, None, False], "b": {"true": 1.5}, "c": "x"}
+    assert to_yaml(data, "specs/x.py") == header_line("specs/x.py") + yaml_reference(data)
+
+
+def test_one_event_carries_many_strings() -> None:
+    """The events that carry each style's strings hold no earlier string's text: strings of
+    each style alternate, each met again after the others."""
+    strings = ["a", "1", "x\ny", "b", "true", "p\nq", "a", "1", "x\ny", "", "é", "1\n"]
+    data = {s: [s, *strings, {s: s}] for s in strings}
+    assert to_yaml(data) == yaml_reference(data)
+    assert yaml.safe_load(to_yaml(data)) == data
 
 
 MAPPING = st.dictionaries(st.text(max_size=6) | st.sampled_from(SCALARS), YAMLISH,
