@@ -251,7 +251,7 @@ class _Spot(NamedTuple):
     """A vector selector in a query's printed text: where its `name{matchers}` is, its name,
     its matchers' (name, op, value) and text, where the range that follows it ends when it is
     the range of a rate-like call, where its line starts, and how many more bytes that line
-    may hold (see `_spliced`)."""
+    may hold (see `_spliced`; any number on a line that holds the selector alone)."""
 
     start: int
     end: int
@@ -273,6 +273,8 @@ class _Placed(NamedTuple):
 
 _LINE_WIDTH = 100
 """Prettify prints an expression on one line, as it is, when it fits in this many bytes."""
+_ANY_LENGTH = 1 << 62
+"""The room of a line that is one selector (with its range): prettify never splits one."""
 
 
 @lru_cache(maxsize=1024)
@@ -293,13 +295,14 @@ def _placed(expr: str) -> _Placed | None:
     matchers: list[tuple[str, ...]] = []
     texts: list[str] = []
     for use in uses:
-        printed_matchers = [_plain_text(*key) for key in use.matchers]
-        plain = [text for text in printed_matchers if text is not None]
-        if use.either is not None or not _PLAIN_NAME.fullmatch(use.metric or "") \
-                or len(plain) < len(printed_matchers):
+        name = use.metric or ""
+        if use.either is not None or not _plain_name(name):
             return None
-        matchers.append(tuple(plain))
-        texts.append(_selector_text(use.metric or "", plain))
+        plain = tuple(text for text in map(_plain_text, use.matchers) if text is not None)
+        if len(plain) < len(use.matchers):
+            return None
+        matchers.append(plain)
+        texts.append(_selector_text(name, plain))
     starts = []
     for text in set(texts):
         found = _occurrences(printed, text)
@@ -319,8 +322,9 @@ def _placed(expr: str) -> _Placed | None:
         line = printed.rfind("\n", 0, start) + 1
         line_end = printed.find("\n", end) % (len(printed) + 1)
         indent = len(printed[line:line_end]) - len(printed[line:line_end].lstrip(" "))
+        alone = start == line + indent and (range_end or end) == line_end
         spots.append(_Spot(start, end, use.metric or "", use.matchers, own, range_end, line,
-                           _LINE_WIDTH - (line_end - line - indent)))
+                           _ANY_LENGTH if alone else _LINE_WIDTH - (line_end - line - indent)))
     return _Placed(printed, tuple(spots), printed.isascii())
 
 
@@ -357,7 +361,9 @@ def _spliced(placed: _Placed, change: Rewrite, mark: str) -> tuple[str, int] | N
     holds selectors is one expression printed whole (with at most a `-` before it, a `,` or a
     subquery's range after it), and every expression around it is split already. Scoping only
     lengthens selectors: while each such line, grown, still fits in 100 bytes (characters, in
-    an ASCII query), no expression is split or joined anew, and the printed query with the
+    an ASCII query), or holds one selector alone (with its range: a selector, vector or range,
+    is never split, and whatever holds it prints more than it, so is split already), no
+    expression is split or joined anew, and the printed query with the
     selectors' new text in place is what printing the scoped tree gives (a range the rate
     interval's mark shortens could join lines: not spliced). Else the printed query with each
     selector replaced by a bare name as long as its scoped text (`ZkQ0_xxxx`) is parsed and
@@ -429,7 +435,7 @@ def _wanted(scope: str, filters: str) -> tuple[tuple[tuple[Matched, str | None],
     """The matchers `_spliced` adds to a selector over a series recorded by the integration
     (the filters') and to any other (the scope's, then the filters'), each with its text as
     prettify prints it alone (None where `_plain_text` cannot tell). Tuples: it is remembered."""
-    keyed = [tuple((key, _plain_text(*key)) for key in map(_key, _matchers(selector)))
+    keyed = [tuple((key, _plain_text(key)) for key in map(_key, _matchers(selector)))
              for selector in (scope, filters)]
     return _first_of_each(keyed[1]), _first_of_each(keyed[0] + keyed[1])
 
@@ -443,12 +449,17 @@ def _first_of_each(wanted: tuple[tuple[Matched, _T], ...]) -> tuple[tuple[Matche
     return tuple(first.values())
 
 
-def _plain_text(name: str, op: str, value: str) -> str | None:
-    """`name op "value"`, where prettify prints the matcher so, at that length."""
+@lru_cache(maxsize=1024)
+def _plain_text(matcher: Matched) -> str | None:
+    """`name op "value"`, where prettify prints the matcher so, at that length. Remembered:
+    a query's selectors and the scopings' matchers repeat the same few."""
+    name, op, value = matcher
     return f"{name}{op}{quote(value)}" if _prints_plainly(name, op, value) else None
 
 
-_PLAIN_NAME = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*)?")
+def _plain_name(name: str) -> bool:
+    """Whether a selector's metric name is empty or `[a-zA-Z_:][a-zA-Z0-9_:]*`."""
+    return not name or (name.isascii() and name.replace(":", "_").isidentifier())
 _ESCAPED_BY_PRETTIFY = str.maketrans("", "", "\n\t\r")
 
 

@@ -178,6 +178,12 @@ PLACES = [
     "-rate(m[5m] @ end())",
     "topk(5, sum by (instance) (rate(m[1y17d4h5m]))) > 0",
     "histogram_quantile(0.99, sum by (le) (rate(m_bucket[5m])))",
+    # A line that starts with a selector but holds more (split when it grows), and selectors
+    # alone on a line (never split, however long).
+    "up > 0",
+    'sum by (i) (rate(m_bucket{x="1"}[5m]) > 0) / on (i) group_left up',
+    "up",
+    "rate(m[5m])",
 ]
 
 
@@ -243,6 +249,11 @@ _QUERIES = st.recursive(_SELECTORS, lambda inner: st.one_of(
     st.builds("sum by (i) ({})".format, inner),
     st.builds("max_over_time(({})[1h:5m])".format, inner),
     st.builds("histogram_quantile(0.9, {})".format, inner),
+    st.builds('label_replace({}, "d", "$1", "i", "(.*)")'.format, inner),
+    st.builds("{} offset 5m".format, _SELECTORS),
+    st.builds("({} > 0)".format, inner),
+    st.builds("{} {} {}".format, inner, st.sampled_from(["+", "/ on (i)", "or", "> bool"]),
+              inner),
     st.builds("({} {} {})".format, inner, st.sampled_from(["+", "/ on (i)", "or", "> bool"]),
               inner)), max_leaves=6)
 
