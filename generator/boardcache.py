@@ -122,13 +122,16 @@ class BoardCache:
         staged = self.stage()
         if staged is None:
             return
+        from generator.output import write_file
+
         header = json.dumps({"format": FORMAT, "key": key, "scoped": scoped,
                              "sha256": hashlib.sha256(text).hexdigest()}, sort_keys=True)
-        path = staged / f"{key}.json"
+        path = os.path.join(staged, f"{key}.json")  # a cold build stages every board: no Path
         try:
-            path.write_bytes(header.encode() + b"\n" + text)
+            write_file(path, header.encode() + b"\n" + text)
         except OSError:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
 
     def commit(self, keep: set[str]) -> None:
         """Move the staged boards that `keep` names into the cache (each in one atomic step:

@@ -31,9 +31,13 @@ import promql_parser as pp
 RATE_FUNCTIONS = frozenset({"rate", "irate", "increase", "delta", "idelta", "deriv"})
 """Functions whose range Grafana's `$__rate_interval` is meant for."""
 
-_RATE_INTERVAL_SENTINELS = tuple(timedelta(days=4321 + n) for n in range(8))
-"""Ranges that mark, in a printed query, where `$__rate_interval` goes: the first one the
-query's own text does not print too (a range or label value of its own) is used."""
+_RATE_INTERVAL_SENTINELS: tuple[tuple[timedelta | None, str], ...] = tuple(
+    (sentinel, f"[{pp.display_duration(sentinel)}]")
+    for sentinel in (timedelta(days=4321 + n) for n in range(8)))
+"""Ranges that mark, in a printed query, where `$__rate_interval` goes, each with its text: the
+first one the query's own text does not print too (a range or label value of its own) is
+used."""
+_NO_SENTINEL: tuple[tuple[timedelta | None, str], ...] = ((None, ""),)
 _OPERAND = "__kgen_operand__"
 _LHS = "__kgen_lhs__"
 _RHS = "__kgen_rhs__"
@@ -189,9 +193,8 @@ def _rewrite(expr: str, change: Rewrite, spliced: bool) -> str:
     it can, else by one traversal of the query's tree (`_transformed`), which is what
     `spliced=False` always does."""
     placed = _placed(expr) if spliced and change.keep_label is None \
-        and _STAND_IN not in change.scope + change.filters else None
-    for sentinel in _RATE_INTERVAL_SENTINELS if change.rate_interval else (None,):
-        mark = "" if sentinel is None else f"[{pp.display_duration(sentinel)}]"
+        and _STAND_IN not in change.scope and _STAND_IN not in change.filters else None
+    for sentinel, mark in _RATE_INTERVAL_SENTINELS if change.rate_interval else _NO_SENTINEL:
         done = _spliced(placed, change, mark) if placed else None
         result, marked = done or _transformed(expr, change, sentinel)
         if sentinel is None:
@@ -248,7 +251,7 @@ class _Spot(NamedTuple):
     """A vector selector in a query's printed text: where its `name{matchers}` is, its name,
     its matchers' (name, op, value) and text, where the range that follows it ends when it is
     the range of a rate-like call, where its line starts, and how many more bytes that line
-    may hold (see `_spliced`)."""
+    may hold (see `_spliced`; any number on a line that holds the selector alone)."""
 
     start: int
     end: int
@@ -270,6 +273,8 @@ class _Placed(NamedTuple):
 
 _LINE_WIDTH = 100
 """Prettify prints an expression on one line, as it is, when it fits in this many bytes."""
+_ANY_LENGTH = 1 << 62
+"""The room of a line that is one selector (with its range): prettify never splits one."""
 
 
 @lru_cache(maxsize=1024)
@@ -290,13 +295,14 @@ def _placed(expr: str) -> _Placed | None:
     matchers: list[tuple[str, ...]] = []
     texts: list[str] = []
     for use in uses:
-        printed_matchers = [_plain_text(*key) for key in use.matchers]
-        plain = [text for text in printed_matchers if text is not None]
-        if use.either is not None or not _PLAIN_NAME.fullmatch(use.metric or "") \
-                or len(plain) < len(printed_matchers):
+        name = use.metric or ""
+        if use.either is not None or not _plain_name(name):
             return None
-        matchers.append(tuple(plain))
-        texts.append(_selector_text(use.metric or "", plain))
+        plain = tuple(text for text in map(_plain_text, use.matchers) if text is not None)
+        if len(plain) < len(use.matchers):
+            return None
+        matchers.append(plain)
+        texts.append(_selector_text(name, plain))
     starts = []
     for text in set(texts):
         found = _occurrences(printed, text)
@@ -316,8 +322,9 @@ def _placed(expr: str) -> _Placed | None:
         line = printed.rfind("\n", 0, start) + 1
         line_end = printed.find("\n", end) % (len(printed) + 1)
         indent = len(printed[line:line_end]) - len(printed[line:line_end].lstrip(" "))
+        alone = start == line + indent and (range_end or end) == line_end
         spots.append(_Spot(start, end, use.metric or "", use.matchers, own, range_end, line,
-                           _LINE_WIDTH - (line_end - line - indent)))
+                           _ANY_LENGTH if alone else _LINE_WIDTH - (line_end - line - indent)))
     return _Placed(printed, tuple(spots), printed.isascii())
 
 
@@ -354,7 +361,9 @@ def _spliced(placed: _Placed, change: Rewrite, mark: str) -> tuple[str, int] | N
     holds selectors is one expression printed whole (with at most a `-` before it, a `,` or a
     subquery's range after it), and every expression around it is split already. Scoping only
     lengthens selectors: while each such line, grown, still fits in 100 bytes (characters, in
-    an ASCII query), no expression is split or joined anew, and the printed query with the
+    an ASCII query), or holds one selector alone (with its range: a selector, vector or range,
+    is never split, and whatever holds it prints more than it, so is split already), no
+    expression is split or joined anew, and the printed query with the
     selectors' new text in place is what printing the scoped tree gives (a range the rate
     interval's mark shortens could join lines: not spliced). Else the printed query with each
     selector replaced by a bare name as long as its scoped text (`ZkQ0_xxxx`) is parsed and
@@ -362,52 +371,61 @@ def _spliced(placed: _Placed, change: Rewrite, mark: str) -> tuple[str, int] | N
 
     A query none of whose selectors the change touches is the query as printed already."""
     filters, everywhere = _wanted(change.scope, change.filters)
+    recorded = change.recorded
     printed = placed.printed
     pieces = []
-    names: list[tuple[int, str, str]] = []
-    """(index in pieces, stand-in, text) of each selector a stand-in stands for."""
+    braced: list[tuple[int, str]] = []
+    """(index in pieces, text) of each selector with matchers, as scoped."""
     grown: dict[int, int] = {}
     """Start of a line -> how many bytes its selectors grew by."""
     position = marked = 0
     changed = False
     fits = placed.ascii
     for spot in placed.spots:
-        lacking = _lacking(spot.keys, filters if spot.name in change.recorded else everywhere)
+        keys = spot.keys
+        lacking = [text for key, text in (filters if spot.name in recorded else everywhere)
+                   if key not in keys]
         pieces.append(printed[position:spot.start])
+        position = spot.end
         if lacking:
             if None in lacking:
                 return None
             text = _selector_text(spot.name, (*spot.texts, *lacking))  # type: ignore[arg-type]
             changed = True
+            growth = len(text) - (spot.end - spot.start)
         else:
-            text = printed[spot.start:spot.end]
-        name = f"{_STAND_IN}{len(names)}_"
-        if len(text) > len(name) and "{" in text:
-            names.append((len(pieces), name.ljust(len(text), "x"), text))
+            text = printed[spot.start:position]
+            growth = 0
+        if "{" in text:
+            braced.append((len(pieces), text))
         pieces.append(text)
-        growth = len(text) - (spot.end - spot.start)
-        position = spot.end
         if mark and spot.range_end is not None:
             pieces.append(mark)
-            range_growth = len(mark) - (spot.range_end - spot.end)
+            range_growth = len(mark) - (spot.range_end - position)
             fits = fits and range_growth >= 0
             growth += range_growth
             position = spot.range_end
             marked += 1
-        grown[spot.line] = grown.get(spot.line, 0) + growth
-        fits = fits and grown[spot.line] <= spot.room
+        if growth:
+            line_growth = grown[spot.line] = grown.get(spot.line, 0) + growth
+            fits = fits and line_growth <= spot.room
     if not changed and not marked:
         return printed, 0
     pieces.append(printed[position:])
     if fits:
         return "".join(pieces), marked
-    for index, name, _ in names:
-        pieces[index] = name
+    names: list[tuple[str, str]] = []
+    for index, text in braced:
+        name = f"{_STAND_IN}{len(names)}_"
+        if len(text) > len(name):
+            name = name.ljust(len(text), "x")
+            names.append((name, text))
+            pieces[index] = name
     try:
         result = pp.parse("".join(pieces)).prettify()
     except ValueError:  # the printed query does not read back: the traversal's answer stands
         return None
-    for _, name, text in names:
+    for name, text in names:
         result = result.replace(name, text)
     return result, marked
 
@@ -417,17 +435,31 @@ def _wanted(scope: str, filters: str) -> tuple[tuple[tuple[Matched, str | None],
     """The matchers `_spliced` adds to a selector over a series recorded by the integration
     (the filters') and to any other (the scope's, then the filters'), each with its text as
     prettify prints it alone (None where `_plain_text` cannot tell). Tuples: it is remembered."""
-    keyed = [tuple((key, _plain_text(*key)) for key in map(_key, _matchers(selector)))
+    keyed = [tuple((key, _plain_text(key)) for key in map(_key, _matchers(selector)))
              for selector in (scope, filters)]
-    return keyed[1], keyed[0] + keyed[1]
+    return _first_of_each(keyed[1]), _first_of_each(keyed[0] + keyed[1])
 
 
-def _plain_text(name: str, op: str, value: str) -> str | None:
-    """`name op "value"`, where prettify prints the matcher so, at that length."""
+def _first_of_each(wanted: tuple[tuple[Matched, _T], ...]) -> tuple[tuple[Matched, _T], ...]:
+    """The matchers in order, each key once: those of them a selector lacks are what
+    `_lacking` adds to it."""
+    first: dict[Matched, tuple[Matched, _T]] = {}
+    for key, item in wanted:
+        first.setdefault(key, (key, item))
+    return tuple(first.values())
+
+
+@lru_cache(maxsize=1024)
+def _plain_text(matcher: Matched) -> str | None:
+    """`name op "value"`, where prettify prints the matcher so, at that length. Remembered:
+    a query's selectors and the scopings' matchers repeat the same few."""
+    name, op, value = matcher
     return f"{name}{op}{quote(value)}" if _prints_plainly(name, op, value) else None
 
 
-_PLAIN_NAME = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*)?")
+def _plain_name(name: str) -> bool:
+    """Whether a selector's metric name is empty or `[a-zA-Z_:][a-zA-Z0-9_:]*`."""
+    return not name or (name.isascii() and name.replace(":", "_").isidentifier())
 _ESCAPED_BY_PRETTIFY = str.maketrans("", "", "\n\t\r")
 
 

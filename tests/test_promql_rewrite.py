@@ -7,6 +7,8 @@ are compared in canonical form, so the test speaks about the AST, not about spac
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import promql
 from generator.promql import Rewrite
@@ -164,7 +166,6 @@ def test_spliced_selectors_print_as_the_selectors_parsed_again(query: str,
         promql._rewrite(query, change, spliced=False)
 
 
-
 # Queries whose selectors `_spliced` must place, or refuse to, in their printed text: a bare
 # name inside another name (`group(up)`), a label or a string literal; one selector a prefix of
 # another; the same selector twice; a subquery right after a selector; offsets and @.
@@ -177,6 +178,12 @@ PLACES = [
     "-rate(m[5m] @ end())",
     "topk(5, sum by (instance) (rate(m[1y17d4h5m]))) > 0",
     "histogram_quantile(0.99, sum by (le) (rate(m_bucket[5m])))",
+    # A line that starts with a selector but holds more (split when it grows), and selectors
+    # alone on a line (never split, however long).
+    "up > 0",
+    'sum by (i) (rate(m_bucket{x="1"}[5m]) > 0) / on (i) group_left up',
+    "up",
+    "rate(m[5m])",
 ]
 
 
@@ -227,3 +234,40 @@ def test_a_range_the_rate_interval_mark_shortens_is_printed_again() -> None:
         query = f'sum by (instance) (rate(m{{x="{"v" * width}"}}[1y17d4h5m]))'
         assert promql._rewrite(query, RATE, spliced=True) == \
             promql._rewrite(query, RATE, spliced=False), width
+
+
+_NAMES = st.sampled_from(["a", "b", "rec:x", "up", "m_bucket"])
+_VALUES = st.integers(0, 120).map(lambda n: "v" * n)
+_SELECTORS = st.builds(
+    lambda name, matchers: name + ("{" + ", ".join(matchers) + "}" if matchers else ""),
+    _NAMES, st.lists(st.builds(lambda label, op, value: f'{label}{op}"{value}"',
+                               st.sampled_from(["i", "j", "le"]),
+                               st.sampled_from(["=", "!=", "=~"]), _VALUES), max_size=2))
+_QUERIES = st.recursive(_SELECTORS, lambda inner: st.one_of(
+    st.builds("rate({}[5m])".format, _SELECTORS),
+    st.builds("-{}".format, inner),
+    st.builds("sum by (i) ({})".format, inner),
+    st.builds("max_over_time(({})[1h:5m])".format, inner),
+    st.builds("histogram_quantile(0.9, {})".format, inner),
+    st.builds('label_replace({}, "d", "$1", "i", "(.*)")'.format, inner),
+    st.builds("{} offset 5m".format, _SELECTORS),
+    st.builds("({} > 0)".format, inner),
+    st.builds("{} {} {}".format, inner, st.sampled_from(["+", "/ on (i)", "or", "> bool"]),
+              inner),
+    st.builds("({} {} {})".format, inner, st.sampled_from(["+", "/ on (i)", "or", "> bool"]),
+              inner)), max_leaves=6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(query=_QUERIES, scope=_VALUES, filters=_VALUES, recorded=st.booleans(),
+       rate=st.booleans())
+def test_spliced_queries_of_any_shape_and_length_print_as_the_traversal_prints_them(
+        query: str, scope: str, filters: str, recorded: bool, rate: bool) -> None:
+    """Differential: selectors (some over recorded series, some longer than a line on their
+    own, some unchanged) grown by a scope and filters of any length, on both sides of
+    prettify's line width: the splice gives the traversal's text."""
+    change = Rewrite(scope=f'job="{scope}"' if scope else "",
+                     recorded=frozenset({"rec:x", "up"} if recorded else ()),
+                     filters=f'i=~"{filters}"' if filters else "", rate_interval=rate)
+    assert promql._rewrite(query, change, spliced=True) == \
+        promql._rewrite(query, change, spliced=False)

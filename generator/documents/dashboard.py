@@ -157,7 +157,8 @@ class _Boards:
         for built in self._built.values():
             if built.board is board:
                 return built
-        text = board_text(integration, board)
+        finite = _finite(board)
+        text = board_text(integration, board, finite)
         if text in self._built:
             return self._built[text]
         kept = self.kept
@@ -169,7 +170,7 @@ class _Boards:
             from generator.documents.dashboard_builder import built as sdk_built
 
             data, plain = sdk_built(integration.name, integration.description, board,
-                                    finite=_finite(board))
+                                    finite=finite)
             built = _Built(board, data, plain, b"", None,
                            (kept, key) if kept is not None and key is not None else None)
         self._built[text] = built
@@ -187,21 +188,21 @@ def keep_boards(kept: BoardCache | None) -> None:
     _BUILT._integration, _BUILT._built = None, {}
 
 
-def board_text(integration: Integration, board: Dashboard) -> str:
+def board_text(integration: Integration, board: Dashboard, finite: bool | None = None) -> str:
     """All that the SDK build of `board` reads, as JSON: the integration's name and
     description and the board's fields but its queries' text, each value as the model holds
     it (`inf` is not None, `-0.0` not `0.0`, `1.0` not `1`: the SDK writes them apart).
     orjson writes it (in C) when every float of the board is finite (it writes a NaN or an
     infinity as null) and it can, else `json.dumps`: the two never give the same text
     (`json.dumps` has a NaN or an infinity, or writes `", "` after the name where orjson
-    writes `","`)."""
+    writes `","`). `finite`: `_finite(board)`, when known."""
     fields = board.model_dump()
     for row in fields["rows"]:
         for panel in row["panels"]:
             for query in panel["queries"]:
                 del query["expr"]  # filled in for each scoping: not read by the SDK build
     read = [integration.name, integration.description, fields]
-    if _finite(board):
+    if _finite(board) if finite is None else finite:
         import orjson
 
         try:  # sorted keys; a dataclass or a datetime refused, as json.dumps refuses them
