@@ -414,3 +414,28 @@ def test_boards_no_knob_reaches_are_the_ordinary_builds(
     assert outcomes[0] == outcomes[1]
     assert taken == ["config" not in query]
     assert ("KG701" in outcomes[0]) is ("* 2" in query)
+
+
+@pytest.mark.parametrize("limit", ["", ", max=2.5", ", max=1e16", ", max=1e-7",
+                                   ", max=float('inf')", ", min=-2**70"])
+def test_the_mixins_parts_are_the_standard_librarys_json(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str) -> None:
+    """Each part the mixin writes is `json.dumps(indent=2, sort_keys=True)`'s text, whether its
+    boards are plain (orjson's JSON not read back) or not (an infinity, which orjson writes as
+    null, an integer past 64 bits) or hold a float the two write apart."""
+    from generator.targets import mixin
+
+    literals = mixin._Documents.literals
+    written: list[tuple[Any, str]] = []
+
+    def spying(self: Any, parts: dict[str, Any]) -> dict[str, str]:
+        made = literals(self, parts)
+        written.extend((parts[part], text) for part, text in made.items())
+        return made
+
+    monkeypatch.setattr(mixin._Documents, "literals", spying)
+    specs = demo(tmp_path, **{'legend=legend("instance"))': f'legend=legend("instance"){limit})'})
+    build_project(Project(specs_dir=specs, targets=TARGETS))
+    assert len(written) == 3
+    for data, text in written:
+        assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)

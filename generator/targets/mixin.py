@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator import conventions
-from generator.documents.dashboard import dashboard_json
+from generator.documents.dashboard import scoped_dashboard
 from generator.documents.rules import alerting_groups, recording_groups
 from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
@@ -119,7 +119,7 @@ def render(item: Scoped, project: Project) -> dict[str, bytes]:
     stand_in = _shared_boards(_stand_in_build(spec, project, exposed, placeholder), ordinary)
     documents = _Documents()
     rendered = documents.parts(stand_in)
-    literals = {part: _literal(value) for part, value in rendered.items()}
+    literals = documents.literals(rendered)
     _prove(spec, rendered, literals, exposed, ordinary, documents)
     selector_key = config_key(spec.name)
     config = _config_lines(exposed)
@@ -263,7 +263,8 @@ class _Documents:
     and description, so equal inputs give equal JSON."""
 
     def __init__(self) -> None:
-        self._boards: list[tuple[tuple[str, str, Dashboard, Rewrite], dict[str, Any]]] = []
+        self._boards: list[tuple[tuple[str, str, Dashboard, Rewrite], dict[str, Any], bool]] = []
+        """Each board's input, its JSON data, and whether that is plain (`scoped_dashboard`)."""
 
     def parts(self, integration: Integration) -> dict[str, Any]:
         """Rules and dashboards of the integration, scoped with its (placeholder) selector."""
@@ -278,12 +279,21 @@ class _Documents:
     def _board(self, integration: Integration, board: Dashboard) -> dict[str, Any]:
         scope = scoping(integration)
         key = (integration.name, integration.description, board, scope)
-        for known, rendered in self._boards:
+        for known, rendered, _ in self._boards:
             if known == key:
                 return rendered
-        rendered = dashboard_json(integration, board, scope)
-        self._boards.append((key, rendered))
+        rendered, plain = scoped_dashboard(integration, board, scope)
+        self._boards.append((key, rendered, plain))
         return rendered
+
+    def literals(self, parts: dict[str, Any]) -> dict[str, str]:
+        """The parts as the mixin writes them. The dashboards' JSON is not read back when
+        every board in it is plain: made of what `orjson.loads` makes, which orjson writes as
+        `json.dumps` does (as the grafana target writes a board's file)."""
+        plain = {id(rendered) for _, rendered, is_plain in self._boards if is_plain}
+        return {part: _literal(value, part == "dashboards"
+                               and all(id(board) in plain for board in value.values()))
+                for part, value in parts.items()}
 
 
 def _prove(spec: Spec, rendered: dict[str, Any], literals: dict[str, str],
@@ -515,9 +525,9 @@ def _config_line(spec: Spec) -> int:
     return next((n for n, line in enumerate(lines, 1) if line.startswith("class Config")), 1)
 
 
-def _literal(value: Any) -> str:
-    """JSON is valid jsonnet: a canonical, sorted literal."""
-    return json_text(value)
+def _literal(value: Any, plain: bool = False) -> str:
+    """JSON is valid jsonnet: a canonical, sorted literal (`plain`: see `json_text`)."""
+    return json_text(value, plain)
 
 
 def _string(text: str) -> str:
