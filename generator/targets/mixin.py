@@ -245,8 +245,8 @@ def _placeholder_selector(integration: Integration, value: str,
 
 def _shared_boards(stand_in: Integration, ordinary: Integration) -> Integration:
     """The stand-in build with each dashboard equal to the ordinary build's (one no knob
-    reaches) replaced by that one, which the grafana target has built: its SDK build is then
-    found by identity (`dashboard_json`), not by its text, and `_Documents` renders it once
+    reaches) replaced by that one: its SDK build (the grafana target's, when it ran) is then
+    found by identity (`scoped_dashboard`), not by its text, and `_Documents` renders it once
     for both builds. Equal boards render alike (see `_Documents`), so the parts are the
     same."""
     mine, theirs = stand_in.dashboards, ordinary.dashboards
@@ -354,11 +354,12 @@ def _compact_json(data: Any) -> str:
     the data; then `json.dumps`'s."""
     import orjson
 
+    written: bytes | None
     try:
         written = orjson.dumps(data)
     except TypeError:  # orjson.JSONEncodeError: a lone surrogate, an integer past 64 bits
-        written = b"null"
-    if b"null" not in written:
+        written = None
+    if written is not None and b"null" not in written:
         return written.decode("utf-8")
     # Rendered parts hold no cycle (the mixin writes them out): no check for one (-20%).
     return json.dumps(data, ensure_ascii=False, check_circular=False)
