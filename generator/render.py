@@ -234,12 +234,12 @@ def to_json(data: Any, plain: bool = False) -> bytes:
     return (_standard_json(data) + "\n").encode("utf-8")
 
 
-def json_text(data: Any) -> str:
+def json_text(data: Any, plain: bool = False) -> str:
     """`json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)`, byte for byte: orjson
     writes it (in C, about ten times faster than the standard library, which indents in pure
     Python, one generator per level) when its bytes are the standard library's, else the
-    standard library does (see `_orjson`)."""
-    written = _orjson(data)
+    standard library does (see `_orjson`). `plain`: as `to_json`'s."""
+    written = _orjson(data, plain)
     return written.decode("utf-8") if written is not None else _standard_json(data)
 
 

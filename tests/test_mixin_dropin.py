@@ -357,6 +357,12 @@ def test_the_proof_skips_only_parts_that_fill_alike(part: dict[str, Any], select
     ({"title": "\x1911ms"}, True),  # its JSON escape `\u0019` joins `11ms` into a mark
     ({"max": [math.nan]}, False),  # NaN equals nothing, itself included
     ({"threshold": 911}, True),  # a number is not filled
+    ({"max": [math.inf]}, True),  # written null by orjson, Infinity by json.dumps
+    ({"max": None}, True),
+    ({"max": None, "title": "911ms"}, False),
+    ({"title": "\ud800 911ms"}, False),  # a lone surrogate, which orjson refuses
+    ({"title": "\ud800"}, True),
+    ({"threshold": 2**70, "title": "911ms"}, False),  # past 64 bits, which orjson refuses
 ])
 def test_the_proof_checks_what_it_sets_aside_as_filling_would(alike: Any, agrees: bool) -> None:
     """A part that differs between the builds is walked, and what is alike in both is set
@@ -372,3 +378,64 @@ def test_the_proof_checks_what_it_sets_aside_as_filling_would(alike: Any, agrees
     filled = _unwrapped(fill(got, pairs)) == _unwrapped(fill(expected, expected_pairs))
     proof = _Proof(pairs, expected_pairs, _Unreached(["911ms"], 'job="demo"'))
     assert proof.agrees_part(got, expected, json_text(got)) is filled is agrees
+
+
+@pytest.mark.parametrize("query", [
+    '"max by (instance) (demo_queue_depth)"',  # no knob reaches the board
+    'f"max by (instance) (demo_queue_depth) > {config.queue_limit:g}"',  # one does
+    'f"max by (instance) (demo_queue_depth) > {config.queue_limit * 2:g}"',  # computed on
+])
+def test_boards_no_knob_reaches_are_the_ordinary_builds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str) -> None:
+    """The stand-in build takes the ordinary build's board where the two are equal, and only
+    there: the mixin, or its refusal, is that of a proof that shares no board."""
+    from generator.targets import mixin
+
+    shared = mixin._shared_boards
+    taken: list[bool] = []
+
+    def sharing(stand_in: Any, ordinary: Any) -> Any:
+        result = shared(stand_in, ordinary)
+        taken.extend(a is b for a, b in zip(result.dashboards, ordinary.dashboards,
+                                             strict=True))
+        return result
+
+    outcomes = []
+    for name, share in (("shared", sharing), ("apart", lambda stand_in, _: stand_in)):
+        monkeypatch.setattr(mixin, "_shared_boards", share)
+        (tmp_path / name).mkdir()
+        specs = demo(tmp_path / name, **{'"max by (instance) (demo_queue_depth)"': query})
+        try:
+            files = build_project(Project(specs_dir=specs, targets=TARGETS))
+        except SpecError as error:
+            outcomes.append(str([(f.code, f.line, f.message) for f in error.findings]))
+        else:
+            outcomes.append(files["mixin/demo/mixin.libsonnet"].decode())
+    assert outcomes[0] == outcomes[1]
+    assert taken == ["config" not in query]
+    assert ("KG701" in outcomes[0]) is ("* 2" in query)
+
+
+@pytest.mark.parametrize("limit", ["", ", max=2.5", ", max=1e16", ", max=1e-7",
+                                   ", max=float('inf')", ", min=-2**70"])
+def test_the_mixins_parts_are_the_standard_librarys_json(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str) -> None:
+    """Each part the mixin writes is `json.dumps(indent=2, sort_keys=True)`'s text, whether its
+    boards are plain (orjson's JSON not read back) or not (an infinity, which orjson writes as
+    null, an integer past 64 bits) or hold a float the two write apart."""
+    from generator.targets import mixin
+
+    literals = mixin._Documents.literals
+    written: list[tuple[Any, str]] = []
+
+    def spying(self: Any, parts: dict[str, Any]) -> dict[str, str]:
+        made = literals(self, parts)
+        written.extend((parts[part], text) for part, text in made.items())
+        return made
+
+    monkeypatch.setattr(mixin._Documents, "literals", spying)
+    specs = demo(tmp_path, **{'legend=legend("instance"))': f'legend=legend("instance"){limit})'})
+    build_project(Project(specs_dir=specs, targets=TARGETS))
+    assert len(written) == 3
+    for data, text in written:
+        assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)

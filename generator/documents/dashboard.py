@@ -38,10 +38,18 @@ def dashboard_json(integration: Integration, board: Dashboard,
     traversal as Grafana's own rewriting: the variables' matchers, and rate-like ranges as
     `$__rate_interval`. Parts of it are shared with other calls' results: read it, never
     change it."""
+    return scoped_dashboard(integration, board, scope)[0]
+
+
+def scoped_dashboard(integration: Integration, board: Dashboard,
+                     scope: promql.Rewrite) -> tuple[dict[str, Any], bool]:
+    """`dashboard_json`, and whether it is plain: made of what `orjson.loads` makes, as its SDK
+    build is when orjson read it (scoping puts only strings in it), so `render.json_text`
+    need not read orjson's JSON of it back (the mixin's hook)."""
     built = _BUILT.of(integration, board)
     if built.pending is not None:  # kept as the SDK built it: no file of it was made first
         built.keep(json.dumps(built.data(), separators=(",", ":")).encode(), None)
-    return _scoped(built.data(), board, scope)
+    return _scoped(built.data(), board, scope), built.plain
 
 
 def dashboard_file(integration: Integration, board: Dashboard, scope: promql.Rewrite) -> bytes:
