@@ -4,14 +4,36 @@ file, `kgen test` and its report, and examples that follow the config they were 
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
 from generator.build import build_project
 from generator.cli import main
-from generator.model.examples import blip, counter, histogram, hold, jump, rise, series
+from generator.model.examples import (
+    Example,
+    Fires,
+    Hold,
+    Records,
+    Rise,
+    Series,
+    Silent,
+    blip,
+    counter,
+    elsewhere,
+    fires_when,
+    gauge,
+    histogram,
+    hold,
+    jump,
+    records,
+    rise,
+    series,
+    silent_on,
+)
 from generator.project import AlertSettings, IntegrationSettings, Project
 from generator.rule_tests import Failure, failures
 from tests.broken._base import BASE
@@ -27,6 +49,56 @@ def test_series_render_promtool_notation() -> None:
     buckets = {s.labels["le"]: s.values() for s in histogram("h", 1, ((10, 0.1), (5, 1.0)))}
     assert buckets == {"0.05": "0x9 0x4", "0.1": "0+60x9 540x4", "0.5": "0+60x9 540x4",
                        "1": "0+60x9 600+60x4", "+Inf": "0+60x9 600+60x4"}
+
+
+def test_helpers_build_what_the_models_build() -> None:
+    """The helpers hand pydantic's validator a dict (no `BaseModel.__init__` frame): what they
+    build equals the model built the usual way, Example's spec line included."""
+    up = hold(1, 5)
+    assert up == Hold(value=1, minutes=5) and rise(0.5, 3) == Rise(per_second=0.5, minutes=3)
+    assert gauge("x", 1, 5, a="b") == Series(metric="x", labels={"a": "b"}, phases=(up,))
+    assert elsewhere("up", 5) == Series(metric="up", labels={"job": "elsewhere"},
+                                        phases=(up,), scoped=False)
+    line = sys._getframe().f_lineno
+    built = (fires_when("x", (gauge("x", 1, 5),), 2, count=2, a="b"),
+             silent_on("y", (), 3),
+             records("z", (), 4, 0.5, c="d"))
+    assert [example.location for example in built] == [(__file__, line + n) for n in (1, 2, 3)]
+    assert [example.expect for example in built] == [
+        Fires(at=2, labels={"a": "b"}, count=2), Silent(at=3), Records(at=4, value=0.5,
+                                                                        labels={"c": "d"})]
+    made = Example(name="y", series=(), expect=Silent(at=3))  # another line: compare fields
+    assert type(built[1]) is Example and built[1].model_dump() == made.model_dump()
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    ("hold(1, 0)", "Hold.minutes: Input should be greater than or equal to 1"),
+    ("rise(1, 2.5)", "Rise.minutes: Input should be a valid integer, got a number with a "
+                     "fractional part"),
+    ('counter("demo-x", 1, 5)', "Series.metric: Value error, 'demo-x' is not a valid metric "
+                                "name"),
+    ('gauge("x", 1, 5, **{"a-b": "c"})', "Series.labels.a-b.[key]: Value error, 'a-b' is not a "
+                                         "valid label name"),
+    ('series("x")', "Series.phases: Tuple should have at least 1 item after validation, not 0"),
+    ('fires_when("", (), 1)', "Example.name: String should have at least 1 character"),
+    ('fires_when("x", (), 1, count=0)', "Fires.count: Input should be greater than or equal to 1"),
+    ('silent_on("x", (), -1)', "Silent.at: Input should be greater than or equal to 0"),
+    ('records("x", (), 1, "a")', "Records.value: Input should be a valid number, unable to parse "
+                                 "string as a number"),
+])
+def test_a_bad_example_value_is_one_line_at_its_spec_line(tmp_path: Path, call: str,
+                                                          message: str) -> None:
+    text = BASE.replace("from generator.model.examples import counter, fires_when, gauge, hold,",
+                        "from generator.model.examples import counter, fires_when, gauge, hold, "
+                        "records, rise, series,").replace(
+        "    a1 = Alert(", f"    bad = {call}\n    a1 = Alert(")
+    specs = write_spec(tmp_path, text)
+    result = CliRunner().invoke(main, ["build", "--specs", str(specs), "--out",
+                                       str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert result.output == (f"{specs / 'demo.py'}:{line_of(text, 'bad = ')}: error KG002 "
+                             f"{message}\n1 error(s); nothing written\n"), result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_base_spec_writes_a_test_file_beside_its_rules(tmp_path: Path) -> None:

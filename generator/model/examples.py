@@ -31,7 +31,8 @@ Config, so a threshold or `for` changed in kgen.yaml moves the example with it.
 """
 
 import math
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -173,19 +174,35 @@ def minutes(duration: str) -> int:
     return math.ceil(duration_seconds(duration) / 60)
 
 
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _validator(model: type[_Model]) -> Callable[[dict[str, Any]], _Model]:
+    """`model(**fields)` without `BaseModel.__init__`, a Python frame that only hands its
+    keyword arguments to the model's pydantic validator as a dict: the same validation, the
+    same errors, about a fifth less time for these small models (the specs build about 330
+    per integration, twice with the mixin's stand-in build)."""
+    return model.__pydantic_validator__.validate_python
+
+
+_hold, _rise, _series = _validator(Hold), _validator(Rise), _validator(Series)
+_fires, _silent, _records = _validator(Fires), _validator(Silent), _validator(Records)
+_example = _validator(Example)
+
+
 # Phases and series: the helpers specs build examples with.
 
 def hold(value: float, for_minutes: int) -> Hold:
-    return Hold(value=value, minutes=for_minutes)
+    return _hold({"value": value, "minutes": for_minutes})
 
 
 def rise(per_second: float, for_minutes: int) -> Rise:
-    return Rise(per_second=per_second, minutes=for_minutes)
+    return _rise({"per_second": per_second, "minutes": for_minutes})
 
 
 def series(metric: str, *phases: Phase, **labels: str) -> Series:
     """A series from explicit phases: `series("x", hold(0, 10), rise(1, 30), instance="a")`."""
-    return Series(metric=metric, labels=labels, phases=phases)
+    return _series({"metric": metric, "labels": labels, "phases": phases})
 
 
 def counter(metric: str, per_second: float, for_minutes: int, **labels: str) -> Series:
@@ -241,8 +258,8 @@ def target(*phases: Phase, **labels: str) -> Series:
 
 def elsewhere(metric: str, for_minutes: int, **labels: str) -> Series:
     """A series of some other job, outside the integration's selector (what absent() ignores)."""
-    return Series(metric=metric, labels={"job": "elsewhere", **labels},
-                  phases=(hold(1, for_minutes),), scoped=False)
+    return _series({"metric": metric, "labels": {"job": "elsewhere", **labels},
+                    "phases": (hold(1, for_minutes),), "scoped": False})
 
 
 # Examples: one line per scenario in a spec.
@@ -250,15 +267,18 @@ def elsewhere(metric: str, for_minutes: int, **labels: str) -> Series:
 def fires_when(name: str, series: tuple[Series, ...], at: int, count: int = 1,
                **labels: str) -> Example:
     """`count` alerts of the rule fire at minute `at`, carrying `labels` (a subset)."""
-    return Example(name=name, series=series, expect=Fires(at=at, labels=labels, count=count))
+    expect = _fires({"at": at, "labels": labels, "count": count})
+    return _example({"name": name, "series": series, "expect": expect})
 
 
 def silent_on(name: str, series: tuple[Series, ...], at: int, **labels: str) -> Example:
     """No alert of the rule carrying `labels` (a subset) fires at minute `at`."""
-    return Example(name=name, series=series, expect=Silent(at=at, labels=labels))
+    return _example({"name": name, "series": series,
+                     "expect": _silent({"at": at, "labels": labels})})
 
 
 def records(name: str, series: tuple[Series, ...], at: int, value: float,
             **labels: str) -> Example:
     """The recording rule's series carrying `labels` sum to `value` at minute `at`."""
-    return Example(name=name, series=series, expect=Records(at=at, labels=labels, value=value))
+    expect = _records({"at": at, "labels": labels, "value": value})
+    return _example({"name": name, "series": series, "expect": expect})
