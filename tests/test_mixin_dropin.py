@@ -380,49 +380,30 @@ def test_the_proof_checks_what_it_sets_aside_as_filling_would(alike: Any, agrees
     assert proof.agrees_part(got, expected, json_text(got)) is filled is agrees
 
 
-@pytest.mark.parametrize("query", [
-    '"max by (instance) (demo_queue_depth)"',  # no knob reaches the board
-    'f"max by (instance) (demo_queue_depth) > {config.queue_limit:g}"',  # one does
-    'f"max by (instance) (demo_queue_depth) > {config.queue_limit * 2:g}"',  # computed on
-])
-def test_boards_no_knob_reaches_are_the_ordinary_builds(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str) -> None:
-    """The stand-in build takes the ordinary build's board where the two are equal, and only
-    there: the mixin, or its refusal, is that of a proof that shares no board."""
-    from generator.targets import mixin
-
-    shared = mixin._shared_boards
-    taken: list[bool] = []
-
-    def sharing(stand_in: Any, ordinary: Any) -> Any:
-        result = shared(stand_in, ordinary)
-        taken.extend(a is b for a, b in zip(result.dashboards, ordinary.dashboards,
-                                             strict=True))
-        return result
-
-    outcomes = []
-    for name, share in (("shared", sharing), ("apart", lambda stand_in, _: stand_in)):
-        monkeypatch.setattr(mixin, "_shared_boards", share)
-        (tmp_path / name).mkdir()
-        specs = demo(tmp_path / name, **{'"max by (instance) (demo_queue_depth)"': query})
-        try:
-            files = build_project(Project(specs_dir=specs, targets=TARGETS))
-        except SpecError as error:
-            outcomes.append(str([(f.code, f.line, f.message) for f in error.findings]))
-        else:
-            outcomes.append(files["mixin/demo/mixin.libsonnet"].decode())
-    assert outcomes[0] == outcomes[1]
-    assert taken == ["config" not in query]
-    assert ("KG701" in outcomes[0]) is ("* 2" in query)
+@pytest.mark.parametrize("bound", ["max=float('nan')", "min=float('-inf')", "max=float('inf')"])
+def test_a_dashboard_value_jsonnet_cannot_write_is_refused_at_its_panel(
+        tmp_path: Path, bound: str) -> None:
+    """jsonnet has no literal for NaN or an infinity (`Infinity` is an unknown variable to it):
+    the mixin refuses such a dashboard at the panel's line, instead of writing a file jsonnet
+    rejects (an infinity) or failing with an internal error (a NaN no knob reaches)."""
+    specs = demo(tmp_path, **{'legend=legend("instance"))': f'legend=legend("instance"), {bound})'})
+    with pytest.raises(SpecError) as raised:
+        build_project(Project(specs_dir=specs, targets=TARGETS))
+    [finding] = raised.value.findings
+    line = next(n for n, text in enumerate((specs / "demo.py").read_text().splitlines(), 1)
+                if bound in text)
+    assert (finding.code, finding.path.endswith("demo.py")) == ("KG701", True)
+    assert finding.line == line  # the panel's constructor call, which holds the bound
+    field, value = bound.split("=")
+    assert f"{field} is {eval(value)}, which jsonnet has no literal for" in finding.message
 
 
-@pytest.mark.parametrize("limit", ["", ", max=2.5", ", max=1e16", ", max=1e-7",
-                                   ", max=float('inf')", ", min=-2**70"])
+@pytest.mark.parametrize("limit", ["", ", max=2.5", ", max=1e16", ", max=1e-7", ", min=-2**70"])
 def test_the_mixins_parts_are_the_standard_librarys_json(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str) -> None:
     """Each part the mixin writes is `json.dumps(indent=2, sort_keys=True)`'s text, whether its
-    boards are plain (orjson's JSON not read back) or not (an infinity, which orjson writes as
-    null, an integer past 64 bits) or hold a float the two write apart."""
+    boards are plain (orjson's JSON not read back) or not (an integer past 64 bits, which
+    orjson refuses) or hold a float the two write apart."""
     from generator.targets import mixin
 
     literals = mixin._Documents.literals

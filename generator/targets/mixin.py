@@ -22,6 +22,7 @@ import json
 import re
 from collections import Counter
 from functools import lru_cache
+from math import isfinite
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -116,7 +117,9 @@ def render(item: Scoped, project: Project) -> dict[str, bytes]:
     placeholder = PLACEHOLDER.format(name=spec.name)
     selector = next(e for e in exposed if e.knob == "selector")
     ordinary = _placeholder_selector(spec.integration, str(selector.value), placeholder)
-    stand_in = _shared_boards(_stand_in_build(spec, project, exposed, placeholder), ordinary)
+    _refuse_non_finite(spec, spec.integration)
+    stand_in = _stand_in_build(spec, project, exposed, placeholder)
+    _refuse_non_finite(spec, stand_in)
     documents = _Documents()
     rendered = documents.parts(stand_in)
     literals = documents.literals(rendered)
@@ -243,17 +246,21 @@ def _placeholder_selector(integration: Integration, value: str,
     return integration.model_copy(update={"selector": swapped})
 
 
-def _shared_boards(stand_in: Integration, ordinary: Integration) -> Integration:
-    """The stand-in build with each dashboard equal to the ordinary build's (one no knob
-    reaches) replaced by that one: its SDK build (the grafana target's, when it ran) is then
-    found by identity (`scoped_dashboard`), not by its text, and `_Documents` renders it once
-    for both builds. Equal boards render alike (see `_Documents`), so the parts are the
-    same."""
-    mine, theirs = stand_in.dashboards, ordinary.dashboards
-    if len(mine) != len(theirs):
-        return stand_in
-    return stand_in.model_copy(update={"dashboards": tuple(
-        b if a == b else a for a, b in zip(mine, theirs, strict=True))})
+def _refuse_non_finite(spec: Spec, integration: Integration) -> None:
+    """Refuses a dashboard with a NaN or an infinity (a panel's `min` or `max`, a threshold's
+    `value`): jsonnet has no literal for either, so no mixin file could hold it."""
+    for board in integration.dashboards:
+        for row in board.rows:
+            for panel in row.panels:
+                for field, value in (("min", panel.min), ("max", panel.max), *(
+                        ("thresholds", step.value) for step in panel.thresholds)):
+                    if value is not None and not isfinite(value):
+                        where = panel.location
+                        raise SpecError([Finding(
+                            display_path(where.path) if where else display_path(str(spec.path)),
+                            where.line if where else _config_line(spec), Level.ERROR, CODE,
+                            f"panel {panel.title!r}: {field} is {value}, which jsonnet has no "
+                            "literal for: the mixin cannot hold this dashboard")])
 
 
 class _Documents:
