@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+import gc
 import io
 import json
 import math
@@ -283,3 +284,19 @@ def test_synthetic_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "is up to date" in noop
     assert "is up to date" not in again
     assert len(_tree(tmp_path / "out")) > 12 * 7
+
+
+@pytest.mark.parametrize("data", [{"a": [1, {"b": "c"}], "d": None, "e": True},
+                                  {"a": ["x", 1.5]}], ids=["events", "representer"])
+def test_writing_yaml_leaves_no_reference_cycle(data: dict[str, Any]) -> None:
+    """A document written leaves nothing for the cycle collector: a cycle holding the C
+    emitter would keep its libyaml buffers until a full collection (about 0.4 MiB of peak
+    memory per integration in a build)."""
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            to_yaml(data, "specs/x.py")
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
