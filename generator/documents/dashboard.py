@@ -24,6 +24,8 @@ from generator import promql
 from generator.model import Dashboard, Integration, Panel, Row, Variable
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from generator.boardcache import BoardCache
 
 GRID_WIDTH = 24
@@ -222,12 +224,20 @@ def board_text(integration: Integration, board: Dashboard, finite: bool | None =
     return json.dumps(read, sort_keys=True)
 
 
+def board_floats(board: Dashboard) -> Iterator[tuple[Panel, str, float]]:
+    """Every float of the board, with its panel and field: panels' `min` and `max`,
+    thresholds' `value` (`thresholds`)."""
+    for row in board.rows:
+        for panel in row.panels:
+            for field, value in (("min", panel.min), ("max", panel.max),
+                                 *(("thresholds", step.value) for step in panel.thresholds)):
+                if value is not None:
+                    yield panel, field, value
+
+
 def _finite(board: Dashboard) -> bool:
-    """Whether every float of the board (panels' `min` and `max`, thresholds' `value`) is
-    finite."""
-    return all(isfinite(value) for row in board.rows for panel in row.panels
-               for value in (panel.min, panel.max, *(step.value for step in panel.thresholds))
-               if value is not None)
+    """Whether every float of the board is finite."""
+    return all(isfinite(value) for _, _, value in board_floats(board))
 
 
 def _scoped(built: dict[str, Any], board: Dashboard, scope: promql.Rewrite) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator import conventions
-from generator.documents.dashboard import scoped_dashboard
+from generator.documents.dashboard import board_floats, scoped_dashboard
 from generator.documents.rules import alerting_groups, recording_groups
 from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
@@ -250,17 +250,14 @@ def _refuse_non_finite(spec: Spec, integration: Integration) -> None:
     """Refuses a dashboard with a NaN or an infinity (a panel's `min` or `max`, a threshold's
     `value`): jsonnet has no literal for either, so no mixin file could hold it."""
     for board in integration.dashboards:
-        for row in board.rows:
-            for panel in row.panels:
-                for field, value in (("min", panel.min), ("max", panel.max), *(
-                        ("thresholds", step.value) for step in panel.thresholds)):
-                    if value is not None and not isfinite(value):
-                        where = panel.location
-                        raise SpecError([Finding(
-                            display_path(where.path) if where else display_path(str(spec.path)),
-                            where.line if where else _config_line(spec), Level.ERROR, CODE,
-                            f"panel {panel.title!r}: {field} is {value}, which jsonnet has no "
-                            "literal for: the mixin cannot hold this dashboard")])
+        for panel, field, value in board_floats(board):
+            if not isfinite(value):
+                where = panel.location
+                raise SpecError([Finding(
+                    display_path(where.path) if where else display_path(str(spec.path)),
+                    where.line if where else _config_line(spec), Level.ERROR, CODE,
+                    f"panel {panel.title!r}: {field} is {value}, which jsonnet has no "
+                    "literal for: the mixin cannot hold this dashboard")])
 
 
 class _Documents:
