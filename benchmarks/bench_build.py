@@ -180,7 +180,7 @@ def curve(size: int, runs: int, kgen: str, tmp: Path, jobs: list[int], default_t
     defaults.write_text("specs: specs\nout: out\n", encoding="utf-8")
     settle(defaults)
 
-    def cold(*options: str) -> Callable[[], Timing]:
+    def cold(label: str, *options: str) -> Callable[[], Timing]:
         def step() -> Timing:
             """No output tree and no cache: everything is built. The last build's tree and
             cache are moved aside, not removed: on ext4, a directory's freshly freed inodes
@@ -191,7 +191,6 @@ def curve(size: int, runs: int, kgen: str, tmp: Path, jobs: list[int], default_t
                     (project / name).rename(trash / f"{name}-{next(moved)}")
             configure(None)
             timing, peak, _ = run([kgen, "build", *options], cwd=project)
-            label = " ".join(("cold", *options)).replace(f"--config {defaults}", "defaults")
             peaks.setdefault(label, []).append(peak)
             return timing
         return step
@@ -212,11 +211,14 @@ def curve(size: int, runs: int, kgen: str, tmp: Path, jobs: list[int], default_t
         said["kgen.yaml change"] = BUILT[f"{kgen} build"]
         return timing
 
-    steps = {  # the first cold build compiles the specs; the no-op follows a seven-target one
-        "cold": cold(),
-        **({f"cold defaults --jobs {count}": cold("--config", str(defaults), "--jobs", str(count))
-            for count in jobs} if default_targets else {}),
-        **{f"cold --jobs {count}": cold("--jobs", str(count)) for count in jobs},
+    colds = [  # the first cold build compiles the specs; the no-op follows a seven-target one
+        ("cold", ()),
+        *((f"cold defaults --jobs {count}", ("--config", str(defaults), "--jobs", str(count)))
+          for count in (jobs if default_targets else [])),
+        *((f"cold --jobs {count}", ("--jobs", str(count))) for count in jobs),
+    ]
+    steps = {
+        **{label: cold(label, *options) for label, options in colds},
         "no-op": lambda: run([kgen, "build"], cwd=project)[0],
         "one spec changed": one_spec,
         "kgen.yaml change": config_change,
