@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python benchmarks/bench_build.py [--runs N] [--sizes 10,100,300,1000]
        [--curve-runs M] [--jobs 1,2] [--default-targets] [--other-kgen PATH]
+       [--ci N [--ci-runs K]]
        (needs the `bench` extra: pip install -e '.[dev,bench]')
 
 Part one runs its commands in rounds (each command once per round, so a busy machine slows them
@@ -25,6 +26,10 @@ rounds, a cold build with each of those `kgen build --jobs` values (the plain on
 default: the CPUs it may run on); `--default-targets` adds, for each of them, a cold build of
 kgen's three default targets (prometheus-rules, scrape-jobs, grafana: a kgen.yaml that lists
 none).
+Part three, with `--ci N`, times a CI run's gates (docs/ci.md) on N synthetic integrations whose
+tree is committed and whose checkout has no `.kgen-cache`, K rounds (default 3): `kgen build
+--check`, `kgen check --strict`, `kgen test`, and `promtool test rules` over the generated tests
+(one process, as docs/ci.md writes it).
 Bytecode caching is on (PYTHONDONTWRITEBYTECODE is dropped), as for any installed package.
 Nothing here is asserted by the test suite.
 """
@@ -229,6 +234,45 @@ def curve(size: int, runs: int, kgen: str, tmp: Path, jobs: list[int], default_t
     return results, {step: statistics.median(p) / 1024 for step, p in peaks.items()}, said
 
 
+def ci_gates(size: int, runs: int, kgen: str, tmp: Path) -> dict[str, Timing]:
+    """Medians of each CI gate on `size` synthetic integrations, as a checkout runs them: the
+    committed tree is current and there is no `.kgen-cache` (each run's is moved aside)."""
+    project = tmp / f"ci-{size}"
+    synth.write(size, project / "specs")
+    (project / "kgen.yaml").write_text(
+        f"specs: specs\nout: out\ntargets: [{TARGETS}]\n"
+        'runbook_url: "https://git.example.com/org/monitoring/blob/main/{docs}#{anchor}"\n',
+        encoding="utf-8")
+    past = time.time() - 60
+    for path in project.rglob("*"):
+        os.utime(path, (past, past))
+    run([kgen, "build"], cwd=project)
+    trash = tmp / f"trash-ci-{size}"
+    trash.mkdir()
+    moved = iter(range(1 << 30))
+    tests = sorted(str(path.relative_to(project))
+                   for path in (project / "out" / "prometheus" / "tests").glob("*.yaml"))
+
+    def gate(*command: str) -> Callable[[], Timing]:
+        def step() -> Timing:
+            if (project / ".kgen-cache").exists():
+                (project / ".kgen-cache").rename(trash / f"cache-{next(moved)}")
+            return run(list(command), cwd=project)[0]
+        return step
+
+    steps = {
+        "kgen build --check": gate(kgen, "build", "--check"),
+        "kgen check --strict": gate(kgen, "check", "--strict"),
+        "kgen test": gate(kgen, "test"),
+        "promtool test rules out/prometheus/tests/*.yaml": gate("promtool", "test", "rules",
+                                                                 *tests),
+    }
+    results = rounds(steps, runs, warm_up=False)
+    shutil.rmtree(project)
+    shutil.rmtree(trash)
+    return results
+
+
 def interpreter(python: str) -> str:
     """An interpreter's path and version, and whether libpython is a shared library: CPython
     built with `--enable-shared` and without `--enable-optimizations` (pyenv's default) runs
@@ -269,6 +313,9 @@ def main() -> None:
     parser.add_argument("--other-kgen", metavar="PATH",
                         help="another venv's kgen (e.g. on another interpreter): its no-op and "
                              "kgen.yaml rebuild are timed in the same rounds")
+    parser.add_argument("--ci", type=int, default=0, metavar="N",
+                        help="also time a CI run's gates on N synthetic integrations")
+    parser.add_argument("--ci-runs", type=int, default=3)
     args = parser.parse_args()
     kgen = str(Path(sys.executable).with_name("kgen"))
     with tempfile.TemporaryDirectory() as name:
@@ -317,6 +364,13 @@ def main() -> None:
                       f"{r[step].wall / size * 1000:6.1f} ({r[step].cpu / size * 1000:5.1f}) "
                       f"with --jobs {count}, kgen's three default targets; peak MiB "
                       f"{peaks[step]:.0f}", flush=True)
+
+        if args.ci:
+            gates = ci_gates(args.ci, args.ci_runs, kgen, tmp)
+            print(f"a CI run's gates on {args.ci} synthetic integrations (committed tree, no "
+                  f"cache), median of {args.ci_runs} rounds: wall-clock (CPU) seconds")
+            for label, timing in gates.items():
+                print(f"  {label:<50} {timing.wall:8.2f} ({timing.cpu:7.2f})", flush=True)
 
 
 if __name__ == "__main__":
