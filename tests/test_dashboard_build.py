@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator import loader, promql
+from generator.checks.dashboards import panel_floats
 from generator.documents import dashboard
 from generator.documents.dashboard import board_text, dashboard_file, dashboard_json
 from generator.documents.dashboard_builder import built as sdk_built
@@ -127,7 +128,7 @@ def test_the_sdk_objects_read_as_the_sdks_own_encoder_writes_them() -> None:
         by_encoder = json.loads(json.dumps(built, cls=JSONEncoder))
         assert json.dumps(plain_json(built)) == json.dumps(by_encoder)
         assert plain_json(built) == by_encoder
-        read, plain = sdk_built(name, description, board, finite=True)
+        read, plain = sdk_built(name, description, board)
         assert plain and json.dumps(read) == json.dumps(by_encoder)
 
 
@@ -225,9 +226,10 @@ def test_boards_that_differ_but_in_query_text_are_not_alike(a: dict[str, object]
         Integration.model_construct(name="demo", description="Another."), first)
 
 
-def test_every_float_of_a_board_is_one_board_text_looks_at() -> None:
-    """`board_text` lets orjson write a board whose floats are all finite (`_finite`): a float
-    field it does not look at could hold an infinity orjson writes as null."""
+def test_every_float_of_a_board_is_finite_and_checked_past_validation() -> None:
+    """The model refuses a NaN or an infinity in every float field of a board, and KG501
+    looks at each of them (where `model_copy(update=...)` skipped validation): the builds
+    write floats through orjson, which would write either as null."""
     found = set()
 
     def walk(model: type[BaseModel]) -> None:
@@ -236,8 +238,16 @@ def test_every_float_of_a_board_is_one_board_text_looks_at() -> None:
                 for inner in typing.get_args(kind) or (kind,):
                     if inner is float:
                         found.add(f"{model.__name__}.{name}")
+                        for bad in (float("inf"), float("-inf"), float("nan")):
+                            with pytest.raises(ValidationError, match="finite number"):
+                                TypeAdapter(field.annotation).validate_python(bad)
                     elif isinstance(inner, type) and issubclass(inner, BaseModel):
                         walk(inner)
 
     walk(Dashboard)
     assert found == {"Panel.min", "Panel.max", "Threshold.value"}
+    steps = (Threshold(color="green"), Threshold(color="red", value=1.0))
+    panel = Panel(title="t", description="d", unit="s", queries=(Query(expr="up"),), min=2.0,
+                  max=3.0, thresholds=steps)
+    assert list(panel_floats(panel)) == [("min", 2.0), ("max", 3.0),
+                                         ("thresholds[1].value", 1.0)]
