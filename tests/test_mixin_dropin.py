@@ -11,6 +11,7 @@ for-durations) with its defaults; the refusals with a small spec of its own.
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 from pathlib import Path
@@ -22,7 +23,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.build import build_project
+from generator.build import build, build_project
 from generator.cli import main
 from generator.findings import SpecError
 from generator.project import Project, load_project
@@ -390,6 +391,22 @@ def test_a_dashboard_value_jsonnet_cannot_write_is_refused_at_its_panel(
     assert (finding.code, finding.path.endswith("demo.py")) == ("KG002", True)
     assert finding.line == line  # the panel's constructor call, which holds the bound
     assert finding.message == f"Panel.{bound.split('=')[0]}: Input should be a finite number"
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan])
+def test_an_exposed_knob_jsonnet_cannot_write_is_refused(tmp_path: Path, value: float) -> None:
+    """A float knob the mixin exposes holds its value in `_config`, where jsonnet has no
+    literal for NaN or an infinity: refused, named, at the Config (not as a knob computed
+    on, which the stand-in build would make of PromQL's `Inf`)."""
+    specs = demo(tmp_path)
+    with pytest.raises(SpecError) as raised:
+        build(specs, TARGETS, {"demo": {"queue_limit": value}})
+    [finding] = raised.value.findings
+    config = next(n for n, text in enumerate((specs / "demo.py").read_text().splitlines(), 1)
+                  if text.startswith("class Config"))
+    assert (finding.code, finding.line) == ("KG701", config)
+    assert finding.message == (f"Config.queue_limit is {value}, which jsonnet has no literal "
+                               "for: the mixin cannot expose it (give it a finite value)")
 
 
 @pytest.mark.parametrize("limit", ["", ", max=2.5", ", max=1e16", ", max=1e-7", ", min=-2**70"])

@@ -22,6 +22,7 @@ import json
 import re
 from collections import Counter
 from functools import lru_cache
+from math import isfinite
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -150,6 +151,9 @@ def exposed_knobs(spec: Spec) -> list[Exposed]:
         if marker is None and knob != "selector":
             continue
         value = getattr(spec.config, knob)
+        if isinstance(value, float) and not isfinite(value):
+            _refuse(spec, f"Config.{knob} is {value}, which jsonnet has no literal for: the "
+                          "mixin cannot expose it (give it a finite value)")
         stand_in, mark = _stand_in(spec, knob, info.annotation, info.metadata, value, index)
         found.append(Exposed(
             knob=knob, key=config_key(spec.name, knob),
