@@ -208,7 +208,7 @@ def test_a_parallel_build_imports_the_sdk_before_forking_only_when_a_worker_need
 
 def test_a_key_covers_every_field_but_query_text(tmp_path: Path) -> None:
     """Query text is scoped after the SDK build: it is not in the key. Every other field is,
-    with its value as the model holds it (inf is not None, -0.0 not 0.0)."""
+    with its value as the model holds it (None is not 0.0, -0.0 not 0.0)."""
     from generator.boardcache import BoardCache
     from generator.documents.dashboard import board_text
     from generator.model import Dashboard, Integration, Panel, Query, Row
@@ -223,7 +223,7 @@ def test_a_key_covers_every_field_but_query_text(tmp_path: Path) -> None:
         return kept.key("demo", board_text(demo, board))
 
     assert key() is not None and key() == key(expr="sum(up)")
-    keys = [key(legend="{{job}}"), key(max=float("inf")), key(max=None), key(max=1),
+    keys = [key(legend="{{job}}"), key(max=2.5), key(max=None), key(max=1),
             key(max=-0.0), key(max=0.0)]
     assert len({*keys, key()}) == len(keys)
     assert kept.used == {"demo": set(keys)}

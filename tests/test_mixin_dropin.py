@@ -23,7 +23,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.build import build_project
+from generator.build import build, build_project
 from generator.cli import main
 from generator.findings import SpecError
 from generator.project import Project, load_project
@@ -327,10 +327,8 @@ def test_upstream_cluster_label_names_the_cluster(marked: dict[str, bytes],
     ({"expr": "demo_latency > 911ms"}, 'job="demo"', False),  # a mark in a part both share
     ({"expr": 'x__kgen_selector__="demo"1ms'}, "91", False),  # the value makes a mark
     ({"expr": '91__kgen_selector__="demo"1ms'}, "", False),  # the text around it joins
-    ({"max": math.nan}, 'job="demo"', False),  # NaN equals nothing, itself included
     ({"panels": [{"title": "a"}, [{"title": "b"}]]}, 'job="demo"', True),
     ({"panels": [{"title": "a"}, [{"title": "b 911ms"}]]}, 'job="demo"', False),  # in a list
-    ({"panels": [{"title": "a"}, {"max": [math.nan]}]}, 'job="demo"', False),
 ])
 def test_the_proof_skips_only_parts_that_fill_alike(part: dict[str, Any], selector: str,
                                                     agrees: bool) -> None:
@@ -355,9 +353,7 @@ def test_the_proof_skips_only_parts_that_fill_alike(part: dict[str, Any], select
     ([{"title": "b"}, {"legend": "911ms 911ms"}], False),
     ({"911ms": "b"}, True),  # in a key: fill leaves keys as they are
     ({"title": "\x1911ms"}, True),  # its JSON escape `\u0019` joins `11ms` into a mark
-    ({"max": [math.nan]}, False),  # NaN equals nothing, itself included
     ({"threshold": 911}, True),  # a number is not filled
-    ({"max": [math.inf]}, True),  # written null by orjson, Infinity by json.dumps
     ({"max": None}, True),
     ({"max": None, "title": "911ms"}, False),
     ({"title": "\ud800 911ms"}, False),  # a lone surrogate, which orjson refuses
@@ -383,19 +379,34 @@ def test_the_proof_checks_what_it_sets_aside_as_filling_would(alike: Any, agrees
 @pytest.mark.parametrize("bound", ["max=float('nan')", "min=float('-inf')", "max=float('inf')"])
 def test_a_dashboard_value_jsonnet_cannot_write_is_refused_at_its_panel(
         tmp_path: Path, bound: str) -> None:
-    """jsonnet has no literal for NaN or an infinity (`Infinity` is an unknown variable to it):
-    the mixin refuses such a dashboard at the panel's line, instead of writing a file jsonnet
-    rejects (an infinity) or failing with an internal error (a NaN no knob reaches)."""
+    """jsonnet has no literal for NaN or an infinity (`Infinity` is an unknown variable to it),
+    nor has JSON: the panel refuses it when the spec builds it, at the panel's line, before
+    the mixin's stand-in build."""
     specs = demo(tmp_path, **{'legend=legend("instance"))': f'legend=legend("instance"), {bound})'})
     with pytest.raises(SpecError) as raised:
         build_project(Project(specs_dir=specs, targets=TARGETS))
     [finding] = raised.value.findings
     line = next(n for n, text in enumerate((specs / "demo.py").read_text().splitlines(), 1)
                 if bound in text)
-    assert (finding.code, finding.path.endswith("demo.py")) == ("KG701", True)
+    assert (finding.code, finding.path.endswith("demo.py")) == ("KG002", True)
     assert finding.line == line  # the panel's constructor call, which holds the bound
-    field, value = bound.split("=")
-    assert f"{field} is {eval(value)}, which jsonnet has no literal for" in finding.message
+    assert finding.message == f"Panel.{bound.split('=')[0]}: Input should be a finite number"
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan])
+def test_an_exposed_knob_jsonnet_cannot_write_is_refused(tmp_path: Path, value: float) -> None:
+    """A float knob the mixin exposes holds its value in `_config`, where jsonnet has no
+    literal for NaN or an infinity: refused, named, at the Config (not as a knob computed
+    on, which the stand-in build would make of PromQL's `Inf`)."""
+    specs = demo(tmp_path)
+    with pytest.raises(SpecError) as raised:
+        build(specs, TARGETS, {"demo": {"queue_limit": value}})
+    [finding] = raised.value.findings
+    config = next(n for n, text in enumerate((specs / "demo.py").read_text().splitlines(), 1)
+                  if text.startswith("class Config"))
+    assert (finding.code, finding.line) == ("KG701", config)
+    assert finding.message == (f"Config.queue_limit is {value}, which jsonnet has no literal "
+                               "for: the mixin cannot expose it (give it a finite value)")
 
 
 @pytest.mark.parametrize("limit", ["", ", max=2.5", ", max=1e16", ", max=1e-7", ", min=-2**70"])

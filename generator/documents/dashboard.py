@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from math import isfinite
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator import promql
 from generator.model import Dashboard, Integration, Panel, Row, Variable
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from generator.boardcache import BoardCache
 
 GRID_WIDTH = 24
@@ -167,8 +164,7 @@ class _Boards:
         for built in self._built.values():
             if built.board is board:
                 return built
-        finite = _finite(board)
-        text = board_text(integration, board, finite)
+        text = board_text(integration, board)
         if text in self._built:
             return self._built[text]
         kept = self.kept
@@ -179,8 +175,7 @@ class _Boards:
         else:
             from generator.documents.dashboard_builder import built as sdk_built
 
-            data, plain = sdk_built(integration.name, integration.description, board,
-                                    finite=finite)
+            data, plain = sdk_built(integration.name, integration.description, board)
             built = _Built(board, data, plain, b"", None,
                            (kept, key) if kept is not None and key is not None else None)
         self._built[text] = built
@@ -198,46 +193,27 @@ def keep_boards(kept: BoardCache | None) -> None:
     _BUILT._integration, _BUILT._built = None, {}
 
 
-def board_text(integration: Integration, board: Dashboard, finite: bool | None = None) -> str:
+def board_text(integration: Integration, board: Dashboard) -> str:
     """All that the SDK build of `board` reads, as JSON: the integration's name and
     description and the board's fields but its queries' text, each value as the model holds
-    it (`inf` is not None, `-0.0` not `0.0`, `1.0` not `1`: the SDK writes them apart).
-    orjson writes it (in C) when every float of the board is finite (it writes a NaN or an
-    infinity as null) and it can, else `json.dumps`: the two never give the same text
-    (`json.dumps` has a NaN or an infinity, or writes `", "` after the name where orjson
-    writes `","`). `finite`: `_finite(board)`, when known."""
+    it (`-0.0` not `0.0`, `1.0` not `1`: the SDK writes them apart; every float is finite,
+    as the model and KG501 see to). orjson writes it (in C) when it can, else `json.dumps`:
+    the two never give the same text (`json.dumps` writes `", "` after the name where orjson
+    writes `","`)."""
     fields = board.model_dump()
     for row in fields["rows"]:
         for panel in row["panels"]:
             for query in panel["queries"]:
                 del query["expr"]  # filled in for each scoping: not read by the SDK build
     read = [integration.name, integration.description, fields]
-    if _finite(board) if finite is None else finite:
-        import orjson
+    import orjson
 
-        try:  # sorted keys; a dataclass or a datetime refused, as json.dumps refuses them
-            return orjson.dumps(read, option=orjson.OPT_SORT_KEYS
-                                | orjson.OPT_PASSTHROUGH_DATACLASS
-                                | orjson.OPT_PASSTHROUGH_DATETIME).decode()
-        except TypeError:  # orjson.JSONEncodeError: a lone surrogate, an integer past 64 bits
-            pass
-    return json.dumps(read, sort_keys=True)
-
-
-def board_floats(board: Dashboard) -> Iterator[tuple[Panel, str, float]]:
-    """Every float of the board, with its panel and field: panels' `min` and `max`,
-    thresholds' `value` (`thresholds`)."""
-    for row in board.rows:
-        for panel in row.panels:
-            for field, value in (("min", panel.min), ("max", panel.max),
-                                 *(("thresholds", step.value) for step in panel.thresholds)):
-                if value is not None:
-                    yield panel, field, value
-
-
-def _finite(board: Dashboard) -> bool:
-    """Whether every float of the board is finite."""
-    return all(isfinite(value) for _, _, value in board_floats(board))
+    try:  # sorted keys; a dataclass or a datetime refused, as json.dumps refuses them
+        return orjson.dumps(read, option=orjson.OPT_SORT_KEYS
+                            | orjson.OPT_PASSTHROUGH_DATACLASS
+                            | orjson.OPT_PASSTHROUGH_DATETIME).decode()
+    except TypeError:  # orjson.JSONEncodeError: a lone surrogate, an integer past 64 bits
+        return json.dumps(read, sort_keys=True)
 
 
 def _scoped(built: dict[str, Any], board: Dashboard, scope: promql.Rewrite) -> dict[str, Any]:

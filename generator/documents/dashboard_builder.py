@@ -37,23 +37,20 @@ from generator.model import Dashboard, Panel, PanelKind, Row, Variable
 DATASOURCE = DataSourceRef(type_val="prometheus", uid="${datasource}")
 
 
-def built(integration: str, description: str, board: Dashboard,
-          finite: bool) -> tuple[dict[str, Any], bool]:
+def built(integration: str, description: str, board: Dashboard) -> tuple[dict[str, Any], bool]:
     """The dashboard of `integration` (its name) as the SDK builds it, as JSON data: queries
     and variable queries as written, `description` where the board has none; and whether
-    that data is what `orjson.loads` makes. `finite`: no value of the board is a NaN or an
-    infinity, so the SDK's objects hold none (the SDK makes no float of its own): then
-    orjson writes them, calling each one's `to_json` as `plain_json` does, and reads them
-    back, in C; it would write a NaN or an infinity as null."""
+    that data is what `orjson.loads` makes. orjson writes the SDK's objects, calling each
+    one's `to_json` as `plain_json` does, and reads them back, in C: every float in them is
+    the board's (the SDK makes none of its own), which is finite (the model and KG501 see to
+    it), so it reads back as it was (orjson would write a NaN or an infinity as null).
+    `plain_json` builds what orjson refuses (an integer past 64 bits, a lone surrogate)."""
     sdk = sdk_dashboard(integration, description, board)
-    if finite:
-        try:
-            read: dict[str, Any] = orjson.loads(orjson.dumps(sdk, default=_to_json))
-        except TypeError:  # orjson.JSONEncodeError is one: `plain_json` says why
-            pass
-        else:
-            return read, True
-    return plain_json(sdk), False
+    try:
+        read: dict[str, Any] = orjson.loads(orjson.dumps(sdk, default=_to_json))
+    except TypeError:  # orjson.JSONEncodeError is one
+        return plain_json(sdk), False
+    return read, True
 
 
 def _to_json(value: Any) -> Any:

@@ -3,7 +3,7 @@
 from enum import StrEnum
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, FiniteFloat, model_validator
 
 from generator.model.base import SpecModel
 from generator.model.types import LabelName, MetricName
@@ -26,10 +26,11 @@ class Query(SpecModel):
 
 class Threshold(SpecModel):
     """One step of a panel's thresholds: values from `value` up show in `color` (a Grafana
-    color name or hex). The first step is the base and has no value."""
+    color name or hex). The first step is the base and has no value. Values, like a panel's
+    `min` and `max`, are finite: neither JSON nor jsonnet can write a NaN or an infinity."""
 
     color: str = Field(min_length=1)
-    value: float | None = None
+    value: FiniteFloat | None = None
 
 
 class Panel(SpecModel):
@@ -45,8 +46,8 @@ class Panel(SpecModel):
     queries: tuple[Query, ...] = Field(min_length=1)
     width: int = Field(default=12, ge=1, le=24)
     height: int = Field(default=8, ge=1)
-    min: float | None = None
-    max: float | None = None
+    min: FiniteFloat | None = None
+    max: FiniteFloat | None = None
     thresholds: tuple[Threshold, ...] = ()
     sparkline: bool = False
 

@@ -34,7 +34,7 @@ import math
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
 
 from generator.model.base import SpecModel
 from generator.model.types import LabelName, MetricName, duration_seconds
@@ -54,7 +54,7 @@ class Hold(BaseModel):
     model_config = _VALUE
 
     kind: Literal["hold"] = "hold"
-    value: float
+    value: FiniteFloat
     minutes: int = Field(ge=1)
 
 
@@ -64,7 +64,7 @@ class Rise(BaseModel):
     model_config = _VALUE
 
     kind: Literal["rise"] = "rise"
-    per_second: float
+    per_second: FiniteFloat
     minutes: int = Field(ge=1)
 
 
@@ -135,7 +135,7 @@ class Records(BaseModel):
     kind: Literal["records"] = "records"
     at: int = Field(ge=0)
     labels: dict[LabelName, str] = Field(default_factory=dict)
-    value: float
+    value: FiniteFloat
 
 
 Expectation = Fires | Silent | Records

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator import conventions
-from generator.documents.dashboard import board_floats, scoped_dashboard
+from generator.documents.dashboard import scoped_dashboard
 from generator.documents.rules import alerting_groups, recording_groups
 from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
@@ -117,9 +117,7 @@ def render(item: Scoped, project: Project) -> dict[str, bytes]:
     placeholder = PLACEHOLDER.format(name=spec.name)
     selector = next(e for e in exposed if e.knob == "selector")
     ordinary = _placeholder_selector(spec.integration, str(selector.value), placeholder)
-    _refuse_non_finite(spec, spec.integration)
     stand_in = _stand_in_build(spec, project, exposed, placeholder)
-    _refuse_non_finite(spec, stand_in)
     documents = _Documents()
     rendered = documents.parts(stand_in)
     literals = documents.literals(rendered)
@@ -153,6 +151,9 @@ def exposed_knobs(spec: Spec) -> list[Exposed]:
         if marker is None and knob != "selector":
             continue
         value = getattr(spec.config, knob)
+        if isinstance(value, float) and not isfinite(value):
+            _refuse(spec, f"Config.{knob} is {value}, which jsonnet has no literal for: the "
+                          "mixin cannot expose it (give it a finite value)")
         stand_in, mark = _stand_in(spec, knob, info.annotation, info.metadata, value, index)
         found.append(Exposed(
             knob=knob, key=config_key(spec.name, knob),
@@ -246,20 +247,6 @@ def _placeholder_selector(integration: Integration, value: str,
     return integration.model_copy(update={"selector": swapped})
 
 
-def _refuse_non_finite(spec: Spec, integration: Integration) -> None:
-    """Refuses a dashboard with a NaN or an infinity (a panel's `min` or `max`, a threshold's
-    `value`): jsonnet has no literal for either, so no mixin file could hold it."""
-    for board in integration.dashboards:
-        for panel, field, value in board_floats(board):
-            if not isfinite(value):
-                where = panel.location
-                raise SpecError([Finding(
-                    display_path(where.path) if where else display_path(str(spec.path)),
-                    where.line if where else _config_line(spec), Level.ERROR, CODE,
-                    f"panel {panel.title!r}: {field} is {value}, which jsonnet has no "
-                    "literal for: the mixin cannot hold this dashboard")])
-
-
 class _Documents:
     """Rules and dashboards of integrations, scoped, each dashboard rendered once per distinct
     input: the proof's ordinary build shares every board no knob reaches with the stand-in
@@ -336,8 +323,7 @@ class _Unreached:
     nor can appear where the selector's value replaces the placeholder, every knob's
     replacement does nothing on either side. Checked on their JSON, which holds every mark
     their strings hold (marks are digits, letters, `_`, `.`: JSON writes them as they are,
-    within one token, however it is indented); parts with a NaN, which the walk finds unequal
-    even to itself, are walked."""
+    within one token, however it is indented)."""
 
     def __init__(self, marks: list[str], selector: str) -> None:
         self.marks = marks
@@ -348,25 +334,21 @@ class _Unreached:
 
     def clean(self, text: str) -> bool:
         """Whether parts written as `text` (JSON, compact or indented) are unreached."""
-        return self.possible and "NaN" not in text and not any(m in text for m in self.marks)
+        return self.possible and not any(m in text for m in self.marks)
 
 
 def _compact_json(data: Any) -> str:
     """Compact JSON of `data` holding every string of it as it is but for the characters JSON
-    escapes, and `NaN` for a NaN: orjson's (in C, about ten times faster), unless it holds a
-    `null`, which is where orjson writes a NaN or an infinity (and None), or orjson refuses
-    the data; then `json.dumps`'s."""
+    escapes: orjson's (in C, about ten times faster), unless orjson refuses the data; then
+    `json.dumps`'s. (Rendered parts hold no NaN or infinity, which orjson would write as
+    null: a dashboard's floats are finite, and rules have none.)"""
     import orjson
 
-    written: bytes | None
     try:
-        written = orjson.dumps(data)
+        return orjson.dumps(data).decode("utf-8")
     except TypeError:  # orjson.JSONEncodeError: a lone surrogate, an integer past 64 bits
-        written = None
-    if written is not None and b"null" not in written:
-        return written.decode("utf-8")
-    # Rendered parts hold no cycle (the mixin writes them out): no check for one (-20%).
-    return json.dumps(data, ensure_ascii=False, check_circular=False)
+        # Rendered parts hold no cycle (the mixin writes them out): no check for one (-20%).
+        return json.dumps(data, ensure_ascii=False, check_circular=False)
 
 
 def _apart(mark: str, value: str) -> bool:
@@ -380,9 +362,8 @@ def _apart(mark: str, value: str) -> bool:
 
 class _Proof:
     """`_unwrapped(fill(got, got_pairs)) == _unwrapped(fill(expected, expected_pairs))` in one
-    walk, without copying either, leaves compared as the walk compares them (a NaN equals
-    nothing); dicts and lists alike in both builds (compared in C) are not walked when
-    `unreached`."""
+    walk, without copying either, leaves compared as the walk compares them; dicts and lists
+    alike in both builds (compared in C) are not walked when `unreached`."""
 
     def __init__(self, got_pairs: list[tuple[str, str]], expected_pairs: list[tuple[str, str]],
                  unreached: _Unreached) -> None:
