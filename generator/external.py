@@ -8,9 +8,10 @@ import json
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jsonschema
 import yaml
@@ -29,31 +30,58 @@ PANEL_PARTS = (("options", "Options"), ("fieldConfig.defaults.custom", "FieldCon
 
 
 def run(files: dict[str, bytes], schemas: Path = SCHEMAS) -> list[Finding]:
-    """Findings from promtool (rules, scrape config) and Grafana's schemas over `files`."""
-    return [*_promtool(files), *_dashboards(files, schemas)]
+    """Findings from promtool (rules, scrape config) and Grafana's schemas over `files`.
 
-
-def _promtool(files: dict[str, bytes]) -> list[Finding]:
+    promtool runs in the background while the schemas are checked, over files written by
+    libyaml's emitter. When it rejects any, it runs again over the files written by PyYAML's
+    own emitter, as before: libyaml wraps long strings elsewhere, and the lines promtool names
+    would move.
+    """
     promtool = shutil.which("promtool")
     if promtool is None:
         return [Finding("<promtool>", 0, Level.ERROR, CODE_PROMTOOL_MISSING,
                         "promtool is not on PATH; install Prometheus' promtool to check "
-                        "rendered rules and scrape configs")]
-    findings = []
+                        "rendered rules and scrape configs"), *_dashboards(files, schemas)]
     with tempfile.TemporaryDirectory(prefix="kgen-check-") as tmp:
-        root = Path(tmp)
-        rules = [_write(root, path, data) for path, data in sorted(files.items())
-                 if path.startswith("prometheus/rules/")]
-        rules += [_write(root, path, _rule_spec(data)) for path, data in sorted(files.items())
-                  if path.startswith("prometheus-operator/") and "prometheusrule" in path]
-        if rules:
-            findings += _tool(promtool, ["check", "rules", *map(str, rules)], CODE_RULES, "rules")
-        for flavor, paths in _by_flavor(files).items():
-            config = _write(root, f"scrape-jobs/{flavor}.yaml",
-                            _static([files[path] for path in paths]))
-            findings += _tool(promtool, ["check", "config", "--syntax-only", str(config)],
-                              CODE_CONFIG, f"the {flavor} scrape jobs ({', '.join(paths)})")
-    return findings
+        running = [(job, _start(promtool, job)) for job in _jobs(Path(tmp), files, _fast_yaml)]
+        try:
+            boards = _dashboards(files, schemas)
+        except BaseException:
+            for _, process in running:
+                process.kill()
+                process.wait()
+            raise
+        tools = [f for job, process in running for f in _outcome(job, process)]
+    if tools:
+        with tempfile.TemporaryDirectory(prefix="kgen-check-") as tmp:
+            tools = [f for job in _jobs(Path(tmp), files, _pure_yaml)
+                     for f in _outcome(job, _start(promtool, job))]
+    return [*tools, *boards]
+
+
+class _Job(NamedTuple):
+    """One promtool run: its arguments, the code of its finding and what it checks."""
+
+    args: list[str]
+    code: str
+    what: str
+
+
+def _jobs(root: Path, files: dict[str, bytes], dump: Callable[[Any], bytes]) -> list[_Job]:
+    """promtool's runs over `files`, written below `root` (the YAML kgen makes, by `dump`)."""
+    jobs = []
+    rules = [_write(root, path, data) for path, data in sorted(files.items())
+             if path.startswith("prometheus/rules/")]
+    rules += [_write(root, path, dump(_load(data)["spec"])) for path, data in sorted(files.items())
+              if path.startswith("prometheus-operator/") and "prometheusrule" in path]
+    if rules:
+        jobs.append(_Job(["check", "rules", *map(str, rules)], CODE_RULES, "rules"))
+    for flavor, paths in _by_flavor(files).items():
+        config = _write(root, f"scrape-jobs/{flavor}.yaml",
+                        dump(_static([files[path] for path in paths])))
+        jobs.append(_Job(["check", "config", "--syntax-only", str(config)], CODE_CONFIG,
+                         f"the {flavor} scrape jobs ({', '.join(paths)})"))
+    return jobs
 
 
 def _write(root: Path, relpath: str, data: bytes) -> Path:
@@ -63,9 +91,17 @@ def _write(root: Path, relpath: str, data: bytes) -> Path:
     return path
 
 
-def _rule_spec(data: bytes) -> bytes:
-    """A PrometheusRule's spec as a plain rule file, which is what the operator hands Prometheus."""
-    return yaml.safe_dump(yaml.safe_load(data)["spec"]).encode()
+def _load(data: bytes) -> Any:
+    return yaml.load(data, Loader=yaml.CSafeLoader)
+
+
+def _fast_yaml(data: Any) -> bytes:
+    """`data` as YAML by libyaml's emitter: the same document as `_pure_yaml`, other bytes."""
+    return yaml.dump(data, Dumper=yaml.CSafeDumper).encode()
+
+
+def _pure_yaml(data: Any) -> bytes:
+    return yaml.safe_dump(data).encode()
 
 
 def _by_flavor(files: dict[str, bytes]) -> dict[str, list[str]]:
@@ -78,27 +114,33 @@ def _by_flavor(files: dict[str, bytes]) -> dict[str, list[str]]:
     return flavors
 
 
-def _static(documents: list[bytes]) -> bytes:
+def _static(documents: list[bytes]) -> dict[str, Any]:
     """One config holding every job of a flavor's files (as the agent gets them together, so
     job names must not clash), with Kubernetes discovery swapped for a static target: Debian's
     promtool is built without kubernetes_sd_configs. A file is a `scrape_configs:` document
     (Prometheus) or a bare job list (Sysdig agent)."""
     jobs: list[dict[str, Any]] = []
     for data in documents:
-        loaded = yaml.safe_load(data)
+        loaded = _load(data)
         jobs += loaded if isinstance(loaded, list) else loaded.get("scrape_configs", [])
     for job in jobs:
         if job.pop("kubernetes_sd_configs", None) is not None:
             job["static_configs"] = [{"targets": ["127.0.0.1:9090"]}]
-    return yaml.safe_dump({"scrape_configs": jobs}).encode()
+    return {"scrape_configs": jobs}
 
 
-def _tool(promtool: str, args: list[str], code: str, what: str) -> list[Finding]:
-    done = subprocess.run([promtool, *args], capture_output=True, text=True, check=False)
-    if done.returncode == 0:
+def _start(promtool: str, job: _Job) -> subprocess.Popen[str]:
+    return subprocess.Popen([promtool, *job.args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _outcome(job: _Job, process: subprocess.Popen[str]) -> list[Finding]:
+    stdout, stderr = process.communicate()
+    if process.returncode == 0:
         return []
-    output = " ".join((done.stdout + done.stderr).split())
-    return [Finding("<promtool>", 0, Level.ERROR, code, f"promtool rejects {what}: {output}")]
+    output = " ".join((stdout + stderr).split())
+    return [Finding("<promtool>", 0, Level.ERROR, job.code,
+                    f"promtool rejects {job.what}: {output}")]
 
 
 def dashboard_schema(path: Path) -> dict[str, Any]:
