@@ -8,13 +8,14 @@ import json
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import jsonschema
 import yaml
+from jsonschema.protocols import Validator
 
 from generator.findings import Finding, Level
 
@@ -27,6 +28,8 @@ SCHEMAS = Path(__file__).parent / "schemas" / "grafana" / "v11.6"
 """Grafana's own 11.6 dashboard and panel schemas, shipped with kgen (Apache-2.0, see LICENSE)."""
 PANEL_PARTS = (("options", "Options"), ("fieldConfig.defaults.custom", "FieldConfig"))
 """What of a panel its type's schema describes: (where in the panel, schema definition)."""
+_REF = jsonschema.Draft7Validator.VALIDATORS["$ref"]
+"""Draft 7's own `$ref`, which `_once_per_value` calls for a value it has not found valid."""
 
 
 def run(files: dict[str, bytes], schemas: Path = SCHEMAS) -> list[Finding]:
@@ -165,7 +168,7 @@ def _dashboards(files: dict[str, bytes], schemas: Path) -> list[Finding]:
     if not dashboard.is_file():
         return [Finding(str(dashboard), 0, Level.ERROR, CODE_SCHEMA_MISSING,
                         "Grafana dashboard schema not found; cannot validate dashboards")]
-    validator = jsonschema.Draft7Validator(dashboard_schema(dashboard))
+    validator = _once_per_value(dashboard_schema(dashboard))
     findings = []
     for path, data in boards.items():
         board = json.loads(data)
@@ -224,11 +227,35 @@ def _definitions(schema: Path) -> frozenset[str]:
 
 
 @cache
-def _validator(schema: Path, definition: str) -> jsonschema.Draft7Validator:
+def _validator(schema: Path, definition: str) -> Validator:
     """A validator for a schema file, or for one of its definitions (whose `#/definitions/...`
     references resolve inside the same file)."""
     document = json.loads(schema.read_text(encoding="utf-8"))
     if definition:
         document = {"$schema": document.get("$schema"), "definitions": document["definitions"],
                     "$ref": f"#/definitions/{definition}"}
-    return jsonschema.Draft7Validator(document)
+    return _once_per_value(document)
+
+
+def _once_per_value(schema: dict[str, Any]) -> Validator:
+    """A Draft 7 validator of `schema` that does not descend again into a value it found valid
+    under the same `$ref` (a board's panels share their field configs, grid sizes and data
+    sources, and every panel of a type its options). Whether a value is valid is a function of
+    the value and the definition, so the errors are the same; a value that fails is checked
+    wherever it appears, so each error keeps its own path. Every `$ref` in Grafana's schema
+    files points into the same file (`#/definitions/...`; none sets `$id`), so the reference
+    names the definition."""
+    valid: set[tuple[str, str]] = set()
+
+    def ref(validator: Validator, ref: str, instance: Any,
+            schema: dict[str, Any]) -> Iterator[jsonschema.ValidationError]:
+        key = (ref, json.dumps(instance))
+        if key in valid:
+            return
+        errors = list(_REF(validator, ref, instance, schema))
+        if not errors:
+            valid.add(key)
+        yield from errors
+
+    extended = jsonschema.validators.extend(jsonschema.Draft7Validator, {"$ref": ref})
+    return extended(schema)
