@@ -252,10 +252,12 @@ def _once_per_value(schema: dict[str, Any]) -> Validator:
         key = (ref, json.dumps(instance))
         if key in valid:
             return
-        errors = list(_REF(validator, ref, instance, schema))
-        if not errors:
+        failed = False
+        for error in _REF(validator, ref, instance, schema):  # lazily: is_valid stops at one
+            failed = True
+            yield error
+        if not failed:
             valid.add(key)
-        yield from errors
 
     extended = jsonschema.validators.extend(jsonschema.Draft7Validator, {"$ref": ref})
     return extended(schema)
