@@ -1,7 +1,7 @@
 """`kgen check`'s external validators report what they reported before they were made fast:
 promtool names the lines of the files PyYAML's own emitter writes, though it first reads files
 libyaml's emitter wrote (which wraps long strings elsewhere), and the schemas find what
-jsonschema's Draft 7 validator finds, though a value found valid is not checked again."""
+jsonschema's Draft 7 validator finds, though jsonschema_rs decides which values it sees."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 import yaml
-from jsonschema.protocols import Validator
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator import external
 from generator.build import build
@@ -147,16 +147,22 @@ def _copy(board: dict[str, Any]) -> dict[str, Any]:
     return copied
 
 
-def _plain(schema: dict[str, Any]) -> Validator:
-    return jsonschema.Draft7Validator(schema)
+class _NothingValid:
+    """In place of jsonschema_rs's validator: jsonschema checks every value, as kgen did."""
+
+    def __init__(self, schema: dict[str, Any], validate_formats: bool) -> None:
+        assert schema and validate_formats is False
+
+    def is_valid(self, instance: Any) -> bool:
+        return False
 
 
-def test_schema_findings_are_those_of_a_validator_checking_every_value(
+def test_schema_findings_are_those_of_jsonschema_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Skipping a value once found valid under a definition changes no finding: every broken
-    board is reported as jsonschema's own Draft 7 validator reports it, with the boards checked
-    one after another (so the values of the earlier ones are known) and each alone."""
+    """Letting jsonschema_rs say which values are valid changes no finding: every broken board
+    is reported as jsonschema's Draft 7 validator reports it when it checks every value, with
+    the boards checked together and each alone."""
     board = _board(tmp_path)
     boards = [board, *_broken(board), board]
     files = [{f"grafana/dashboards/b{i}.json": json.dumps(b).encode()}
@@ -168,7 +174,71 @@ def test_schema_findings_are_those_of_a_validator_checking_every_value(
     assert external.run({BOARD: json.dumps(board).encode()}) == []
     assert all(alone[1:-1]), "every broken board fails"
     external._validator.cache_clear()
-    monkeypatch.setattr(external, "_once_per_value", _plain)
+    monkeypatch.setattr(external.jsonschema_rs, "Draft7Validator", _NothingValid)
     assert found == external.run(together)
     assert alone == [external.run(one) for one in files]
     external._validator.cache_clear()
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=3),
+    max_leaves=6,
+)
+"""Any JSON value json.loads can return (the boards kgen reads are JSON)."""
+
+
+@pytest.fixture(scope="module")
+def demo_board(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return _board(tmp_path_factory.mktemp("demo"))
+
+
+def _places(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Every path to a value inside `value`, its own included."""
+    inner: list[tuple[str | int, ...]] = []
+    if isinstance(value, dict):
+        inner = [p for key, item in value.items() for p in _places(item, (*path, key))]
+    elif isinstance(value, list):
+        inner = [p for index, item in enumerate(value) for p in _places(item, (*path, index))]
+    return [path, *inner]
+
+
+def _replaced(value: Any, path: tuple[str | int, ...], new: Any) -> Any:
+    if not path:
+        return new
+    copied = _copy(value)
+    parent = copied
+    for step in path[:-1]:
+        parent = parent[step]
+    parent[path[-1]] = new
+    return copied
+
+
+def _schemas(board: dict[str, Any]) -> list[tuple[external._Schema, Any]]:
+    """The board's schema and the board, and each panel part's schema and value."""
+    found = [(external._Schema(external.dashboard_schema(external.SCHEMAS
+                                                         / "dashboard.jsonschema.json")), board)]
+    for panel in external._panels(board):
+        schema = external.SCHEMAS / f"{panel['type']}.jsonschema.json"
+        found.append((external._validator(schema, "Options"), panel["options"]))
+        custom = panel["fieldConfig"]["defaults"].get("custom")
+        if custom is not None:
+            found.append((external._validator(schema, "FieldConfig"), custom))
+    return found
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_jsonschema_rs_and_jsonschema_agree_on_what_is_valid(
+    demo_board: dict[str, Any], data: st.DataObject
+) -> None:
+    """The gate says a value is valid exactly when jsonschema finds no error in it: a board or
+    a panel's options with any value put anywhere in them."""
+    for schema, value in _schemas(demo_board):
+        assert schema.gate.is_valid(value) and not schema.errors(value)
+    schema, value = data.draw(st.sampled_from(_schemas(demo_board)))
+    changed = _replaced(value, data.draw(st.sampled_from(_places(value))), data.draw(JSON))
+    assert schema.gate.is_valid(changed) == (not list(schema.validator.iter_errors(changed)))
