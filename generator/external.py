@@ -8,7 +8,6 @@ import json
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -33,10 +32,10 @@ PANEL_PARTS = (("options", "Options"), ("fieldConfig.defaults.custom", "FieldCon
 def run(files: dict[str, bytes], schemas: Path = SCHEMAS) -> list[Finding]:
     """Findings from promtool (rules, scrape config) and Grafana's schemas over `files`.
 
-    promtool runs in the background while the schemas are checked, over files written by
-    libyaml's emitter. When it rejects any, it runs again over the files written by PyYAML's
-    own emitter, as before: libyaml wraps long strings elsewhere, and the lines promtool names
-    would move.
+    promtool runs in the background while the schemas are checked, over the files `_jobs`
+    writes fast. When it rejects any, it runs again over the files as kgen always wrote them,
+    so that its findings are the same (libyaml wraps long strings elsewhere, and the lines
+    promtool names would move).
     """
     promtool = shutil.which("promtool")
     if promtool is None:
@@ -44,7 +43,7 @@ def run(files: dict[str, bytes], schemas: Path = SCHEMAS) -> list[Finding]:
                         "promtool is not on PATH; install Prometheus' promtool to check "
                         "rendered rules and scrape configs"), *_dashboards(files, schemas)]
     with tempfile.TemporaryDirectory(prefix="kgen-check-") as tmp:
-        running = [(job, _start(promtool, job)) for job in _jobs(Path(tmp), files, _fast_yaml)]
+        running = [(job, _start(promtool, job)) for job in _jobs(Path(tmp), files, exact=False)]
         try:
             boards = _dashboards(files, schemas)
         except BaseException:
@@ -55,7 +54,7 @@ def run(files: dict[str, bytes], schemas: Path = SCHEMAS) -> list[Finding]:
         tools = [f for job, process in running for f in _outcome(job, process)]
     if tools:
         with tempfile.TemporaryDirectory(prefix="kgen-check-") as tmp:
-            tools = [f for job in _jobs(Path(tmp), files, _pure_yaml)
+            tools = [f for job in _jobs(Path(tmp), files, exact=True)
                      for f in _outcome(job, _start(promtool, job))]
     return [*tools, *boards]
 
@@ -68,13 +67,25 @@ class _Job(NamedTuple):
     what: str
 
 
-def _jobs(root: Path, files: dict[str, bytes], dump: Callable[[Any], bytes]) -> list[_Job]:
-    """promtool's runs over `files`, written below `root` (the YAML kgen makes, by `dump`)."""
-    jobs = []
+def _jobs(root: Path, files: dict[str, bytes], exact: bool) -> list[_Job]:
+    """promtool's runs over `files`, written below `root`: each PrometheusRule's spec as a plain
+    rule file (what the operator hands Prometheus) and each flavor's scrape jobs as one config.
+
+    Exactly as kgen always wrote them (PyYAML's emitter), or, not `exact`, fast: by libyaml's
+    emitter, and leaving out a PrometheusRule whose rules are those of a rule file promtool
+    reads anyway (the same data, so the same verdict; the build makes both from one rule set).
+    """
+    dump = _pure_yaml if exact else _fast_yaml
     rules = [_write(root, path, data) for path, data in sorted(files.items())
              if path.startswith("prometheus/rules/")]
-    rules += [_write(root, path, dump(_load(data)["spec"])) for path, data in sorted(files.items())
-              if path.startswith("prometheus-operator/") and "prometheusrule" in path]
+    checked = set() if exact else {repr(_load(data)) for path, data in files.items()
+                                   if path.startswith("prometheus/rules/")}
+    for path, data in sorted(files.items()):
+        if path.startswith("prometheus-operator/") and "prometheusrule" in path:
+            spec = _load(data)["spec"]
+            if repr(spec) not in checked:  # repr tells True, 1 and 1.0 apart; == does not
+                rules.append(_write(root, path, dump(spec)))
+    jobs = []
     if rules:
         jobs.append(_Job(["check", "rules", *map(str, rules)], CODE_RULES, "rules"))
     for flavor, paths in _by_flavor(files).items():

@@ -242,3 +242,29 @@ def test_jsonschema_rs_and_jsonschema_agree_on_what_is_valid(
     schema, value = data.draw(st.sampled_from(_schemas(demo_board)))
     changed = _replaced(value, data.draw(st.sampled_from(_places(value))), data.draw(JSON))
     assert schema.gate.is_valid(changed) == (not list(schema.validator.iter_errors(changed)))
+
+
+def _rule_files(expr: str, operator_expr: str) -> dict[str, bytes]:
+    def spec(expr: str) -> dict[str, Any]:
+        return {"groups": [{"name": "g", "rules": [{"alert": "A", "expr": expr}]}]}
+    return {"prometheus/rules/x.yaml": yaml.safe_dump(spec(expr)).encode(),
+            "prometheus-operator/x-prometheusrule.yaml": yaml.safe_dump(
+                {"kind": "PrometheusRule", "spec": spec(operator_expr)}).encode()}
+
+
+def test_a_prometheusrule_unlike_the_rule_file_is_checked_on_its_own(promtool: str) -> None:
+    assert external.run(_rule_files("up == 0", "up == 0")) == []
+    found = external.run(_rule_files("up == 0", "up =="))
+    assert [f.code for f in found] == [external.CODE_RULES]
+    assert "x-prometheusrule.yaml" in _message(found)
+    assert "rules/x.yaml: group" not in _message(found)
+
+
+def test_a_prometheusrule_like_a_rejected_rule_file_is_reported_as_before(promtool: str) -> None:
+    """Left out of the fast run (the same rules as the rule file), it is in the run that
+    names the errors, as it always was."""
+    found = external.run(_rule_files("up ==", "up =="))
+    assert [f.code for f in found] == [external.CODE_RULES]
+    assert re.search(r"<tmp>/prometheus/rules/x\.yaml: \d+:\d+: group", _message(found))
+    assert re.search(r"<tmp>/prometheus-operator/x-prometheusrule\.yaml: \d+:\d+: group",
+                     _message(found))
