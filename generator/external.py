@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -43,8 +44,10 @@ def run(files: dict[str, bytes], schemas: Path = SCHEMAS) -> list[Finding]:
                         "promtool is not on PATH; install Prometheus' promtool to check "
                         "rendered rules and scrape configs"), *_dashboards(files, schemas)]
     with tempfile.TemporaryDirectory(prefix="kgen-check-") as tmp:
-        running = [(job, _start(promtool, job)) for job in _jobs(Path(tmp), files, exact=False)]
+        running: list[tuple[_Job, subprocess.Popen[str]]] = []
         try:
+            for job in _jobs(Path(tmp), files, exact=False):
+                running.append((job, _start(promtool, job)))
             boards = _dashboards(files, schemas)
         except BaseException:
             for _, process in running:
@@ -67,9 +70,11 @@ class _Job(NamedTuple):
     what: str
 
 
-def _jobs(root: Path, files: dict[str, bytes], exact: bool) -> list[_Job]:
+def _jobs(root: Path, files: dict[str, bytes], exact: bool) -> Iterator[_Job]:
     """promtool's runs over `files`, written below `root`: each PrometheusRule's spec as a plain
-    rule file (what the operator hands Prometheus) and each flavor's scrape jobs as one config.
+    rule file (what the operator hands Prometheus) and each flavor's scrape jobs as one config;
+    each as soon as its files are written (promtool can start on the rules while the scrape
+    jobs are read).
 
     Exactly as kgen always wrote them (PyYAML's emitter), or, not `exact`, fast: by libyaml's
     emitter, and leaving out a PrometheusRule whose rules are those of a rule file promtool
@@ -85,15 +90,13 @@ def _jobs(root: Path, files: dict[str, bytes], exact: bool) -> list[_Job]:
             spec = _load(data)["spec"]
             if repr(spec) not in checked:  # repr tells True, 1 and 1.0 apart; == does not
                 rules.append(_write(root, path, dump(spec)))
-    jobs = []
     if rules:
-        jobs.append(_Job(["check", "rules", *map(str, rules)], CODE_RULES, "rules"))
+        yield _Job(["check", "rules", *map(str, rules)], CODE_RULES, "rules")
     for flavor, paths in _by_flavor(files).items():
         config = _write(root, f"scrape-jobs/{flavor}.yaml",
                         dump(_static([files[path] for path in paths])))
-        jobs.append(_Job(["check", "config", "--syntax-only", str(config)], CODE_CONFIG,
-                         f"the {flavor} scrape jobs ({', '.join(paths)})"))
-    return jobs
+        yield _Job(["check", "config", "--syntax-only", str(config)], CODE_CONFIG,
+                   f"the {flavor} scrape jobs ({', '.join(paths)})")
 
 
 def _write(root: Path, relpath: str, data: bytes) -> Path:
