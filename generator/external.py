@@ -9,15 +9,17 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import jsonschema
 import jsonschema_rs
 import yaml
 
 from generator.findings import Finding, Level
+
+if TYPE_CHECKING:
+    import jsonschema
 
 CODE_PROMTOOL_MISSING = "KG901"
 CODE_RULES = "KG902"
@@ -255,8 +257,14 @@ class _Schema:
     names its errors, as it always has. Neither checks `format` (Draft 7 leaves it optional)."""
 
     def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
         self.gate = jsonschema_rs.Draft7Validator(schema, validate_formats=False)
-        self.validator = jsonschema.Draft7Validator(schema)
+
+    @cached_property
+    def validator(self) -> jsonschema.Draft7Validator:
+        import jsonschema  # only once a value fails: importing it costs about 70 ms
+
+        return jsonschema.Draft7Validator(self.schema)
 
     def errors(self, instance: Any) -> list[jsonschema.ValidationError]:
         """The value's first five errors, by their text; none when it is valid."""

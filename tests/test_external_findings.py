@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from generator import external
 from generator.build import build
 from tests.broken._base import BASE
+from tests.support import temp_project
 
 QUERY = ('sum by (instance) (rate(etcd_network_peer_round_trip_time_seconds_bucket{job=~"etcd.*",'
          ' cluster="a-rather-long-cluster-name", instance=~".+:2379"}[5m])) > 0.15')
@@ -268,3 +270,24 @@ def test_a_prometheusrule_like_a_rejected_rule_file_is_reported_as_before(promto
     assert re.search(r"<tmp>/prometheus/rules/x\.yaml: \d+:\d+: group", _message(found))
     assert re.search(r"<tmp>/prometheus-operator/x-prometheusrule\.yaml: \d+:\d+: group",
                      _message(found))
+
+
+PROBE = """
+import json, sys
+from generator.cli import main
+try:
+    main(["check", "--format", "json"])
+except SystemExit as done:
+    print(json.dumps({"code": done.code, "jsonschema": "jsonschema" in sys.modules}))
+"""
+
+
+def test_a_clean_check_does_not_import_jsonschema(tmp_path: Path, promtool: str) -> None:
+    """jsonschema (about 70 ms to import) is only asked why a value fails."""
+    root = temp_project(tmp_path / "project", "targets: [prometheus-rules, scrape-jobs, "
+                        "grafana, docs, prometheus-operator, grafana-provisioning, mixin]\n")
+    done = subprocess.run([sys.executable, "-c", PROBE], cwd=root, capture_output=True,
+                          text=True, check=False, timeout=120)
+    assert json.loads(done.stdout.splitlines()[-1]) == {"code": 0, "jsonschema": False}, done
+    found = external.run({"grafana/dashboards/x.json": b'{"title": 3}'})
+    assert found and {f.code for f in found} == {external.CODE_SCHEMA}
