@@ -36,9 +36,8 @@ def run(files: dict[str, bytes], schemas: Path = SCHEMAS) -> list[Finding]:
     """Findings from promtool (rules, scrape config) and Grafana's schemas over `files`.
 
     promtool runs in the background while the schemas are checked, over the files `_jobs`
-    writes fast. When it rejects any, it runs again over the files as kgen always wrote them,
-    so that its findings are the same (libyaml wraps long strings elsewhere, and the lines
-    promtool names would move).
+    writes (the lines it names in a finding are those of these temporary files: its message
+    names the group and rule, or the job and field, too).
     """
     promtool = shutil.which("promtool")
     if promtool is None:
@@ -48,7 +47,7 @@ def run(files: dict[str, bytes], schemas: Path = SCHEMAS) -> list[Finding]:
     with tempfile.TemporaryDirectory(prefix="kgen-check-") as tmp:
         running: list[tuple[_Job, subprocess.Popen[str]]] = []
         try:
-            for job in _jobs(Path(tmp), files, exact=False):
+            for job in _jobs(Path(tmp), files):
                 running.append((job, _start(promtool, job)))
             boards = _dashboards(files, schemas)
         except BaseException:
@@ -57,10 +56,6 @@ def run(files: dict[str, bytes], schemas: Path = SCHEMAS) -> list[Finding]:
                 process.wait()
             raise
         tools = [f for job, process in running for f in _outcome(job, process)]
-    if tools:
-        with tempfile.TemporaryDirectory(prefix="kgen-check-") as tmp:
-            tools = [f for job in _jobs(Path(tmp), files, exact=True)
-                     for f in _outcome(job, _start(promtool, job))]
     return [*tools, *boards]
 
 
@@ -72,31 +67,27 @@ class _Job(NamedTuple):
     what: str
 
 
-def _jobs(root: Path, files: dict[str, bytes], exact: bool) -> Iterator[_Job]:
-    """promtool's runs over `files`, written below `root`: each PrometheusRule's spec as a plain
-    rule file (what the operator hands Prometheus) and each flavor's scrape jobs as one config;
-    each as soon as its files are written (promtool can start on the rules while the scrape
-    jobs are read).
-
-    Exactly as kgen always wrote them (PyYAML's emitter), or, not `exact`, fast: by libyaml's
-    emitter, and leaving out a PrometheusRule whose rules are those of a rule file promtool
-    reads anyway (the same data, so the same verdict; the build makes both from one rule set).
-    """
-    dump = _pure_yaml if exact else _fast_yaml
+def _jobs(root: Path, files: dict[str, bytes]) -> Iterator[_Job]:
+    """promtool's runs over `files`, written below `root` (by libyaml): each PrometheusRule's
+    spec as a plain rule file (what the operator hands Prometheus), but one whose rules are
+    those of a rule file promtool reads anyway (the same data, so the same verdict: the build
+    makes both from one rule set), and each flavor's scrape jobs as one config; each as soon
+    as its files are written (promtool can start on the rules while the scrape jobs are
+    read)."""
     rules = [_write(root, path, data) for path, data in sorted(files.items())
              if path.startswith("prometheus/rules/")]
-    checked = set() if exact else {repr(_load(data)) for path, data in files.items()
-                                   if path.startswith("prometheus/rules/")}
+    checked = {repr(_load(data)) for path, data in files.items()
+               if path.startswith("prometheus/rules/")}
     for path, data in sorted(files.items()):
         if path.startswith("prometheus-operator/") and "prometheusrule" in path:
             spec = _load(data)["spec"]
             if repr(spec) not in checked:  # repr tells True, 1 and 1.0 apart; == does not
-                rules.append(_write(root, path, dump(spec)))
+                rules.append(_write(root, path, _dump(spec)))
     if rules:
         yield _Job(["check", "rules", *map(str, rules)], CODE_RULES, "rules")
     for flavor, paths in _by_flavor(files).items():
         config = _write(root, f"scrape-jobs/{flavor}.yaml",
-                        dump(_static([files[path] for path in paths])))
+                        _dump(_static([files[path] for path in paths])))
         yield _Job(["check", "config", "--syntax-only", str(config)], CODE_CONFIG,
                    f"the {flavor} scrape jobs ({', '.join(paths)})")
 
@@ -112,13 +103,8 @@ def _load(data: bytes) -> Any:
     return yaml.load(data, Loader=yaml.CSafeLoader)
 
 
-def _fast_yaml(data: Any) -> bytes:
-    """`data` as YAML by libyaml's emitter: the same document as `_pure_yaml`, other bytes."""
+def _dump(data: Any) -> bytes:
     return yaml.dump(data, Dumper=yaml.CSafeDumper).encode()
-
-
-def _pure_yaml(data: Any) -> bytes:
-    return yaml.safe_dump(data).encode()
 
 
 def _by_flavor(files: dict[str, bytes]) -> dict[str, list[str]]:
