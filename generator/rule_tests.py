@@ -258,8 +258,8 @@ def merged(tests: list[str], outputs: list[str]) -> str:
     for output in outputs:
         headers = list(_FILE.finditer(output))
         first.append(output[:headers[0].start()] if headers else output)
-        ends = [header.start() for header in headers[1:]] + [len(output)]
-        for header, end in zip(headers, ends, strict=True):
+        bounds = [header.start() for header in headers] + [len(output)]
+        for header, end in zip(headers, bounds[1:], strict=True):
             pieces.append((order.get(header.group(1), len(tests)), output[header.start():end]))
     pieces.sort(key=lambda piece: piece[0])
     return "".join(first) + "".join(piece for _, piece in pieces)
