@@ -460,6 +460,9 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
                   all_profiles: bool, jobs: int | None) -> None:
     """Run every rule's examples through promtool on rules built in memory; write nothing.
 
+    promtool runs in up to --jobs processes at once (every profile's test files share them);
+    the report is the same whatever their number.
+
     Exit 0 when every example holds, 1 when one fails (or the specs have errors), 2 when
     promtool is missing.
     """
