@@ -15,11 +15,15 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from contextlib import ExitStack
+
     from generator.findings import Finding
     from generator.live.client import Connection
     from generator.loader import Spec
+    from generator.model import Integration
     from generator.output import Drift
     from generator.project import Project
+    from generator.promtool_pool import Pool, Running
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -449,16 +453,24 @@ def cost(config_path: Path | None, profile: str | None, specs_dir: Path | None,
 @spec_options
 @click.option("--all-profiles", is_flag=True,
               help="The base settings and then every profile.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), envvar="KGEN_JOBS", show_envvar=True,
+              help="Run this many promtool processes at once (default: the CPUs kgen may run "
+                   "on; 1 runs one promtool over each tree's test files).")
 def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path | None,
-                  all_profiles: bool) -> None:
+                  all_profiles: bool, jobs: int | None) -> None:
     """Run every rule's examples through promtool on rules built in memory; write nothing.
+
+    promtool runs in up to --jobs processes at once (every profile's test files share them);
+    the report is the same whatever their number.
 
     Exit 0 when every example holds, 1 when one fails (or the specs have errors), 2 when
     promtool is missing.
     """
     import shutil
+    from contextlib import ExitStack
 
     from generator.findings import SpecError
+    from generator.promtool_pool import Pool
 
     if all_profiles and profile:
         raise click.UsageError("--all-profiles tests every profile; drop --profile")
@@ -466,22 +478,35 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
     if promtool is None:
         click.echo("error: promtool is not on PATH; install Prometheus' promtool", err=True)
         sys.exit(2)
-    failed = False
-    try:
-        projects = _projects(config_path, profile, specs_dir, None, all_profiles)
-        for name, project in projects.items():
-            failed = not _run_examples(project, name, promtool) or failed
-    except SpecError as error:
-        _report(error)
-    sys.exit(1 if failed else 0)
+    workers = _jobs(jobs)
+    reports: list[Callable[[], bool]] = []
+    held: list[bool] = []
+
+    def report_started() -> None:
+        held.extend(report() for report in reports)
+        reports.clear()
+
+    with ExitStack() as temporary, Pool(promtool, workers) as pool:
+        try:
+            projects = _projects(config_path, profile, specs_dir, None, all_profiles)
+            for name, project in projects.items():  # the next tree builds while promtool runs
+                reports.append(_start_examples(project, name, pool, temporary))
+                if workers == 1:
+                    report_started()
+        except SpecError as error:
+            report_started()
+            _report(error)
+        report_started()
+    sys.exit(0 if all(held) else 1)
 
 
-def _run_examples(project: Project, profile: str | None, promtool: str) -> bool:
-    """Report each rule's examples under `project`; True when all of them hold."""
-    import subprocess
+def _start_examples(project: Project, profile: str | None, pool: Pool,
+                    temporary: ExitStack) -> Callable[[], bool]:
+    """Build `project`'s rules and tests in memory, write them to a temporary directory and
+    queue promtool over them; returns what reports each rule's examples (True when all of
+    them hold) once promtool is done."""
     import tempfile
 
-    from generator import rule_tests
     from generator.build import run
     from generator.findings import SpecError
 
@@ -493,18 +518,30 @@ def _run_examples(project: Project, profile: str | None, promtool: str) -> bool:
                    if p.startswith("prometheus/tests/"))
     tag = f"[{profile}] " if profile else ""
     if not tests:
-        click.echo(f"{tag}no examples to run", err=True)
-        return True
-    with tempfile.TemporaryDirectory(prefix="kgen-test-") as tmp:
-        for path, data in files.items():
-            if path.startswith("prometheus/"):
-                (Path(tmp) / path).parent.mkdir(parents=True, exist_ok=True)
-                (Path(tmp) / path).write_bytes(data)
-        done = subprocess.run([promtool, "test", "rules", *tests], cwd=Path(tmp, "prometheus",
-                              "tests"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, check=False)
-    found, other = rule_tests.failures(done.stdout)
-    outcomes = rule_tests.outcomes([item.integration for item in built.scoped], found)
+        return functools.partial(_no_examples, tag)
+    tmp = Path(temporary.enter_context(tempfile.TemporaryDirectory(prefix="kgen-test-")))
+    for path, data in files.items():
+        if path.startswith("prometheus/"):
+            (tmp / path).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / path).write_bytes(data)
+    sizes = {test: len(files[f"prometheus/tests/{test}"]) for test in tests}
+    running = pool.start(tmp / "prometheus" / "tests", tests, sizes)
+    integrations = [item.integration for item in built.scoped]
+    return functools.partial(_report_examples, tag, integrations, running)
+
+
+def _no_examples(tag: str) -> bool:
+    click.echo(f"{tag}no examples to run", err=True)
+    return True
+
+
+def _report_examples(tag: str, integrations: list[Integration], running: Running) -> bool:
+    """Wait for promtool and report each rule's examples; True when all of them hold."""
+    from generator import rule_tests
+
+    done = running.result()
+    found, other = rule_tests.failures(done.output)
+    outcomes = rule_tests.outcomes(integrations, found)
     for outcome in outcomes:
         verdict = "FAIL" if outcome.failed else "ok  "
         click.echo(f"{tag}{verdict} {outcome.integration} {rule_tests.rule_key(outcome.rule)}"
@@ -512,7 +549,7 @@ def _run_examples(project: Project, profile: str | None, promtool: str) -> bool:
         for index, example, failure in outcome.failed:
             click.echo(f"    {rule_tests.explain(index, example, failure)}")
     if other or (done.returncode != 0 and not found):
-        click.echo(f"{tag}promtool: {other or done.stdout.strip()}", err=True)
+        click.echo(f"{tag}promtool: {other or done.output.strip()}", err=True)
         return False
     failing = sum(len(o.failed) for o in outcomes)
     total = sum(o.examples for o in outcomes)

@@ -247,6 +247,24 @@ def failures(output: str) -> tuple[list[Failure], str]:
     return found, "\n".join([*other, rest]).strip()
 
 
+def merged(tests: list[str], outputs: list[str]) -> str:
+    """What one `promtool test rules` over `tests` would have printed, from the outputs of
+    runs over parts of them: promtool prints each file's report after its `Unit Testing:`
+    line, so each output is cut at those lines and the pieces are put in the order of `tests`
+    (what a run printed before its first file comes first, a file not in `tests` last)."""
+    order = {name: index for index, name in enumerate(tests)}
+    first: list[str] = []
+    pieces: list[tuple[int, str]] = []
+    for output in outputs:
+        headers = list(_FILE.finditer(output))
+        first.append(output[:headers[0].start()] if headers else output)
+        bounds = [header.start() for header in headers] + [len(output)]
+        for header, end in zip(headers, bounds[1:], strict=True):
+            pieces.append((order.get(header.group(1), len(tests)), output[header.start():end]))
+    pieces.sort(key=lambda piece: piece[0])
+    return "".join(first) + "".join(piece for _, piece in pieces)
+
+
 class Outcome(NamedTuple):
     """One rule's examples after a promtool run: which failed, and how."""
 
