@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,21 @@ def test_hook_entry_passes_on_a_built_project_and_fails_on_a_broken_tree(
     done = subprocess.run(entry, cwd=broken, env=ENV, capture_output=True, text=True, check=False)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "error KG203" in done.stderr
+
+
+def test_the_promtool_gate_fails_when_one_generated_test_fails(repository: Path,
+                                                               tmp_path: Path) -> None:
+    """The last gate hands each test file to its own promtool: one failing file among them
+    fails the step."""
+    [command] = [gate for gate in _gates() if "promtool test rules" in gate]
+    project = tmp_path / "project"
+    shutil.copytree(repository, project)
+    tests = sorted((project / "out" / "prometheus" / "tests").glob("*.yaml"))
+    assert len(tests) > 1
+    data = yaml.safe_load(tests[0].read_text(encoding="utf-8"))
+    data["tests"][0]["promql_expr_test"][0]["exp_samples"] = [{"labels": "{}", "value": 12345}]
+    tests[0].write_text(yaml.safe_dump(data), encoding="utf-8")
+    done = subprocess.run(["bash", "-c", command], cwd=project, env=ENV, capture_output=True,
+                          text=True, check=False, timeout=120)
+    assert done.returncode != 0, done.stdout + done.stderr
+    assert "FAILED" in done.stdout + done.stderr
