@@ -278,9 +278,11 @@ class Checked(NamedTuple):
 
 
 def check_project(project: Project, jobs: int = 1) -> Checked:
-    """What `run(project)` finds and makes, built by `stream` (in `jobs` worker processes) into
-    memory. Raises SpecError, as `run` does, when a spec does not load or a setting names
-    nothing, or OutputError for two targets writing one path."""
+    """What `run(project)` finds and makes, built as `stream` builds (in `jobs` worker
+    processes) into memory: only the findings, the files and whether any integration alerts
+    come back from the workers, never a spec. Raises SpecError, as `run` does, when a spec
+    does not load or a setting names nothing, or OutputError for two targets writing one
+    path."""
     sink = Memory()
     done = _stream(project, sink, None, jobs)
     failed = any(f.level is Level.ERROR for f in done.findings)
@@ -288,6 +290,8 @@ def check_project(project: Project, jobs: int = 1) -> Checked:
 
 
 class _Done(NamedTuple):
+    """What `_stream` made of a build, besides the files in its sink."""
+
     findings: list[Finding]
     """Every finding of the build; it failed when one is an error."""
     built: int
@@ -297,9 +301,10 @@ class _Done(NamedTuple):
 
 
 def _stream(project: Project, sink: Sink, cache: UnitCache | None, jobs: int) -> _Done:
-    """`stream`, with every finding: the findings of `run(project)`, except that a spec that
-    ends its worker is an error here (and ends the one process that `run` is). Raises
-    SpecError when a spec does not load or a setting names nothing."""
+    """`stream`, returning every finding instead of raising the errors among them: the
+    findings of `run(project)` (a spec that ends its worker process is one KG002 error here;
+    in `run` it ends kgen). Raises SpecError, as `run` does, when a spec does not load or a
+    setting names nothing, and OutputError for two targets writing one path."""
     units = loader.units(project.specs_dir)
     names = {name for name, _ in units}
     missing = [Finding.at(project.locate("integrations", name), Level.ERROR, CODE,
