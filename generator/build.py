@@ -18,7 +18,7 @@ from generator.findings import Finding, Level, SpecError
 from generator.loader import Spec
 from generator.model import Integration, Location
 from generator.model.base import display_path
-from generator.output import OutputError, Part, Sink, with_manifest
+from generator.output import Memory, OutputError, Part, Sink, with_manifest
 from generator.project import CODE, IntegrationSettings, Project
 from generator.promql import PromQLError
 from generator.scoping import Scoped
@@ -217,6 +217,8 @@ class _Streamed:
         """Integrations not rendered because the build had an error when they were
         checked."""
         self.checks_failed = False
+        self.alerting = False
+        """Whether any integration built here has alerts (once the settings are laid over)."""
 
     def add(self, unit: checks.UnitChecks) -> None:
         self.units.append(unit)
@@ -257,6 +259,52 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None,
     Returns how many integrations were built and how many taken from the cache. Raises
     SpecError with exactly the errors `build_project` reports (then the sink holds a partial
     tree: discard it), or OutputError for two targets writing one path."""
+    done = _stream(project, sink, cache, jobs)
+    errors = [f for f in done.findings if f.level is Level.ERROR]
+    if errors:
+        raise SpecError(errors)
+    return done.built, done.cached
+
+
+class Checked(NamedTuple):
+    """What `kgen check` needs of a build (`check_project`)."""
+
+    findings: list[Finding]
+    """Every finding of `run(project)`, warnings and information too."""
+    files: dict[str, bytes] | None
+    """Every file it makes, the manifest included; None when it has an error."""
+    alerting: bool
+    """Whether any integration has alerts."""
+
+
+def check_project(project: Project, jobs: int = 1) -> Checked:
+    """What `run(project)` finds and makes, built as `stream` builds (in `jobs` worker
+    processes) into memory: only the findings, the files and whether any integration alerts
+    come back from the workers, never a spec. Raises SpecError, as `run` does, when a spec
+    does not load or a setting names nothing, or OutputError for two targets writing one
+    path."""
+    sink = Memory()
+    done = _stream(project, sink, None, jobs)
+    failed = any(f.level is Level.ERROR for f in done.findings)
+    return Checked(done.findings, None if failed else sink.finish(), done.alerting)
+
+
+class _Done(NamedTuple):
+    """What `_stream` made of a build, besides the files in its sink."""
+
+    findings: list[Finding]
+    """Every finding of the build; it failed when one is an error."""
+    built: int
+    cached: int
+    alerting: bool
+    """Whether any integration built (not taken from the cache) has alerts."""
+
+
+def _stream(project: Project, sink: Sink, cache: UnitCache | None, jobs: int) -> _Done:
+    """`stream`, returning every finding instead of raising the errors among them: the
+    findings of `run(project)` (a spec that ends its worker process is one KG002 error here;
+    in `run` it ends kgen). Raises SpecError, as `run` does, when a spec does not load or a
+    setting names nothing, and OutputError for two targets writing one path."""
     units = loader.units(project.specs_dir)
     names = {name for name, _ in units}
     missing = [Finding.at(project.locate("integrations", name), Level.ERROR, CODE,
@@ -280,10 +328,11 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None,
         raise SpecError(state.loading)
     if missing or state.settings:
         raise SpecError(missing + state.settings)
-    findings = checks.combine(state.units)
-    errors = [f for f in findings if f.level is Level.ERROR] or state.unparsed
-    if errors:
-        raise SpecError(errors)
+    done = _Done(checks.combine(state.units), len(units) - cached, cached, state.alerting)
+    if any(f.level is Level.ERROR for f in done.findings):
+        return done
+    if state.unparsed:  # a query no check reads: never render without it
+        return done._replace(findings=done.findings + state.unparsed)
     if state.clash is not None:
         raise state.clash
     for name, path in state.held_back:  # held back for an error another spec suppressed
@@ -293,8 +342,8 @@ def stream(project: Project, sink: Sink, cache: UnitCache | None = None,
         if again.clash is not None:
             raise again.clash
     if state.refused:
-        raise SpecError([f for f in sorted(findings + state.refused) if f.level is Level.ERROR])
-    return len(units) - cached, cached
+        return done._replace(findings=sorted(done.findings + state.refused))
+    return done
 
 
 def _stream_sequential(project: Project, units: list[tuple[str, Path]],
@@ -406,6 +455,7 @@ def _take_built(state: _Streamed, sink: Sink, name: str, path: Path,
     state.settings += alone.settings
     if state.settings:
         return None
+    state.alerting = state.alerting or alone.alerting
     state.unparsed += alone.unparsed
     failing = state.failing
     unit = alone.units[0]
@@ -449,6 +499,7 @@ def _stream_one(project: Project, name: str, path: Path, state: _Streamed, sink:
     if found or state.settings:
         return None
     spec = _laid(spec, laid, project)
+    state.alerting = state.alerting or bool(spec.integration.alerts)
     try:
         item: Scoped | None = Scoped.of(spec)
     except PromQLError as error:

@@ -356,14 +356,15 @@ def _show_drift(out_dir: Path, stale: Drift, profile: str | None) -> bool:
 @click.option("--list", "list_checks", is_flag=True,
               help="Print every check's code, name and what it catches; check nothing.")
 @live_options(required=False)
+@jobs_option
 def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
           out_dir: Path | None, output_format: str, strict: bool, list_checks: bool,
-          connection: Connection | None) -> None:
+          connection: Connection | None, jobs: int | None) -> None:
     """Run every check and the external validators (promtool, dashboard schema); write nothing.
 
     With --prometheus, also check the specs against what a running Prometheus-compatible API
-    holds under each integration's selector (KG6xx). Exit 0 when clean, 1 on errors (or on
-    warnings with --strict) or when the API cannot be queried.
+    holds under each integration's selector (KG6xx), building in this process. Exit 0 when
+    clean, 1 on errors (or on warnings with --strict) or when the API cannot be queried.
     """
     import json
 
@@ -374,18 +375,23 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
             click.echo(f"{code}  {name:<28} {doc}")
         return
     from generator import external
-    from generator.build import run
+    from generator.build import check_project, run
     from generator.checks import runbook_links
     from generator.findings import SpecError
 
     try:
         project = _project(config_path, profile, specs_dir, out_dir)
-        done = run(project)
-        alerting = any(spec.integration.alerts for spec in done.specs)
-        findings = sorted(done.findings + runbook_links.check(project, alerting))
-        if not done.errors:
-            findings = sorted(findings + external.run(done.files))
-            if connection is not None:
+        if connection is None:  # the specs stay in the workers: what the build found of them
+            built = check_project(project, _jobs(jobs))
+            findings = sorted(built.findings + runbook_links.check(project, built.alerting))
+            if built.files is not None:
+                findings = sorted(findings + external.run(built.files))
+        else:
+            done = run(project)
+            alerting = any(spec.integration.alerts for spec in done.specs)
+            findings = sorted(done.findings + runbook_links.check(project, alerting))
+            if not done.errors:
+                findings = sorted(findings + external.run(done.files))
                 findings = sorted(findings + _online(done.specs, connection))
     except SpecError as error:
         findings = error.findings

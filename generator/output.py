@@ -78,6 +78,8 @@ class Part(NamedTuple):
     stale: list[str]
     missing: list[str]
     chunks: dict[str, str]
+    data: tuple[bytes, ...] = ()
+    """The bytes of each file, in `files`' order, for a sink that keeps them (`Memory`)."""
 
 
 class Sink(Protocol):
@@ -104,6 +106,41 @@ class Sink(Protocol):
     def merge(self, part: Part) -> None:
         """Take in a copy's part; OutputError at the first path already made (the paths
         before it are taken)."""
+
+
+class Memory:
+    """A sink that keeps the files in memory and writes nothing (what `kgen check` validates).
+    A worker's part carries the bytes of its files."""
+
+    def __init__(self) -> None:
+        self.hashes: dict[str, str] = {}
+        self.files: dict[str, bytes] = {}
+
+    def add(self, path: str, data: bytes) -> str:
+        digest = _claim(self.hashes, path, data)
+        self.files[path] = data
+        return digest
+
+    def reuse(self, files: Mapping[str, str]) -> bool:
+        return False
+
+    def share(self) -> None:
+        pass
+
+    def part(self) -> Part:
+        done = Part(list(self.hashes.items()), kept=[], written=0, foreign=[], stale=[],
+                    missing=[], chunks={}, data=tuple(self.files.values()))
+        self.hashes, self.files = {}, {}
+        return done
+
+    def merge(self, part: Part) -> None:
+        for (path, digest), data in zip(part.files, part.data, strict=True):
+            _claim_digest(self.hashes, path, digest)
+            self.files[path] = data
+
+    def finish(self) -> dict[str, bytes]:
+        """Every file the build made, plus the manifest (as `with_manifest` makes it)."""
+        return {**self.files, MANIFEST: manifest(self.hashes)}
 
 
 class Drift(NamedTuple):
