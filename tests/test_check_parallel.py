@@ -23,8 +23,7 @@ from generator.project import Project, load_project
 from tests.broken._base import BASE
 from tests.support import CONFIG, SPECS
 from tests.test_broken_specs import CASES
-from tests.test_incremental import SHARED
-from tests.test_parallel import SEVEN, SMALL, inject, tiny
+from tests.test_parallel import SEVEN, SMALL, inject, suppressing, tiny
 
 JOBS = (1, 3)
 
@@ -124,15 +123,7 @@ def test_every_alert_disabled(root: Path) -> None:
 def test_an_error_another_spec_suppresses(root: Path) -> None:
     specs = root / "specs"
     tiny(specs, 3)
-    (specs / "_shared.py").write_text(SHARED, encoding="utf-8")
-    for name, call in (("v0", 'extra("V0extra", "v0_queue_depth", {})'),
-                       ("v1", 'extra("V1Extra", "v1_queue_depth", '
-                              '{"KG301": "kept as the pager knows it"})')):
-        source = BASE.replace("demo", name).replace("Demo", name.upper())
-        source = source.replace("from generator.kit", "from ._shared import extra\n"
-                                "from generator.kit", 1)
-        source = source.replace("alerts=(a1, a2, a3),", f"alerts=(a1, a2, a3, {call}),")
-        (specs / f"{name}.py").write_text(source, encoding="utf-8")
+    suppressing(specs)
     _, files, _ = same_as_run(root)
     assert files is not None and b"V0extra" in files["prometheus/rules/v0.yaml"]
 

@@ -211,15 +211,11 @@ def _running(cwd: str) -> list[int]:
     return found
 
 
-def test_an_error_another_spec_suppresses(project: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """Held back while the build had an error, then built once another spec's suppression
-    cleared it: as in one process."""
+def suppressing(specs: Path) -> None:
+    """Specs v0, whose alert V0extra breaks KG301, and v1, which suppresses KG301 for the
+    extra alert both build (`_shared.extra`): v0 is held back, then built."""
     from tests.test_incremental import SHARED
 
-    (project / "kgen.yaml").write_text(SMALL, encoding="utf-8")
-    specs = project / "specs"
-    tiny(specs, 2)
     (specs / "_shared.py").write_text(SHARED, encoding="utf-8")
     for name, call in (("v0", 'extra("V0extra", "v0_queue_depth", {})'),
                        ("v1", 'extra("V1Extra", "v1_queue_depth", '
@@ -229,6 +225,16 @@ def test_an_error_another_spec_suppresses(project: Path,
                                 "from generator.kit", 1)
         source = source.replace("alerts=(a1, a2, a3),", f"alerts=(a1, a2, a3, {call}),")
         (specs / f"{name}.py").write_text(source, encoding="utf-8")
+
+
+def test_an_error_another_spec_suppresses(project: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Held back while the build had an error, then built once another spec's suppression
+    cleared it: as in one process."""
+    (project / "kgen.yaml").write_text(SMALL, encoding="utf-8")
+    specs = project / "specs"
+    tiny(specs, 2)
+    suppressing(specs)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
     [(code, report), _] = both(project)
     assert code == 0 and "built 4 integration(s)" in report, report
