@@ -549,7 +549,7 @@ def _write_parts(tmp: Path, test: str, files: dict[str, bytes]) -> list[str]:
         return []
     rule_file = yaml.load(files[rule_path], Loader=yaml.CSafeLoader)
     cut = trimmed_tests.parts(rule_file, document)
-    if cut is None or (len(cut) == 1 and cut[0][0] == rule_file):
+    if cut is None:
         return []
     where = tmp / "parts" / test.removesuffix(".yaml")
     where.mkdir(parents=True)

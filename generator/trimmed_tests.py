@@ -10,6 +10,9 @@ what the rules before it in its group wrote at the same step):
   and only such a rule sees data in it;
 - the rules that each kept rule reads, transitively;
 - in the first part, every rule no part keeps, so that an error without data still shows.
+A part of its own holds the whole rule file and a test group without series or test: promtool
+loads every rule (a rule file it refuses, an alert's template that does not parse) and
+evaluates each once, at 0s, on no data.
 Every rule is kept when one of them reads a selector without a fixed metric name, `ALERTS` or
 `ALERTS_FOR_STATE`, when a query does not parse, or when the test file is not as kgen writes it.
 A part's verdict is then the verdict of its test groups in the whole file; `kgen test` runs the
@@ -114,8 +117,10 @@ class _Rules:
 
 def parts(rule_file: dict[str, Any], tests: dict[str, Any]) -> list[tuple[dict[str, Any],
                                                                           list[Any]]] | None:
-    """The rule file and the test groups of each part of `tests`, in the order of the groups'
-    first test; None when the files are not as kgen writes them (test it whole)."""
+    """The rule file and the test groups of each part of `tests`: first the whole rule file
+    with one test group of no series and no test (promtool loads every rule and evaluates it
+    once, at 0s), then the parts, in the order of their groups' first test; None when the files
+    are not as kgen writes them or every part would keep every rule (test it whole)."""
     if not _as_kgen_writes(rule_file, tests):
         return None
     rules = _Rules(rule_file)
@@ -125,12 +130,14 @@ def parts(rule_file: dict[str, Any], tests: dict[str, Any]) -> list[tuple[dict[s
         if kept is None:
             return None
         cut.setdefault(kept, []).append(group)
-    if not cut:
+    if not cut or all(kept == rules.everything for kept in cut):
         return None
     sets = list(cut)
     sets[0] = sets[0] | (rules.everything - frozenset().union(*sets))
-    return [(_rule_file_of(rule_file, rules, kept), groups)
-            for kept, groups in zip(sets, cut.values(), strict=True)]
+    first = tests["tests"][0]
+    load = {"interval": first["interval"]} if "interval" in first else {}
+    return [(rule_file, [load]), *((_rule_file_of(rule_file, rules, kept), groups)
+                                   for kept, groups in zip(sets, cut.values(), strict=True))]
 
 
 def _as_kgen_writes(rule_file: Any, tests: Any) -> bool:

@@ -146,10 +146,25 @@ def test_a_rule_no_example_reads_that_fails_to_evaluate_fails_a_part(promtool: s
         {"record": "broken", "expr": 'label_replace(vector(1), "a", "$1", "b", "(")'}]})
     files["prometheus/rules/demo.yaml"] = yaml.safe_dump(rules).encode()
     parts = compare(promtool, files, tmp_path / "tree")
-    first = _promtool(promtool, parts["demo.yaml"][:1], tmp_path)
-    assert first[0] == 1 and "rule: broken" in first[1]
-    assert all("rule: broken" not in _promtool(promtool, [part], tmp_path)[1]
-               for part in parts["demo.yaml"][1:])
+    said = [_promtool(promtool, [part], tmp_path) for part in parts["demo.yaml"]]
+    assert [code for code, _ in said] == [1, 1] + [0] * (len(said) - 2)
+    assert all("rule: broken, time: 0s" in output for _, output in said[:2])
+
+
+def test_a_template_promtool_refuses_fails_the_whole_rule_files_part(promtool: str,
+                                                                     tmp_path: Path) -> None:
+    """promtool refuses the rule file for an alert's template that does not parse: so does
+    the part holding the whole rule file, though no other part keeps that alert."""
+    files = _demo(tmp_path, BASE)
+    rules = yaml.safe_load(files["prometheus/rules/demo.yaml"])
+    rules["groups"].append({"name": "extra", "rules": [
+        {"alert": "Bad", "expr": "nothing_reads_this > 1",
+         "annotations": {"summary": "{{ nosuchfunc }}"}}]})
+    files["prometheus/rules/demo.yaml"] = yaml.safe_dump(rules).encode()
+    parts = compare(promtool, files, tmp_path / "tree")
+    said = [_promtool(promtool, [part], tmp_path) for part in parts["demo.yaml"]]
+    assert 'function "nosuchfunc" not defined' in said[0][1]
+    assert [code for code, _ in said[1:]] == [1] + [0] * (len(said) - 2)
 
 
 def test_a_rule_reading_alerts_keeps_every_rule(promtool: str, tmp_path: Path) -> None:
