@@ -461,7 +461,9 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
     """Run every rule's examples through promtool on rules built in memory; write nothing.
 
     promtool runs in up to --jobs processes at once (every profile's test files share them);
-    the report is the same whatever their number.
+    the report is the same whatever their number. Each example first runs against only the
+    rules it can depend on; a test file where one fails runs again whole, so what is reported
+    is what promtool says of the whole file.
 
     Exit 0 when every example holds, 1 when one fails (or the specs have errors), 2 when
     promtool is missing.
