@@ -557,12 +557,19 @@ def _write_parts(tmp: Path, test: str, files: dict[str, bytes]) -> list[str]:
     where.mkdir(parents=True)
     names = []
     for number, (rules, groups) in enumerate(cut):
-        part = {**document, "rule_files": [f"{number}.rules.yaml"], "tests": groups}
-        for name, data in ((f"{number}.rules.yaml", rules), (f"{number}.yaml", part)):
-            (where / name).write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False,
-                                                allow_unicode=True), encoding="utf-8")
+        rule_name = str(tmp / rule_path) if rules is None else f"{number}.rules.yaml"
+        if rules is not None:
+            _dump(where / rule_name, rules)
+        _dump(where / f"{number}.yaml", {**document, "rule_files": [rule_name], "tests": groups})
         names.append(str(where / f"{number}.yaml"))
     return names
+
+
+def _dump(path: Path, data: Any) -> None:
+    import yaml
+
+    path.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False,
+                              allow_unicode=True), encoding="utf-8")
 
 
 def _no_examples(tag: str) -> bool:

@@ -115,12 +115,13 @@ class _Rules:
             not self.reads[other].isdisjoint(inputs) for other in reached)
 
 
-def parts(rule_file: dict[str, Any], tests: dict[str, Any]) -> list[tuple[dict[str, Any],
-                                                                          list[Any]]] | None:
+def parts(rule_file: dict[str, Any], tests: dict[str, Any],
+          ) -> list[tuple[dict[str, Any] | None, list[Any]]] | None:
     """The rule file and the test groups of each part of `tests`: first the whole rule file
-    with one test group of no series and no test (promtool loads every rule and evaluates it
-    once, at 0s), then the parts, in the order of their groups' first test; None when the files
-    are not as kgen writes them or every part would keep every rule (test it whole)."""
+    (None: the file as it is) with one test group of no series and no test (promtool loads
+    every rule and evaluates it once, at 0s), then the parts, in the order of their groups'
+    first test; None when the files are not as kgen writes them or every part would keep every
+    rule (test it whole)."""
     if not _as_kgen_writes(rule_file, tests):
         return None
     rules = _Rules(rule_file)
@@ -136,7 +137,7 @@ def parts(rule_file: dict[str, Any], tests: dict[str, Any]) -> list[tuple[dict[s
     sets[0] = sets[0] | (rules.everything - frozenset().union(*sets))
     first = tests["tests"][0]
     load = {"interval": first["interval"]} if "interval" in first else {}
-    return [(rule_file, [load]), *((_rule_file_of(rule_file, rules, kept), groups)
+    return [(None, [load]), *((_rule_file_of(rule_file, rules, kept), groups)
                                    for kept, groups in zip(sets, cut.values(), strict=True))]
 
 
