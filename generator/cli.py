@@ -467,7 +467,9 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
     """Run every rule's examples through promtool on rules built in memory; write nothing.
 
     promtool runs in up to --jobs processes at once (every profile's test files share them);
-    the report is the same whatever their number.
+    the report is the same whatever their number. Each example first runs against only the
+    rules it can depend on; a test file where one fails runs again whole, so what is reported
+    is what promtool says of the whole file.
 
     Exit 0 when every example holds, 1 when one fails (or the specs have errors), 2 when
     promtool is missing.
@@ -531,9 +533,49 @@ def _start_examples(project: Project, profile: str | None, pool: Pool,
             (tmp / path).parent.mkdir(parents=True, exist_ok=True)
             (tmp / path).write_bytes(data)
     sizes = {test: len(files[f"prometheus/tests/{test}"]) for test in tests}
-    running = pool.start(tmp / "prometheus" / "tests", tests, sizes)
+    parts = {test: _write_parts(tmp, test, files) for test in tests}
+    running = pool.start(tmp / "prometheus" / "tests", tests, sizes, parts)
     integrations = [item.integration for item in built.scoped]
     return functools.partial(_report_examples, tag, integrations, running)
+
+
+def _write_parts(tmp: Path, test: str, files: dict[str, bytes]) -> list[str]:
+    """Write the parts of test file `test` (`generator.trimmed_tests`) under `tmp`/parts and
+    return their paths; none when it is tested whole."""
+    import posixpath
+
+    import yaml
+
+    from generator import trimmed_tests
+
+    document = yaml.load(files[f"prometheus/tests/{test}"], Loader=yaml.CSafeLoader)
+    rule_files = document.get("rule_files") if isinstance(document, dict) else None
+    if not isinstance(rule_files, list) or len(rule_files) != 1:
+        return []
+    rule_path = posixpath.normpath(f"prometheus/tests/{rule_files[0]}")
+    if rule_path not in files:
+        return []
+    rule_file = yaml.load(files[rule_path], Loader=yaml.CSafeLoader)
+    cut = trimmed_tests.parts(rule_file, document)
+    if cut is None:
+        return []
+    where = tmp / "parts" / test.removesuffix(".yaml")
+    where.mkdir(parents=True)
+    names = []
+    for number, (rules, groups) in enumerate(cut):
+        rule_name = str(tmp / rule_path) if rules is None else f"{number}.rules.yaml"
+        if rules is not None:
+            _dump(where / rule_name, rules)
+        _dump(where / f"{number}.yaml", {**document, "rule_files": [rule_name], "tests": groups})
+        names.append(str(where / f"{number}.yaml"))
+    return names
+
+
+def _dump(path: Path, data: Any) -> None:
+    import yaml
+
+    path.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False,
+                              allow_unicode=True), encoding="utf-8")
 
 
 def _no_examples(tag: str) -> bool:

@@ -103,12 +103,13 @@ def test_specs_with_errors_in_a_later_profile_come_after_the_earlier_reports(
 
 def test_a_promtool_that_crashes_on_one_file_is_an_error(project: Path, promtool: str,
                                                          tmp_path: Path) -> None:
-    """A promtool that dies on u3.yaml (the real one, wrapped) is reported as what it said,
-    with exit 1, whether it tested the other files first or not."""
+    """A promtool that dies on u3.yaml or one of its parts (the real one, wrapped) is
+    reported as what it said, with exit 1, whether it tested the other files first or not."""
     wrapper = tmp_path / "bin" / "promtool"
     wrapper.parent.mkdir()
-    wrapper.write_text("#!/bin/sh\nfor arg; do [ \"$arg\" = u3.yaml ] && "
-                       "{ echo 'panic: runtime error: index out of range' >&2; exit 2; }; done\n"
+    wrapper.write_text("#!/bin/sh\nfor arg; do case \"$arg\" in u3.yaml|*/u3/*) "
+                       "echo 'panic: runtime error: index out of range' >&2; exit 2;; esac; "
+                       "done\n"
                        f'exec {promtool} "$@"\n', encoding="utf-8")
     wrapper.chmod(0o755)
     code, stdout, stderr = every_jobs(project, path=f"{wrapper.parent}:{os.environ['PATH']}")
@@ -126,7 +127,8 @@ def test_no_more_processes_at_once_than_jobs(project: Path, promtool: str,
                        f"sleep 0.2\necho end >> {log}\nexit $code\n", encoding="utf-8")
     wrapper.chmod(0o755)
     path = f"{wrapper.parent}:{os.environ['PATH']}"
-    for jobs, processes in ((1, 1), (2, 6)):
+    # Over the parts of each batch's files, then again over u3.yaml's batch (it fails).
+    for jobs, processes in ((1, 2), (2, 7)):
         log.unlink(missing_ok=True)
         code, _, stderr = kgen_test(project, "--jobs", str(jobs), path=path)
         assert (code, stderr) == (1, "35 of 36 examples hold\n")
@@ -195,4 +197,4 @@ def test_promtool_collects_garbage_less_often_unless_told(project: Path, promtoo
         done = subprocess.run([KGEN, "test", "--jobs", "2"], cwd=project, env=env,
                               capture_output=True, text=True, check=False, timeout=240)
         assert done.stderr == "35 of 36 examples hold\n"
-        assert log.read_text(encoding="utf-8").split() == [seen] * 6
+        assert log.read_text(encoding="utf-8").split() == [seen] * 7
