@@ -23,7 +23,7 @@ from generator.cli import _write_parts
 from generator.project import load_project
 from generator.promtool_pool import Pool, passed
 from tests.broken._base import BASE
-from tests.support import CONFIG, PROFILES, ROOT
+from tests.support import CONFIG, PROFILES, ROOT, temp_project
 from tests.test_rule_examples import mutants
 
 Files = dict[str, bytes]
@@ -77,12 +77,21 @@ def _rule_count(text: str | bytes) -> int:
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-def test_shipped_specs_pass_over_parts_holding_fewer_rules(promtool: str, tmp_path: Path,
+def test_the_project_passes_over_parts_as_over_whole_files(promtool: str, tmp_path: Path,
                                                            profile: str | None) -> None:
+    """This repository's specs, as kgen.yaml and each profile configure them: whatever a team
+    adds (a spec whose rules cannot be cut is tested whole)."""
     assert CONFIG is not None
     files = build_project(load_project(CONFIG, profile)._replace(targets=("prometheus-rules",)))
-    parts, _ = compare(promtool, files, tmp_path)
-    assert all(parts.values()), "every shipped test file is cut into parts"
+    compare(promtool, files, tmp_path)
+
+
+def test_the_specimens_are_cut_into_parts_holding_fewer_rules(promtool: str,
+                                                              tmp_path: Path) -> None:
+    root = temp_project(tmp_path / "project", "targets: [prometheus-rules]\n")
+    files = build_project(load_project(root / "kgen.yaml"))
+    parts, _ = compare(promtool, files, tmp_path / "run")
+    assert all(parts.values()), "every specimen's test file is cut into parts"
     for test, names in parts.items():
         whole = _rule_count(files[f"prometheus/rules/{test}"])
         counts = [_rule_count(Path(name).with_suffix(".rules.yaml").read_text(encoding="utf-8"))
