@@ -10,11 +10,14 @@ what the rules before it in its group wrote at the same step):
   and only such a rule sees data in it;
 - the rules that each kept rule reads, transitively;
 - in the first part, every rule no part keeps, so that an error without data still shows.
-A part of its own holds the whole rule file and a test group without series or test: promtool
-loads every rule (a rule file it refuses, an alert's template that does not parse) and
-evaluates each once, at 0s, on no data.
-Every rule is kept when one of them reads a selector without a fixed metric name, `ALERTS` or
-`ALERTS_FOR_STATE`, when a query does not parse, or when the test file is not as kgen writes it.
+A part of its own holds the whole rule file and a test group without series, evaluated up to the
+file's last `eval_time`: promtool loads every rule (a rule file it refuses, an alert's template
+that does not parse) and evaluates each at every step on no data, which is what a rule sees in a
+test group none of whose series it reads, however it depends on time.
+Nothing is cut when a rule reads a selector without a fixed metric name, `ALERTS` or
+`ALERTS_FOR_STATE`, when a query does not parse, when a rule writes `ALERTS` or
+`ALERTS_FOR_STATE`, when an alert's labels or annotations may call the `query` template function
+(which reads series no expression names), or when the test file is not as kgen writes it.
 A part's verdict is then the verdict of its test groups in the whole file; `kgen test` runs the
 whole file again whenever a part does not pass, so what it reports is promtool's own output.
 """
@@ -25,6 +28,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator import promql
+from generator.model.types import duration_seconds
 
 UNKNOWN = "\0unknown"
 """Stands for what a query reads when it cannot be told: it matches every metric."""
@@ -118,11 +122,12 @@ class _Rules:
 def parts(rule_file: dict[str, Any], tests: dict[str, Any],
           ) -> list[tuple[dict[str, Any] | None, list[Any]]] | None:
     """The rule file and the test groups of each part of `tests`: first the whole rule file
-    (None: the file as it is) with one test group of no series and no test (promtool loads
-    every rule and evaluates it once, at 0s), then the parts, in the order of their groups'
+    (None: the file as it is) with one test group of no series, evaluated to the file's last
+    `eval_time` (promtool loads every rule and evaluates it at every step on no data), then the
+    parts, in the order of their groups'
     first test; None when the files are not as kgen writes them or every part would keep every
     rule (test it whole)."""
-    if not _as_kgen_writes(rule_file, tests):
+    if not _as_kgen_writes(rule_file, tests) or _reads_beyond_expressions(rule_file):
         return None
     rules = _Rules(rule_file)
     cut: dict[frozenset[int], list[Any]] = {}
@@ -136,7 +141,11 @@ def parts(rule_file: dict[str, Any], tests: dict[str, Any],
     sets = list(cut)
     sets[0] = sets[0] | (rules.everything - frozenset().union(*sets))
     first = tests["tests"][0]
-    load = {"interval": first["interval"]} if "interval" in first else {}
+    load: dict[str, Any] = {"interval": first["interval"]} if "interval" in first else {}
+    last = max((duration_seconds(str(test.get("eval_time", "0s")))
+                for group in tests["tests"] for test in group["promql_expr_test"]), default=0.0)
+    load["promql_expr_test"] = [{"expr": "vector(1)", "eval_time": f"{last:g}s",
+                                 "exp_samples": [{"labels": "{}", "value": 1}]}]
     return [(None, [load]), *((_rule_file_of(rule_file, rules, kept), groups)
                                    for kept, groups in zip(sets, cut.values(), strict=True))]
 
@@ -155,6 +164,19 @@ def _as_kgen_writes(rule_file: Any, tests: Any) -> bool:
                     and isinstance(group.get("promql_expr_test"), list)
                     and isinstance(group.get("input_series", []), list)
                     for group in tests["tests"]))
+
+
+def _reads_beyond_expressions(rule_file: dict[str, Any]) -> bool:
+    """Whether a rule writes what alerts write (`ALERTS`, `ALERTS_FOR_STATE`), or its labels or
+    annotations may call the `query` template function: then what a test reads is not told by
+    the expressions alone."""
+    for group in rule_file["groups"]:
+        for rule in group["rules"]:
+            if str(rule.get("record")) in _ALERT_OUTPUTS:
+                return True
+            if any("query" in str(rule.get(key, "")) for key in ("labels", "annotations")):
+                return True
+    return False
 
 
 _GROUP_KEYS = frozenset({"name", "interval", "input_series", "promql_expr_test"})

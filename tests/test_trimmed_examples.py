@@ -177,3 +177,19 @@ def test_a_rule_reading_alerts_keeps_every_rule(promtool: str, tmp_path: Path) -
     files["prometheus/rules/demo.yaml"] = yaml.safe_dump(rules).encode()
     parts, _ = compare(promtool, files, tmp_path / "tree")
     assert parts == {"demo.yaml": []}
+
+
+CASES = ROOT / "tests" / "trimmed_cases"
+"""Rule and test files (a review's counterexamples to an earlier cut) where every part passed
+while promtool failed the whole file: an alert label calling `query` (a label it changes, an
+evaluation error it causes), a rule writing `ALERTS`, and rules failing on no data only after
+the first part's last step."""
+
+
+@pytest.mark.parametrize("case", sorted(path.name for path in CASES.iterdir()))
+def test_a_file_that_fails_whole_fails_in_kgen_test(promtool: str, tmp_path: Path,
+                                                    case: str) -> None:
+    files = {f"prometheus/rules/{case}.yaml": (CASES / case / "rules.yaml").read_bytes(),
+             f"prometheus/tests/{case}.yaml": (CASES / case / "test.yaml").read_bytes()}
+    _, whole = compare(promtool, files, tmp_path)
+    assert "FAILED" in whole
