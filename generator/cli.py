@@ -515,6 +515,7 @@ def _start_examples(project: Project, profile: str | None, pool: Pool,
     them hold) once promtool is done."""
     import tempfile
 
+    from generator import trimmed_tests
     from generator.build import run
     from generator.findings import SpecError
 
@@ -533,49 +534,10 @@ def _start_examples(project: Project, profile: str | None, pool: Pool,
             (tmp / path).parent.mkdir(parents=True, exist_ok=True)
             (tmp / path).write_bytes(data)
     sizes = {test: len(files[f"prometheus/tests/{test}"]) for test in tests}
-    parts = {test: _write_parts(tmp, test, files) for test in tests}
+    parts = {test: trimmed_tests.write_parts(tmp, test, files) for test in tests}
     running = pool.start(tmp / "prometheus" / "tests", tests, sizes, parts)
     integrations = [item.integration for item in built.scoped]
     return functools.partial(_report_examples, tag, integrations, running)
-
-
-def _write_parts(tmp: Path, test: str, files: dict[str, bytes]) -> list[str]:
-    """Write the parts of test file `test` (`generator.trimmed_tests`) under `tmp`/parts and
-    return their paths; none when it is tested whole."""
-    import posixpath
-
-    import yaml
-
-    from generator import trimmed_tests
-
-    document = yaml.load(files[f"prometheus/tests/{test}"], Loader=yaml.CSafeLoader)
-    rule_files = document.get("rule_files") if isinstance(document, dict) else None
-    if not isinstance(rule_files, list) or len(rule_files) != 1:
-        return []
-    rule_path = posixpath.normpath(f"prometheus/tests/{rule_files[0]}")
-    if rule_path not in files:
-        return []
-    rule_file = yaml.load(files[rule_path], Loader=yaml.CSafeLoader)
-    cut = trimmed_tests.parts(rule_file, document)
-    if cut is None:
-        return []
-    where = tmp / "parts" / test.removesuffix(".yaml")
-    where.mkdir(parents=True)
-    names = []
-    for number, (rules, groups) in enumerate(cut):
-        rule_name = str(tmp / rule_path) if rules is None else f"{number}.rules.yaml"
-        if rules is not None:
-            _dump(where / rule_name, rules)
-        _dump(where / f"{number}.yaml", {**document, "rule_files": [rule_name], "tests": groups})
-        names.append(str(where / f"{number}.yaml"))
-    return names
-
-
-def _dump(path: Path, data: Any) -> None:
-    import yaml
-
-    path.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False,
-                              allow_unicode=True), encoding="utf-8")
 
 
 def _no_examples(tag: str) -> bool:

@@ -24,8 +24,12 @@ whole file again whenever a part does not pass, so what it reports is promtool's
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from generator import promql
 from generator.model.types import duration_seconds
@@ -220,3 +224,34 @@ def _rule_file_of(document: dict[str, Any], rules: _Rules, kept: frozenset[int],
         group = document["groups"][group_index]
         groups.append({**group, "rules": [group["rules"][index] for index in indexes]})
     return {"groups": groups}
+
+
+def write_parts(tmp: Path, test: str, files: dict[str, bytes]) -> list[str]:
+    """Write the parts of test file `test` (of the built `files`, written below `tmp` as
+    `prometheus/...`) under `tmp`/parts and return their paths; none when it is tested
+    whole."""
+    document = yaml.load(files[f"prometheus/tests/{test}"], Loader=yaml.CSafeLoader)
+    rule_files = document.get("rule_files") if isinstance(document, dict) else None
+    if not isinstance(rule_files, list) or len(rule_files) != 1:
+        return []
+    rule_path = posixpath.normpath(f"prometheus/tests/{rule_files[0]}")
+    if rule_path not in files:
+        return []
+    cut = parts(yaml.load(files[rule_path], Loader=yaml.CSafeLoader), document)
+    if cut is None:
+        return []
+    where = tmp / "parts" / test.removesuffix(".yaml")
+    where.mkdir(parents=True)
+    names = []
+    for number, (rules, groups) in enumerate(cut):
+        rule_name = str(tmp / rule_path) if rules is None else f"{number}.rules.yaml"
+        if rules is not None:
+            _dump(where / rule_name, rules)
+        _dump(where / f"{number}.yaml", {**document, "rule_files": [rule_name], "tests": groups})
+        names.append(str(where / f"{number}.yaml"))
+    return names
+
+
+def _dump(path: Path, data: Any) -> None:
+    path.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False,
+                              allow_unicode=True), encoding="utf-8")

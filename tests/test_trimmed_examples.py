@@ -19,9 +19,9 @@ import yaml
 
 from generator import rule_tests
 from generator.build import build_project
-from generator.cli import _write_parts
 from generator.project import load_project
 from generator.promtool_pool import Pool, passed
+from generator.trimmed_tests import write_parts
 from tests.broken._base import BASE
 from tests.support import CONFIG, PROFILES, ROOT, temp_project
 from tests.test_rule_examples import mutants
@@ -52,7 +52,7 @@ def compare(promtool: str, files: Files, root: Path) -> tuple[dict[str, list[str
     tests = sorted(p.removeprefix("prometheus/tests/") for p in files
                    if p.startswith("prometheus/tests/"))
     assert tests
-    parts = {test: _write_parts(root, test, files) for test in tests}
+    parts = {test: write_parts(root, test, files) for test in tests}
     whole_code, whole = _promtool(promtool, tests, cwd)
     sections = dict(re.findall(r"Unit Testing:\s+(\S+)\n(.*?)(?=Unit Testing:|\Z)", whole, re.S))
     assert list(sections) == tests, whole[-2000:]
