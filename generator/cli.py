@@ -383,16 +383,17 @@ def check(config_path: Path | None, profile: str | None, specs_dir: Path | None,
         project = _project(config_path, profile, specs_dir, out_dir)
         if connection is None:  # the specs stay in the workers: what the build found of them
             built = check_project(project, _jobs(jobs))
-            findings = sorted(built.findings + runbook_links.check(project, built.alerting))
-            if built.files is not None:
-                findings = sorted(findings + external.run(built.files))
-        else:
+            found, files, alerting = built.findings, built.files, built.alerting
+            specs: list[Spec] = []
+        else:  # the online checks read the specs: built here
             done = run(project)
-            alerting = any(spec.integration.alerts for spec in done.specs)
-            findings = sorted(done.findings + runbook_links.check(project, alerting))
-            if not done.errors:
-                findings = sorted(findings + external.run(done.files))
-                findings = sorted(findings + _online(done.specs, connection))
+            found, files, specs = done.findings, None if done.errors else done.files, done.specs
+            alerting = any(spec.integration.alerts for spec in specs)
+        findings = sorted(found + runbook_links.check(project, alerting))
+        if files is not None:
+            findings = sorted(findings + external.run(files))
+            if connection is not None:
+                findings = sorted(findings + _online(specs, connection))
     except SpecError as error:
         findings = error.findings
     except OSError as error:
