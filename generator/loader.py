@@ -35,6 +35,7 @@ from generator.findings import Finding, Level, SpecError, did_you_mean
 from generator.kit import SpecConfig
 from generator.location import Location, display_path
 from generator.model import Integration
+from generator.model.base import forget_lines
 
 PACKAGE = "kgen_specs"
 CODE_OUTPUT = "KG006"
@@ -120,6 +121,7 @@ def load_unit(name: str, path: Path, specs_dir: Path, values: Mapping[str, Any],
     for module in [m for m in sys.modules if m.startswith(PACKAGE + ".")]:
         del sys.modules[module]
     docstrings.forget()
+    forget_lines()
     package = sys.modules.get(PACKAGE)
     for attribute in [a for a in vars(package) if not a.startswith("__")] if package else []:
         delattr(package, attribute)  # the spec package held on to every spec loaded before
