@@ -279,3 +279,33 @@ def test_a_changed_library_drops_every_entry(shipped: Path) -> None:
         record.write_text(json.dumps(data), encoding="utf-8")
     edit(shipped / "kgen.yaml", "error_for: 20m", "error_for: 25m")
     assert counts(build()) == (2, 0)
+
+
+def test_the_files_of_imported_modules_below_the_specs_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a unit-cache entry is keyed by: every module imported from below the specs
+    directory (a module imported there outside the spec package too, each time it is asked
+    while it stays imported), none from elsewhere, the same when asked again."""
+    import importlib
+    import sys
+
+    from generator.loader import imported_files
+
+    specs, other = tmp_path / "specs", tmp_path / "other"
+    for directory, name in ((specs, "kgen_test_below"), (other, "kgen_test_elsewhere")):
+        directory.mkdir()
+        (directory / f"{name}.py").write_text("VALUE = 1\n")
+        monkeypatch.syspath_prepend(str(directory))
+    below = str((specs / "kgen_test_below.py").resolve())
+    assert below not in imported_files(specs)
+    for name in ("kgen_test_below", "kgen_test_elsewhere"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+        importlib.import_module(name)
+    for _ in range(2):
+        assert imported_files(specs) == [below]
+    del sys.modules["kgen_test_below"]
+    assert imported_files(specs) == []
+    importlib.import_module("kgen_test_below")
+    assert imported_files(specs) == [below]
+    for name in ("kgen_test_below", "kgen_test_elsewhere"):
+        del sys.modules[name]

@@ -56,6 +56,23 @@ def test_models_validated_or_built_by_pydantic_are_located_at_the_line_that_aske
 
 
 
+def test_each_code_object_gives_its_own_lines_wherever_it_builds_again() -> None:
+    """Lines are remembered by code object and instruction: the same instruction of code
+    compiled again at other lines, and a call site met again, read their own lines."""
+    from generator.model.base import forget_lines
+
+    for blank_lines in (3, 9, 3, 0):
+        namespace: dict[str, object] = {"Query": Query}
+        exec(compile("\n" * blank_lines + "def build():\n    return Query(expr='up')\n",
+                     "/specs/same_name.py", "exec"), namespace)
+        build = namespace["build"]
+        assert callable(build)
+        for _ in range(2):
+            assert build().location == Location("/specs/same_name.py", blank_lines + 2)
+        del namespace, build
+        if blank_lines == 9:
+            forget_lines()
+
 
 def test_the_walk_needs_no_frame_below_model_post_init() -> None:
     """A thread started on pydantic's validator itself has no Python frame below the model's

@@ -2,7 +2,7 @@
 
 import sys
 from pathlib import Path
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -36,14 +36,39 @@ def caller_location() -> Location | None:
             outside = _outside[code.co_filename] = _is_outside(code.co_filename)
         if outside:
             if not code.co_name.startswith("_"):
-                return _location(Location, (code.co_filename, frame.f_lineno))
+                return _location(Location, (code.co_filename, _line(frame)))
             innermost = innermost or frame
         frame = frame.f_back
     return None if innermost is None else _location(
-        Location, (innermost.f_code.co_filename, innermost.f_lineno))
+        Location, (innermost.f_code.co_filename, _line(innermost)))
 
 
 _location = tuple.__new__
+
+
+def _line(frame: FrameType) -> int:
+    """`frame.f_lineno`, remembered by the frame's code object and instruction: reading it
+    walks the code's line table from its start (a spec's `integration()` is long), and both
+    builds of a spec build their models at the same places."""
+    code = frame.f_code
+    held = _lines.get(id(code))
+    if held is None:
+        held = _lines[id(code)] = (code, {})
+    lines = held[1]
+    line = lines.get(frame.f_lasti)
+    if line is None:
+        line = lines[frame.f_lasti] = frame.f_lineno
+    return line
+
+
+_lines: dict[int, tuple[CodeType, dict[int, int]]] = {}
+"""id of a code object -> the code object (held: no other object can take its id meanwhile)
+and its lines by instruction offset (`f_lasti`). `forget_lines` empties it."""
+
+
+def forget_lines() -> None:
+    """Let go of the code objects `_line` holds (the loader calls it before each spec)."""
+    _lines.clear()
 
 
 def _is_outside(filename: str) -> bool:
