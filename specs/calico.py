@@ -7,8 +7,6 @@ candidates) are those of kube-controllers/pkg/controllers/node/ipam.go, the same
 Calico v3.23.3 through v3.32.1.
 """
 
-from __future__ import annotations
-
 import math
 
 from pydantic import Field

@@ -1,8 +1,6 @@
 """etcd's knobs, every default explained beside it; kgen.yaml sets them under
 `integrations.etcd.config`."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field
