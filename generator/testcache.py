@@ -102,15 +102,21 @@ class TestCache:
             record = json.loads(self.path.read_bytes())
             if record["format"] != SCHEME or record["toolchain"] != self._toolchain:
                 return {}
-            passes = {}
-            for test, entry in record["passes"].items():
-                old = Pass(**entry)
-                if isinstance(old.sha256, str) and isinstance(old.key, str) and isinstance(
-                        old.rule_files, list) and all(isinstance(n, str) for n in old.rule_files):
-                    passes[str(test)] = old
-            return passes
+            return {str(test): entry for test, value in record["passes"].items()
+                    if (entry := _entry(value)) is not None}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
+
+
+def _entry(value: Any) -> Pass | None:
+    """A pass as the record holds it; None when it is not one (a miss)."""
+    if not isinstance(value, dict) or set(value) != set(Pass._fields):
+        return None
+    entry = Pass(**value)
+    if isinstance(entry.sha256, str) and isinstance(entry.key, str) and isinstance(
+            entry.rule_files, list) and all(isinstance(name, str) for name in entry.rule_files):
+        return entry
+    return None
 
 
 def toolchain(promtool: str, directory: Path) -> str | None:
