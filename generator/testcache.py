@@ -31,6 +31,7 @@ import os
 import posixpath
 import time
 from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -119,9 +120,11 @@ def _entry(value: Any) -> Pass | None:
     return None
 
 
+@cache
 def toolchain(promtool: str, directory: Path) -> str | None:
-    """What every key covers besides the files, as JSON; None when promtool's binary cannot
-    be read whole (nothing is cached then)."""
+    """What every key covers besides the files, as JSON (once per process: every tree of
+    `kgen test --all-profiles` shares it); None when promtool's binary cannot be read whole
+    (nothing is cached then)."""
     binary = promtool_sha256(promtool, directory)
     if binary is None:
         return None
