@@ -61,8 +61,6 @@ class TestCache:
     """The passes of one output tree: read when `kgen test` starts it, written after its
     report. `read`: whether passes may be reused (they are recorded either way)."""
 
-    __test__ = False  # not a pytest test class
-
     def __init__(self, project: Project, promtool: str, read: bool) -> None:
         root = project.source.parent if project.source is not None else Path()
         self.directory = root / fastpath.CACHE_DIR
