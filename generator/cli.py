@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from generator.output import Drift
     from generator.project import Project
     from generator.promtool_pool import Pool, Running
+    from generator.testcache import TestCache
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -463,14 +464,22 @@ def cost(config_path: Path | None, profile: str | None, specs_dir: Path | None,
 @click.option("--jobs", "-j", type=click.IntRange(min=1), envvar="KGEN_JOBS", show_envvar=True,
               help="Run this many promtool processes at once (default: the CPUs kgen may run "
                    "on; 1 runs one promtool over each tree's test files).")
+@click.option("--no-cache", is_flag=True,
+              help="Run promtool over every test file, even one that passed before with the "
+                   "same inputs (as KGEN_NO_FASTPATH does).")
 def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path | None,
-                  all_profiles: bool, jobs: int | None) -> None:
-    """Run every rule's examples through promtool on rules built in memory; write nothing.
+                  all_profiles: bool, jobs: int | None, no_cache: bool) -> None:
+    """Run every rule's examples through promtool on rules built in memory; write nothing
+    but kgen's cache.
 
     promtool runs in up to --jobs processes at once (every profile's test files share them);
     the report is the same whatever their number. Each example first runs against only the
     rules it can depend on; a test file where one fails runs again whole, so what is reported
     is what promtool says of the whole file.
+
+    Passes are reused: a test file that passed before, with the same bytes, the same rule
+    files and the same promtool, is reported as passing without running promtool (kept in
+    .kgen-cache/ beside the project config; a failure always runs again).
 
     Exit 0 when every example holds, 1 when one fails (or the specs have errors), 2 when
     promtool is missing.
@@ -478,8 +487,10 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
     import shutil
     from contextlib import ExitStack
 
+    from generator import fastpath
     from generator.findings import SpecError
     from generator.promtool_pool import Pool
+    from generator.testcache import TestCache
 
     if all_profiles and profile:
         raise click.UsageError("--all-profiles tests every profile; drop --profile")
@@ -488,6 +499,7 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
         click.echo("error: promtool is not on PATH; install Prometheus' promtool", err=True)
         sys.exit(2)
     workers = _jobs(jobs)
+    reuse = not no_cache and fastpath.enabled()
     reports: list[Callable[[], bool]] = []
     held: list[bool] = []
 
@@ -499,7 +511,8 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
         try:
             projects = _projects(config_path, profile, specs_dir, None, all_profiles)
             for name, project in projects.items():  # the next tree builds while promtool runs
-                reports.append(_start_examples(project, name, pool, temporary))
+                reports.append(_start_examples(project, name, pool, temporary,
+                                               TestCache(project, promtool, reuse)))
                 if workers == 1:
                     report_started()
         except SpecError as error:
@@ -510,10 +523,10 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
 
 
 def _start_examples(project: Project, profile: str | None, pool: Pool,
-                    temporary: ExitStack) -> Callable[[], bool]:
-    """Build `project`'s rules and tests in memory, write them to a temporary directory and
-    queue promtool over them; returns what reports each rule's examples (True when all of
-    them hold) once promtool is done."""
+                    temporary: ExitStack, cache: TestCache) -> Callable[[], bool]:
+    """Build `project`'s rules and tests in memory, write those the `cache` has no pass of to
+    a temporary directory and queue promtool over them; returns what reports each rule's
+    examples (True when all of them hold) once promtool is done, and records the passes."""
     import tempfile
 
     from generator import trimmed_tests
@@ -529,16 +542,20 @@ def _start_examples(project: Project, profile: str | None, pool: Pool,
     tag = f"[{profile}] " if profile else ""
     if not tests:
         return functools.partial(_no_examples, tag)
+    reused = {test for test in tests if cache.reused(test, files)}
+    skipped = {f"prometheus/tests/{test}" for test in reused}
     tmp = Path(temporary.enter_context(tempfile.TemporaryDirectory(prefix="kgen-test-")))
     for path, data in files.items():
-        if path.startswith("prometheus/"):
+        if path.startswith("prometheus/") and path not in skipped:
             (tmp / path).parent.mkdir(parents=True, exist_ok=True)
             (tmp / path).write_bytes(data)
     sizes = {test: len(files[f"prometheus/tests/{test}"]) for test in tests}
-    parts = {test: trimmed_tests.write_parts(tmp, test, files) for test in tests}
-    running = pool.start(tmp / "prometheus" / "tests", tests, sizes, parts)
+    parts = {test: trimmed_tests.write_parts(tmp, test, files) for test in tests
+             if test not in reused}
+    running = pool.start(tmp / "prometheus" / "tests", tests, sizes, parts, reused)
     integrations = [item.integration for item in built.scoped]
-    return functools.partial(_report_examples, tag, integrations, running)
+    return functools.partial(_report_examples, tag, integrations, running,
+                             functools.partial(cache.save, files=files))
 
 
 def _no_examples(tag: str) -> bool:
@@ -546,11 +563,14 @@ def _no_examples(tag: str) -> bool:
     return True
 
 
-def _report_examples(tag: str, integrations: list[Integration], running: Running) -> bool:
-    """Wait for promtool and report each rule's examples; True when all of them hold."""
+def _report_examples(tag: str, integrations: list[Integration], running: Running,
+                     save: Callable[[list[str]], None]) -> bool:
+    """Wait for promtool, `save` the test files that passed and report each rule's examples;
+    True when all of them hold."""
     from generator import rule_tests
 
     done = running.result()
+    save(running.passed())
     found, other = rule_tests.failures(done.output)
     outcomes = rule_tests.outcomes(integrations, found)
     for outcome in outcomes:

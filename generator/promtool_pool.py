@@ -10,13 +10,16 @@ A test file may come with parts (`generator.trimmed_tests`): promtool then runs 
 of the batch's files first, and when every part passes the batch's output is what promtool
 prints for passing files (it names nothing but the file); otherwise it runs over the files
 themselves, and that run's output and exit code are the batch's.
+
+A test file that passed before with the same inputs (`generator.testcache`) runs in no process:
+its output is what promtool prints for a passing file.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +27,8 @@ from typing import NamedTuple
 
 from generator import rule_tests
 
+ARGUMENTS = ("test", "rules")
+"""What promtool runs with, before the test files."""
 GOGC = "200"
 """Go's garbage collector target for promtool unless the environment sets one: promtool
 evaluates every rule at each step of each test group and makes much short-lived garbage;
@@ -54,18 +59,29 @@ def batches(tests: list[str], weights: Mapping[str, int], jobs: int) -> list[lis
 
 
 class Running:
-    """The promtool processes over one tree's test files."""
+    """The promtool processes over one tree's test files (`runs`, one per batch of `batches`),
+    and the files that passed before (`reused`)."""
 
-    def __init__(self, tests: list[str], runs: list[Future[Result]]) -> None:
+    def __init__(self, tests: list[str], batches: list[list[str]], runs: list[Future[Result]],
+                 reused: list[str]) -> None:
         self._tests = tests
+        self._batches = batches
         self._runs = runs
+        self._reused = reused
 
     def result(self) -> Result:
         """Wait for every process: the output as one run over the files in order, and the
         exit code of the first run (in that order of starting) that failed, else 0."""
         done = [run.result() for run in self._runs]
         code = next((result.returncode for result in done if result.returncode), 0)
-        return Result(code, rule_tests.merged(self._tests, [result.output for result in done]))
+        outputs = [*(result.output for result in done), *map(passed, self._reused)]
+        return Result(code, rule_tests.merged(self._tests, outputs))
+
+    def passed(self) -> list[str]:
+        """The test files promtool ran and passed (every file of a run that exited 0; a file
+        of a run that failed counts as failed)."""
+        return [test for batch, run in zip(self._batches, self._runs, strict=True)
+                if run.result().returncode == 0 for test in batch]
 
 
 class Pool:
@@ -85,12 +101,14 @@ class Pool:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def start(self, cwd: Path, tests: list[str], weights: Mapping[str, int],
-              parts: Mapping[str, Sequence[str]]) -> Running:
-        """Queue `promtool test rules` over `tests` (paths relative to `cwd`), over their
-        `parts` first where every file of a batch has some."""
-        runs = [self._executor.submit(self._run_parts, cwd, batch, parts)
-                for batch in batches(tests, weights, self._jobs)]
-        return Running(tests, runs)
+              parts: Mapping[str, Sequence[str]], reused: Collection[str] = ()) -> Running:
+        """Queue `promtool test rules` over `tests` (paths relative to `cwd`) but those
+        `reused` (they passed before), over their `parts` first where every file of a batch
+        has some."""
+        to_run = [test for test in tests if test not in reused]
+        planned = batches(to_run, weights, self._jobs) if to_run else []
+        runs = [self._executor.submit(self._run_parts, cwd, batch, parts) for batch in planned]
+        return Running(tests, planned, runs, [test for test in tests if test in reused])
 
     def _run_parts(self, cwd: Path, tests: list[str],
                    parts: Mapping[str, Sequence[str]]) -> Result:
@@ -101,7 +119,7 @@ class Pool:
         return self._run(cwd, tests)
 
     def _run(self, cwd: Path, tests: list[str]) -> Result:
-        done = subprocess.run([self._promtool, "test", "rules", *tests], cwd=cwd,
+        done = subprocess.run([self._promtool, *ARGUMENTS, *tests], cwd=cwd,
                               env=self._environment, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, check=False)
         return Result(done.returncode, done.stdout)
