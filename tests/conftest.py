@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from generator.build import build, build_project
 from generator.targets import TARGETS
@@ -17,6 +18,14 @@ from tests.support import PROJECT, SPECS
 
 if TYPE_CHECKING:
     from tests.live_server import LivePrometheus
+
+
+# Property tests judge what kgen does, not how fast: with the suite on every core, and other
+# suites on the machine, an example can wait for a core well past Hypothesis' 200 ms deadline
+# or its too-slow generation check.
+settings.register_profile("shared-cores", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("shared-cores")
 
 
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
