@@ -29,24 +29,17 @@ settings.load_profile("shared-cores")
 
 
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
-    """pyproject's addopts spreads the suite over pytest-xdist's workers (`-n`, `--dist`);
+    """pyproject's addopts spreads the suite over pytest-xdist's workers (`--numprocesses`);
     without the plugin (`-p no:xdist`, or a venv installed before it joined the dev extra)
-    those options are taken and ignored, and the same command runs the suite serially."""
+    the option is taken and ignored, and the same command runs the suite serially."""
     if not pluginmanager.has_plugin("xdist"):
         group = parser.getgroup("xdist", "pytest-xdist not loaded: the suite runs serially")
         group.addoption("--numprocesses", dest="numprocesses", help="ignored")
-        group.addoption("--dist", dest="dist", default="no", help="ignored")
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Group and order the tests for pytest-xdist's workers (`--dist loadgroup`, pyproject):
-    the tests of the one live Prometheus on one worker, so it starts once (it takes about 8 s
-    to scrape and evaluate); then the tests marked `long`, so no worker is still running one
-    when the other has run out of tests."""
-    for item in items:
-        if "live_prometheus" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("live-prometheus"))
+    """The tests marked `long` first: pytest-xdist hands tests out in this order, so no worker
+    is still running one when the other has run out of tests."""
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
