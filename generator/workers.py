@@ -57,8 +57,12 @@ class Pool:
 
     def __enter__(self) -> Pool:
         gc.freeze()  # the collector leaves inherited pages alone: they stay shared
-        for _ in range(self._count):
-            self._spawn()
+        try:
+            for _ in range(self._count):
+                self._spawn()
+        except BaseException:  # Ctrl-C among the forks: `__exit__` will not run
+            self.close()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -93,13 +97,19 @@ class Pool:
         others = [w.conn for w in self._workers] + [ours]
         process = multiprocessing.get_context("fork").Process(
             target=_serve, args=(theirs, self._work, others), daemon=True)
-        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the worker starts deaf
+        # Ctrl-C while forking is noted, not raised (the worker starts with this handler, so
+        # it has no window for a traceback either), and raised again once the worker is in
+        # `_workers`, where `close` stops it.
+        interrupted: list[int] = []
+        previous = signal.signal(signal.SIGINT, lambda signum, _: interrupted.append(signum))
         try:
             process.start()
+            self._workers.append(_Worker(process, ours))
         finally:
-            signal.signal(signal.SIGINT, interrupt)
+            signal.signal(signal.SIGINT, previous)
         theirs.close()
-        self._workers.append(_Worker(process, ours))
+        if interrupted:
+            signal.raise_signal(signal.SIGINT)
 
     def _feed(self) -> None:
         """Give each idle worker an integration; then, while more wait than there are
@@ -153,7 +163,8 @@ def _how(code: int | None) -> str:
 def _serve(conn: Connection, work: Callable[[int], Any], others: list[Connection]) -> None:
     """A worker's loop: build each integration asked for and answer (False, what it made), or
     (True, the exception) for a bug in kgen; end when the build closes the pipe. It ignores
-    Ctrl-C (SIGINT, set before the fork): the build stops its workers itself."""
+    Ctrl-C (SIGINT, noted and dropped until then): the build stops its workers itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for other in others:
         other.close()
     while True:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from generator.build import build, build_project
 from generator.targets import TARGETS
@@ -17,6 +18,29 @@ from tests.support import PROJECT, SPECS
 
 if TYPE_CHECKING:
     from tests.live_server import LivePrometheus
+
+
+# Property tests judge what kgen does, not how fast: with the suite on every core, and other
+# suites on the machine, an example can wait for a core well past Hypothesis' 200 ms deadline
+# or its too-slow generation check.
+settings.register_profile("shared-cores", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("shared-cores")
+
+
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """pyproject's addopts spreads the suite over pytest-xdist's workers (`--numprocesses`);
+    without the plugin (`-p no:xdist`, or a venv installed before it joined the dev extra)
+    the option is taken and ignored, and the same command runs the suite serially."""
+    if not pluginmanager.has_plugin("xdist"):
+        group = parser.getgroup("xdist", "pytest-xdist not loaded: the suite runs serially")
+        group.addoption("--numprocesses", dest="numprocesses", help="ignored")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked `long` first: pytest-xdist hands tests out in this order, so no worker
+    is still running one when the other has run out of tests."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,7 @@ from generator.build import build
 from generator.loader import load
 from generator.model import Metric, MetricType
 from tests.scrapejobs import Job
-from tests.support import SPECS, free_port
+from tests.support import SPECS, closed_port
 
 SPEC = '''\
 from generator.kit import SpecConfig
@@ -236,21 +236,21 @@ def exporters(root: Path) -> Iterator[Exporters]:
             "node_port": servers["calico"].server_address[1],
             "controllers_port": servers["calico-controllers"].server_address[1]}}},
     }), encoding="utf-8")
-    closed = free_port()
-    targets = [
-        ("exact", address(servers["exact"]), {}),
-        ("exact-sidecar", address(servers["empty"]), {}),
-        ("drift", address(servers["drift"]), {}),
-        ("drift-sidecar", f"127.0.0.1:{closed}", {}),
-        ("calico-node", address(servers["calico"]),
-         {"namespace": "calico-system", "pod": "calico-node-a", "node": "node-a"}),
-        ("calico-kube-controllers", address(servers["calico-controllers"]), {}),
-    ]
-    jobs = [{"job_name": job, "static_configs": [{"targets": [target], "labels": labels}]}
-            for job, target, labels in targets]
-    try:
-        yield Exporters(exact, drift, calico, address(servers["drift"]), jobs, rules)
-    finally:
-        for running in servers.values():
-            running.shutdown()
-            running.server_close()
+    with closed_port() as closed:  # the sidecar Prometheus finds down
+        targets = [
+            ("exact", address(servers["exact"]), {}),
+            ("exact-sidecar", address(servers["empty"]), {}),
+            ("drift", address(servers["drift"]), {}),
+            ("drift-sidecar", f"127.0.0.1:{closed}", {}),
+            ("calico-node", address(servers["calico"]),
+             {"namespace": "calico-system", "pod": "calico-node-a", "node": "node-a"}),
+            ("calico-kube-controllers", address(servers["calico-controllers"]), {}),
+        ]
+        jobs = [{"job_name": job, "static_configs": [{"targets": [target], "labels": labels}]}
+                for job, target, labels in targets]
+        try:
+            yield Exporters(exact, drift, calico, address(servers["drift"]), jobs, rules)
+        finally:
+            for running in servers.values():
+                running.shutdown()
+                running.server_close()

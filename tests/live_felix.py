@@ -28,7 +28,7 @@ from generator.loader import load
 from generator.model import Metric, MetricType
 from tests.operator_model import scrape_config
 from tests.scrapejobs import Job, jobs_in, with_static_targets
-from tests.support import SPECS, free_port
+from tests.support import SPECS
 
 FORMS = ("scrape_configs", "podmonitors")
 """The generated scrape_configs, and what the Prometheus Operator makes of the generated
@@ -147,7 +147,7 @@ def _fake_felix(body: bytes) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: Any) -> None:
             """Keep the test output quiet."""
 
-    return ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    return ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 
 
 @dataclass(frozen=True)

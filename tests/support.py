@@ -72,10 +72,22 @@ LIVE_TIMEOUT = 30.0
 
 
 def free_port() -> int:
+    """A local port free when asked: another process (a test on another xdist worker, another
+    suite on the machine) may take it before the caller listens there; `prometheus` retries."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+@contextlib.contextmanager
+def closed_port() -> Iterator[int]:
+    """A local port that refuses connections while the block runs: bound by this process and
+    never listened on, so no other process can start listening there meanwhile."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        port: int = held.getsockname()[1]
+        yield port
 
 
 def wait_for(what: str, ready: Callable[[], bool], log: Path) -> None:
@@ -95,21 +107,47 @@ def wait_for(what: str, ready: Callable[[], bool], log: Path) -> None:
     pytest.fail(f"timed out waiting for {what}; prometheus log:\n{log.read_text()[-3000:]}")
 
 
+PORT_TAKEN = "bind: address already in use"
+"""What Prometheus logs, then exits, when another process listens on its port."""
+READY = "Server is ready to receive web requests."
+
+
 @contextlib.contextmanager
 def prometheus(config: Path, root: Path) -> Iterator[tuple[str, Path]]:
     """The real Prometheus on a free local port, loading `config`, its data and log under
-    `root`: its URL and its log; stopped when the block ends."""
-    web = f"127.0.0.1:{free_port()}"
+    `root`: its URL and its log, once it serves; stopped when the block ends. A port taken
+    between `free_port` and Prometheus' bind means another port, at most three times."""
     log = root / "prometheus.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={root / 'data'}",
-             f"--web.listen-address={web}"], stdout=out, stderr=subprocess.STDOUT)
-    try:
-        yield f"http://{web}", log
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    for _ in range(3):
+        web = f"127.0.0.1:{free_port()}"
+        with log.open("wb") as out:
+            server = subprocess.Popen(
+                ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={root / 'data'}",
+                 f"--web.listen-address={web}"], stdout=out, stderr=subprocess.STDOUT)
+        try:
+            if _serving(server, log):
+                yield f"http://{web}", log
+                return
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    pytest.fail(f"no free port for prometheus in three tries; its log:\n{log.read_text()[-3000:]}")
+
+
+def _serving(server: subprocess.Popen[bytes], log: Path) -> bool:
+    """Whether the starting Prometheus `server` came to serve (False: it found its port taken
+    and exited); any other exit, or no readiness in LIVE_TIMEOUT, fails the test."""
+    deadline = time.monotonic() + LIVE_TIMEOUT
+    while time.monotonic() < deadline:
+        said = log.read_text(errors="replace")
+        if server.poll() is not None:
+            if PORT_TAKEN in said:
+                return False
+            pytest.fail(f"prometheus exited ({server.returncode}); its log:\n{said[-3000:]}")
+        if READY in said:
+            return True
+        time.sleep(0.1)
+    pytest.fail(f"prometheus did not start in {LIVE_TIMEOUT}s; its log:\n{log.read_text()[-3000:]}")
 
 
 def settled(root: Path) -> Path:

@@ -94,6 +94,7 @@ def test_hook_entry_passes_on_a_built_project_and_fails_on_a_broken_tree(
     assert "error KG203" in done.stderr
 
 
+@pytest.mark.long
 def test_the_promtool_gate_fails_when_one_generated_test_fails(repository: Path,
                                                                tmp_path: Path) -> None:
     """The last gate hands each test file to its own promtool: one failing file among them

@@ -34,7 +34,7 @@ from generator.loader import load
 from generator.model import Metric, MetricType
 from tests.live_exporters import DRIFT_SHARDS, RUNBOOKS, SPEC, address, project, serve
 from tests.live_server import LivePrometheus, count
-from tests.support import SPECS, free_port
+from tests.support import SPECS, closed_port
 
 
 def _config(specs: Path) -> str:
@@ -342,15 +342,16 @@ def test_inline_credentials_and_malformed_headers_are_usage_errors(live: Live,
 
 
 def test_unreachable_server_is_one_line_without_traceback(live: Live) -> None:
-    url = f"http://127.0.0.1:{free_port()}"
-    kgen = str(Path(sys.executable).parent / "kgen")
-    done = subprocess.run([kgen, "check", "--config", _config(live.exact), "--prometheus", url],
-                          capture_output=True, text=True, check=False, timeout=60)
+    with closed_port() as port:
+        url = f"http://127.0.0.1:{port}"
+        kgen = str(Path(sys.executable).parent / "kgen")
+        done = subprocess.run([kgen, "check", "--config", _config(live.exact), "--prometheus",
+                               url], capture_output=True, text=True, check=False, timeout=60)
+        result = _kgen("cost", "--config", _config(live.exact), "--prometheus", url)
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr == (f"error: cannot reach {url}/api/v1/metadata: "
                            "[Errno 111] Connection refused\n")
-    result = _kgen("cost", "--config", _config(live.exact), "--prometheus", url)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == done.stderr
 

@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import time
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pytest
@@ -160,13 +161,13 @@ def test_a_spec_that_ends_its_worker(project: Path) -> None:
         paths[2].write_text(original)
 
 
-def test_the_cache_after_a_parallel_build(project: Path) -> None:
+def test_the_cache_after_a_parallel_build(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (project / "kgen.yaml").write_text(SMALL, encoding="utf-8")
     paths = tiny(project / "specs", 5)
     past = time.time() - 30
     for path in paths:
         os.utime(path, (past, past))
-    os.environ.pop("KGEN_NO_FASTPATH")
+    monkeypatch.delenv("KGEN_NO_FASTPATH")
     assert "built 5 integration(s), 0 from the cache" in invoke("build", "-j", "2")[1]
     inject(paths[3], "pass")
     os.utime(paths[3], (past, past))
@@ -195,6 +196,31 @@ def test_an_interrupt_leaves_nothing_behind(project: Path) -> None:
     assert "Traceback" not in stderr.decode()
     assert _running(str(project)) == []
     assert not list(project.glob(STAGING + "*")) and not (project / "out").exists()
+
+
+def test_an_interrupt_while_a_worker_is_forked_is_not_lost(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while the build forks its second worker (here sent just before that fork)
+    interrupts the build once the fork is done, and both workers are stopped and reaped:
+    before, the build ignored SIGINT while forking, so the interrupt was lost and the build
+    ran on (test_an_interrupt_leaves_nothing_behind failed that way under load)."""
+    forked: list[int] = []
+    fork = BaseProcess.start
+
+    def start(process: BaseProcess) -> None:
+        if forked:
+            os.kill(os.getpid(), signal.SIGINT)
+        fork(process)
+        assert process.pid is not None
+        forked.append(process.pid)
+
+    monkeypatch.setattr(BaseProcess, "start", start)
+    with pytest.raises(KeyboardInterrupt), workers.Pool(2, lambda index: index):
+        pytest.fail("the interrupt was lost")
+    assert len(forked) == 2
+    for pid in forked:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
 
 
 def _running(cwd: str) -> list[int]:

@@ -62,6 +62,7 @@ def every_jobs(root: Path, *args: str, path: str | None = None) -> tuple[int, st
     return first
 
 
+@pytest.mark.long
 def test_a_failing_example_among_many_files_every_profile(project: Path) -> None:
     code, stdout, stderr = every_jobs(project, "--all-profiles")
     assert code == 1
@@ -87,6 +88,7 @@ def test_all_hold_with_one_profile(project: Path) -> None:
     assert stdout.count("[prod] ok   ") == 18
 
 
+@pytest.mark.long
 def test_specs_with_errors_in_a_later_profile_come_after_the_earlier_reports(
         project: Path) -> None:
     """The base tree's promtool runs while the `bad` profile builds: its report still comes

@@ -138,6 +138,7 @@ def test_mutate_flips_and_scales() -> None:
     assert comparisons("sum(up == bool 0) > 0 or count(rate(y[2m]) > 0.01)") == 2
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("profile", [None, *load_project(CONFIG).profiles])
 def test_every_weakened_alert_fails_its_examples(promtool: str, tmp_path: Path,
                                                  profile: str | None) -> None:

@@ -76,6 +76,7 @@ def _rule_count(text: str | bytes) -> int:
     return sum(len(group["rules"]) for group in yaml.safe_load(text)["groups"])
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("profile", PROFILES)
 def test_the_project_passes_over_parts_as_over_whole_files(promtool: str, tmp_path: Path,
                                                            profile: str | None) -> None:
@@ -86,6 +87,7 @@ def test_the_project_passes_over_parts_as_over_whole_files(promtool: str, tmp_pa
     compare(promtool, files, tmp_path)
 
 
+@pytest.mark.long
 def test_the_specimens_are_cut_into_parts_holding_fewer_rules(promtool: str,
                                                               tmp_path: Path) -> None:
     root = temp_project(tmp_path / "project", "targets: [prometheus-rules]\n")
@@ -99,6 +101,7 @@ def test_the_specimens_are_cut_into_parts_holding_fewer_rules(promtool: str,
         assert max(counts) < whole / 2, (test, counts, whole)
 
 
+@pytest.mark.long
 def test_every_alert_weakened_fails_the_same_examples_over_parts(promtool: str,
                                                                  tmp_path: Path) -> None:
     assert CONFIG is not None
@@ -113,6 +116,7 @@ def test_every_alert_weakened_fails_the_same_examples_over_parts(promtool: str,
     assert len(_failed(whole)[0]) > 20
 
 
+@pytest.mark.long
 def test_a_synthetic_set_passes_over_parts(promtool: str, tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "synth.py"), "2",
                     str(tmp_path / "p" / "specs")], check=True, capture_output=True)
