@@ -138,6 +138,15 @@ def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: i
         path.unlink(missing_ok=True)
 
 
+def tree_records(source: Path | None, out_dir: Path) -> tuple[Path, str]:
+    """Where kgen keeps its records of output tree `out_dir`: the cache directory beside the
+    project config `source` (the current directory without one), and the name every record of
+    that tree carries (the start of the sha256 of the tree's absolute path)."""
+    root = source.parent if source is not None else Path()
+    tree = hashlib.sha256(os.path.abspath(out_dir).encode()).hexdigest()[:20]
+    return root / CACHE_DIR, tree
+
+
 def write_record(path: Path, text: str) -> None:
     """Write a record into the cache directory (made, and ignored by git, on first use) in one
     atomic step."""

@@ -62,10 +62,8 @@ class TestCache:
     report. `read`: whether passes may be reused (they are recorded either way)."""
 
     def __init__(self, project: Project, promtool: str, read: bool) -> None:
-        root = project.source.parent if project.source is not None else Path()
-        self.directory = root / fastpath.CACHE_DIR
-        tree = os.path.abspath(project.out_dir)
-        self.path = self.directory / f"tests-{_sha256(tree.encode())[:20]}.json"
+        self.directory, tree = fastpath.tree_records(project.source, project.out_dir)
+        self.path = self.directory / f"tests-{tree}.json"
         self._toolchain = toolchain(promtool, self.directory)
         self._old = self._read() if read and self._toolchain is not None else {}
         self._reused: dict[str, Pass] = {}

@@ -81,11 +81,9 @@ class UnitCache:
     """The entries of one output tree: read at the start of a build, written after it."""
 
     def __init__(self, project: Project, read: bool) -> None:
-        root = project.source.parent if project.source is not None else Path()
-        tree = os.path.abspath(project.out_dir)
-        digest = hashlib.sha256(tree.encode()).hexdigest()[:20]
-        self.path = root / fastpath.CACHE_DIR / f"units-{digest}.json"
-        self.boards = BoardCache(root / fastpath.CACHE_DIR / f"boards-{digest}", read)
+        directory, tree = fastpath.tree_records(project.source, project.out_dir)
+        self.path = directory / f"units-{tree}.json"
+        self.boards = BoardCache(directory / f"boards-{tree}", read)
         self.project = project
         self.kept: dict[str, Entry] = {}
         self._read_old = read
