@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator import conventions
+from generator import conventions, promql
 from generator.model import Alert, Integration, Recording
 from generator.render import to_yaml
 
@@ -39,33 +39,45 @@ def rule_file_yaml(integration: Integration) -> bytes:
     return rule_file_written(integration)[1]
 
 
-def recording_groups(integration: Integration) -> list[dict[str, Any]]:
-    """The recording-rule group, if the integration has recording rules."""
+def recording_groups(integration: Integration,
+                     scope: promql.Rewrite | None = None) -> list[dict[str, Any]]:
+    """The recording-rule group, if the integration has recording rules. `scope`: the change
+    that scopes each expression as it is written out, for an integration whose rules are not
+    scoped yet (the mixin's builds: `scoping.scoped_rules` would copy every rule first)."""
     if not integration.recording_rules:
         return []
     return [{"name": conventions.recording_group(integration.name),
-             "rules": [recording_rule(r) for r in integration.recording_rules]}]
+             "rules": [recording_rule(r, _scoped(r.expr, scope))
+                       for r in integration.recording_rules]}]
 
 
-def alerting_groups(integration: Integration) -> list[dict[str, Any]]:
-    """The alert group, if the integration has alerts."""
+def alerting_groups(integration: Integration,
+                    scope: promql.Rewrite | None = None) -> list[dict[str, Any]]:
+    """The alert group, if the integration has alerts (`scope`: see `recording_groups`)."""
     if not integration.alerts:
         return []
     return [{"name": conventions.alerting_group(integration.name),
-             "rules": [alerting_rule(a) for a in integration.alerts]}]
+             "rules": [alerting_rule(a, _scoped(a.expr, scope)) for a in integration.alerts]}]
 
 
-def recording_rule(rule: Recording) -> dict[str, Any]:
-    body: dict[str, Any] = {"record": rule.record, "expr": rule.expr}
+def _scoped(expr: str, scope: promql.Rewrite | None) -> str:
+    return expr if scope is None else promql.rewrite(expr, scope)
+
+
+def recording_rule(rule: Recording, expr: str | None = None) -> dict[str, Any]:
+    """The rule as the rule file holds it, with `expr` for its expression when given."""
+    body: dict[str, Any] = {"record": rule.record,
+                            "expr": rule.expr if expr is None else expr}
     if rule.labels:
         body["labels"] = dict(sorted(rule.labels.items()))
     return body
 
 
-def alerting_rule(alert: Alert) -> dict[str, Any]:
+def alerting_rule(alert: Alert, expr: str | None = None) -> dict[str, Any]:
+    """The alert as the rule file holds it, with `expr` for its expression when given."""
     return {
         "alert": alert.name,
-        "expr": alert.expr,
+        "expr": alert.expr if expr is None else expr,
         "for": alert.for_,
         "labels": {"severity": str(alert.severity), **dict(sorted(alert.labels.items()))},
         "annotations": {

@@ -36,7 +36,7 @@ from generator.model import Dashboard, Integration, MixinKnob
 from generator.model.base import display_path
 from generator.promql import Rewrite
 from generator.render import header, json_text, to_yaml
-from generator.scoping import scoped_rules, scoping
+from generator.scoping import scoping
 
 if TYPE_CHECKING:
     from generator.project import Project
@@ -259,16 +259,17 @@ class _Documents:
 
     def parts(self, integration: Integration) -> dict[str, Any]:
         """Rules and dashboards of the integration, scoped with its (placeholder) selector."""
-        rules = scoped_rules(integration)
+        scope = scoping(integration)
         return {
-            "recording": {"groups": recording_groups(rules)},
-            "alerting": {"groups": alerting_groups(rules)},
+            "recording": {"groups": recording_groups(integration, scope)},
+            "alerting": {"groups": alerting_groups(integration, scope)},
             "dashboards": {conventions.dashboard_file(integration.name, board.slug):
-                           self._board(integration, board) for board in integration.dashboards},
+                           self._board(integration, board, scope)
+                           for board in integration.dashboards},
         }
 
-    def _board(self, integration: Integration, board: Dashboard) -> dict[str, Any]:
-        scope = scoping(integration)
+    def _board(self, integration: Integration, board: Dashboard,
+               scope: Rewrite) -> dict[str, Any]:
         key = (integration.name, integration.description, board, scope)
         for known, rendered, _ in self._boards:
             if known == key:
