@@ -462,8 +462,9 @@ def cost(config_path: Path | None, profile: str | None, specs_dir: Path | None,
 @click.option("--all-profiles", is_flag=True,
               help="The base settings and then every profile.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), envvar="KGEN_JOBS", show_envvar=True,
-              help="Run this many promtool processes at once (default: the CPUs kgen may run "
-                   "on; 1 runs one promtool over each tree's test files).")
+              help="Build in this many processes and run this many promtool processes at "
+                   "once (default: the CPUs kgen may run on; 1 builds in this process and "
+                   "runs one promtool over each tree's test files).")
 @click.option("--no-cache", is_flag=True,
               help="Run promtool over every test file, even one that passed before with the "
                    "same inputs (as KGEN_NO_FASTPATH does).")
@@ -476,6 +477,10 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
     the report is the same whatever their number. Each example first runs against only the
     rules it can depend on; a test file where one fails runs again whole, so what is reported
     is what promtool says of the whole file.
+
+    The rules are built as `kgen build` builds them: in --jobs processes, an integration
+    whose inputs did not change since kgen test last built it taken from the output tree when
+    that still holds its files (a spec edited since is built again, as it is now).
 
     Passes are reused: a test file that passed before, with the same bytes, the same rule
     files and the same promtool, is reported as passing without running promtool (kept in
@@ -512,8 +517,10 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
         try:
             projects = _projects(config_path, profile, specs_dir, None, all_profiles)
             for name, project in projects.items():  # the next tree builds while promtool runs
+                # in this process then: nothing forks while promtool's threads run
+                builders = 1 if reports else workers
                 reports.append(_start_examples(project, name, pool, temporary,
-                                               TestCache(project, promtool, reuse), workers,
+                                               TestCache(project, promtool, reuse), builders,
                                                started_ns))
                 if workers == 1:
                     report_started()
