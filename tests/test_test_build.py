@@ -291,3 +291,15 @@ def test_a_test_file_whose_lines_do_not_pair_is_read_as_yaml() -> None:
     assert rule_tests.tested_rules(data) == [("A/warning", 2)]
     with pytest.raises(ValueError):
         rule_tests.tested_rules(data.replace(b"A/warning 2", b"A/warning 3"))
+
+
+def test_a_spec_that_breaks_before_its_failure_is_explained(project: Path) -> None:
+    """u2 loads once (the build), then raises: its failing example cannot be explained, so
+    the run ends as for any spec error: its one line, exit 1, no traceback."""
+    once = ("import pathlib as _once\n_mark = _once.Path(__file__).parent.parent / 'built'\n"
+            "if _mark.exists():\n    raise RuntimeError('changed since it was built')\n"
+            "_mark.touch()\n")
+    write(project, "u2", once + spec("u2", BASE.replace(SLOW, FAILING)))
+    code, out, err = kgen(project, "test", "--jobs", "2")
+    assert code == 1 and "Traceback" not in err
+    assert "specs/u2.py:" in err and "changed since it was built" in err
