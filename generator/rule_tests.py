@@ -288,9 +288,8 @@ def tested(integration: Integration) -> Tested:
     return [(rule_key(rule), len(rule.examples)) for rule in rules if rule.examples]
 
 
-_GROUP = re.compile(rb"^- name: ", re.M)
-_EXPRESSION = re.compile(rb"^  - expr: (.*)$", re.M)
-_PLAIN_MARKER = re.compile(r"# kgen example ([^\s'\"\\]+) ([1-9][0-9]*)'?$")
+_MARKED = re.compile(rb"^  - expr: [^\n]*# kgen example ([^\s'\"\\]+) ([1-9][0-9]*)'?$", re.M)
+"""A line with a test group's expression, written plain or in single quotes, and its marker."""
 
 
 def tested_rules(test_file: bytes) -> Tested:
@@ -322,17 +321,12 @@ def tested_rules(test_file: bytes) -> Tested:
 
 def _markers(test_file: bytes) -> list[tuple[str, int]] | None:
     """The (rule, index) marker of each test group read off the lines, or None when the
-    lines are not as kgen writes them."""
-    expressions = _EXPRESSION.findall(test_file)
-    if len(expressions) != len(_GROUP.findall(test_file)):
+    lines are not as kgen writes them (the file starts with its header, never with a
+    group)."""
+    marked = _MARKED.findall(test_file)
+    if not len(marked) == test_file.count(b"\n  - expr: ") == test_file.count(b"\n- name: "):
         return None
-    markers = []
-    for expression in expressions:
-        found = _PLAIN_MARKER.search(expression.decode("utf-8"))
-        if found is None:
-            return None
-        markers.append((found.group(1), int(found.group(2))))
-    return markers
+    return [(key.decode("utf-8"), int(index)) for key, index in marked]
 
 
 def outcomes(integrations: list[tuple[str, Tested]], found: list[Failure],
