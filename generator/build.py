@@ -289,6 +289,37 @@ def check_project(project: Project, jobs: int = 1) -> Checked:
     return Checked(done.findings, None if failed else sink.finish(), done.alerting)
 
 
+def rules_for_tests(project: Project, cache: UnitCache | None,
+                    jobs: int) -> tuple[list[str], dict[str, bytes]]:
+    """What `kgen test` runs: the files `run(project)` makes (for `project`'s targets, the
+    rule files and their tests), built as `stream` builds them, in `jobs` worker processes,
+    with an integration whose entry the `cache` holds taken from the output tree when it
+    still holds that entry's files (read, never written); and every integration's name, in
+    spec order. Raises SpecError with the errors `run(project)` finds."""
+    sink = Memory(project.out_dir)
+    done = _stream(project, sink, cache, jobs)
+    errors = [f for f in done.findings if f.level is Level.ERROR]
+    if errors:
+        raise SpecError(errors)
+    return [name for name, _ in loader.units(project.specs_dir)], sink.finish()
+
+
+def scoped_integration(project: Project, name: str) -> Integration:
+    """One integration as `run(project)` hands it to the targets: loaded afresh, the
+    project's settings laid over and its selector in every query (what `kgen test` explains
+    a failing example from, the build having found no error in it). Raises SpecError when it
+    no longer loads."""
+    path = dict(loader.units(project.specs_dir))[name]
+    settings = project.integrations.get(name)
+    spec, found = loader.load_unit(
+        name, path, project.specs_dir, dict(settings.config) if settings else {},
+        lambda n, loc: project.locate("integrations", n, "config", *loc))
+    if spec is None:
+        raise SpecError(found)
+    laid, _ = prepare(spec.integration, project)
+    return Scoped.of(_laid(spec, laid, project)).integration
+
+
 class _Done(NamedTuple):
     """What `_stream` made of a build, besides the files in its sink."""
 

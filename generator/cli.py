@@ -462,8 +462,9 @@ def cost(config_path: Path | None, profile: str | None, specs_dir: Path | None,
 @click.option("--all-profiles", is_flag=True,
               help="The base settings and then every profile.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), envvar="KGEN_JOBS", show_envvar=True,
-              help="Run this many promtool processes at once (default: the CPUs kgen may run "
-                   "on; 1 runs one promtool over each tree's test files).")
+              help="Build in this many processes and run this many promtool processes at "
+                   "once (default: the CPUs kgen may run on; 1 builds in this process and "
+                   "runs one promtool over each tree's test files).")
 @click.option("--no-cache", is_flag=True,
               help="Run promtool over every test file, even one that passed before with the "
                    "same inputs (as KGEN_NO_FASTPATH does).")
@@ -476,6 +477,10 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
     the report is the same whatever their number. Each example first runs against only the
     rules it can depend on; a test file where one fails runs again whole, so what is reported
     is what promtool says of the whole file.
+
+    The rules are built as `kgen build` builds them: in --jobs processes, an integration
+    whose inputs did not change since kgen test last built it taken from the output tree when
+    that still holds its files (a spec edited since is built again, as it is now).
 
     Passes are reused: a test file that passed before, with the same bytes, the same rule
     files and the same promtool, is reported as passing without running promtool (kept in
@@ -498,6 +503,7 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
     if promtool is None:
         click.echo("error: promtool is not on PATH; install Prometheus' promtool", err=True)
         sys.exit(2)
+    started_ns = time.time_ns()
     workers = _jobs(jobs)
     reuse = not no_cache and fastpath.enabled()
     reports: list[Callable[[], bool]] = []
@@ -511,8 +517,11 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
         try:
             projects = _projects(config_path, profile, specs_dir, None, all_profiles)
             for name, project in projects.items():  # the next tree builds while promtool runs
+                # in this process then: nothing forks while promtool's threads run
+                builders = 1 if reports else workers
                 reports.append(_start_examples(project, name, pool, temporary,
-                                               TestCache(project, promtool, reuse)))
+                                               TestCache(project, promtool, reuse), builders,
+                                               started_ns))
                 if workers == 1:
                     report_started()
         except SpecError as error:
@@ -522,21 +531,43 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
     sys.exit(0 if all(held) else 1)
 
 
-def _start_examples(project: Project, profile: str | None, pool: Pool,
-                    temporary: ExitStack, cache: TestCache) -> Callable[[], bool]:
+def _start_examples(project: Project, profile: str | None, pool: Pool, temporary: ExitStack,
+                    cache: TestCache, jobs: int, started_ns: int) -> Callable[[], bool]:
     """Build `project`'s rules and tests in memory, write those the `cache` has no pass of to
     a temporary directory and queue promtool over them; returns what reports each rule's
-    examples (True when all of them hold) once promtool is done, and records the passes."""
+    examples (True when all of them hold) once promtool is done, and records the passes.
+
+    The rules are built as `kgen build` builds them (in `jobs` workers, an integration whose
+    inputs did not change taken from the output tree through the unit cache), and the report
+    reads each integration's rules off its test file, loading an integration again only to
+    explain its failing examples. With KGEN_NO_FASTPATH set, every spec is loaded and built
+    in this process and the report reads the rules off them."""
     import tempfile
 
-    from generator import trimmed_tests
-    from generator.build import run
+    from generator import fastpath, rule_tests, trimmed_tests
+    from generator.build import rules_for_tests, run, scoped_integration
+    from generator.conventions import rule_tests_path
     from generator.findings import SpecError
+    from generator.unitcache import UnitCache
 
-    built = run(project._replace(targets=("prometheus-rules",)))
-    if built.errors:
-        raise SpecError(built.errors)
-    files = built.files
+    tested = project._replace(targets=("prometheus-rules",))
+    integration: Callable[[str], Integration]
+    if fastpath.enabled():
+        units = UnitCache(tested, read=cache.reading, record="test-")
+        names, files = rules_for_tests(tested, units, jobs)
+        units.save(started_ns)
+        rules = [(name, rule_tests.tested_rules(files[rule_tests_path(name)]))
+                 for name in names if rule_tests_path(name) in files]
+        integration = functools.partial(scoped_integration, tested)
+    else:
+        built = run(tested)
+        if built.errors:
+            raise SpecError(built.errors)
+        files = built.files
+        rules = [(item.integration.name, rule_tests.tested(item.integration))
+                 for item in built.scoped]
+        integration = {item.integration.name: item.integration
+                       for item in built.scoped}.__getitem__
     tests = sorted(p.removeprefix("prometheus/tests/") for p in files
                    if p.startswith("prometheus/tests/"))
     tag = f"[{profile}] " if profile else ""
@@ -553,8 +584,7 @@ def _start_examples(project: Project, profile: str | None, pool: Pool,
     parts = {test: trimmed_tests.write_parts(tmp, test, files) for test in tests
              if test not in reused}
     running = pool.start(tmp / "prometheus" / "tests", tests, sizes, parts, reused)
-    integrations = [item.integration for item in built.scoped]
-    return functools.partial(_report_examples, tag, integrations, running,
+    return functools.partial(_report_examples, tag, rules, integration, running,
                              functools.partial(cache.save, files=files))
 
 
@@ -563,19 +593,21 @@ def _no_examples(tag: str) -> bool:
     return True
 
 
-def _report_examples(tag: str, integrations: list[Integration], running: Running,
+def _report_examples(tag: str, rules: list[tuple[str, list[tuple[str, int]]]],
+                     integration: Callable[[str], Integration], running: Running,
                      save: Callable[[list[str]], None]) -> bool:
-    """Wait for promtool, `save` the test files that passed and report each rule's examples;
-    True when all of them hold."""
+    """Wait for promtool, `save` the test files that passed and report each rule's examples
+    (given each integration's name and rules, and how to get an integration whose examples
+    failed); True when all of them hold."""
     from generator import rule_tests
 
     done = running.result()
     save(running.passed())
     found, other = rule_tests.failures(done.output)
-    outcomes = rule_tests.outcomes(integrations, found)
+    outcomes = rule_tests.outcomes(rules, found, integration)
     for outcome in outcomes:
         verdict = "FAIL" if outcome.failed else "ok  "
-        click.echo(f"{tag}{verdict} {outcome.integration} {rule_tests.rule_key(outcome.rule)}"
+        click.echo(f"{tag}{verdict} {outcome.integration} {outcome.rule}"
                    f" ({outcome.examples} examples)")
         for index, example, failure in outcome.failed:
             click.echo(f"    {rule_tests.explain(index, example, failure)}")

@@ -109,12 +109,15 @@ class Sink(Protocol):
 
 
 class Memory:
-    """A sink that keeps the files in memory and writes nothing (what `kgen check` validates).
-    A worker's part carries the bytes of its files."""
+    """A sink that keeps the files in memory and writes nothing (what `kgen check` validates
+    and `kgen test` runs). A worker's part carries the bytes of its files. Given the output
+    `tree`, it takes the files of an integration the unit cache holds from there (read, never
+    written); without one, every integration is built."""
 
-    def __init__(self) -> None:
+    def __init__(self, tree: Path | None = None) -> None:
         self.hashes: dict[str, str] = {}
         self.files: dict[str, bytes] = {}
+        self.tree = tree
 
     def add(self, path: str, data: bytes) -> str:
         digest = _claim(self.hashes, path, data)
@@ -122,7 +125,17 @@ class Memory:
         return digest
 
     def reuse(self, files: Mapping[str, str]) -> bool:
-        return False
+        if self.tree is None:
+            return False
+        found = {}
+        for path, digest in files.items():
+            data = None if path in self.hashes else _regular_file(self.tree / path)
+            if data is None or _digest(data) != digest:
+                return False
+            found[path] = data
+        self.hashes.update(files)
+        self.files.update(found)
+        return True
 
     def share(self) -> None:
         pass

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 from typing import Any, NamedTuple
+
+import yaml
 
 from generator import promql
 from generator.model import Alert, Example, Fires, Integration, Recording, Records, Series, Silent
@@ -269,25 +271,94 @@ class Outcome(NamedTuple):
     """One rule's examples after a promtool run: which failed, and how."""
 
     integration: str
-    rule: Alert | Recording
+    rule: str
+    """`rule_key` of the rule."""
     examples: int
     failed: tuple[tuple[int, Example, Failure], ...]
 
 
-def outcomes(integrations: list[Integration], found: list[Failure]) -> list[Outcome]:
-    """Per rule with examples, in spec order, the failures promtool reported for it."""
+Tested = list[tuple[str, int]]
+"""What a test file tests: each rule with examples, in spec order, by `rule_key`, and how
+many examples it has."""
+
+
+def tested(integration: Integration) -> Tested:
+    """The rules with examples of an integration, as its test file tests them."""
+    rules: list[Alert | Recording] = [*integration.recording_rules, *integration.alerts]
+    return [(rule_key(rule), len(rule.examples)) for rule in rules if rule.examples]
+
+
+_MARKED = re.compile(rb"^  - expr: [^\n]*# kgen example ([^\s'\"\\]+) ([1-9][0-9]*)'?$", re.M)
+"""A line with a test group's expression, written plain or in single quotes, and its marker."""
+
+
+def tested_rules(test_file: bytes) -> Tested:
+    """What a test file `promtool_tests` made tests, read from its bytes: each test group's
+    expression ends in the marker naming its rule and example (the examples of a rule are
+    numbered from 1, one after another). As kgen writes the file, a group starts at a line
+    `- name: ` and its one expression is written on the line `  - expr: ` (no scalar that
+    spans lines is indented by only two spaces); a file where those lines do not pair up, or a
+    marker that is quoted otherwise, is read as YAML instead."""
+    markers = _markers(test_file)
+    if markers is None:
+        document = yaml.load(test_file, Loader=yaml.CSafeLoader)
+        markers = []
+        for test in document["tests"]:
+            found = MARKER.search(test["promql_expr_test"][0]["expr"])
+            if found is None:
+                raise ValueError("a test group without kgen's example marker")
+            markers.append((found.group(1), int(found.group(2))))
+    rules: Tested = []
+    for key, index in markers:
+        if index == 1:
+            rules.append((key, 1))
+        elif rules and rules[-1] == (key, index - 1):
+            rules[-1] = (key, index)
+        else:
+            raise ValueError(f"example {index} of {key} does not follow its example {index - 1}")
+    return rules
+
+
+def _markers(test_file: bytes) -> list[tuple[str, int]] | None:
+    """The (rule, index) marker of each test group read off the lines, or None when the
+    lines are not as kgen writes them (the file starts with its header, never with a
+    group)."""
+    marked = _MARKED.findall(test_file)
+    if not len(marked) == test_file.count(b"\n  - expr: ") == test_file.count(b"\n- name: "):
+        return None
+    return [(key.decode("utf-8"), int(index)) for key, index in marked]
+
+
+def outcomes(integrations: list[tuple[str, Tested]], found: list[Failure],
+             integration: Callable[[str], Integration]) -> list[Outcome]:
+    """Per rule with examples, in spec order, the failures promtool reported for it, given
+    what each integration's test file tests (integration name, its rules); an integration
+    with a failure is asked of `integration` for its examples."""
     by_place = {(f.test_file.removesuffix(".yaml"), f.rule, f.index): f for f in found}
+    failing = {name for name, _, _ in by_place}
     result = []
-    for integration in integrations:
-        rules: list[Alert | Recording] = [*integration.recording_rules, *integration.alerts]
-        for rule in rules:
-            if not rule.examples:
-                continue
-            failed = tuple(
-                (index, example, by_place[integration.name, rule_key(rule), index])
-                for index, example in enumerate(rule.examples, 1)
-                if (integration.name, rule_key(rule), index) in by_place)
-            result.append(Outcome(integration.name, rule, len(rule.examples), failed))
+    for name, rules in integrations:
+        if name in failing:
+            result += integration_outcomes(integration(name), by_place)
+        else:
+            result += [Outcome(name, key, count, ()) for key, count in rules]
+    return result
+
+
+def integration_outcomes(integration: Integration,
+                         by_place: dict[tuple[str, str, int], Failure]) -> list[Outcome]:
+    """Per rule with examples of one integration, the failures of `by_place` (test file
+    name, rule key, example index) for it."""
+    result = []
+    rules: list[Alert | Recording] = [*integration.recording_rules, *integration.alerts]
+    for rule in rules:
+        if not rule.examples:
+            continue
+        key = rule_key(rule)
+        failed = tuple((index, example, by_place[integration.name, key, index])
+                       for index, example in enumerate(rule.examples, 1)
+                       if (integration.name, key, index) in by_place)
+        result.append(Outcome(integration.name, key, len(rule.examples), failed))
     return result
 
 

@@ -64,6 +64,7 @@ class TestCache:
     def __init__(self, project: Project, promtool: str, read: bool) -> None:
         self.directory, tree = fastpath.tree_records(project.source, project.out_dir)
         self.path = self.directory / f"tests-{tree}.json"
+        self.reading = read
         self._toolchain = toolchain(promtool, self.directory)
         self._old = self._read() if read and self._toolchain is not None else {}
         self._reused: dict[str, Pass] = {}

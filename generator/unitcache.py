@@ -2,11 +2,12 @@
 from the output tree instead of building it again.
 
 One record per output tree, in `.kgen-cache/` beside the project config (see
-`generator.fastpath`). An integration's entry holds its key, the sha256 of every spec module
-it imported from outside its own files, what the checks found in it and the summaries the
-checks across integrations read (`checks.UnitChecks`), and the sha256 of every file it made.
-The output tree is the content store: an entry is used only when the tree still holds each of
-those files with that digest.
+`generator.fastpath`), and one for `kgen test`'s build of the tree's rule files
+(`test-units-<tree>.json`; its files are taken from the same tree). An integration's entry
+holds its key, the sha256 of every spec module it imported from outside its own files, what
+the checks found in it and the summaries the checks across integrations read
+(`checks.UnitChecks`), and the sha256 of every file it made. The output tree is the content
+store: an entry is used only when the tree still holds each of those files with that digest.
 
 The key covers all that can change an integration's files or findings:
 
@@ -80,10 +81,12 @@ class Lookup(NamedTuple):
 class UnitCache:
     """The entries of one output tree: read at the start of a build, written after it."""
 
-    def __init__(self, project: Project, read: bool) -> None:
+    def __init__(self, project: Project, read: bool, record: str = "") -> None:
+        """`record` sets a build of the tree apart from `kgen build`'s (`kgen test` builds
+        the rule files alone): its entries and boards are kept in their own files."""
         directory, tree = fastpath.tree_records(project.source, project.out_dir)
-        self.path = directory / f"units-{tree}.json"
-        self.boards = BoardCache(directory / f"boards-{tree}", read)
+        self.path = directory / f"{record}units-{tree}.json"
+        self.boards = BoardCache(directory / f"{record}boards-{tree}", read)
         self.project = project
         self.kept: dict[str, Entry] = {}
         self._read_old = read
