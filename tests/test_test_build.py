@@ -303,3 +303,38 @@ def test_a_spec_that_breaks_before_its_failure_is_explained(project: Path) -> No
     code, out, err = kgen(project, "test", "--jobs", "2")
     assert code == 1 and "Traceback" not in err and out == ""
     assert "specs/u2.py:" in err and "changed since it was built" in err
+
+
+def _suppressing_pair(root: Path, first: str, second: str) -> None:
+    """Specs `first`, whose extra alert breaks KG301, and `second`, which suppresses KG301
+    at the shared helper's line both build it at (`tests.test_parallel.suppressing`): while
+    `first` is checked the build has an error, which `second` clears."""
+    for name, call in ((first, f'extra("{first.upper()}extra", "{first}_queue_depth", {{}})'),
+                       (second, f'extra("{second.upper()}Extra", "{second}_queue_depth", '
+                                '{"KG301": "kept as the pager knows it"})')):
+        source = spec(name).replace("from generator.kit", "from ._shared import extra\n"
+                                    "from generator.kit", 1)
+        write(root, name, source.replace("alerts=(a1, a2, a3),", f"alerts=(a1, a2, a3, {call}),"))
+
+
+def test_cached_integrations_after_an_error_another_spec_suppresses(project: Path) -> None:
+    """u0..u4 are in the unit cache; a0 (checked first, its error held back) and a1 (which
+    clears it) are added: the cached integrations' rule files and tests are still run and
+    reported, and `kgen build` still writes their files."""
+    from tests.test_incremental import SHARED
+
+    shared = project / "specs" / "_shared.py"  # there from the start: no entry depends on it
+    shared.write_text(SHARED, encoding="utf-8")
+    os.utime(shared, (shared.stat().st_atime, shared.stat().st_mtime - 60))
+    kgen(project, "build")
+    for jobs in ("2", "1"):
+        assert kgen(project, "test", "--jobs", jobs)[2] == "30 of 30 examples hold\n"
+    _suppressing_pair(project, "a0", "a1")
+    expected = kgen(project, "test", reference=True)
+    assert expected[0] == 0 and expected[2] == "46 of 46 examples hold\n"
+    for jobs in ("2", "1"):
+        assert kgen(project, "test", "--jobs", jobs) == expected
+    for jobs in ("2", "1"):
+        assert kgen(project, "build", "--jobs", jobs)[0] == 0
+        assert (project / "out" / rule_tests_path("u0")).is_file()
+        assert kgen(project, "build", "--check", reference=True)[0] == 0
