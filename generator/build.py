@@ -385,7 +385,7 @@ def _stream_sequential(project: Project, units: list[tuple[str, Path]],
     cached = 0
     for (name, path), looked in zip(units, looks, strict=True):
         entry = looked.entry if looked is not None else None
-        if entry is not None and (state.failing or sink.reuse(entry.files)):
+        if entry is not None and sink.reuse(entry.files):
             _take_cached(state, cache, looked, entry)
             cached += 1
             continue
@@ -453,7 +453,7 @@ def _stream_parallel(project: Project, units: list[tuple[str, Path]],
         for index, (name, path) in enumerate(units):
             looked = looks[index]
             entry = looked.entry if looked is not None else None
-            if entry is not None and (state.failing or sink.reuse(entry.files)):
+            if entry is not None and sink.reuse(entry.files):
                 _take_cached(state, cache, looked, entry)
                 cached += 1
                 continue
