@@ -338,3 +338,34 @@ def test_cached_integrations_after_an_error_another_spec_suppresses(project: Pat
         assert kgen(project, "build", "--jobs", jobs)[0] == 0
         assert (project / "out" / rule_tests_path("u0")).is_file()
         assert kgen(project, "build", "--check", reference=True)[0] == 0
+
+
+def test_a_module_from_outside_the_specs_imported_in_workers(project: Path) -> None:
+    """Every spec reads its threshold from `limits`, a module outside the specs directory
+    (on PYTHONPATH, as an installed package would be) that only the worker processes import:
+    when it changes, the rules are built again, with 2 jobs as with 1."""
+    library = project.parent / "lib"
+    library.mkdir()
+    limits = library / "limits.py"
+    for name in NAMES:
+        write(project, name, "import limits\n" + spec(name).replace(
+            f"expr='{name}_wait_seconds{{quantile=\"0.99\"}} > 1'",
+            f"expr=f'{name}_wait_seconds{{{{quantile=\"0.99\"}}}} > {{limits.SLOW}}'"))
+    environment = {**os.environ, "PYTHONPATH": str(library)}
+    for name in ("KGEN_NO_FASTPATH", "KGEN_JOBS"):
+        environment.pop(name, None)
+
+    def test(jobs: str) -> tuple[int, str]:
+        done = subprocess.run([KGEN, "test", "--jobs", jobs], cwd=project, capture_output=True,
+                              text=True, env=environment, check=False, timeout=300)
+        return done.returncode, done.stderr
+
+    for jobs in ("2", "1"):
+        shutil.rmtree(project / ".kgen-cache", ignore_errors=True)
+        for slow, expected in ((1, (0, "30 of 30 examples hold\n")),
+                               (3, (1, "25 of 30 examples hold\n"))):
+            limits.write_text(f"SLOW = {slow}\n", encoding="utf-8")
+            os.utime(limits, (limits.stat().st_atime, limits.stat().st_mtime - 60 + slow))
+            subprocess.run([KGEN, "build", "--jobs", jobs], cwd=project, env=environment,
+                           capture_output=True, check=False, timeout=300)
+            assert test(jobs) == expected, (jobs, slow)
