@@ -96,6 +96,9 @@ class UnitCache:
         self._old: dict[str, Entry] = {}
         self.digests: dict[str, str] = {}
         """The sha256 of every input file hashed during this build, by path."""
+        self.imported_elsewhere: set[str] = set()
+        """The files of modules worker processes imported for this build (this process's
+        own are read off `sys.modules`)."""
 
     def start(self, units: list[tuple[str, Path]]) -> None:
         """Read the entries for these integrations (name, module path) as the build starts."""
@@ -161,13 +164,22 @@ class UnitCache:
             self.path.unlink(missing_ok=True)
             return
         content = {"format": FORMAT, "toolchain": self._toolchain,
-                   "modules": fastpath.modules([str(self.project.specs_dir.resolve()),
-                                                str(fastpath.PACKAGE_DIR)], started_ns),
-                   "units": entries}
+                   "modules": self._modules(started_ns), "units": entries}
         try:
             fastpath.write_record(self.path, json.dumps(content, sort_keys=True))
         except OSError:
             self.path.unlink(missing_ok=True)
+
+    def _modules(self, started_ns: int) -> dict[str, list[int]]:
+        """The size and mtime of every module this build imported, here or in a worker,
+        outside the specs directory and kgen's package."""
+        roots = [str(self.project.specs_dir.resolve()), str(fastpath.PACKAGE_DIR)]
+        found = fastpath.modules(roots, started_ns)
+        prefixes = tuple(root + os.sep for root in roots)
+        for path in sorted(self.imported_elsewhere - found.keys()):
+            if not path.startswith(prefixes) and (stat := fastpath.signature(path)) is not None:
+                found[path] = stat
+        return found
 
     def _read(self) -> dict[str, Entry]:
         try:
