@@ -369,3 +369,30 @@ def test_a_module_from_outside_the_specs_imported_in_workers(project: Path) -> N
             subprocess.run([KGEN, "build", "--jobs", jobs], cwd=project, env=environment,
                            capture_output=True, check=False, timeout=300)
             assert test(jobs) == expected, (jobs, slow)
+
+
+def test_a_data_file_of_another_spec_package(project: Path) -> None:
+    """u0 is a package whose `limits` module reads its `data.txt`; u1 imports that module
+    for its threshold. Editing only the data file changes u1's rules as well as u0's."""
+    package = project / "specs" / "u0"
+    package.mkdir()
+    (project / "specs" / "u0.py").rename(package / "__init__.py")
+    (package / "__init__.py").write_text(spec("u0").removeprefix(NOTE), encoding="utf-8")
+    (package / "limits.py").write_text(
+        "from pathlib import Path\n\n"
+        "SLOW = (Path(__file__).parent / 'data.txt').read_text(encoding='utf-8').strip()\n",
+        encoding="utf-8")
+    write(project, "u1", "from .u0.limits import SLOW as _SLOW\n" + spec("u1").replace(
+        "expr='u1_wait_seconds{quantile=\"0.99\"} > 1'",
+        "expr=f'u1_wait_seconds{{quantile=\"0.99\"}} > {_SLOW}'"))
+    data = package / "data.txt"
+    for slow, held in ((1, "30 of 30"), (3, "29 of 30")):
+        data.write_text(f"{slow}\n", encoding="utf-8")
+        for path in package.iterdir():
+            os.utime(path, (path.stat().st_atime, path.stat().st_mtime - 60 + slow))
+        kgen(project, "build")
+        expected = kgen(project, "test", reference=True)
+        assert expected[2] == f"{held} examples hold\n"
+        for jobs in ("2", "1"):
+            assert kgen(project, "test", "--jobs", jobs) == expected, (slow, jobs)
+        assert kgen(project, "build", "--check", reference=True)[0] == 0
