@@ -16,9 +16,10 @@ The key covers all that can change an integration's files or findings:
   library drops every entry);
 - the working directory (findings name paths relative to it);
 - the integration's own files (`x.py`, or every file below `x/`), hashed before it is loaded;
-  the spec modules it imported besides (helpers, other specs), recorded as it is built; every
-  file below the specs directory that belongs to no integration, by name, and its content
-  unless it is a Python module (a module counts when imported);
+  the spec modules it imported besides (helpers, other specs: all the files of a spec package
+  it imported from), recorded as it is built; every file below the specs directory that
+  belongs to no integration, by name, and its content unless it is a Python module (a module
+  counts when imported);
 - the project settings that reach it: every setting but the other integrations' entries.
 
 Only an integration without errors is kept, and not one whose inputs were modified within
@@ -91,6 +92,8 @@ class UnitCache:
         self.kept: dict[str, Entry] = {}
         self._read_old = read
         self._own: dict[str, list[str]] = {}
+        self._owner: dict[str, str] = {}
+        """Every integration's own file -> the integration."""
         self._toolchain = ""
         self._inputs: list[str] = []
         self._old: dict[str, Entry] = {}
@@ -104,7 +107,8 @@ class UnitCache:
         """Read the entries for these integrations (name, module path) as the build starts."""
         specs = self.project.specs_dir.resolve()
         self._own = {name: _own_files(specs, path) for name, path in units}
-        owned = {file for files in self._own.values() for file in files}
+        self._owner = {file: name for name, files in self._own.items() for file in files}
+        owned = self._owner.keys()
         shared = {path: (None if path.endswith(".py") else fastpath.sha256_file(path))
                   for path in _listing(specs) if path not in owned}
         self._toolchain = _digest({"kgen": fastpath.package_digest(), "cwd": os.getcwd(),
@@ -136,10 +140,14 @@ class UnitCache:
     def entry(self, looked: Lookup, imported: list[str], files: dict[str, str],
               checks: dict[str, Any], boards: list[str]) -> Entry:
         """A new entry for an integration just built, given the spec modules it imported and
-        the boards it used."""
+        the boards it used. A module of another integration's package brings in every file
+        of that package (its data files, which the module may read)."""
         inputs = dict(looked.own)
-        inputs.update({path: fastpath.sha256_file(path) for path in imported
-                       if path not in inputs and os.path.isfile(path)})
+        for module in imported:
+            owner = self._owner.get(module)
+            for path in self._own[owner] if owner is not None else [module]:
+                if path not in inputs and os.path.isfile(path):
+                    inputs[path] = fastpath.sha256_file(path)
         self.digests.update(inputs)
         return Entry(looked.key, inputs, files, checks, sorted(boards))
 
