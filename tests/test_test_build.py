@@ -340,10 +340,9 @@ def test_cached_integrations_after_an_error_another_spec_suppresses(project: Pat
         assert kgen(project, "build", "--check", reference=True)[0] == 0
 
 
-def test_a_module_from_outside_the_specs_imported_in_workers(project: Path) -> None:
+def _limited(project: Path) -> tuple[Path, dict[str, str]]:
     """Every spec reads its threshold from `limits`, a module outside the specs directory
-    (on PYTHONPATH, as an installed package would be) that only the worker processes import:
-    when it changes, the rules are built again, with 2 jobs as with 1."""
+    (on PYTHONPATH, as an installed package would be): its path, and the environment."""
     library = project.parent / "lib"
     library.mkdir()
     limits = library / "limits.py"
@@ -354,6 +353,18 @@ def test_a_module_from_outside_the_specs_imported_in_workers(project: Path) -> N
     environment = {**os.environ, "PYTHONPATH": str(library)}
     for name in ("KGEN_NO_FASTPATH", "KGEN_JOBS"):
         environment.pop(name, None)
+    return limits, environment
+
+
+def _limit(limits: Path, slow: int) -> None:
+    limits.write_text(f"SLOW = {slow}\n", encoding="utf-8")
+    os.utime(limits, (limits.stat().st_atime, limits.stat().st_mtime - 60 + slow))
+
+
+def test_a_module_from_outside_the_specs_imported_in_workers(project: Path) -> None:
+    """`limits` is imported by the worker processes alone: when it changes, the rules are
+    built again, with 2 jobs as with 1."""
+    limits, environment = _limited(project)
 
     def test(jobs: str) -> tuple[int, str]:
         done = subprocess.run([KGEN, "test", "--jobs", jobs], cwd=project, capture_output=True,
@@ -364,8 +375,7 @@ def test_a_module_from_outside_the_specs_imported_in_workers(project: Path) -> N
         shutil.rmtree(project / ".kgen-cache", ignore_errors=True)
         for slow, expected in ((1, (0, "30 of 30 examples hold\n")),
                                (3, (1, "25 of 30 examples hold\n"))):
-            limits.write_text(f"SLOW = {slow}\n", encoding="utf-8")
-            os.utime(limits, (limits.stat().st_atime, limits.stat().st_mtime - 60 + slow))
+            _limit(limits, slow)
             subprocess.run([KGEN, "build", "--jobs", jobs], cwd=project, env=environment,
                            capture_output=True, check=False, timeout=300)
             assert test(jobs) == expected, (jobs, slow)
@@ -396,3 +406,26 @@ def test_a_data_file_of_another_spec_package(project: Path) -> None:
         for jobs in ("2", "1"):
             assert kgen(project, "test", "--jobs", jobs) == expected, (slow, jobs)
         assert kgen(project, "build", "--check", reference=True)[0] == 0
+
+
+def test_a_module_from_outside_the_specs_in_every_profile(project: Path) -> None:
+    """With --all-profiles, the second tree builds in this process after the first one's
+    record was written: a change to `limits` is seen in both trees (no build since: out/ and
+    out-prod/ are stale, the report is not)."""
+    limits, environment = _limited(project)
+    _limit(limits, 1)
+    subprocess.run([KGEN, "build", "--all-profiles"], cwd=project, env=environment,
+                   capture_output=True, check=False, timeout=300)
+
+    def test(*args: str) -> tuple[int, str]:
+        done = subprocess.run([KGEN, "test", "--all-profiles", *args], cwd=project,
+                              capture_output=True, text=True, env=environment, check=False,
+                              timeout=300)
+        return done.returncode, done.stderr
+
+    for slow, expected in ((1, (0, "30 of 30 examples hold\n[prod] 30 of 30 examples hold\n")),
+                           (3, (1, "25 of 30 examples hold\n[prod] 25 of 30 examples hold\n"))):
+        _limit(limits, slow)
+        assert test("--jobs", "2") == expected, slow
+    environment["KGEN_NO_FASTPATH"] = "1"
+    assert test() == expected
