@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -180,11 +181,15 @@ class UnitCache:
 
     def _modules(self, started_ns: int) -> dict[str, list[int]]:
         """The size and mtime of every module this build imported, here or in a worker,
-        outside the specs directory and kgen's package."""
+        outside the specs directory and kgen's package. (`fastpath.modules` looks once per
+        run: a tree built after that look, as `kgen test --all-profiles` builds the next one
+        in this process, may have imported more here.)"""
         roots = [str(self.project.specs_dir.resolve()), str(fastpath.PACKAGE_DIR)]
         found = fastpath.modules(roots, started_ns)
         prefixes = tuple(root + os.sep for root in roots)
-        for path in sorted(self.imported_elsewhere - found.keys()):
+        here = {getattr(module, "__file__", None) for module in list(sys.modules.values())}
+        imported = self.imported_elsewhere | {path for path in here if isinstance(path, str)}
+        for path in sorted(imported - found.keys()):
             if not path.startswith(prefixes) and (stat := fastpath.signature(path)) is not None:
                 found[path] = stat
         return found
