@@ -19,7 +19,7 @@ The key covers all that can change an integration's files or findings:
   the spec modules it imported besides (helpers, other specs: all the files of a spec package
   it imported from), recorded as it is built; every file below the specs directory that
   belongs to no integration, by name, and its content unless it is a Python module (a module
-  counts when imported) or no regular file that can be read (a dangling symlink, a FIFO);
+  counts when imported);
 - the project settings that reach it: every setting but the other integrations' entries.
 
 Only an integration without errors is kept, and not one whose inputs were modified within
@@ -110,7 +110,7 @@ class UnitCache:
         self._own = {name: _own_files(specs, path) for name, path in units}
         self._owner = {file: name for name, files in self._own.items() for file in files}
         owned = self._owner.keys()
-        shared = {path: (None if path.endswith(".py") else _sha256_or_none(path))
+        shared = {path: (None if path.endswith(".py") else fastpath.sha256_file(path))
                   for path in _listing(specs) if path not in owned}
         self._toolchain = _digest({"kgen": fastpath.package_digest(), "cwd": os.getcwd(),
                                    "interpreter": fastpath.interpreter(), "shared": shared})
