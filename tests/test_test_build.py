@@ -432,11 +432,11 @@ def test_a_module_from_outside_the_specs_in_every_profile(project: Path) -> None
 
 
 def test_a_file_in_the_specs_that_cannot_be_read(project: Path) -> None:
-    """An editor's lock file (a symlink to nowhere, as Emacs makes beside a file it edits)
-    and a FIFO in the specs directory, which no spec reads: kgen test reports as the
-    reference does, and kgen build builds, instead of ending in an internal error."""
+    """An editor's lock file (a symlink to nowhere, as Emacs makes beside a file it edits),
+    which no spec reads: kgen test reports as the reference does and kgen build builds. A
+    FIFO, which `kgen build` refuses (`test_fastpath`), is that one error line in kgen test
+    too, never an internal error."""
     (project / "specs" / ".#notes.md").symlink_to("user@host.1234:1700000000")
-    os.mkfifo(project / "specs" / "pipe")
     expected = kgen(project, "test", reference=True)
     assert expected == (0, expected[1], "30 of 30 examples hold\n")
     for jobs in ("2", "1"):
@@ -444,3 +444,8 @@ def test_a_file_in_the_specs_that_cannot_be_read(project: Path) -> None:
     built = kgen(project, "build")
     assert built[0] == 0, built
     assert kgen(project, "build", "--check", reference=True)[0] == 0
+    os.mkfifo(project / "specs" / "pipe")
+    refused = kgen(project, "build")
+    assert refused[0] == 1 and refused[2].endswith(": not a regular file\n"), refused
+    for jobs in ("2", "1"):
+        assert kgen(project, "test", "--jobs", jobs) == (1, "", refused[2])
