@@ -19,7 +19,7 @@ The key covers all that can change an integration's files or findings:
   the spec modules it imported besides (helpers, other specs: all the files of a spec package
   it imported from), recorded as it is built; every file below the specs directory that
   belongs to no integration, by name, and its content unless it is a Python module (a module
-  counts when imported);
+  counts when imported) or a symlink to nothing (an editor's lock file);
 - the project settings that reach it: every setting but the other integrations' entries.
 
 Only an integration without errors is kept, and not one whose inputs were modified within
@@ -110,7 +110,8 @@ class UnitCache:
         self._own = {name: _own_files(specs, path) for name, path in units}
         self._owner = {file: name for name, files in self._own.items() for file in files}
         owned = self._owner.keys()
-        shared = {path: (None if path.endswith(".py") else fastpath.sha256_file(path))
+        shared = {path: (None if path.endswith(".py") or _dangling(path)
+                         else fastpath.sha256_file(path))
                   for path in _listing(specs) if path not in owned}
         self._toolchain = _digest({"kgen": fastpath.package_digest(), "cwd": os.getcwd(),
                                    "interpreter": fastpath.interpreter(), "shared": shared})
@@ -245,6 +246,11 @@ def _listing(root: Path) -> list[str]:
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         found += [os.path.join(directory, name) for name in sorted(files)]
     return found
+
+
+def _dangling(path: str) -> bool:
+    """Whether path is a symlink to nothing (as Emacs leaves beside a file it edits)."""
+    return os.path.islink(path) and not os.path.exists(path)
 
 
 def _sha256_or_none(path: str) -> str | None:
