@@ -8,6 +8,7 @@ before it made (a `Run`) and adds its part; nothing but the loader does I/O.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -385,7 +386,7 @@ def _stream_sequential(project: Project, units: list[tuple[str, Path]],
     cached = 0
     for (name, path), looked in zip(units, looks, strict=True):
         entry = looked.entry if looked is not None else None
-        if entry is not None and (state.failing or sink.reuse(entry.files)):
+        if entry is not None and sink.reuse(entry.files):
             _take_cached(state, cache, looked, entry)
             cached += 1
             continue
@@ -417,6 +418,10 @@ class _Built(NamedTuple):
     part: Part
     boards: list[str]
     """The board cache's keys of the boards it used."""
+    modules: list[str]
+    """The file of every module the worker imported since its last integration: the unit
+    cache records those outside the specs and kgen, as it records the modules this process
+    imports (a change to one drops every entry)."""
 
 
 def _stream_parallel(project: Project, units: list[tuple[str, Path]],
@@ -438,6 +443,8 @@ def _stream_parallel(project: Project, units: list[tuple[str, Path]],
     sink.share()
     from generator import workers  # multiprocessing: only for a build that forks
 
+    seen = set(sys.modules)  # each worker's copy: the modules it has reported
+
     def build_one(index: int) -> _Built:
         name, path = units[index]
         sink.part()  # forget what this copy held before (all of the build's, when just forked)
@@ -445,7 +452,7 @@ def _stream_parallel(project: Project, units: list[tuple[str, Path]],
         made = _stream_one(project, name, path, alone, sink)
         imported = loader.imported_files(project.specs_dir) if made is not None else []
         boards = list(cache.boards.used.get(name, ())) if cache is not None else []
-        return _Built(alone, made, imported, sink.part(), boards)
+        return _Built(alone, made, imported, sink.part(), boards, _new_modules(seen))
 
     cached = 0
     with workers.Pool(min(jobs, len(to_build)), build_one) as pool:
@@ -453,11 +460,13 @@ def _stream_parallel(project: Project, units: list[tuple[str, Path]],
         for index, (name, path) in enumerate(units):
             looked = looks[index]
             entry = looked.entry if looked is not None else None
-            if entry is not None and (state.failing or sink.reuse(entry.files)):
+            if entry is not None and sink.reuse(entry.files):
                 _take_cached(state, cache, looked, entry)
                 cached += 1
                 continue
             built = pool.result(index)
+            if cache is not None and not isinstance(built, workers.Died):
+                cache.imported_elsewhere.update(built.modules)
             if isinstance(built, workers.Died):
                 state.loading.append(Finding(
                     display_path(str(path)), 1, Level.ERROR, "KG002",
@@ -470,6 +479,14 @@ def _stream_parallel(project: Project, units: list[tuple[str, Path]],
                 cache.keep(looked, cache.entry(looked, built.imported, made,
                                                state.units[-1].as_json(), built.boards))
     return cached
+
+
+def _new_modules(seen: set[str]) -> list[str]:
+    """The files of the modules imported since `seen` was taken, which now holds them too."""
+    new = [module for module in list(sys.modules) if module not in seen]
+    seen.update(new)
+    files = {getattr(sys.modules.get(module), "__file__", None) for module in new}
+    return sorted(file for file in files if isinstance(file, str))
 
 
 def _take_built(state: _Streamed, sink: Sink, name: str, path: Path,

@@ -527,6 +527,9 @@ def test_examples(config_path: Path | None, profile: str | None, specs_dir: Path
         except SpecError as error:
             report_started()
             _report(error)
+        except OSError as error:  # what kgen build reports of an input it cannot key on
+            report_started()
+            _fail(error)
         report_started()
     sys.exit(0 if all(held) else 1)
 

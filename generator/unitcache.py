@@ -16,9 +16,10 @@ The key covers all that can change an integration's files or findings:
   library drops every entry);
 - the working directory (findings name paths relative to it);
 - the integration's own files (`x.py`, or every file below `x/`), hashed before it is loaded;
-  the spec modules it imported besides (helpers, other specs), recorded as it is built; every
-  file below the specs directory that belongs to no integration, by name, and its content
-  unless it is a Python module (a module counts when imported);
+  the spec modules it imported besides (helpers, other specs: all the files of a spec package
+  it imported from), recorded as it is built; every file below the specs directory that
+  belongs to no integration, by name, and its content unless it is a Python module (a module
+  counts when imported) or a symlink to nothing (an editor's lock file);
 - the project settings that reach it: every setting but the other integrations' entries.
 
 Only an integration without errors is kept, and not one whose inputs were modified within
@@ -34,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -91,18 +93,25 @@ class UnitCache:
         self.kept: dict[str, Entry] = {}
         self._read_old = read
         self._own: dict[str, list[str]] = {}
+        self._owner: dict[str, str] = {}
+        """Every integration's own file -> the integration."""
         self._toolchain = ""
         self._inputs: list[str] = []
         self._old: dict[str, Entry] = {}
         self.digests: dict[str, str] = {}
         """The sha256 of every input file hashed during this build, by path."""
+        self.imported_elsewhere: set[str] = set()
+        """The files of modules worker processes imported for this build (this process's
+        own are read off `sys.modules`)."""
 
     def start(self, units: list[tuple[str, Path]]) -> None:
         """Read the entries for these integrations (name, module path) as the build starts."""
         specs = self.project.specs_dir.resolve()
         self._own = {name: _own_files(specs, path) for name, path in units}
-        owned = {file for files in self._own.values() for file in files}
-        shared = {path: (None if path.endswith(".py") else fastpath.sha256_file(path))
+        self._owner = {file: name for name, files in self._own.items() for file in files}
+        owned = self._owner.keys()
+        shared = {path: (None if path.endswith(".py") or _dangling(path)
+                         else fastpath.sha256_file(path))
                   for path in _listing(specs) if path not in owned}
         self._toolchain = _digest({"kgen": fastpath.package_digest(), "cwd": os.getcwd(),
                                    "interpreter": fastpath.interpreter(), "shared": shared})
@@ -133,10 +142,14 @@ class UnitCache:
     def entry(self, looked: Lookup, imported: list[str], files: dict[str, str],
               checks: dict[str, Any], boards: list[str]) -> Entry:
         """A new entry for an integration just built, given the spec modules it imported and
-        the boards it used."""
+        the boards it used. A module of another integration's package brings in every file
+        of that package (its data files, which the module may read)."""
         inputs = dict(looked.own)
-        inputs.update({path: fastpath.sha256_file(path) for path in imported
-                       if path not in inputs and os.path.isfile(path)})
+        for module in imported:
+            owner = self._owner.get(module)
+            for path in self._own[owner] if owner is not None else [module]:
+                if path not in inputs and os.path.isfile(path):
+                    inputs[path] = fastpath.sha256_file(path)
         self.digests.update(inputs)
         return Entry(looked.key, inputs, files, checks, sorted(boards))
 
@@ -161,13 +174,26 @@ class UnitCache:
             self.path.unlink(missing_ok=True)
             return
         content = {"format": FORMAT, "toolchain": self._toolchain,
-                   "modules": fastpath.modules([str(self.project.specs_dir.resolve()),
-                                                str(fastpath.PACKAGE_DIR)], started_ns),
-                   "units": entries}
+                   "modules": self._modules(started_ns), "units": entries}
         try:
             fastpath.write_record(self.path, json.dumps(content, sort_keys=True))
         except OSError:
             self.path.unlink(missing_ok=True)
+
+    def _modules(self, started_ns: int) -> dict[str, list[int]]:
+        """The size and mtime of every module this build imported, here or in a worker,
+        outside the specs directory and kgen's package. (`fastpath.modules` looks once per
+        run: a tree built after that look, as `kgen test --all-profiles` builds the next one
+        in this process, may have imported more here.)"""
+        roots = [str(self.project.specs_dir.resolve()), str(fastpath.PACKAGE_DIR)]
+        found = fastpath.modules(roots, started_ns)
+        prefixes = tuple(root + os.sep for root in roots)
+        here = {getattr(module, "__file__", None) for module in list(sys.modules.values())}
+        imported = self.imported_elsewhere | {path for path in here if isinstance(path, str)}
+        for path in sorted(imported - found.keys()):
+            if not path.startswith(prefixes) and (stat := fastpath.signature(path)) is not None:
+                found[path] = stat
+        return found
 
     def _read(self) -> dict[str, Entry]:
         try:
@@ -220,6 +246,11 @@ def _listing(root: Path) -> list[str]:
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         found += [os.path.join(directory, name) for name in sorted(files)]
     return found
+
+
+def _dangling(path: str) -> bool:
+    """Whether path is a symlink to nothing (as Emacs leaves beside a file it edits)."""
+    return os.path.islink(path) and not os.path.exists(path)
 
 
 def _sha256_or_none(path: str) -> str | None:

@@ -303,3 +303,149 @@ def test_a_spec_that_breaks_before_its_failure_is_explained(project: Path) -> No
     code, out, err = kgen(project, "test", "--jobs", "2")
     assert code == 1 and "Traceback" not in err and out == ""
     assert "specs/u2.py:" in err and "changed since it was built" in err
+
+
+def _suppressing_pair(root: Path, first: str, second: str) -> None:
+    """Specs `first`, whose extra alert breaks KG301, and `second`, which suppresses KG301
+    at the shared helper's line both build it at (`tests.test_parallel.suppressing`): while
+    `first` is checked the build has an error, which `second` clears."""
+    for name, call in ((first, f'extra("{first.upper()}extra", "{first}_queue_depth", {{}})'),
+                       (second, f'extra("{second.upper()}Extra", "{second}_queue_depth", '
+                                '{"KG301": "kept as the pager knows it"})')):
+        source = spec(name).replace("from generator.kit", "from ._shared import extra\n"
+                                    "from generator.kit", 1)
+        write(root, name, source.replace("alerts=(a1, a2, a3),", f"alerts=(a1, a2, a3, {call}),"))
+
+
+def test_cached_integrations_after_an_error_another_spec_suppresses(project: Path) -> None:
+    """u0..u4 are in the unit cache; a0 (checked first, its error held back) and a1 (which
+    clears it) are added: the cached integrations' rule files and tests are still run and
+    reported, and `kgen build` still writes their files."""
+    from tests.test_incremental import SHARED
+
+    shared = project / "specs" / "_shared.py"  # there from the start: no entry depends on it
+    shared.write_text(SHARED, encoding="utf-8")
+    os.utime(shared, (shared.stat().st_atime, shared.stat().st_mtime - 60))
+    kgen(project, "build")
+    for jobs in ("2", "1"):
+        assert kgen(project, "test", "--jobs", jobs)[2] == "30 of 30 examples hold\n"
+    _suppressing_pair(project, "a0", "a1")
+    expected = kgen(project, "test", reference=True)
+    assert expected[0] == 0 and expected[2] == "46 of 46 examples hold\n"
+    for jobs in ("2", "1"):
+        assert kgen(project, "test", "--jobs", jobs) == expected
+    for jobs in ("2", "1"):
+        assert kgen(project, "build", "--jobs", jobs)[0] == 0
+        assert (project / "out" / rule_tests_path("u0")).is_file()
+        assert kgen(project, "build", "--check", reference=True)[0] == 0
+
+
+def _limited(project: Path) -> tuple[Path, dict[str, str]]:
+    """Every spec reads its threshold from `limits`, a module outside the specs directory
+    (on PYTHONPATH, as an installed package would be): its path, and the environment."""
+    library = project.parent / "lib"
+    library.mkdir()
+    limits = library / "limits.py"
+    for name in NAMES:
+        write(project, name, "import limits\n" + spec(name).replace(
+            f"expr='{name}_wait_seconds{{quantile=\"0.99\"}} > 1'",
+            f"expr=f'{name}_wait_seconds{{{{quantile=\"0.99\"}}}} > {{limits.SLOW}}'"))
+    environment = {**os.environ, "PYTHONPATH": str(library)}
+    for name in ("KGEN_NO_FASTPATH", "KGEN_JOBS"):
+        environment.pop(name, None)
+    return limits, environment
+
+
+def _limit(limits: Path, slow: int) -> None:
+    limits.write_text(f"SLOW = {slow}\n", encoding="utf-8")
+    os.utime(limits, (limits.stat().st_atime, limits.stat().st_mtime - 60 + slow))
+
+
+def test_a_module_from_outside_the_specs_imported_in_workers(project: Path) -> None:
+    """`limits` is imported by the worker processes alone: when it changes, the rules are
+    built again, with 2 jobs as with 1."""
+    limits, environment = _limited(project)
+
+    def test(jobs: str) -> tuple[int, str]:
+        done = subprocess.run([KGEN, "test", "--jobs", jobs], cwd=project, capture_output=True,
+                              text=True, env=environment, check=False, timeout=300)
+        return done.returncode, done.stderr
+
+    for jobs in ("2", "1"):
+        shutil.rmtree(project / ".kgen-cache", ignore_errors=True)
+        for slow, expected in ((1, (0, "30 of 30 examples hold\n")),
+                               (3, (1, "25 of 30 examples hold\n"))):
+            _limit(limits, slow)
+            subprocess.run([KGEN, "build", "--jobs", jobs], cwd=project, env=environment,
+                           capture_output=True, check=False, timeout=300)
+            assert test(jobs) == expected, (jobs, slow)
+
+
+def test_a_data_file_of_another_spec_package(project: Path) -> None:
+    """u0 is a package whose `limits` module reads its `data.txt`; u1 imports that module
+    for its threshold. Editing only the data file changes u1's rules as well as u0's."""
+    package = project / "specs" / "u0"
+    package.mkdir()
+    (project / "specs" / "u0.py").rename(package / "__init__.py")
+    (package / "__init__.py").write_text(spec("u0").removeprefix(NOTE), encoding="utf-8")
+    (package / "limits.py").write_text(
+        "from pathlib import Path\n\n"
+        "SLOW = (Path(__file__).parent / 'data.txt').read_text(encoding='utf-8').strip()\n",
+        encoding="utf-8")
+    write(project, "u1", "from .u0.limits import SLOW as _SLOW\n" + spec("u1").replace(
+        "expr='u1_wait_seconds{quantile=\"0.99\"} > 1'",
+        "expr=f'u1_wait_seconds{{quantile=\"0.99\"}} > {_SLOW}'"))
+    data = package / "data.txt"
+    for slow, held in ((1, "30 of 30"), (3, "29 of 30")):
+        data.write_text(f"{slow}\n", encoding="utf-8")
+        for path in package.iterdir():
+            os.utime(path, (path.stat().st_atime, path.stat().st_mtime - 60 + slow))
+        kgen(project, "build")
+        expected = kgen(project, "test", reference=True)
+        assert expected[2] == f"{held} examples hold\n"
+        for jobs in ("2", "1"):
+            assert kgen(project, "test", "--jobs", jobs) == expected, (slow, jobs)
+        assert kgen(project, "build", "--check", reference=True)[0] == 0
+
+
+def test_a_module_from_outside_the_specs_in_every_profile(project: Path) -> None:
+    """With --all-profiles, the second tree builds in this process after the first one's
+    record was written: a change to `limits` is seen in both trees (no build since: out/ and
+    out-prod/ are stale, the report is not)."""
+    limits, environment = _limited(project)
+    _limit(limits, 1)
+    subprocess.run([KGEN, "build", "--all-profiles"], cwd=project, env=environment,
+                   capture_output=True, check=False, timeout=300)
+
+    def test(*args: str) -> tuple[int, str]:
+        done = subprocess.run([KGEN, "test", "--all-profiles", *args], cwd=project,
+                              capture_output=True, text=True, env=environment, check=False,
+                              timeout=300)
+        return done.returncode, done.stderr
+
+    for slow, expected in ((1, (0, "30 of 30 examples hold\n[prod] 30 of 30 examples hold\n")),
+                           (3, (1, "25 of 30 examples hold\n[prod] 25 of 30 examples hold\n"))):
+        _limit(limits, slow)
+        assert test("--jobs", "2") == expected, slow
+    environment["KGEN_NO_FASTPATH"] = "1"
+    assert test() == expected
+
+
+def test_a_file_in_the_specs_that_cannot_be_read(project: Path) -> None:
+    """An editor's lock file (a symlink to nowhere, as Emacs makes beside a file it edits),
+    which no spec reads: kgen test reports as the reference does and kgen build builds. A
+    FIFO, which `kgen build` refuses (`test_fastpath`), is that one error line in kgen test
+    too, never an internal error."""
+    (project / "specs" / ".#notes.md").symlink_to("user@host.1234:1700000000")
+    expected = kgen(project, "test", reference=True)
+    assert expected == (0, expected[1], "30 of 30 examples hold\n")
+    for jobs in ("2", "1"):
+        assert kgen(project, "test", "--jobs", jobs) == expected
+    built = kgen(project, "build")
+    assert built[0] == 0, built
+    assert kgen(project, "build", "--check", reference=True)[0] == 0
+    os.mkfifo(project / "specs" / "pipe")
+    refused = kgen(project, "build")
+    assert refused[0] == 1 and refused[2].endswith(": not a regular file\n"), refused
+    for jobs in ("2", "1"):
+        assert kgen(project, "test", "--jobs", jobs) == (1, "", refused[2])
