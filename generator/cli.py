@@ -274,7 +274,8 @@ def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
         for cache in caches:
             cache.save(started_ns)
         fastpath.record(invocation, [(p.specs_dir, p.out_dir) for p in projects.values()],
-                        started_ns, {k: v for cache in caches for k, v in cache.digests.items()})
+                        started_ns, {k: v for cache in caches for k, v in cache.digests.items()},
+                        {path: stat for cache in caches for path, stat in cache.modules.items()})
     except SpecError as error:
         _report(error)
     except (OutputError, OSError) as error:

@@ -20,7 +20,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -106,12 +106,15 @@ def _verified(out_dir: Path, manifest_sha256: str) -> int:
 
 
 def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: int,
-           known: Mapping[str, str] | None = None) -> None:
+           known: Mapping[str, str] | None = None,
+           cached_modules: Mapping[str, list[int]] | None = None) -> None:
     """Record what the build that just finished read and wrote: (specs dir, out dir) per tree.
 
     `known` holds the sha256 of input files the build hashed after it started (path ->
     digest; the unit cache's keys), taken as they are: a file modified since then has an
-    mtime after the build's start, and then nothing is recorded."""
+    mtime after the build's start, and then nothing is recorded. `cached_modules`: the modules
+    the unit caches' entries depend on (imported in worker processes, or by an earlier build
+    whose entries this one took), with the size and mtime they were built with."""
     path = invocation.record_path()
     try:
         roots = sorted({os.path.abspath(specs) for specs, _ in trees} | {str(PACKAGE_DIR)})
@@ -130,7 +133,7 @@ def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: i
             "interpreter": interpreter(),
             "config": _files(invocation.config_files()),
             "sources": sources,
-            "modules": modules(roots, started_ns),
+            "modules": {**modules(roots, started_ns), **(cached_modules or {})},
             "outputs": outputs,
         }
         write_record(path, json.dumps(content, sort_keys=True))
@@ -225,13 +228,21 @@ def _tree(root: Path, seen: list[str] | None = None,
     return listing
 
 
-def modules(hashed_roots: list[str], started_ns: int) -> dict[str, list[int]]:
-    """Size and mtime of the file behind every imported module outside the hashed roots, for
-    the build that started at `started_ns` (the unit cache and the build record share one
-    look at the modules, taken once the build imported all it does)."""
+def modules(hashed_roots: list[str], started_ns: int,
+            elsewhere: Iterable[str] = ()) -> dict[str, list[int]]:
+    """Size and mtime of the file behind every module outside the hashed roots that the
+    build started at `started_ns` imported: in this process (the unit cache and the build
+    record share one look at the modules, and add any imported here since, as
+    `kgen test --all-profiles` builds its later trees here) and, given as `elsewhere`, the
+    files of those its worker processes imported."""
     prefixes = tuple(root + os.sep for root in hashed_roots)
-    return {path: stat for path, stat in _imported(started_ns).items()
-            if not path.startswith(prefixes)}
+    found = {path: stat for path, stat in _imported(started_ns).items()
+             if not path.startswith(prefixes)}
+    here = {getattr(module, "__file__", None) for module in list(sys.modules.values())}
+    for path in sorted({*elsewhere, *(p for p in here if isinstance(p, str))} - found.keys()):
+        if not path.startswith(prefixes) and (stat := signature(path)) is not None:
+            found[path] = stat
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -35,7 +35,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -98,11 +97,16 @@ class UnitCache:
         self._toolchain = ""
         self._inputs: list[str] = []
         self._old: dict[str, Entry] = {}
+        self._old_modules: dict[str, list[int]] = {}
         self.digests: dict[str, str] = {}
         """The sha256 of every input file hashed during this build, by path."""
         self.imported_elsewhere: set[str] = set()
         """The files of modules worker processes imported for this build (this process's
         own are read off `sys.modules`)."""
+        self.modules: dict[str, list[int]] = {}
+        """The size and mtime of every module outside the specs and kgen that the entries
+        depend on: those the record read held (an entry taken from it was built with them,
+        maybe in a worker of another run) and those this build imported. Set by `save`."""
 
     def start(self, units: list[tuple[str, Path]]) -> None:
         """Read the entries for these integrations (name, module path) as the build starts."""
@@ -162,6 +166,9 @@ class UnitCache:
 
     def save(self, started_ns: int) -> None:
         """Write the entries kept, leaving out those whose inputs are too recent to trust."""
+        roots = [str(self.project.specs_dir.resolve()), str(fastpath.PACKAGE_DIR)]
+        self.modules = {**fastpath.modules(roots, started_ns, self.imported_elsewhere),
+                        **self._old_modules}
         recent = started_ns - fastpath.RACY_NS
         if any(fastpath.mtime_ns(path) >= recent for path in self._inputs):
             self.path.unlink(missing_ok=True)
@@ -173,39 +180,26 @@ class UnitCache:
         if not entries:
             self.path.unlink(missing_ok=True)
             return
-        content = {"format": FORMAT, "toolchain": self._toolchain,
-                   "modules": self._modules(started_ns), "units": entries}
+        content = {"format": FORMAT, "toolchain": self._toolchain, "modules": self.modules,
+                   "units": entries}
         try:
             fastpath.write_record(self.path, json.dumps(content, sort_keys=True))
         except OSError:
             self.path.unlink(missing_ok=True)
-
-    def _modules(self, started_ns: int) -> dict[str, list[int]]:
-        """The size and mtime of every module this build imported, here or in a worker,
-        outside the specs directory and kgen's package. (`fastpath.modules` looks once per
-        run: a tree built after that look, as `kgen test --all-profiles` builds the next one
-        in this process, may have imported more here.)"""
-        roots = [str(self.project.specs_dir.resolve()), str(fastpath.PACKAGE_DIR)]
-        found = fastpath.modules(roots, started_ns)
-        prefixes = tuple(root + os.sep for root in roots)
-        here = {getattr(module, "__file__", None) for module in list(sys.modules.values())}
-        imported = self.imported_elsewhere | {path for path in here if isinstance(path, str)}
-        for path in sorted(imported - found.keys()):
-            if not path.startswith(prefixes) and (stat := fastpath.signature(path)) is not None:
-                found[path] = stat
-        return found
 
     def _read(self) -> dict[str, Entry]:
         try:
             record = json.loads(self.path.read_bytes())
             if record["format"] != FORMAT or record["toolchain"] != self._toolchain:
                 return {}
-            if any(fastpath.signature(path) != signature
-                   for path, signature in record["modules"].items()):
+            modules = {str(path): list(signature) for path, signature in record["modules"].items()}
+            if any(fastpath.signature(path) != signature for path, signature in modules.items()):
                 return {}
-            return {str(name): Entry(**entry) for name, entry in record["units"].items()}
+            entries = {str(name): Entry(**entry) for name, entry in record["units"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
+        self._old_modules = modules
+        return entries
 
 
 def settings(project: Project, name: str) -> str:

@@ -449,3 +449,47 @@ def test_a_file_in_the_specs_that_cannot_be_read(project: Path) -> None:
     assert refused[0] == 1 and refused[2].endswith(": not a regular file\n"), refused
     for jobs in ("2", "1"):
         assert kgen(project, "test", "--jobs", jobs) == (1, "", refused[2])
+
+
+def test_a_module_imported_in_workers_is_in_the_no_op_record(project: Path) -> None:
+    """`limits` is imported by `kgen build`'s worker processes alone: once it changes, the
+    tree is not up to date, for `kgen build --check` as for the build itself."""
+    limits, environment = _limited(project)
+
+    def build(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([KGEN, "build", "--jobs", "2", *args], cwd=project,
+                              capture_output=True, text=True, env=environment, check=False,
+                              timeout=300)
+
+    _limit(limits, 1)
+    assert build().returncode == 0
+    assert "up to date" in build("--check").stderr
+    _limit(limits, 3)
+    stale = build("--check")
+    assert stale.returncode == 1, stale.stderr
+    assert "> 3" in stale.stdout
+    rebuilt = build()
+    assert "built" in rebuilt.stderr and "up to date" not in rebuilt.stderr
+    assert build("--check").returncode == 0
+
+
+def test_a_module_imported_in_workers_outlives_a_run_that_built_nothing(project: Path) -> None:
+    """A `kgen test` that takes every integration from its record writes the record again:
+    the modules its entries were built with (imported in workers of an earlier run) stay in
+    it, so a change to one is still seen."""
+    limits, environment = _limited(project)
+
+    def test() -> tuple[int, str]:
+        done = subprocess.run([KGEN, "test", "--jobs", "2"], cwd=project, capture_output=True,
+                              text=True, env=environment, check=False, timeout=300)
+        return done.returncode, done.stderr
+
+    config = project / "kgen.yaml"  # dated back, so the first run's record is kept
+    os.utime(config, (config.stat().st_atime, config.stat().st_mtime - 60))
+    _limit(limits, 1)
+    subprocess.run([KGEN, "build", "--jobs", "2"], cwd=project, env=environment,
+                   capture_output=True, check=True, timeout=300)  # the files to take
+    assert test() == (0, "30 of 30 examples hold\n")
+    assert test() == (0, "30 of 30 examples hold\n")  # every integration from the record
+    _limit(limits, 3)
+    assert test() == (1, "25 of 30 examples hold\n")
