@@ -94,13 +94,15 @@ def up_to_date(invocation: Invocation) -> list[tuple[str, int]] | None:
 
 
 def _verified(out_dir: Path, manifest_sha256: str) -> int:
-    """The number of files in out_dir, each checked against the manifest; raises when stale."""
-    data = (out_dir / MANIFEST).read_bytes()
+    """The number of files in out_dir, each checked against the manifest; raises when stale.
+    A symlink is no output file (a build writes a regular file in its place)."""
+    data = regular_file(out_dir / MANIFEST, follow_symlinks=False)
     if hashlib.sha256(data).hexdigest() != manifest_sha256:
         raise ValueError(f"{out_dir / MANIFEST} changed")
     files: dict[str, str] = json.loads(data)["files"]
     for path, digest in files.items():
-        if sha256_file(out_dir / path) != digest:
+        data = regular_file(out_dir / path, follow_symlinks=False)
+        if hashlib.sha256(data).hexdigest() != digest:
             raise ValueError(f"{out_dir / path} changed")
     return len(files) + 1
 
