@@ -32,10 +32,10 @@ def _age(path: Path) -> None:
     os.utime(path, (path.stat().st_atime, path.stat().st_mtime - 60))
 
 
-def _same_as_reference(root: Path, *args: str) -> tuple[int, str, str]:
+def _same_as_reference(root: Path, *args: str, stderr: bool = False) -> tuple[int, str, str]:
     """The command's answer, asserted equal to the reference's on a copy of the project as it
     is now (each may write its tree: the copy keeps the reference from changing what the
-    command under test sees)."""
+    command under test sees); with `stderr`, its error lines too."""
     reference = root.parent / "reference"
     shutil.rmtree(reference, ignore_errors=True)
     shutil.copytree(root, reference, symlinks=True)
@@ -43,6 +43,8 @@ def _same_as_reference(root: Path, *args: str) -> tuple[int, str, str]:
     got = kgen(root, *args)
     assert got[0] == expected[0], (got, expected)
     assert got[1] == expected[1]
+    if stderr:
+        assert got[2] == expected[2]
     return got
 
 
@@ -72,3 +74,18 @@ def test_the_manifest_replaced_by_a_symlink_to_the_same_bytes(project: Path) -> 
     assert code == 1 and "stale: out/kgen-manifest.json" in err, err
     assert kgen(project, "build")[0] == 0
     assert not target.is_symlink()
+
+
+def test_a_mixin_proof_after_a_board_the_grafana_target_kept(project: Path) -> None:
+    """The mixin's proof names the first query where the stand-in build differs. After a
+    build whose grafana target kept its boards' files in the board cache, the mixin's boards
+    are read from those files, whose keys are in another order than the SDK's build: the proof
+    named another query than the reference's."""
+    config = "specs: specs\nout: out\ncluster_label: cluster\ntargets: [%s]\n"
+    (project / "specs" / "u1.py").unlink()
+    (project / "kgen.yaml").write_text(config % "grafana", encoding="utf-8")
+    _age(project / "kgen.yaml")
+    assert kgen(project, "build")[0] == 0
+    (project / "kgen.yaml").write_text(config % "mixin", encoding="utf-8")
+    _age(project / "kgen.yaml")
+    assert _same_as_reference(project, "build", stderr=True)[0] == 1
