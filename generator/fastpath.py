@@ -95,11 +95,19 @@ def up_to_date(invocation: Invocation) -> list[tuple[str, int]] | None:
 
 def _verified(out_dir: Path, manifest_sha256: str) -> int:
     """The number of files in out_dir, each checked against the manifest; raises when stale.
-    A symlink is no output file (a build writes a regular file in its place)."""
+    A symlink is no output file, nor a directory kgen writes in (a build writes a regular file
+    in place of the one, and refuses the other as not its own)."""
     data = regular_file(out_dir / MANIFEST, follow_symlinks=False)
     if hashlib.sha256(data).hexdigest() != manifest_sha256:
         raise ValueError(f"{out_dir / MANIFEST} changed")
     files: dict[str, str] = json.loads(data)["files"]
+    directories: set[str] = set()
+    for parent in {path.rpartition("/")[0] for path in files}:
+        while parent and parent not in directories:
+            if os.path.islink(out_dir / parent):
+                raise ValueError(f"{out_dir / parent} is a symlink")
+            directories.add(parent)
+            parent = parent.rpartition("/")[0]
     for path, digest in files.items():
         data = regular_file(out_dir / path, follow_symlinks=False)
         if hashlib.sha256(data).hexdigest() != digest:
