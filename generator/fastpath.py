@@ -83,7 +83,8 @@ def up_to_date(invocation: Invocation) -> list[tuple[str, int]] | None:
         if record["interpreter"] != interpreter() or record["config"] != _files(
                 invocation.config_files()):
             return None
-        if any(_tree(Path(root)) != listing for root, listing in record["sources"].items()):
+        if str(PACKAGE_DIR) not in record["sources"] or any(
+                _tree(Path(root)) != listing for root, listing in record["sources"].items()):
             return None
         if any(signature(path) != stat for path, stat in record["modules"].items()):
             return None
