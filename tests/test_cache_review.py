@@ -137,3 +137,26 @@ def test_a_record_another_copy_of_kgen_wrote(project: Path, tmp_path: Path) -> N
     assert code == 1 and "stale: out/docs/u0.md" in err, err
     assert _kgen_from(ROOT, project, "build")[0] == 0
     assert "do not edit." in docs.read_text(encoding="utf-8")
+
+
+SAVES_CONFIG = '''import os as _os
+import pathlib as _pathlib
+_config = _pathlib.Path(__file__).parent.parent / "kgen.yaml"
+_text = _config.read_text(encoding="utf-8")
+if "cluster_label: cluster\\nprofiles" not in _text:
+    _config.write_text(_text.replace("profiles:", "cluster_label: cluster\\nprofiles:"),
+                       encoding="utf-8")
+    _os.utime(_config, ns=(0, _config.stat().st_mtime_ns - 60 * 10**9))
+'''
+"""What a user's save of kgen.yaml does while a build loads this spec, with the clock behind
+the build's start (or the mtime of an older copy, as `cp -p` keeps it)."""
+
+
+def test_the_config_saved_during_the_build_with_an_older_mtime(project: Path) -> None:
+    """The no-op record took the config's digest after the build: the config the build read
+    was not the one recorded, and the next build said up to date with the old output."""
+    write(project, "u1", SAVES_CONFIG + spec("u1"))
+    assert kgen(project, "build")[0] == 0
+    assert "cluster_label: cluster\nprofiles" in (project / "kgen.yaml").read_text("utf-8")
+    code, _, err = _same_as_reference(project, "build", "--check")
+    assert code == 1, err
