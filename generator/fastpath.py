@@ -116,10 +116,21 @@ def _verified(out_dir: Path, manifest_sha256: str) -> int:
     return len(files) + 1
 
 
+def config_digests(invocation: Invocation) -> dict[str, str | None] | None:
+    """The sha256 of each file the project config is read from (None: no such file), taken
+    before the build reads them: `record` keeps these, not the files as they are after it.
+    None when one cannot be read (then nothing is recorded; the build reports it)."""
+    try:
+        return _files(invocation.config_files())
+    except OSError:
+        return None
+
+
 def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: int,
-           known: Mapping[str, str] | None = None,
+           config: Mapping[str, str | None] | None, known: Mapping[str, str] | None = None,
            cached_modules: Mapping[str, list[int]] | None = None) -> None:
-    """Record what the build that just finished read and wrote: (specs dir, out dir) per tree.
+    """Record what the build that just finished read and wrote: (specs dir, out dir) per tree,
+    and `config`, the `config_digests` taken before it read the project config.
 
     `known` holds the sha256 of input files the build hashed after it started (path ->
     digest; the unit cache's keys), taken as they are: a file modified since then has an
@@ -127,6 +138,9 @@ def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: i
     the unit caches' entries depend on (imported in worker processes, or by an earlier build
     whose entries this one took), with the size and mtime they were built with."""
     path = invocation.record_path()
+    if config is None:
+        path.unlink(missing_ok=True)
+        return
     try:
         roots = sorted({os.path.abspath(specs) for specs, _ in trees} | {str(PACKAGE_DIR)})
         inputs = [*invocation.config_files()]
@@ -142,7 +156,7 @@ def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: i
             "format": FORMAT,
             "invocation": invocation._asdict(),
             "interpreter": interpreter(),
-            "config": _files(invocation.config_files()),
+            "config": dict(config),
             "sources": sources,
             "modules": {**modules(roots, started_ns), **(cached_modules or {})},
             "outputs": outputs,
