@@ -160,3 +160,29 @@ def test_the_config_saved_during_the_build_with_an_older_mtime(project: Path) ->
     assert "cluster_label: cluster\nprofiles" in (project / "kgen.yaml").read_text("utf-8")
     code, _, err = _same_as_reference(project, "build", "--check")
     assert code == 1, err
+
+
+SAVES_U0 = '''import os as _os
+import pathlib as _pathlib
+_u0 = _pathlib.Path(__file__).parent / "u0.py"
+_text = _u0.read_text(encoding="utf-8")
+if "> 100" in _text:
+    _u0.write_text(_text.replace("> 100", "> 300"), encoding="utf-8")
+    _os.utime(_u0, ns=(0, _u0.stat().st_mtime_ns - 60 * 10**9))
+'''
+"""A save of u0.py (loaded before this spec) while the build loads this spec, with an older
+mtime (the clock behind the build's start, or `cp -p`)."""
+
+
+def test_a_spec_saved_during_the_build_below_a_symlinked_specs_dir(project: Path) -> None:
+    """The no-op record keeps the digests the unit cache took before loading each spec; below
+    a symlinked specs directory it looked them up by the unresolved path, found none, and
+    hashed the specs after the build instead: the next build said up to date on u0's old
+    output."""
+    write(project, "u1", SAVES_U0 + spec("u1"))
+    (project / "specs").rename(project / "specs-real")
+    (project / "specs").symlink_to("specs-real")
+    assert kgen(project, "build")[0] == 0
+    assert "> 300" in (project / "specs" / "u0.py").read_text(encoding="utf-8")
+    code, _, err = _same_as_reference(project, "build", "--check")
+    assert code == 1, err
