@@ -237,16 +237,18 @@ def _files(paths: list[str]) -> dict[str, str | None]:
 def _tree(root: Path, seen: list[str] | None = None,
           known: Mapping[str, str] | None = None) -> dict[str, str]:
     """sha256 of every file below root (bytecode caches aside), by relative path; `known`:
-    digests already taken, by full path."""
+    digests already taken, by full path below root's real path (as the unit cache walks a
+    symlinked specs directory)."""
     if not root.is_dir():
         raise FileNotFoundError(root)
     listing = {}
     cut = len(os.path.join(root, ""))  # os.walk's paths start with root: relative by slicing
+    real = os.path.join(os.path.realpath(root), "") if known else ""
     for directory, dirs, files in os.walk(root, followlinks=True):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             full = os.path.join(directory, name)
-            digest = known.get(full) if known else None
+            digest = known.get(real + full[cut:]) if known else None
             listing[full[cut:]] = digest or sha256_file(full)
             if seen is not None:
                 seen.append(full)
