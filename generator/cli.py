@@ -239,6 +239,7 @@ def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
         raise click.UsageError("--all-profiles builds every tree; drop --profile and --out")
     stagings: dict[str | None, Staging] = {}
     try:
+        config = fastpath.config_digests(invocation)
         projects = _projects(config_path, profile, specs_dir, out_dir, all_profiles)
         _one_tree_each(projects)
         checks: dict[str | None, DriftCheck] = {}
@@ -274,7 +275,8 @@ def build(config_path: Path | None, profile: str | None, specs_dir: Path | None,
         for cache in caches:
             cache.save(started_ns)
         fastpath.record(invocation, [(p.specs_dir, p.out_dir) for p in projects.values()],
-                        started_ns, {k: v for cache in caches for k, v in cache.digests.items()},
+                        started_ns, config,
+                        {k: v for cache in caches for k, v in cache.digests.items()},
                         {path: stat for cache in caches for path, stat in cache.modules.items()})
     except SpecError as error:
         _report(error)

@@ -83,7 +83,8 @@ def up_to_date(invocation: Invocation) -> list[tuple[str, int]] | None:
         if record["interpreter"] != interpreter() or record["config"] != _files(
                 invocation.config_files()):
             return None
-        if any(_tree(Path(root)) != listing for root, listing in record["sources"].items()):
+        if str(PACKAGE_DIR) not in record["sources"] or any(
+                _tree(Path(root)) != listing for root, listing in record["sources"].items()):
             return None
         if any(signature(path) != stat for path, stat in record["modules"].items()):
             return None
@@ -94,21 +95,42 @@ def up_to_date(invocation: Invocation) -> list[tuple[str, int]] | None:
 
 
 def _verified(out_dir: Path, manifest_sha256: str) -> int:
-    """The number of files in out_dir, each checked against the manifest; raises when stale."""
-    data = (out_dir / MANIFEST).read_bytes()
+    """The number of files in out_dir, each checked against the manifest; raises when stale.
+    A symlink is no output file, nor a directory kgen writes in (a build writes a regular file
+    in place of the one, and refuses the other as not its own)."""
+    data = regular_file(out_dir / MANIFEST, follow_symlinks=False)
     if hashlib.sha256(data).hexdigest() != manifest_sha256:
         raise ValueError(f"{out_dir / MANIFEST} changed")
     files: dict[str, str] = json.loads(data)["files"]
+    directories: set[str] = set()
+    for parent in {path.rpartition("/")[0] for path in files}:
+        while parent and parent not in directories:
+            if os.path.islink(out_dir / parent):
+                raise ValueError(f"{out_dir / parent} is a symlink")
+            directories.add(parent)
+            parent = parent.rpartition("/")[0]
     for path, digest in files.items():
-        if sha256_file(out_dir / path) != digest:
+        data = regular_file(out_dir / path, follow_symlinks=False)
+        if hashlib.sha256(data).hexdigest() != digest:
             raise ValueError(f"{out_dir / path} changed")
     return len(files) + 1
 
 
+def config_digests(invocation: Invocation) -> dict[str, str | None] | None:
+    """The sha256 of each file the project config is read from (None: no such file), taken
+    before the build reads them: `record` keeps these, not the files as they are after it.
+    None when one cannot be read (then nothing is recorded; the build reports it)."""
+    try:
+        return _files(invocation.config_files())
+    except OSError:
+        return None
+
+
 def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: int,
-           known: Mapping[str, str] | None = None,
+           config: Mapping[str, str | None] | None, known: Mapping[str, str] | None = None,
            cached_modules: Mapping[str, list[int]] | None = None) -> None:
-    """Record what the build that just finished read and wrote: (specs dir, out dir) per tree.
+    """Record what the build that just finished read and wrote: (specs dir, out dir) per tree,
+    and `config`, the `config_digests` taken before it read the project config.
 
     `known` holds the sha256 of input files the build hashed after it started (path ->
     digest; the unit cache's keys), taken as they are: a file modified since then has an
@@ -116,6 +138,9 @@ def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: i
     the unit caches' entries depend on (imported in worker processes, or by an earlier build
     whose entries this one took), with the size and mtime they were built with."""
     path = invocation.record_path()
+    if config is None:
+        path.unlink(missing_ok=True)
+        return
     try:
         roots = sorted({os.path.abspath(specs) for specs, _ in trees} | {str(PACKAGE_DIR)})
         inputs = [*invocation.config_files()]
@@ -131,7 +156,7 @@ def record(invocation: Invocation, trees: list[tuple[Path, Path]], started_ns: i
             "format": FORMAT,
             "invocation": invocation._asdict(),
             "interpreter": interpreter(),
-            "config": _files(invocation.config_files()),
+            "config": dict(config),
             "sources": sources,
             "modules": {**modules(roots, started_ns), **(cached_modules or {})},
             "outputs": outputs,
@@ -212,16 +237,18 @@ def _files(paths: list[str]) -> dict[str, str | None]:
 def _tree(root: Path, seen: list[str] | None = None,
           known: Mapping[str, str] | None = None) -> dict[str, str]:
     """sha256 of every file below root (bytecode caches aside), by relative path; `known`:
-    digests already taken, by full path."""
+    digests already taken, by full path below root's real path (as the unit cache walks a
+    symlinked specs directory)."""
     if not root.is_dir():
         raise FileNotFoundError(root)
     listing = {}
     cut = len(os.path.join(root, ""))  # os.walk's paths start with root: relative by slicing
+    real = os.path.join(os.path.realpath(root), "") if known else ""
     for directory, dirs, files in os.walk(root, followlinks=True):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             full = os.path.join(directory, name)
-            digest = known.get(full) if known else None
+            digest = known.get(real + full[cut:]) if known else None
             listing[full[cut:]] = digest or sha256_file(full)
             if seen is not None:
                 seen.append(full)
