@@ -449,8 +449,10 @@ def _unwrapped(value: Any) -> Any:
 
 
 def _first_difference(expected: Any, got: Any) -> tuple[Any, Any]:
+    """The first place, keys taken in sorted order, where the two builds differ: the same
+    whether a board's JSON came from the SDK or from the board cache's file."""
     if isinstance(expected, dict) and isinstance(got, dict) and expected.keys() == got.keys():
-        key = next(k for k in expected if expected[k] != got[k])
+        key = next(k for k in sorted(expected) if expected[k] != got[k])
         return _first_difference(expected[key], got[key])
     if isinstance(expected, list) and isinstance(got, list) and len(expected) == len(got):
         index = next(i for i, (a, b) in enumerate(zip(expected, got, strict=True)) if a != b)
