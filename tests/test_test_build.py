@@ -49,14 +49,19 @@ def write(root: Path, name: str, text: str) -> None:
     os.utime(path, (path.stat().st_atime, path.stat().st_mtime - 60))
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
+def new_project(tmp_path: Path, names: tuple[str, ...] = NAMES) -> Path:
+    """A project of these specs (dated a minute back) and CONFIG."""
     root = tmp_path / "project"
     (root / "specs").mkdir(parents=True)
-    for name in NAMES:
+    for name in names:
         write(root, name, spec(name))
     (root / "kgen.yaml").write_text(CONFIG, encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return new_project(tmp_path)
 
 
 def kgen(root: Path, command: str, *args: str, reference: bool = False) -> tuple[int, str, str]:
