@@ -310,11 +310,7 @@ def scoped_integration(project: Project, name: str) -> Integration:
     project's settings laid over and its selector in every query (what `kgen test` explains
     a failing example from, the build having found no error in it). Raises SpecError when it
     no longer loads."""
-    path = dict(loader.units(project.specs_dir))[name]
-    settings = project.integrations.get(name)
-    spec, found = loader.load_unit(
-        name, path, project.specs_dir, dict(settings.config) if settings else {},
-        lambda n, loc: project.locate("integrations", n, "config", *loc))
+    spec, found = _load_unit(project, name, dict(loader.units(project.specs_dir))[name])
     if spec is None:
         raise SpecError(found)
     laid, _ = prepare(spec.integration, project)
@@ -525,6 +521,15 @@ def _take_built(state: _Streamed, sink: Sink, name: str, path: Path,
     return built.made
 
 
+def _load_unit(project: Project, name: str, path: Path) -> tuple[Spec | None, list[Finding]]:
+    """`loader.load_unit` of one integration with its kgen.yaml config, whose errors point
+    into the project config."""
+    settings = project.integrations.get(name)
+    return loader.load_unit(
+        name, path, project.specs_dir, dict(settings.config) if settings else {},
+        lambda n, loc: project.locate("integrations", n, "config", *loc))
+
+
 def _stream_one(project: Project, name: str, path: Path, state: _Streamed, sink: Sink,
                 held_back: bool = False) -> dict[str, str] | None:
     """One integration through every stage into `state` and `sink`: the files it made (path ->
@@ -532,10 +537,7 @@ def _stream_one(project: Project, name: str, path: Path, state: _Streamed, sink:
     rendered. An integration is held back from rendering (in `state.held_back`) while the
     build has an error, its own included: the build fails, unless another integration
     suppresses that error; then it is built again, `held_back`, and rendered."""
-    settings = project.integrations.get(name)
-    spec, found = loader.load_unit(
-        name, path, project.specs_dir, dict(settings.config) if settings else {},
-        lambda n, loc: project.locate("integrations", n, "config", *loc))
+    spec, found = _load_unit(project, name, path)
     state.loading += found
     if spec is None:
         state.load_failed = True
