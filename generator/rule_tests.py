@@ -34,10 +34,15 @@ def rule_key(rule: Alert | Recording) -> str:
     return f"{rule.name}/{rule.severity}" if isinstance(rule, Alert) else rule.record
 
 
+def tested_in_order(integration: Integration) -> list[Alert | Recording]:
+    """The rules with examples, recording rules first: the order of the test file's groups."""
+    rules: list[Alert | Recording] = [*integration.recording_rules, *integration.alerts]
+    return [rule for rule in rules if rule.examples]
+
+
 def examples(integration: Integration) -> Iterator[tuple[Alert | Recording, int, Example]]:
     """Every (rule, 1-based index, example) of an integration, recording rules first."""
-    rules: list[Alert | Recording] = [*integration.recording_rules, *integration.alerts]
-    for rule in rules:
+    for rule in tested_in_order(integration):
         for index, example in enumerate(rule.examples, 1):
             yield rule, index, example
 
@@ -284,8 +289,7 @@ many examples it has."""
 
 def tested(integration: Integration) -> Tested:
     """The rules with examples of an integration, as its test file tests them."""
-    rules: list[Alert | Recording] = [*integration.recording_rules, *integration.alerts]
-    return [(rule_key(rule), len(rule.examples)) for rule in rules if rule.examples]
+    return [(rule_key(rule), len(rule.examples)) for rule in tested_in_order(integration)]
 
 
 _MARKED = re.compile(rb"^  - expr: [^\n]*# kgen example ([^\s'\"\\]+) ([1-9][0-9]*)'?$", re.M)
@@ -350,10 +354,7 @@ def integration_outcomes(integration: Integration,
     """Per rule with examples of one integration, the failures of `by_place` (test file
     name, rule key, example index) for it."""
     result = []
-    rules: list[Alert | Recording] = [*integration.recording_rules, *integration.alerts]
-    for rule in rules:
-        if not rule.examples:
-            continue
+    for rule in tested_in_order(integration):
         key = rule_key(rule)
         failed = tuple((index, example, by_place[integration.name, key, index])
                        for index, example in enumerate(rule.examples, 1)
