@@ -71,15 +71,6 @@ LIVE_TIMEOUT = 30.0
 """Seconds a live Prometheus may take to start, scrape and evaluate."""
 
 
-def free_port() -> int:
-    """A local port free when asked: another process (a test on another xdist worker, another
-    suite on the machine) may take it before the caller listens there; `prometheus` retries."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @contextlib.contextmanager
 def closed_port() -> Iterator[int]:
     """A local port that refuses connections while the block runs: bound by this process and
@@ -88,6 +79,13 @@ def closed_port() -> Iterator[int]:
         held.bind(("127.0.0.1", 0))
         port: int = held.getsockname()[1]
         yield port
+
+
+def free_port() -> int:
+    """A local port free when asked: another process (a test on another xdist worker, another
+    suite on the machine) may take it before the caller listens there; `prometheus` retries."""
+    with closed_port() as port:
+        return port
 
 
 def wait_for(what: str, ready: Callable[[], bool], log: Path) -> None:
